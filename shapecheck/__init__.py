@@ -1,0 +1,3 @@
+"""shapecheck: static shape checking for Keras model code."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,119 @@
+"""What an analysis returns: models, their layers, diagnostics, and sites.
+
+``FileReport.to_json()`` is the schema `summary --format json` and
+`check --format json` print; tools and tests depend on it (version 1).
+``sites`` carry what the language server shows (inlay hints, hovers) and are
+not part of the JSON schema.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Optional
+
+from ..diagnostics import Diagnostic
+from ..layers.shape import Shape, shape_to_json
+
+SCHEMA_VERSION = 1
+
+
+@dataclass
+class LayerReport:
+    name: str
+    class_name: str
+    line: int
+    col: int
+    output_shape: Any  # Shape, or list[Shape] for several outputs
+    params: Optional[int]
+    trainable_params: Optional[int]
+    end_line: int = 0
+    end_col: int = 0
+    cell: Optional[int] = None
+    weights: list = field(default_factory=list)  # [(name, shape, trainable)]
+    connected_to: list[str] = field(default_factory=list)  # functional models
+    activation: Optional[str] = None
+
+    def to_json(self) -> dict:
+        multi = isinstance(self.output_shape, list)
+        d = {
+            "name": self.name,
+            "class": self.class_name,
+            "line": self.line,
+            "output_shape": [shape_to_json(s) for s in self.output_shape] if multi else shape_to_json(self.output_shape),
+            "params": self.params,
+            "trainable_params": self.trainable_params,
+        }
+        if self.cell is not None:
+            d["cell"] = self.cell
+        return d
+
+
+@dataclass
+class ModelReport:
+    name: str  # the variable the model is bound to
+    line: int
+    col: int
+    kind: str  # "sequential" | "functional" | "subclassed"
+    built: bool
+    inputs: list[Shape]
+    outputs: list[Shape]
+    layers: list[LayerReport]
+    total_params: Optional[int]
+    trainable_params: Optional[int]
+    non_trainable_params: Optional[int]
+    keras_name: str = ""  # "sequential", "functional_1", ...
+    end_line: int = 0
+    end_col: int = 0
+    cell: Optional[int] = None
+    context: str = ""  # e.g. "build_model(n=10) at line 30"
+
+    def to_json(self) -> dict:
+        d = {
+            "name": self.name,
+            "line": self.line,
+            "col": self.col,
+            "kind": self.kind,
+            "built": self.built,
+            "inputs": [shape_to_json(s) for s in self.inputs],
+            "outputs": [shape_to_json(s) for s in self.outputs],
+            "layers": [l.to_json() for l in self.layers],
+            "total_params": self.total_params,
+            "trainable_params": self.trainable_params,
+            "non_trainable_params": self.non_trainable_params,
+        }
+        if self.cell is not None:
+            d["cell"] = self.cell
+        return d
+
+
+@dataclass
+class Site:
+    """A place in the source the editor can annotate (inlay hint / hover)."""
+
+    line: int  # 1-based
+    col: int  # 0-based
+    end_line: int
+    end_col: int
+    kind: str  # "layer" | "tensor" | "model" | "array"
+    label: str  # short text for an inlay hint: "(None, 64) · 6,464 params"
+    detail: str = ""  # markdown for hover: formula, where dims came from
+    cell: Optional[int] = None
+
+
+@dataclass
+class FileReport:
+    path: str
+    models: list[ModelReport] = field(default_factory=list)
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    sites: list[Site] = field(default_factory=list)
+    syntax_error: bool = False
+
+    def to_json(self) -> dict:
+        return {
+            "path": self.path,
+            "models": [m.to_json() for m in self.models],
+            "diagnostics": [d.to_json() for d in self.diagnostics],
+        }
+
+
+def reports_to_json(reports: list[FileReport]) -> dict:
+    return {"version": SCHEMA_VERSION, "files": [r.to_json() for r in reports]}

@@ -1,0 +1,11 @@
+"""`shapecheck check` (being built: see the issue tracker)."""
+import sys
+
+
+def add_arguments(parser):
+    parser.add_argument("rest", nargs="*")
+
+
+def run(args):
+    print("shapecheck check: not available yet", file=sys.stderr)
+    return 2

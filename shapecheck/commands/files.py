@@ -1,0 +1,50 @@
+"""Finding and reading the files a command was pointed at."""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from typing import Iterator, Optional
+
+SOURCE_SUFFIXES = (".py", ".ipynb")
+SKIP_DIRS = {".git", ".hg", ".svn", "__pycache__", ".venv", "venv", "node_modules", ".tox", ".mypy_cache", ".pytest_cache", "build", "dist"}
+
+
+@dataclass
+class SourceFile:
+    path: str
+    text: Optional[str]
+    error: Optional[str] = None  # a clear message when the file can't be read
+
+
+def iter_paths(paths: list[str]) -> Iterator[tuple[str, Optional[str]]]:
+    """Yield (path, problem) for each source file; problem is a message or None."""
+    for p in paths:
+        if os.path.isdir(p):
+            found = False
+            for root, dirs, files in os.walk(p):
+                dirs[:] = sorted(d for d in dirs if d not in SKIP_DIRS and not d.startswith("."))
+                for f in sorted(files):
+                    if f.endswith(SOURCE_SUFFIXES):
+                        found = True
+                        yield os.path.join(root, f), None
+            if not found:
+                yield p, f"{p}: no Python files or notebooks found in this directory"
+        elif os.path.exists(p):
+            yield p, None
+        else:
+            yield p, f"{p}: no such file or directory"
+
+
+def read_source(path: str) -> SourceFile:
+    try:
+        with open(path, "rb") as fh:
+            raw = fh.read()
+    except OSError as err:
+        return SourceFile(path, None, f"{path}: cannot read file: {err.strerror or err}")
+    if b"\x00" in raw[:8192]:
+        return SourceFile(path, None, f"{path}: binary file, not Python source")
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as err:
+        return SourceFile(path, None, f"{path}: not UTF-8 text (byte {err.start}): cannot analyze")
+    return SourceFile(path, text)

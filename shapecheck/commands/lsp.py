@@ -1,0 +1,11 @@
+"""`shapecheck lsp` (being built: see the issue tracker)."""
+import sys
+
+
+def add_arguments(parser):
+    parser.add_argument("rest", nargs="*")
+
+
+def run(args):
+    print("shapecheck lsp: not available yet", file=sys.stderr)
+    return 2

@@ -1,0 +1,2 @@
+"""Core layers: Input, Dense, Activation, Dropout, ..."""
+from . import activation, dense, dropout, input_layer  # noqa: F401
