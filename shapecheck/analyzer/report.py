@@ -31,6 +31,9 @@ class LayerReport:
     weights: list = field(default_factory=list)  # [(name, shape, trainable)]
     connected_to: list[str] = field(default_factory=list)  # functional models
     activation: Optional[str] = None
+    # Not in the JSON schema; for rules and the language server:
+    config: dict = field(default_factory=dict)  # the bound constructor config
+    input_shapes: list = field(default_factory=list)  # shapes of the inputs it was called on
 
     def to_json(self) -> dict:
         multi = isinstance(self.output_shape, list)
@@ -100,11 +103,60 @@ class Site:
 
 
 @dataclass
+class ArgInfo:
+    """What the analyzer knows about one argument at a call the rules inspect.
+
+    ``kind`` is one of "const" (``value`` holds a Python constant: str, int,
+    float, bool, None, tuple), "array" (NumPy data: ``shape``, ``dtype``,
+    and ``max_value``/``min_value`` when known), "tensor" (``shape``), "model",
+    "object" (an instance of a known class: ``class_name`` and ``kwargs``),
+    "function" (a Python callable, ``value`` is its name), "list"/"tuple"/"dict"
+    (``items``: list of ArgInfo, or dict str -> ArgInfo) or "unknown".
+    """
+
+    kind: str
+    line: int = 0  # 1-based
+    col: int = 0  # 0-based
+    end_line: int = 0
+    end_col: int = 0
+    value: Any = None
+    shape: Any = None
+    dtype: Optional[str] = None
+    min_value: Optional[float] = None
+    max_value: Optional[float] = None
+    class_name: Optional[str] = None
+    kwargs: dict = field(default_factory=dict)  # str -> ArgInfo
+    items: Any = None
+
+
+@dataclass
+class CallEvent:
+    """A method call on a model that rules inspect: compile, fit, evaluate,
+    predict, train_on_batch, test_on_batch, predict_on_batch, summary.
+
+    ``args`` maps Keras's parameter names (positional arguments already bound:
+    fit(x, y, batch_size, epochs, ...), compile(optimizer, loss, metrics, ...))
+    to what is known of each.
+    """
+
+    method: str
+    model: "ModelReport"
+    line: int
+    col: int
+    end_line: int
+    end_col: int
+    args: dict = field(default_factory=dict)  # str -> ArgInfo
+    compiled: Optional["CallEvent"] = None  # the compile() in force at a fit/evaluate
+    cell: Optional[int] = None
+
+
+@dataclass
 class FileReport:
     path: str
     models: list[ModelReport] = field(default_factory=list)
     diagnostics: list[Diagnostic] = field(default_factory=list)
     sites: list[Site] = field(default_factory=list)
+    events: list[CallEvent] = field(default_factory=list)
     syntax_error: bool = False
 
     def to_json(self) -> dict:

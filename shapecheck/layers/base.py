@@ -223,6 +223,17 @@ def _did_you_mean(word: str, options: list[str]) -> Optional[str]:
     return f"did you mean `{close[0]}=`?" if close else None
 
 
+@dataclass
+class NestedLayer:
+    """A layer passed as an argument to another (Bidirectional(LSTM(8)),
+    TimeDistributed(Dense(4)), backward_layer=...): its spec and bound config.
+    Wrapper specs call ``nested.spec.output_shape(nested.cfg, ...)``."""
+
+    spec: "LayerSpec"
+    cfg: dict[str, Any]
+    base: dict[str, Any] = field(default_factory=dict)
+
+
 # -- registry ----------------------------------------------------------------
 CATALOG: dict[str, LayerSpec] = {}
 
