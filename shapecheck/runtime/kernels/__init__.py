@@ -1,6 +1,8 @@
 """Per-layer compute kernels, looked up by Keras class name.
 
 ``get_kernel("Dense")`` returns the LayerKernel for a layer kind; each family
-module registers its kernels with ``@register_kernel``.
+module registers its kernels with ``@register_kernel`` when this package is
+imported.
 """
 from .base import KERNELS, LayerKernel, get_kernel, register_kernel  # noqa: F401
+from . import core, reshaping  # noqa: F401,E402  (registration side effects)

@@ -8,9 +8,13 @@ spec's ``weights(cfg, input_shapes)`` says (same names, same order).
       inputs:  list of ndarrays (one per input tensor, batch axis first)
       outputs: list of ndarrays (one per output tensor)
       cache:   anything backward needs (None when training is False is fine)
-  backward(cfg, params, cache, d_outputs) -> (d_inputs, d_params)
+  backward(cfg, params, cache, d_outputs, input_grads=True) -> (d_inputs, d_params)
       d_outputs: list of ndarrays shaped like outputs (None for an output
                  that does not reach the loss)
+      input_grads: False when no input needs a gradient (the model's first
+                 layer, fed with data): kernels may then skip the work and
+                 return None for each input (Dense's first-layer dx is a
+                 quarter of an MLP's backward FLOPs)
       d_inputs:  list, one per input (None where the input is integer ids)
       d_params:  dict name -> ndarray shaped like params[name]; only
                  trainable weights need a gradient
@@ -33,7 +37,7 @@ class LayerKernel:
     def forward(self, cfg: dict, params: dict, inputs: list, training: bool, rng: Any):
         raise NotImplementedError(self.class_name)
 
-    def backward(self, cfg: dict, params: dict, cache: Any, d_outputs: list):
+    def backward(self, cfg: dict, params: dict, cache: Any, d_outputs: list, input_grads: bool = True):
         raise NotImplementedError(self.class_name)
 
     def update_state(self, cfg: dict, params: dict, cache: Any) -> None:

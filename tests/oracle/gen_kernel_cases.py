@@ -1,0 +1,144 @@
+"""Record real Keras 3 layer outputs for the runtime's kernel tests.
+
+Run with the oracle environment (Keras 3.15.1 on TensorFlow):
+
+    /work/oracle-venv/bin/python tests/oracle/gen_kernel_cases.py [family ...]
+
+Each case builds one layer, gives every weight a deterministic value
+(``np.random.default_rng(seed)``, N(0, 0.5^2); variances |.| + 0.5), runs it
+on fixed inputs and writes the constructor kwargs, inputs, weights (by Keras
+variable path, in ``layer.weights`` order) and outputs to
+``tests/fixtures/kernels/<family>.json``.  Floats are written with 9
+significant digits, which round-trips float32 exactly.
+"""
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+
+os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")  # plain float32 order of operations
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+os.environ.setdefault("KERAS_BACKEND", "tensorflow")
+
+import numpy as np  # noqa: E402
+
+OUT = Path(__file__).resolve().parents[1] / "fixtures" / "kernels"
+
+ACTIVATIONS = [
+    "linear", "relu", "sigmoid", "tanh", "softmax", "elu", "selu", "softplus", "softsign",
+    "hard_sigmoid", "gelu", "swish", "silu", "leaky_relu", "relu6", "exponential", "mish",
+]
+
+
+def case(layer, kwargs, inputs, *, training=False, seed=0, call_kwargs=None, ints=False, vocab=None):
+    """inputs: list of shapes (batch axis included)."""
+    return {
+        "layer": layer,
+        "kwargs": kwargs,
+        "inputs": inputs,
+        "training": training,
+        "seed": seed,
+        "call_kwargs": call_kwargs or {},
+        "ints": ints,
+        "vocab": vocab,
+    }
+
+
+FAMILIES = {
+    "core": (
+        [case("Dense", {"units": 4, "activation": a}, [(3, 5)], seed=i) for i, a in enumerate(ACTIVATIONS)]
+        + [
+            case("Dense", {"units": 3, "use_bias": False}, [(2, 3, 4)]),
+            case("Activation", {"activation": "softmax"}, [(2, 3, 4)]),
+            case("Activation", {"activation": "gelu"}, [(2, 6)]),
+            case("Activation", {"activation": "hard_sigmoid"}, [(2, 6)], call_kwargs={"scale": 4.0}),
+            case("Dropout", {"rate": 0.4}, [(2, 5)]),
+            case("Embedding", {"input_dim": 7, "output_dim": 3}, [(2, 4)], ints=True, vocab=7),
+            case("Masking", {"mask_value": 0.0}, [(2, 4, 3)]),
+            case("Flatten", {}, [(2, 3, 2, 2)]),
+            case("Flatten", {"data_format": "channels_first"}, [(2, 3, 2, 2)]),
+            case("Reshape", {"target_shape": (2, -1)}, [(2, 3, 4)]),
+            case("Permute", {"dims": (3, 1, 2)}, [(2, 2, 3, 4)]),
+            case("RepeatVector", {"n": 3}, [(2, 4)]),
+            case("UpSampling1D", {"size": 2}, [(2, 3, 2)]),
+            case("UpSampling2D", {"size": (2, 3)}, [(1, 2, 2, 2)]),
+            case("ZeroPadding1D", {"padding": (1, 2)}, [(1, 3, 2)]),
+            case("ZeroPadding2D", {"padding": ((1, 0), (0, 2))}, [(1, 2, 2, 2)]),
+            case("Cropping1D", {"cropping": (1, 2)}, [(1, 6, 2)]),
+            case("Cropping2D", {"cropping": ((1, 0), (0, 2))}, [(1, 3, 4, 2)]),
+        ]
+    ),
+}
+
+
+def _jsonable(value):
+    if isinstance(value, np.ndarray):
+        if np.issubdtype(value.dtype, np.integer):
+            return value.tolist()
+        return _jsonable(value.astype(np.float32).tolist())
+    if isinstance(value, float):
+        return float(f"{value:.9g}")
+    if isinstance(value, (list, tuple)):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _jsonable(v) for k, v in value.items()}
+    return value
+
+
+def run_case(keras, c):
+    rng = np.random.default_rng(c["seed"])
+    layer = getattr(keras.layers, c["layer"])(**c["kwargs"])
+    if c["ints"]:
+        inputs = [rng.integers(0, c["vocab"], size=s).astype(np.int32) for s in c["inputs"]]
+    else:
+        inputs = [rng.standard_normal(s).astype(np.float32) for s in c["inputs"]]
+    if c["layer"] == "Masking":
+        inputs[0][0, 1] = 0.0
+        inputs[0][1, 3] = 0.0
+    arg = inputs if len(inputs) > 1 else inputs[0]
+    layer(arg)  # build
+    weights = {}
+    values = []
+    for v in layer.weights:
+        shape = tuple(v.shape)
+        a = (rng.standard_normal(shape) * 0.5).astype(np.float32)
+        if "variance" in v.path:
+            a = np.abs(a) + np.float32(0.5)
+        values.append(a)
+        weights[v.path.split("/", 1)[1] if "/" in v.path else v.path] = a
+    if values:
+        layer.set_weights(values)
+    kw = dict(c["call_kwargs"])
+    act_scale = kw.pop("scale", None)
+    if act_scale is not None:  # exercise the saturated range of piecewise activations
+        inputs = [x * np.float32(act_scale) for x in inputs]
+        arg = inputs if len(inputs) > 1 else inputs[0]
+    out = layer(arg, training=c["training"], **kw)
+    outs = out if isinstance(out, (list, tuple)) else [out]
+    return {
+        "layer": c["layer"],
+        "kwargs": c["kwargs"],
+        "training": c["training"],
+        "inputs": [x for x in inputs],
+        "weights": weights,
+        "outputs": [np.asarray(o) for o in outs],
+    }
+
+
+def main(argv):
+    import keras
+
+    names = argv or list(FAMILIES)
+    OUT.mkdir(parents=True, exist_ok=True)
+    for fam in names:
+        cases = [run_case(keras, c) for c in FAMILIES[fam]]
+        doc = {"keras_version": keras.__version__, "backend": keras.backend.backend(), "cases": _jsonable(cases)}
+        path = OUT / f"{fam}.json"
+        path.write_text(json.dumps(doc, separators=(",", ":")) + "\n")
+        print(f"{path}: {len(cases)} cases, {path.stat().st_size} bytes")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

@@ -1,0 +1,160 @@
+"""Every kernel's backward pass against finite differences (directional
+derivatives, see shapecheck/runtime/kernels/gradcheck.py).
+
+Configs are bound through the catalog spec when the catalog has one, and the
+parameters are built from ``spec.weights(cfg, input_shapes)`` so that the
+names and shapes the kernels read are exactly the catalog's.
+"""
+import os
+
+os.environ.setdefault("NUMBA_NUM_THREADS", "1")
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+
+import numpy as np  # noqa: E402
+import pytest  # noqa: E402
+
+from shapecheck.layers import get_spec  # noqa: E402
+from shapecheck.runtime.kernels import get_kernel  # noqa: E402
+from shapecheck.runtime.kernels.gradcheck import check_gradients  # noqa: E402
+
+RTOL = 2e-2
+
+
+def make_cfg(class_name, **kwargs):
+    spec = get_spec(class_name)
+    if spec is None:
+        return dict(kwargs)
+    bound = spec.bind([], kwargs)
+    return bound.cfg
+
+
+def make_params(class_name, cfg, inputs, seed=0):
+    spec = get_spec(class_name)
+    if spec is None:
+        return {}
+    rng = np.random.default_rng(seed)
+    shapes = [tuple(np.shape(x)) for x in inputs]
+    params = {}
+    for w in spec.weights(cfg, shapes if spec.multi_input or len(shapes) > 1 else shapes):
+        a = rng.standard_normal(w.shape).astype(np.float32) * np.float32(0.5)
+        if "variance" in w.name:
+            a = np.abs(a) + np.float32(0.5)
+        params[w.name] = a
+    return params
+
+
+def rand(*shape, seed=1):
+    return np.random.default_rng(seed).standard_normal(shape).astype(np.float32)
+
+
+ACTIVATIONS = [
+    "linear", "relu", "sigmoid", "tanh", "softmax", "elu", "selu", "softplus", "softsign",
+    "hard_sigmoid", "gelu", "swish", "silu", "leaky_relu", "relu6", "exponential", "mish", "log_softmax",
+]
+
+CASES = []
+for a in ACTIVATIONS:
+    CASES.append(("Dense", {"units": 5, "activation": a}, [rand(4, 3)]))
+    CASES.append(("Activation", {"activation": a}, [rand(3, 2, 4)]))
+CASES += [
+    ("Dense", {"units": 3, "use_bias": False}, [rand(2, 4, 6)]),
+    ("Dropout", {"rate": 0.5}, [rand(6, 5)]),
+    ("Dropout", {"rate": 0.3, "noise_shape": (None, 1, 4)}, [rand(3, 5, 4)]),
+    ("SpatialDropout1D", {"rate": 0.5}, [rand(3, 5, 4)]),
+    ("SpatialDropout2D", {"rate": 0.5}, [rand(2, 3, 3, 4)]),
+    ("GaussianNoise", {"stddev": 0.3}, [rand(3, 4)]),
+    ("GaussianDropout", {"rate": 0.3}, [rand(3, 4)]),
+    ("Flatten", {}, [rand(2, 3, 4, 2)]),
+    ("Flatten", {"data_format": "channels_first"}, [rand(2, 3, 4, 2)]),
+    ("Reshape", {"target_shape": (4, -1)}, [rand(2, 3, 4)]),
+    ("Permute", {"dims": (2, 1)}, [rand(2, 3, 4)]),
+    ("Permute", {"dims": (3, 1, 2)}, [rand(2, 3, 4, 5)]),
+    ("RepeatVector", {"n": 3}, [rand(2, 4)]),
+    ("UpSampling1D", {"size": 3}, [rand(2, 4, 3)]),
+    ("UpSampling2D", {"size": (2, 3)}, [rand(2, 3, 2, 3)]),
+    ("ZeroPadding1D", {"padding": (1, 2)}, [rand(2, 4, 3)]),
+    ("ZeroPadding2D", {"padding": ((1, 0), (2, 1))}, [rand(2, 3, 3, 2)]),
+    ("Cropping1D", {"cropping": (1, 2)}, [rand(2, 6, 3)]),
+    ("Cropping2D", {"cropping": ((1, 0), (0, 2))}, [rand(2, 4, 5, 2)]),
+]
+
+
+
+
+def _id(case):
+    name, cfg, _ = case
+    return name + "-" + "-".join(f"{k}={v}" for k, v in cfg.items())
+
+
+@pytest.mark.parametrize("case", CASES, ids=[_id(c) for c in CASES])
+def test_backward_matches_finite_differences(case):
+    name, kwargs, inputs = case
+    cfg = make_cfg(name, **kwargs)
+    params = make_params(name, cfg, inputs)
+    kernel = get_kernel(name)
+    assert kernel is not None, f"no CPU kernel registered for {name}"
+    checks = check_gradients(kernel, cfg, params, inputs)
+    assert checks, "nothing was checked"
+    for c in checks:
+        assert c.error < RTOL, f"{name} {c.name}: analytic {c.analytic:.6g} vs numeric {c.numeric:.6g}"
+
+
+def test_embedding_gradient_scatters_into_rows_used():
+    kernel = get_kernel("Embedding")
+    cfg = make_cfg("Embedding", input_dim=6, output_dim=3)
+    table = rand(6, 3)
+    ids = np.array([[1, 4, 1], [0, 4, 4]])
+    (out,), cache = kernel.forward(cfg, {"embeddings": table}, [ids], True, None)
+    np.testing.assert_array_equal(out[1, 2], table[4])
+    dy = rand(2, 3, 3, seed=5)
+    (dx,), grads = kernel.backward(cfg, {"embeddings": table}, cache, [dy])
+    assert dx is None
+    expected = np.zeros((6, 3), np.float32)
+    for (b, t), r in np.ndenumerate(ids):
+        expected[r] += dy[b, t]
+    np.testing.assert_allclose(grads["embeddings"], expected, rtol=1e-6)
+    assert not grads["embeddings"][[2, 3, 5]].any()
+
+
+def test_embedding_out_of_range_id_is_a_clear_error():
+    kernel = get_kernel("Embedding")
+    with pytest.raises(IndexError, match="index 7 is out of range for input_dim=6"):
+        kernel.forward({"input_dim": 6, "output_dim": 2}, {"embeddings": rand(6, 2)}, [np.array([[1, 7]])], False, None)
+
+
+def test_dropout_is_inverted_and_seeded():
+    kernel = get_kernel("Dropout")
+    x = np.ones((200, 50), np.float32)
+    (y1,), _ = kernel.forward({"rate": 0.25}, {}, [x], True, np.random.default_rng(3))
+    (y2,), _ = kernel.forward({"rate": 0.25}, {}, [x], True, np.random.default_rng(3))
+    np.testing.assert_array_equal(y1, y2)
+    assert set(np.unique(y1)) == {0.0, np.float32(1 / 0.75)}
+    assert abs((y1 == 0).mean() - 0.25) < 0.02
+    (y3,), _ = kernel.forward({"rate": 0.25}, {}, [x], False, None)
+    np.testing.assert_array_equal(y3, x)
+
+
+def test_first_layer_skips_input_gradient():
+    kernel = get_kernel("Dense")
+    cfg = make_cfg("Dense", units=3)
+    params = {"kernel": rand(4, 3), "bias": rand(3)}
+    (y,), cache = kernel.forward(cfg, params, [rand(5, 4)], True, None)
+    (dx,), grads = kernel.backward(cfg, params, cache, [np.ones_like(y)], input_grads=False)
+    assert dx is None and grads["kernel"].shape == (4, 3)
+
+
+def test_masking_zeroes_masked_steps_and_their_gradient():
+    # Finite differences cannot see this one: any perturbation of a masked
+    # step unmasks it.  Keras treats the mask as a constant.
+    kernel = get_kernel("Masking")
+    x = rand(2, 5, 3)
+    x[0, 1] = 2.0
+    x[1, 3] = 2.0
+    x[1, 4, 0] = 2.0  # one feature equal to the mask value is not enough
+    (y,), cache = kernel.forward({"mask_value": 2.0}, {}, [x], True, None)
+    keep = np.ones((2, 5, 1), np.float32)
+    keep[0, 1] = keep[1, 3] = 0.0
+    np.testing.assert_array_equal(y, x * keep)
+    dy = rand(2, 5, 3, seed=4)
+    (dx,), _ = kernel.backward({"mask_value": 2.0}, {}, cache, [dy])
+    np.testing.assert_array_equal(dx, dy * keep)

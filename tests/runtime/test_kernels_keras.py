@@ -1,0 +1,67 @@
+"""Kernel forward passes against outputs recorded from real Keras 3.15.1.
+
+The fixtures come from tests/oracle/gen_kernel_cases.py (run under the
+oracle environment); this test needs only numpy and the runtime.
+"""
+import json
+import os
+from pathlib import Path
+
+os.environ.setdefault("NUMBA_NUM_THREADS", "1")
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+
+import numpy as np  # noqa: E402
+import pytest  # noqa: E402
+
+from shapecheck.layers import get_spec  # noqa: E402
+from shapecheck.runtime.kernels import get_kernel  # noqa: E402
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "kernels"
+TOL = 1e-5
+
+
+def _load():
+    out = []
+    for path in sorted(FIXTURES.glob("*.json")):
+        doc = json.loads(path.read_text())
+        for i, c in enumerate(doc["cases"]):
+            out.append(pytest.param(c, id=f"{path.stem}-{i}-{c['layer']}"))
+    return out
+
+
+CASES = _load()
+
+
+def _array(value):
+    a = np.asarray(value)
+    return a if np.issubdtype(a.dtype, np.integer) else a.astype(np.float32)
+
+
+def bind(layer, kwargs):
+    spec = get_spec(layer)
+    if spec is None:
+        return dict(kwargs)
+    bound = spec.bind([], kwargs)
+    assert not bound.faults, bound.faults
+    return bound.cfg
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_forward_agrees_with_keras(case):
+    layer = case["layer"]
+    cfg = bind(layer, case["kwargs"])
+    inputs = [_array(x) for x in case["inputs"]]
+    params = {k: _array(v) for k, v in case["weights"].items()}
+    spec = get_spec(layer)
+    if spec is not None:
+        # The kernel reads the catalog's weight names: they must be Keras's.
+        names = [w.name for w in spec.weights(cfg, [x.shape for x in inputs])]
+        assert names == list(params), (names, list(params))
+    kernel = get_kernel(layer)
+    assert kernel is not None, f"no CPU kernel for {layer}"
+    outs, _ = kernel.forward(cfg, params, inputs, case["training"], np.random.default_rng(0))
+    assert len(outs) == len(case["outputs"])
+    for got, want in zip(outs, case["outputs"]):
+        want = np.asarray(want, dtype=np.float32)
+        assert got.shape == want.shape
+        np.testing.assert_allclose(got, want, rtol=TOL, atol=TOL)
