@@ -1,0 +1,207 @@
+"""Ask real Keras 3 what each spatial layer does with a config and an input shape.
+
+Run with the oracle venv (TensorFlow + Keras 3.15), from the repository root:
+
+    /work/oracle-venv/bin/python tests/oracle/gen_layer_cases.py
+
+It writes tests/fixtures/layers/spatial.json: for every case the output shape,
+the weights (name, shape, trainable) and parameter counts Keras reports, or
+the exception Keras raises.  A case may name the diagnostic code we expect
+(``fault=``); the script refuses to write the file when Keras's behaviour and
+the case list disagree (a fault expected where Keras builds, or the reverse),
+so every fault case in the fixture is one Keras really raises.
+
+The test suite (tests/layers/test_spatial_specs.py) replays the JSON against
+our specs without TensorFlow.
+"""
+from __future__ import annotations
+
+import json
+import math
+import os
+import re
+import sys
+import warnings
+from pathlib import Path
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+os.environ.setdefault("KERAS_BACKEND", "tensorflow")
+warnings.filterwarnings("ignore")
+
+OUT = Path(__file__).resolve().parents[1] / "fixtures" / "layers" / "spatial.json"
+
+CASES: list[dict] = []
+
+
+def case(layer: str, shape: tuple, fault: str | None = None, **kwargs) -> None:
+    """One (layer, config, input shape) question; ``shape`` includes the batch axis."""
+    CASES.append({"layer": layer, "kwargs": kwargs, "input_shape": list(shape), "fault": fault})
+
+
+N = None
+
+# -- convolutional -------------------------------------------------------------
+case("Conv1D", (N, 100, 8), filters=16, kernel_size=3)
+case("Conv1D", (N, 100, 8), filters=16, kernel_size=5, strides=2)
+case("Conv1D", (N, 100, 8), filters=16, kernel_size=5, strides=3, padding="same")
+case("Conv1D", (N, 100, 8), filters=16, kernel_size=4, padding="causal")
+case("Conv1D", (N, 101, 8), filters=16, kernel_size=4, strides=2, padding="causal")
+case("Conv1D", (N, 100, 8), filters=16, kernel_size=3, dilation_rate=4)
+case("Conv1D", (N, 100, 8), filters=16, kernel_size=3, groups=4)
+case("Conv1D", (N, 8, 100), filters=16, kernel_size=3, data_format="channels_first")
+case("Conv1D", (N, N, 8), filters=16, kernel_size=3)
+case("Conv1D", (N, 100, 8), filters=16, kernel_size=3, use_bias=False)
+case("Convolution1D", (N, 50, 4), filters=2, kernel_size=(7,))
+case("Conv1D", (N, 5, 8), "SC105", filters=16, kernel_size=7)
+case("Conv1D", (N, 9, 8), "SC105", filters=16, kernel_size=3, dilation_rate=5)
+case("Conv1D", (N, 100, 8), "SC103", filters=12, kernel_size=3, groups=3)
+case("Conv1D", (N, 100, 8), "SC108", filters=15, kernel_size=3, groups=2)
+case("Conv1D", (N, 100, 8), "SC108", filters=0, kernel_size=3)
+case("Conv1D", (N, 100), "SC101", filters=4, kernel_size=3)
+case("Conv1D", (N, 100, 8), "SC108", filters=4, kernel_size=3, strides=2, dilation_rate=2)
+case("Conv1D", (N, 100, 8), "SC108", filters=4, kernel_size=0)
+case("Conv1D", (N, 100, 8), "SC108", filters=4, kernel_size=3, padding="full")
+case("Conv2D", (N, 28, 28, 1), filters=32, kernel_size=3)
+case("Conv2D", (N, 28, 28, 1), filters=32, kernel_size=(3, 3), activation="relu")
+case("Conv2D", (N, 28, 28, 3), filters=64, kernel_size=(5, 3), strides=(2, 1))
+case("Conv2D", (N, 28, 28, 3), filters=64, kernel_size=3, strides=2, padding="same")
+case("Conv2D", (N, 27, 27, 3), filters=8, kernel_size=3, strides=2, padding="same")
+case("Conv2D", (N, 32, 32, 3), filters=8, kernel_size=3, padding="SAME")
+case("Conv2D", (N, 32, 32, 6), filters=12, kernel_size=3, groups=3)
+case("Conv2D", (N, 3, 32, 32), filters=8, kernel_size=3, data_format="channels_first")
+case("Conv2D", (N, 3, 32, 32), filters=8, kernel_size=3, strides=2, padding="same", data_format="channels_first")
+case("Conv2D", (N, 32, 32, 3), filters=8, kernel_size=3, dilation_rate=(2, 3))
+case("Conv2D", (N, N, N, 3), filters=8, kernel_size=3)
+case("Conv2D", (N, N, 20, 3), filters=8, kernel_size=3, strides=2)
+case("Conv2D", (N, 224, 224, 3), filters=64, kernel_size=7, strides=2, padding="same", use_bias=False)
+case("Conv2D", (N, 8, 8, 3), filters=4, kernel_size=3, lora_rank=2)
+case("Convolution2D", (N, 28, 28, 1), filters=6, kernel_size=5)
+case("Conv2D", (N, 2, 2, 3), "SC105", filters=4, kernel_size=3)
+case("Conv2D", (N, 28, 3, 1), "SC105", filters=4, kernel_size=(3, 5))
+case("Conv2D", (N, 28, 28), "SC101", filters=4, kernel_size=3)
+case("Conv2D", (N, 9, 9, 9, 3), "SC101", filters=4, kernel_size=3)
+case("Conv2D", (N, 28, 28, N), "SC106", filters=4, kernel_size=3)
+case("Conv2D", (N, 28, 28, 3), "SC103", filters=4, kernel_size=3, groups=2)
+case("Conv2D", (N, 28, 28, 3), "SC108", filters=4, kernel_size=3, padding="causal")
+case("Conv2D", (N, 28, 28, 3), "SC108", filters=4, kernel_size=(3, 3, 3))
+case("Conv2D", (N, 28, 28, 3), "SC108", filters=4, kernel_size=3, strides=(2, 0))
+case("Conv2D", (N, 28, 28, 3), "SC108", filters=4, kernel_size=3, data_format="channels_middle")
+case("Conv2D", (N, 28, 28, 3), "SC108", filters=-1, kernel_size=3)
+case("Conv2D", (N, 28, 28, 3), "SC108", filters=4, kernel_size=3, groups=0)
+case("Conv3D", (N, 16, 16, 16, 1), filters=8, kernel_size=3)
+case("Conv3D", (N, 16, 16, 16, 1), filters=8, kernel_size=(3, 2, 1), strides=(1, 2, 2), padding="same")
+case("Conv3D", (N, 2, 9, 9, 9), filters=4, kernel_size=3, data_format="channels_first")
+case("Conv3D", (N, 10, N, 10, 2), filters=4, kernel_size=3)
+case("Convolution3D", (N, 10, 10, 10, 2), filters=4, kernel_size=3, dilation_rate=2)
+case("Conv3D", (N, 10, 10, 2, 2), "SC105", filters=4, kernel_size=3)
+case("Conv3D", (N, 10, 10, 2), "SC101", filters=4, kernel_size=3)
+case("Conv1DTranspose", (N, 10, 4), filters=8, kernel_size=3)
+case("Conv1DTranspose", (N, 10, 4), filters=8, kernel_size=3, strides=2)
+case("Conv1DTranspose", (N, 10, 4), filters=8, kernel_size=2, strides=3)
+case("Conv1DTranspose", (N, 10, 4), filters=8, kernel_size=3, strides=2, padding="same")
+case("Conv1DTranspose", (N, 10, 4), filters=8, kernel_size=3, strides=2, output_padding=1)
+case("Conv1DTranspose", (N, 10, 4), filters=8, kernel_size=4, strides=2, padding="same", output_padding=1)
+case("Conv1DTranspose", (N, 10, 4), filters=8, kernel_size=3, dilation_rate=2)
+case("Conv1DTranspose", (N, N, 4), filters=8, kernel_size=3, strides=2)
+case("Convolution1DTranspose", (N, 4, 10), filters=8, kernel_size=3, data_format="channels_first")
+case("Conv1DTranspose", (N, 10, 4), "SC108", filters=8, kernel_size=3, strides=2, output_padding=2)
+case("Conv1DTranspose", (N, 10, 4), "SC108", filters=8, kernel_size=3, padding="causal")
+case("Conv2DTranspose", (N, 7, 7, 64), filters=32, kernel_size=3, strides=2, padding="same")
+case("Conv2DTranspose", (N, 7, 7, 64), filters=32, kernel_size=(4, 4), strides=(2, 2), padding="same")
+case("Conv2DTranspose", (N, 7, 7, 64), filters=32, kernel_size=3, strides=2)
+case("Conv2DTranspose", (N, 7, 7, 64), filters=1, kernel_size=5, strides=(1, 2), output_padding=(0, 1))
+case("Conv2DTranspose", (N, 7, 7, 64), filters=1, kernel_size=3, padding="same")
+case("Conv2DTranspose", (N, 64, 7, 7), filters=16, kernel_size=3, strides=2, data_format="channels_first")
+case("Conv2DTranspose", (N, 7, 7, 8), filters=4, kernel_size=3, strides=2, use_bias=False)
+case("Conv2DTranspose", (N, N, 7, 8), filters=4, kernel_size=3, strides=2, padding="same")
+case("Convolution2DTranspose", (N, 7, 7, 8), filters=4, kernel_size=2, strides=2)
+case("Conv2DTranspose", (N, 7, 7), "SC101", filters=4, kernel_size=3)
+case("Conv2DTranspose", (N, 7, 7, N), "SC106", filters=4, kernel_size=3)
+case("Conv2DTranspose", (N, 7, 7, 8), "SC108", filters=4, kernel_size=3, strides=2, dilation_rate=2)
+case("Conv3DTranspose", (N, 4, 4, 4, 8), filters=4, kernel_size=3, strides=2, padding="same")
+case("Conv3DTranspose", (N, 4, 4, 4, 8), filters=4, kernel_size=(2, 3, 4), strides=(2, 1, 3))
+case("Conv3DTranspose", (N, 8, 4, 4, 4), filters=2, kernel_size=3, data_format="channels_first", output_padding=(0, 0, 0))
+case("SeparableConv1D", (N, 50, 8), filters=16, kernel_size=3)
+case("SeparableConv1D", (N, 50, 8), filters=16, kernel_size=5, strides=2, padding="same", depth_multiplier=2)
+case("SeparableConvolution1D", (N, 8, 50), filters=4, kernel_size=3, data_format="channels_first")
+case("SeparableConv1D", (N, 50, 8), "SC108", filters=4, kernel_size=3, padding="causal")
+case("SeparableConv1D", (N, 2, 8), "SC105", filters=4, kernel_size=3)
+case("SeparableConv2D", (N, 32, 32, 3), filters=16, kernel_size=3)
+case("SeparableConv2D", (N, 32, 32, 3), filters=16, kernel_size=3, depth_multiplier=4, use_bias=False)
+case("SeparableConv2D", (N, 32, 32, 3), filters=16, kernel_size=(3, 5), strides=2, padding="same")
+case("SeparableConv2D", (N, 32, 32, 3), filters=16, kernel_size=3, dilation_rate=2)
+case("SeparableConvolution2D", (N, 3, 32, 32), filters=8, kernel_size=3, data_format="channels_first")
+case("SeparableConv2D", (N, 32, 32, 3), "SC108", filters=16, kernel_size=3, depth_multiplier=0)
+case("SeparableConv2D", (N, 32, 32, 3), "SC108", filters=0, kernel_size=3)
+case("SeparableConv2D", (N, 32, 32), "SC101", filters=16, kernel_size=3)
+case("SeparableConv2D", (N, 32, 32, N), "SC106", filters=16, kernel_size=3)
+case("DepthwiseConv2D", (N, 32, 32, 3), kernel_size=3)
+case("DepthwiseConv2D", (N, 32, 32, 3), kernel_size=3, depth_multiplier=2, padding="same")
+case("DepthwiseConv2D", (N, 32, 32, 8), kernel_size=(3, 5), strides=2, use_bias=False)
+case("DepthwiseConv2D", (N, 3, 32, 32), kernel_size=3, depth_multiplier=3, data_format="channels_first")
+case("DepthwiseConv2D", (N, 32, 32, 3), kernel_size=3, dilation_rate=2)
+case("DepthwiseConv2D", (N, N, 32, 3), kernel_size=3, strides=2)
+case("DepthwiseConv2D", (N, 2, 32, 3), "SC105", kernel_size=3)
+case("DepthwiseConv2D", (N, 32, 32, 3), "SC108", kernel_size=3, depth_multiplier=0)
+case("DepthwiseConv2D", (N, 32, 32, N), "SC106", kernel_size=3)
+case("DepthwiseConv2D", (N, 32, 3), "SC101", kernel_size=3)
+case("DepthwiseConv1D", (N, 40, 6), kernel_size=5, depth_multiplier=2)
+case("DepthwiseConv1D", (N, 40, 6), kernel_size=5, strides=2, padding="same")
+
+
+# -- running Keras -------------------------------------------------------------
+_ANSI = re.compile(r"\x1b\[[0-9;]*m")
+
+
+def _core_message(exc: BaseException) -> str:
+    """Keras wraps call-time errors in 'Exception encountered when calling ...'; keep the inner text."""
+    text = _ANSI.sub("", str(exc))
+    m = re.search(r"Exception encountered when calling [^\n]*\n\n(.*?)\n\nArguments received", text, re.S)
+    return (m.group(1) if m else text).strip()
+
+
+def run_case(keras, c: dict) -> dict:
+    kwargs = json.loads(json.dumps(c["kwargs"]))  # the same lists the test will pass
+    out = {k: c[k] for k in ("layer", "kwargs", "input_shape")}
+    cls = getattr(keras.layers, c["layer"])
+    stage = "init"
+    try:
+        layer = cls(**kwargs)
+        stage = "call"
+        y = layer(keras.Input(batch_shape=tuple(c["input_shape"])))
+    except Exception as exc:  # noqa: BLE001 - any exception is Keras's answer
+        out["error"] = {"stage": stage, "type": type(exc).__name__, "message": _core_message(exc)}
+        out["fault"] = c["fault"]
+        return out
+    out["output_shape"] = list(y.shape)
+    out["weights"] = [[w.name, list(w.shape), bool(w.trainable)] for w in layer.weights]
+    out["params"] = int(layer.count_params())
+    out["trainable_params"] = int(sum(math.prod(w.shape) for w in layer.trainable_weights))
+    return out
+
+
+def main() -> int:
+    import keras
+
+    results, problems = [], []
+    for c in CASES:
+        r = run_case(keras, c)
+        if "error" in r and not c["fault"]:
+            problems.append(f"Keras raised but no fault code given: {c} -> {r['error']}")
+        if "error" not in r and c["fault"]:
+            problems.append(f"fault {c['fault']} expected but Keras built it: {c} -> {r['output_shape']}")
+        results.append(r)
+    if problems:
+        print("\n".join(problems), file=sys.stderr)
+        return 1
+    OUT.parent.mkdir(parents=True, exist_ok=True)
+    # One case per line: small diffs when cases are added.
+    body = ",\n".join("  " + json.dumps(r) for r in results)
+    OUT.write_text(f'{{"keras_version": {json.dumps(keras.__version__)},\n "cases": [\n{body}\n]}}\n')
+    faults = sum("error" in r for r in results)
+    print(f"wrote {OUT} with {len(results)} cases ({faults} faults)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
