@@ -125,6 +125,11 @@ class LayerSpec:
     # Names of tensor arguments of ``call`` beyond the first (MultiHeadAttention:
     # value, key).  Each becomes one more input shape.
     extra_call_inputs: ClassVar[tuple[str, ...]] = ()
+    # Keyword arguments of ``call`` that change the output shapes
+    # (MultiHeadAttention's return_attention_scores), name -> default.  The
+    # analyzer binds them from the call site and passes them in ``cfg`` under
+    # the same names, next to the constructor's.
+    call_params: ClassVar[dict[str, Any]] = {}
     # Keras 2 keywords this layer itself still accepts in Keras 3.
     accepts_keras2: ClassVar[frozenset] = frozenset()
 

@@ -1,2 +1,3 @@
-"""Core layers: Input, Dense, Activation, Dropout, ..."""
+"""Core layers: Input, Dense, Activation, Dropout, Embedding, Masking, Lambda, Identity."""
 from . import activation, dense, dropout, input_layer  # noqa: F401
+from . import embedding, identity, lambda_layer, masking  # noqa: F401

@@ -1,0 +1,2 @@
+"""Attention layers: MultiHeadAttention, Attention, AdditiveAttention."""
+from . import additive_attention, attention, multi_head_attention  # noqa: F401
