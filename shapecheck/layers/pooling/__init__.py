@@ -1,0 +1,2 @@
+"""Pooling layers: Max/Average pooling and their global forms (1D-3D)."""
+from . import global_pooling, pooling  # noqa: F401
