@@ -1,0 +1,1128 @@
+"""A small abstract interpreter over the libcst tree of a Keras script.
+
+It walks the module's statements in order, evaluating expressions to the
+abstract values of ``values.py``: constants and containers as Python would,
+Keras layers, tensors and models symbolically, NumPy arrays by shape.  It
+never imports or runs the checked code.  Library knowledge lives in
+``keras_api.py`` (layers, models, compile/fit), ``numpy_api.py`` (data
+shapes) and ``tensor_ops.py`` (keras.ops / backend / tf functions).
+
+Work is bounded (loop iterations, call depth, total steps) so that any input
+finishes quickly; hitting a bound yields an SC002 info diagnostic and the
+results gathered so far.
+"""
+from __future__ import annotations
+
+import builtins
+import operator
+from typing import Any, Optional
+
+import libcst as cst
+
+from ..diagnostics import Diagnostic
+from ..rules import severity_of
+from .positions import PositionIndex, Range
+from .report import FileReport
+from .values import (
+    ApiRef,
+    ArrayV,
+    BoundMethod,
+    ClassV,
+    Const,
+    DictV,
+    ExternalV,
+    FuncV,
+    InstanceV,
+    LayerV,
+    ListV,
+    ModelV,
+    ModuleV,
+    RangeV,
+    SuperV,
+    TensorV,
+    TupleV,
+    Unknown,
+    Value,
+)
+
+MAX_STEPS = 200_000
+MAX_LOOP_ITERATIONS = 2_000
+MAX_CALL_DEPTH = 24
+MAX_LITERAL_ITEMS = 10_000
+
+BUILTIN_NAMES = frozenset(dir(builtins)) | {
+    "__file__", "__name__", "__doc__", "__builtins__", "__spec__", "__loader__", "__package__",
+    # IPython / notebook globals
+    "get_ipython", "display", "In", "Out", "exit", "quit",
+}
+
+
+class StopAnalysis(Exception):
+    def __init__(self, reason: str, node: Optional[cst.CSTNode] = None) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.node = node
+
+
+class _Return(Exception):
+    def __init__(self, value: Value) -> None:
+        self.value = value
+
+
+class _Break(Exception):
+    pass
+
+
+class _Continue(Exception):
+    pass
+
+
+class Scope:
+    """Name bindings of a module, function or class body."""
+
+    __slots__ = ("vars", "parent", "module", "kind", "globals_decl")
+
+    def __init__(self, parent: Optional["Scope"], kind: str) -> None:
+        self.vars: dict[str, Value] = {}
+        self.parent = parent
+        self.module: "Scope" = parent.module if parent is not None else self
+        self.kind = kind
+        self.globals_decl: set[str] = set()
+
+    def lookup(self, name: str) -> Optional[Value]:
+        s: Optional[Scope] = self
+        while s is not None:
+            if s.kind == "class" and s is not self:
+                s = s.parent  # class bodies are not visible from methods
+                continue
+            v = s.vars.get(name)
+            if v is not None:
+                return v
+            s = s.parent
+        return None
+
+    def assign(self, name: str, value: Value) -> None:
+        if name in self.globals_decl:
+            self.module.vars[name] = value
+        else:
+            self.vars[name] = value
+
+
+def _bound_names(module: cst.Module) -> set[str]:
+    """Every name the module binds anywhere (for conservative undefined-name checks)."""
+    names: set[str] = set()
+
+    class V(cst.CSTVisitor):
+        def visit_Name(self, node: cst.Name) -> None:
+            pass
+
+        def visit_AssignTarget(self, node):
+            _collect_target(node.target, names)
+
+        def visit_AnnAssign(self, node):
+            _collect_target(node.target, names)
+
+        def visit_AugAssign(self, node):
+            _collect_target(node.target, names)
+
+        def visit_For(self, node):
+            _collect_target(node.target, names)
+
+        def visit_CompFor(self, node):
+            _collect_target(node.target, names)
+
+        def visit_NamedExpr(self, node):
+            _collect_target(node.target, names)
+
+        def visit_WithItem(self, node):
+            if node.asname is not None:
+                _collect_target(node.asname.name, names)
+
+        def visit_ExceptHandler(self, node):
+            if node.name is not None:
+                _collect_target(node.name.name, names)
+
+        def visit_FunctionDef(self, node):
+            names.add(node.name.value)
+            for p in (*node.params.params, *node.params.kwonly_params, *node.params.posonly_params):
+                names.add(p.name.value)
+            for p in (node.params.star_arg, node.params.star_kwarg):
+                if isinstance(p, cst.Param):
+                    names.add(p.name.value)
+
+        def visit_Lambda(self, node):
+            for p in (*node.params.params, *node.params.kwonly_params, *node.params.posonly_params):
+                names.add(p.name.value)
+            for p in (node.params.star_arg, node.params.star_kwarg):
+                if isinstance(p, cst.Param):
+                    names.add(p.name.value)
+
+        def visit_ClassDef(self, node):
+            names.add(node.name.value)
+
+        def visit_Import(self, node):
+            for a in node.names:
+                if a.asname is not None:
+                    _collect_target(a.asname.name, names)
+                else:
+                    names.add(_dotted(a.name).split(".")[0])
+
+        def visit_ImportFrom(self, node):
+            if isinstance(node.names, cst.ImportStar):
+                names.add("*")
+                return
+            for a in node.names:
+                if a.asname is not None:
+                    _collect_target(a.asname.name, names)
+                else:
+                    names.add(_dotted(a.name))
+
+        def visit_Global(self, node):
+            for n in node.names:
+                names.add(n.name.value)
+
+        def visit_Nonlocal(self, node):
+            for n in node.names:
+                names.add(n.name.value)
+
+        def visit_MatchAs(self, node):
+            if node.name is not None:
+                names.add(node.name.value)
+
+        def visit_MatchStar(self, node):
+            if node.name is not None:
+                names.add(node.name.value)
+
+    module.visit(V())
+    return names
+
+
+def _collect_target(t: cst.CSTNode, names: set[str]) -> None:
+    if isinstance(t, cst.Name):
+        names.add(t.value)
+    elif isinstance(t, (cst.Tuple, cst.List)):
+        for el in t.elements:
+            _collect_target(el.value, names)
+    elif isinstance(t, cst.StarredElement):
+        _collect_target(t.value, names)
+
+
+def _dotted(node: cst.CSTNode) -> str:
+    if isinstance(node, cst.Name):
+        return node.value
+    if isinstance(node, cst.Attribute):
+        return _dotted(node.value) + "." + node.attr.value
+    return ""
+
+
+class Interpreter:
+    def __init__(self, module: cst.Module, source: str, report: FileReport, options: dict) -> None:
+        self.module = module
+        self.source = source
+        self.report = report
+        self.options = options
+        self.positions = PositionIndex(module)
+        self.steps = 0
+        self.call_depth = 0
+        self.globals = Scope(None, "module")
+        self.bound_names = _bound_names(module)
+        self.star_modules: list[Value] = []  # from X import * of modelled modules
+        self.opaque_star = False  # a star import from a module we don't model
+        self.models: list[ModelV] = []
+        self.uids: dict[str, int] = {}
+        self.undefined_reported: set[str] = set()
+        self.diag_keys: set[tuple] = set()
+        self.loop_vars: list[set[str]] = []  # names rebound by enclosing loops/comprehensions
+        self.current_stmt: Optional[cst.CSTNode] = None
+        self.called_functions: set[int] = set()
+        self.defined_functions: list[FuncV] = []
+        self.in_default_pass = False
+        self.cell_of_line = options.get("cell_of_line")
+        from . import keras_api
+
+        self.keras = keras_api.KerasApi(self)
+
+    # -- diagnostics -------------------------------------------------------
+    def range_of(self, node: Optional[cst.CSTNode]) -> Optional[Range]:
+        if node is None:
+            return None
+        return self.positions.get(node)
+
+    def diag(
+        self,
+        node_or_range: Any,
+        code: str,
+        message: str,
+        *,
+        severity: Optional[str] = None,
+        hint: Optional[str] = None,
+        fix=None,
+    ) -> None:
+        rng = node_or_range if isinstance(node_or_range, Range) else self.range_of(node_or_range)
+        if rng is None and self.current_stmt is not None:
+            rng = self.range_of(self.current_stmt)
+        if rng is None:
+            rng = Range(1, 0, 1, 0)
+        key = (rng.line, rng.col, code, message)
+        if key in self.diag_keys:
+            return
+        self.diag_keys.add(key)
+        self.report.diagnostics.append(
+            Diagnostic(
+                rng.line,
+                rng.col + 1,
+                rng.end_line,
+                rng.end_col + 1,
+                severity or severity_of(code),
+                code,
+                message,
+                hint=hint,
+                fix=fix,
+            )
+        )
+
+    def tick(self, node: Optional[cst.CSTNode] = None) -> None:
+        self.steps += 1
+        if self.steps > MAX_STEPS:
+            raise StopAnalysis(f"analysis stopped: more than {MAX_STEPS:,} evaluation steps", node)
+
+    # -- entry ---------------------------------------------------------------
+    def run(self) -> None:
+        try:
+            self.exec_block(self.module.body, self.globals)
+            self.analyze_uncalled_functions()
+        except StopAnalysis as stop:
+            self.diag(stop.node or self.current_stmt, "SC002", stop.reason, severity="info")
+        except RecursionError:
+            self.diag(self.current_stmt, "SC002", "analysis stopped: the code is nested too deeply", severity="info")
+        self.keras.finish()
+
+    def analyze_uncalled_functions(self) -> None:
+        """Functions that build models but are never called are analyzed once
+        with their defaults (parameters without one become named unknowns)."""
+        self.in_default_pass = True
+        for fn in list(self.defined_functions):
+            if fn.called or id(fn.node) in self.called_functions:
+                continue
+            if not _builds_model(fn.node):
+                continue
+            before = len(self.models)
+            try:
+                self.call_function(fn, [], {}, None, defaults_pass=True)
+            except (_Return, _Break, _Continue):
+                pass
+            for m in self.models[before:]:
+                m.context = f"{fn.name}() with its defaults (never called)"
+
+    # -- statements ----------------------------------------------------------
+    def exec_block(self, body, scope: Scope) -> None:
+        for stmt in body:
+            self.exec_stmt(stmt, scope)
+
+    def exec_stmt(self, stmt: cst.CSTNode, scope: Scope) -> None:
+        self.tick(stmt)
+        prev = self.current_stmt
+        if scope.kind == "module" or self.current_stmt is None:
+            self.current_stmt = stmt
+        try:
+            if isinstance(stmt, cst.SimpleStatementLine):
+                for small in stmt.body:
+                    self.current_stmt = small if scope.kind == "module" else self.current_stmt
+                    self.exec_small(small, scope)
+            elif isinstance(stmt, cst.FunctionDef):
+                fn = FuncV(stmt, scope, stmt.name.value)
+                self.defined_functions.append(fn)
+                scope.assign(stmt.name.value, fn)
+            elif isinstance(stmt, cst.ClassDef):
+                self.exec_classdef(stmt, scope)
+            elif isinstance(stmt, cst.If):
+                self.exec_if(stmt, scope)
+            elif isinstance(stmt, cst.For):
+                self.exec_for(stmt, scope)
+            elif isinstance(stmt, cst.While):
+                self.exec_while(stmt, scope)
+            elif isinstance(stmt, cst.With):
+                for item in stmt.items:
+                    v = self.eval(item.item, scope)
+                    if item.asname is not None:
+                        self.bind(item.asname.name, Unknown(_dotted(item.asname.name) or "?"), scope)
+                self.exec_block(stmt.body.body, scope)
+            elif isinstance(stmt, cst.Try):
+                self.exec_block(stmt.body.body, scope)
+                if stmt.orelse is not None:
+                    self.exec_block(stmt.orelse.body.body, scope)
+                if stmt.finalbody is not None:
+                    self.exec_block(stmt.finalbody.body.body, scope)
+            elif isinstance(stmt, (cst.TryStar,)):
+                self.exec_block(stmt.body.body, scope)
+            elif isinstance(stmt, cst.Match):
+                pass
+        finally:
+            if scope.kind == "module":
+                self.current_stmt = prev if prev is not None and scope.kind != "module" else self.current_stmt
+
+    def exec_small(self, small: cst.CSTNode, scope: Scope) -> None:
+        if isinstance(small, cst.Expr):
+            self.eval(small.value, scope)
+        elif isinstance(small, cst.Assign):
+            value = self.eval(small.value, scope)
+            for target in small.targets:
+                self.bind(target.target, value, scope, rhs=small.value)
+        elif isinstance(small, cst.AnnAssign):
+            if small.value is not None:
+                value = self.eval(small.value, scope)
+                self.bind(small.target, value, scope, rhs=small.value)
+        elif isinstance(small, cst.AugAssign):
+            cur = self.eval(small.target, scope)
+            rhs = self.eval(small.value, scope)
+            op = type(small.operator).__name__.replace("Assign", "")
+            value = self.binop(op, cur, rhs, small)
+            self.bind(small.target, value, scope)
+        elif isinstance(small, cst.Import):
+            for alias in small.names:
+                full = _dotted(alias.name)
+                if alias.asname is not None:
+                    self.bind(alias.asname.name, self.keras.import_module(full, small), scope)
+                else:
+                    top = full.split(".")[0]
+                    scope.assign(top, self.keras.import_module(top, small, report=False))
+                    if full != top:
+                        self.keras.import_module(full, small)  # report Keras-2-only paths
+        elif isinstance(small, cst.ImportFrom):
+            self.exec_import_from(small, scope)
+        elif isinstance(small, cst.Return):
+            raise _Return(self.eval(small.value, scope) if small.value is not None else Const(None))
+        elif isinstance(small, cst.Break):
+            raise _Break()
+        elif isinstance(small, cst.Continue):
+            raise _Continue()
+        elif isinstance(small, cst.Global):
+            for n in small.names:
+                scope.globals_decl.add(n.name.value)
+        elif isinstance(small, cst.Del):
+            pass
+        elif isinstance(small, (cst.Pass, cst.Nonlocal, cst.Assert, cst.Raise)):
+            pass
+
+    def exec_import_from(self, node: cst.ImportFrom, scope: Scope) -> None:
+        if node.relative:
+            # relative imports: names from the user's own package, unknown here
+            if not isinstance(node.names, cst.ImportStar):
+                for alias in node.names:
+                    name = alias.asname.name if alias.asname is not None else alias.name
+                    self.bind(name, ExternalV(_dotted(alias.name)), scope)
+            else:
+                self.opaque_star = True
+            return
+        modname = _dotted(node.module) if node.module is not None else ""
+        mod = self.keras.import_module(modname, node)
+        if isinstance(node.names, cst.ImportStar):
+            if isinstance(mod, ModuleV):
+                self.star_modules.append(mod)
+            else:
+                self.opaque_star = True
+            return
+        for alias in node.names:
+            attr = _dotted(alias.name)
+            value = self.keras.getattr_module(mod, attr, node) if isinstance(mod, ModuleV) else ExternalV(f"{modname}.{attr}")
+            target = alias.asname.name if alias.asname is not None else alias.name
+            self.bind(target, value, scope)
+
+    def exec_classdef(self, node: cst.ClassDef, scope: Scope) -> None:
+        bases = [self.eval(a.value, scope) for a in node.bases]
+        cls = ClassV(node, scope, node.name.value, bases)
+        for b in bases:
+            if isinstance(b, ApiRef) and self.keras.is_model_class(b):
+                cls.model_base = True
+            elif isinstance(b, ApiRef) and b.leaf == "Layer":
+                cls.layer_base = True
+            elif isinstance(b, ClassV):
+                cls.model_base |= b.model_base
+                cls.layer_base |= b.layer_base
+                cls.methods.update({k: v for k, v in b.methods.items() if k not in cls.methods})
+        body_scope = Scope(scope, "class")
+        for stmt in node.body.body:
+            if isinstance(stmt, cst.FunctionDef):
+                fn = FuncV(stmt, scope, stmt.name.value)
+                cls.methods[stmt.name.value] = fn
+            else:
+                try:
+                    self.exec_stmt(stmt, body_scope)
+                except (_Return, _Break, _Continue):
+                    pass
+        cls.attrs.update(body_scope.vars)
+        scope.assign(node.name.value, cls)
+
+    def exec_if(self, node: cst.If, scope: Scope) -> None:
+        test = self.truth(self.eval(node.test, scope))
+        if test is True:
+            self.exec_block(node.body.body, scope)
+        elif test is False:
+            if isinstance(node.orelse, cst.If):
+                self.exec_if(node.orelse, scope)
+            elif node.orelse is not None:
+                self.exec_block(node.orelse.body.body, scope)
+        else:
+            # Undecidable: follow both branches; names they bind differently
+            # become unknown afterwards.
+            before = dict(scope.vars)
+            self.exec_block(node.body.body, scope)
+            after_body = dict(scope.vars)
+            scope.vars.clear()
+            scope.vars.update(before)
+            if isinstance(node.orelse, cst.If):
+                self.exec_if(node.orelse, scope)
+            elif node.orelse is not None:
+                self.exec_block(node.orelse.body.body, scope)
+            after_else = scope.vars
+            merged = {}
+            for name in set(after_body) | set(after_else):
+                a, b = after_body.get(name), after_else.get(name)
+                if a is b:
+                    merged[name] = a
+                elif a is None:
+                    merged[name] = b if name not in before else Unknown(name)
+                elif b is None:
+                    merged[name] = a if name not in before else Unknown(name)
+                else:
+                    merged[name] = _join(a, b, name)
+            scope.vars.clear()
+            scope.vars.update(merged)
+
+    def iterate(self, value: Value, node: cst.CSTNode) -> Optional[list]:
+        """The items a for loop would see, or None when unknowable."""
+        if isinstance(value, RangeV):
+            if len(value) > MAX_LOOP_ITERATIONS:
+                raise StopAnalysis(f"analysis stopped: loop over {len(value):,} items is longer than {MAX_LOOP_ITERATIONS:,}", node)
+            return value.items()
+        if isinstance(value, (ListV, TupleV)):
+            return list(value.items)
+        if isinstance(value, DictV):
+            return [Const(k) for k in value.keys]
+        if isinstance(value, Const) and isinstance(value.value, str):
+            return [Const(c) for c in value.value]
+        if isinstance(value, ModelV):
+            return list(value.layers)
+        return None
+
+    def exec_for(self, node: cst.For, scope: Scope) -> None:
+        iterable = self.eval(node.iter, scope)
+        items = self.iterate(iterable, node)
+        names: set[str] = set()
+        _collect_target(node.target, names)
+        self.loop_vars.append(names)
+        try:
+            if items is None:
+                # One pass with the loop variable unknown: enough to see what
+                # the body builds, without pretending to know how often.
+                self.bind(node.target, Unknown(_dotted(node.target) or "item"), scope)
+                try:
+                    self.exec_block(node.body.body, scope)
+                except (_Break, _Continue):
+                    pass
+                return
+            broke = False
+            for item in items:
+                self.tick(node)
+                self.bind(node.target, item, scope)
+                try:
+                    self.exec_block(node.body.body, scope)
+                except _Break:
+                    broke = True
+                    break
+                except _Continue:
+                    continue
+            if not broke and node.orelse is not None:
+                self.exec_block(node.orelse.body.body, scope)
+        finally:
+            self.loop_vars.pop()
+
+    def exec_while(self, node: cst.While, scope: Scope) -> None:
+        count = 0
+        while True:
+            self.tick(node)
+            test = self.truth(self.eval(node.test, scope))
+            if test is False:
+                break
+            if test is None:
+                # Unknown condition: run the body once to see what it builds.
+                try:
+                    self.exec_block(node.body.body, scope)
+                except (_Break, _Continue):
+                    pass
+                return
+            count += 1
+            if count > MAX_LOOP_ITERATIONS:
+                raise StopAnalysis(f"analysis stopped: while loop ran more than {MAX_LOOP_ITERATIONS:,} times", node)
+            try:
+                self.exec_block(node.body.body, scope)
+            except _Break:
+                return
+            except _Continue:
+                continue
+
+    # -- binding ---------------------------------------------------------------
+    def bind(self, target: cst.CSTNode, value: Value, scope: Scope, rhs: Optional[cst.CSTNode] = None) -> None:
+        if isinstance(target, cst.Name):
+            scope.assign(target.value, value)
+            self.keras.on_bind(target, target.value, value, scope, rhs)
+        elif isinstance(target, (cst.Tuple, cst.List)):
+            elements = target.elements
+            items = self.unpack(value, len(elements))
+            star_index = next((i for i, e in enumerate(elements) if isinstance(e, cst.StarredElement)), None)
+            if star_index is not None:
+                if items is None or len(items) < len(elements) - 1:
+                    for el in elements:
+                        self.bind(el.value, Unknown("?"), scope)
+                    return
+                n_after = len(elements) - star_index - 1
+                head = items[:star_index]
+                mid = items[star_index: len(items) - n_after]
+                tail = items[len(items) - n_after:]
+                for el, v in zip(elements[:star_index], head):
+                    self.bind(el.value, v, scope)
+                self.bind(elements[star_index].value, ListV(list(mid)), scope)
+                for el, v in zip(elements[star_index + 1:], tail):
+                    self.bind(el.value, v, scope)
+                return
+            if items is None or len(items) != len(elements):
+                for el in elements:
+                    self.bind(el.value, Unknown(_dotted(el.value) or "?"), scope)
+                return
+            for el, v in zip(elements, items):
+                self.bind(el.value, v, scope)
+        elif isinstance(target, cst.Attribute):
+            obj = self.eval(target.value, scope)
+            self.keras.set_attribute(obj, target.attr.value, value, target)
+        elif isinstance(target, cst.Subscript):
+            obj = self.eval(target.value, scope)
+            if isinstance(obj, DictV):
+                sl = target.slice[0].slice if len(target.slice) == 1 else None
+                if isinstance(sl, cst.Index):
+                    key = self.eval(sl.value, scope)
+                    if isinstance(key, Const):
+                        for i, k in enumerate(obj.keys):
+                            if k == key.value:
+                                obj.values[i] = value
+                                return
+                        obj.keys.append(key.value)
+                        obj.values.append(value)
+        elif isinstance(target, cst.StarredElement):
+            self.bind(target.value, value, scope)
+
+    def unpack(self, value: Value, n: int) -> Optional[list]:
+        if isinstance(value, (TupleV, ListV)):
+            return list(value.items)
+        if isinstance(value, RangeV):
+            return value.items()
+        return self.keras.unpack(value, n)
+
+    # -- expressions ------------------------------------------------------------
+    def eval(self, node: cst.CSTNode, scope: Scope) -> Value:
+        self.tick(node)
+        method = getattr(self, "eval_" + type(node).__name__, None)
+        if method is None:
+            return Unknown("?")
+        return method(node, scope)
+
+    def eval_Integer(self, node, scope):
+        try:
+            return Const(int(node.value.replace("_", ""), 0))
+        except ValueError:
+            return Const(int(node.value.replace("_", "").lstrip("0") or "0"))
+
+    def eval_Float(self, node, scope):
+        return Const(float(node.value.replace("_", "")))
+
+    def eval_Imaginary(self, node, scope):
+        return Const(complex(node.value.replace("_", "")))
+
+    def eval_SimpleString(self, node, scope):
+        try:
+            return Const(node.evaluated_value)
+        except Exception:
+            return Unknown("str")
+
+    def eval_ConcatenatedString(self, node, scope):
+        left = self.eval(node.left, scope)
+        right = self.eval(node.right, scope)
+        if isinstance(left, Const) and isinstance(right, Const) and type(left.value) is type(right.value):
+            return Const(left.value + right.value)
+        return Unknown("str")
+
+    def eval_FormattedString(self, node, scope):
+        for part in node.parts:
+            if isinstance(part, cst.FormattedStringExpression):
+                self.eval(part.expression, scope)
+        return Unknown("str")
+
+    def eval_Ellipsis(self, node, scope):
+        return Const(Ellipsis)
+
+    def eval_Name(self, node: cst.Name, scope: Scope) -> Value:
+        name = node.value
+        if name in ("True", "False", "None"):
+            return Const({"True": True, "False": False, "None": None}[name])
+        v = scope.lookup(name)
+        if v is not None:
+            return v
+        for mod in reversed(self.star_modules):
+            got = self.keras.getattr_module(mod, name, node, quiet=True)
+            if got is not None and not isinstance(got, Unknown):
+                return got
+        if name in BUILTIN_NAMES:
+            return ApiRef("builtins." + name)
+        if name not in self.bound_names and not self.opaque_star and name not in self.undefined_reported:
+            self.undefined_reported.add(name)
+            self.diag(node, "SC401", f"name '{name}' is not defined", hint=f"define `{name}` before this line")
+        return Unknown(name)
+
+    def eval_Attribute(self, node: cst.Attribute, scope: Scope) -> Value:
+        obj = self.eval(node.value, scope)
+        return self.keras.getattr(obj, node.attr.value, node)
+
+    def eval_Tuple(self, node, scope):
+        return TupleV(self._elements(node.elements, scope, node))
+
+    def eval_List(self, node, scope):
+        return ListV(self._elements(node.elements, scope, node))
+
+    def eval_Set(self, node, scope):
+        self._elements(node.elements, scope, node)
+        return Unknown("set")
+
+    def _elements(self, elements, scope, node) -> list:
+        if len(elements) > MAX_LITERAL_ITEMS:
+            raise StopAnalysis(f"analysis stopped: literal with {len(elements):,} items (limit {MAX_LITERAL_ITEMS:,})", node)
+        out = []
+        for el in elements:
+            if isinstance(el, cst.StarredElement):
+                v = self.eval(el.value, scope)
+                items = self.unpack(v, -1)
+                if items is None:
+                    out.append(Unknown("*"))
+                else:
+                    out.extend(items)
+            else:
+                out.append(self.eval(el.value, scope))
+        return out
+
+    def eval_Dict(self, node, scope):
+        d = DictV([], [])
+        if len(node.elements) > MAX_LITERAL_ITEMS:
+            raise StopAnalysis(f"analysis stopped: literal with {len(node.elements):,} items", node)
+        for el in node.elements:
+            if isinstance(el, cst.DictElement):
+                k = self.eval(el.key, scope)
+                v = self.eval(el.value, scope)
+                d.keys.append(k.value if isinstance(k, Const) else object())
+                d.values.append(v)
+        return d
+
+    def eval_Lambda(self, node: cst.Lambda, scope: Scope) -> Value:
+        late = self._late_bound_names(node, scope)
+        return FuncV(node, scope, "<lambda>", is_lambda=True, late_bound=tuple(sorted(late)))
+
+    def _late_bound_names(self, node: cst.Lambda, scope: Scope) -> set[str]:
+        """Loop variables the lambda body reads but does not bind itself."""
+        loop_names = set().union(*self.loop_vars) if self.loop_vars else set()
+        if not loop_names:
+            return set()
+        params = {p.name.value for p in node.params.params}
+        used: set[str] = set()
+
+        class V(cst.CSTVisitor):
+            def visit_Name(self, n: cst.Name) -> None:
+                used.add(n.value)
+
+        node.body.visit(V())
+        return (used & loop_names) - params
+
+    def eval_IfExp(self, node, scope):
+        t = self.truth(self.eval(node.test, scope))
+        if t is True:
+            return self.eval(node.body, scope)
+        if t is False:
+            return self.eval(node.orelse, scope)
+        a = self.eval(node.body, scope)
+        b = self.eval(node.orelse, scope)
+        return _join(a, b, "?")
+
+    def eval_NamedExpr(self, node, scope):
+        v = self.eval(node.value, scope)
+        self.bind(node.target, v, scope)
+        return v
+
+    def eval_Await(self, node, scope):
+        return Unknown("?")
+
+    def eval_Yield(self, node, scope):
+        return Unknown("?")
+
+    def eval_GeneratorExp(self, node, scope):
+        items = self._comprehension(node, scope)
+        return ListV(items) if items is not None else Unknown("generator")
+
+    def eval_ListComp(self, node, scope):
+        items = self._comprehension(node, scope)
+        return ListV(items) if items is not None else Unknown("list")
+
+    def eval_SetComp(self, node, scope):
+        self._comprehension(node, scope)
+        return Unknown("set")
+
+    def eval_DictComp(self, node, scope):
+        inner = Scope(scope, "function")
+        out = DictV([], [])
+        ok = self._run_comp(node.for_in, inner, lambda s: (out.keys.append(_const_or_obj(self.eval(node.key, s))), out.values.append(self.eval(node.value, s))))
+        return out if ok else Unknown("dict")
+
+    def _comprehension(self, node, scope) -> Optional[list]:
+        inner = Scope(scope, "function")
+        out: list = []
+        ok = self._run_comp(node.for_in, inner, lambda s: out.append(self.eval(node.elt, s)))
+        return out if ok else None
+
+    def _run_comp(self, comp: cst.CompFor, scope: Scope, emit) -> bool:
+        iterable = self.eval(comp.iter, scope)
+        items = self.iterate(iterable, comp)
+        names: set[str] = set()
+        _collect_target(comp.target, names)
+        self.loop_vars.append(names)
+        try:
+            if items is None:
+                self.bind(comp.target, Unknown(_dotted(comp.target) or "item"), scope)
+                if comp.inner_for_in is not None:
+                    self._run_comp(comp.inner_for_in, scope, emit)
+                else:
+                    emit(scope)
+                return False
+            ok = True
+            for item in items:
+                self.tick(comp)
+                self.bind(comp.target, item, scope)
+                keep = True
+                for cond in comp.ifs:
+                    t = self.truth(self.eval(cond.test, scope))
+                    if t is False:
+                        keep = False
+                        break
+                    if t is None:
+                        ok = False
+                if not keep:
+                    continue
+                if comp.inner_for_in is not None:
+                    ok = self._run_comp(comp.inner_for_in, scope, emit) and ok
+                else:
+                    emit(scope)
+            return ok
+        finally:
+            self.loop_vars.pop()
+
+    def eval_UnaryOperation(self, node, scope):
+        v = self.eval(node.expression, scope)
+        op = type(node.operator).__name__
+        if isinstance(v, Const):
+            try:
+                if op == "Minus":
+                    return Const(-v.value)
+                if op == "Plus":
+                    return Const(+v.value)
+                if op == "Not":
+                    return Const(not v.value)
+                if op == "BitInvert":
+                    return Const(~v.value)
+            except Exception:
+                return Unknown("?")
+        if op == "Not":
+            t = self.truth(v)
+            return Const(not t) if t is not None else Unknown("bool")
+        if op == "Minus" and isinstance(v, (TensorV, ArrayV)):
+            return v
+        return Unknown("?")
+
+    def eval_BooleanOperation(self, node, scope):
+        left = self.eval(node.left, scope)
+        t = self.truth(left)
+        is_and = isinstance(node.operator, cst.And)
+        if t is None:
+            self.eval(node.right, scope)
+            return Unknown("bool")
+        if is_and:
+            return self.eval(node.right, scope) if t else left
+        return left if t else self.eval(node.right, scope)
+
+    def eval_Comparison(self, node, scope):
+        left = self.eval(node.left, scope)
+        result: Optional[bool] = True
+        for target in node.comparisons:
+            right = self.eval(target.comparator, scope)
+            r = _compare(type(target.operator).__name__, left, right)
+            if r is None:
+                result = None
+            elif r is False and result is not None:
+                result = False
+            left = right
+        return Const(result) if result is not None else Unknown("bool")
+
+    def eval_BinaryOperation(self, node, scope):
+        left = self.eval(node.left, scope)
+        right = self.eval(node.right, scope)
+        return self.binop(type(node.operator).__name__, left, right, node)
+
+    def binop(self, op: str, left: Value, right: Value, node) -> Value:
+        if isinstance(left, Const) and isinstance(right, Const):
+            fn = _BINOPS.get(op)
+            if fn is None:
+                return Unknown("?")
+            try:
+                if op == "Power" and isinstance(right.value, int) and abs(right.value) > 64:
+                    return Unknown("?")
+                if op == "Multiply" and isinstance(left.value, str) and isinstance(right.value, int) and right.value > 100_000:
+                    return Unknown("str")
+                return Const(fn(left.value, right.value))
+            except Exception:
+                return Unknown("?")
+        if isinstance(left, (TupleV, ListV)) and isinstance(right, (TupleV, ListV)) and op == "Add":
+            return type(left)(list(left.items) + list(right.items))
+        if isinstance(left, (TupleV, ListV)) and isinstance(right, Const) and op == "Multiply" and isinstance(right.value, int):
+            if len(left.items) * max(right.value, 0) > MAX_LITERAL_ITEMS:
+                raise StopAnalysis("analysis stopped: list repetition too large", node)
+            return type(left)(list(left.items) * max(right.value, 0))
+        if isinstance(right, (TupleV, ListV)) and isinstance(left, Const) and op == "Multiply" and isinstance(left.value, int):
+            return self.binop(op, right, left, node)
+        return self.keras.binop(op, left, right, node)
+
+    def eval_Subscript(self, node: cst.Subscript, scope: Scope) -> Value:
+        obj = self.eval(node.value, scope)
+        index = []
+        for el in node.slice:
+            sl = el.slice
+            if isinstance(sl, cst.Index):
+                index.append(self.eval(sl.value, scope))
+            else:
+                lo = self.eval(sl.lower, scope) if sl.lower is not None else Const(None)
+                hi = self.eval(sl.upper, scope) if sl.upper is not None else Const(None)
+                st = self.eval(sl.step, scope) if sl.step is not None else Const(None)
+                index.append(("slice", lo, hi, st))
+        return self.subscript(obj, index, node)
+
+    def subscript(self, obj: Value, index: list, node) -> Value:
+        if len(index) == 1 and not isinstance(index[0], tuple):
+            key = index[0]
+            if isinstance(obj, (TupleV, ListV)) and isinstance(key, Const) and isinstance(key.value, int):
+                try:
+                    return obj.items[key.value]
+                except IndexError:
+                    return Unknown("?")
+            if isinstance(obj, DictV) and isinstance(key, Const):
+                got = obj.get(key.value)
+                return got if got is not None else Unknown("?")
+            if isinstance(obj, Const) and isinstance(obj.value, (str, tuple)) and isinstance(key, Const):
+                try:
+                    return Const(obj.value[key.value])
+                except Exception:
+                    return Unknown("?")
+        if len(index) == 1 and isinstance(index[0], tuple) and isinstance(obj, (TupleV, ListV, Const)):
+            _, lo, hi, st = index[0]
+            bounds = [x.value if isinstance(x, Const) else "?" for x in (lo, hi, st)]
+            if "?" not in bounds:
+                try:
+                    s = slice(*bounds)
+                    if isinstance(obj, Const):
+                        return Const(obj.value[s])
+                    return type(obj)(list(obj.items[s]))
+                except Exception:
+                    return Unknown("?")
+        return self.keras.subscript(obj, index, node)
+
+    def eval_Call(self, node: cst.Call, scope: Scope) -> Value:
+        func = self.eval(node.func, scope)
+        args: list[Value] = []
+        kwargs: dict[str, Value] = {}
+        arg_nodes: dict[Any, cst.Arg] = {}
+        for a in node.args:
+            if a.star == "*":
+                v = self.eval(a.value, scope)
+                items = self.unpack(v, -1)
+                if items is None:
+                    args.append(Unknown("*args"))
+                else:
+                    args.extend(items)
+            elif a.star == "**":
+                v = self.eval(a.value, scope)
+                if isinstance(v, DictV):
+                    for k, val in zip(v.keys, v.values):
+                        if isinstance(k, str):
+                            kwargs[k] = val
+            elif a.keyword is not None:
+                kwargs[a.keyword.value] = self.eval(a.value, scope)
+                arg_nodes[a.keyword.value] = a
+            else:
+                arg_nodes[len(args)] = a
+                args.append(self.eval(a.value, scope))
+        return self.call(func, args, kwargs, node, arg_nodes=arg_nodes, scope=scope)
+
+    def call(self, func: Value, args: list, kwargs: dict, node, arg_nodes=None, scope=None) -> Value:
+        if isinstance(func, FuncV):
+            if func.self_value is not None:
+                args = [func.self_value] + list(args)
+            return self.call_function(func, args, kwargs, node)
+        if isinstance(func, ClassV):
+            return self.keras.instantiate_user_class(func, args, kwargs, node)
+        if isinstance(func, BoundMethod) and isinstance(func.obj, InstanceV):
+            m = func.obj.cls.methods.get(func.name)
+            if m is not None:
+                return self.call_function(m, [func.obj] + list(args), kwargs, node)
+        return self.keras.call(func, args, kwargs, node, arg_nodes or {})
+
+    def call_function(self, fn: FuncV, args: list, kwargs: dict, node, defaults_pass: bool = False) -> Value:
+        fn.called = fn.called or not defaults_pass
+        if not defaults_pass:
+            self.called_functions.add(id(fn.node))
+        if self.call_depth >= MAX_CALL_DEPTH:
+            return Unknown(fn.name)
+        scope = Scope(fn.scope, "function")
+        params = fn.node.params
+        positional = list(params.posonly_params) + list(params.params)
+        for i, p in enumerate(positional):
+            pname = p.name.value
+            if i < len(args):
+                scope.vars[pname] = args[i]
+            elif pname in kwargs:
+                scope.vars[pname] = kwargs.pop(pname)
+            elif p.default is not None:
+                scope.vars[pname] = self.eval(p.default, fn.scope)
+            else:
+                scope.vars[pname] = Unknown(pname)
+        extra = args[len(positional):]
+        if isinstance(params.star_arg, cst.Param):
+            scope.vars[params.star_arg.name.value] = TupleV(list(extra))
+        for p in params.kwonly_params:
+            pname = p.name.value
+            if pname in kwargs:
+                scope.vars[pname] = kwargs.pop(pname)
+            elif p.default is not None:
+                scope.vars[pname] = self.eval(p.default, fn.scope)
+            else:
+                scope.vars[pname] = Unknown(pname)
+        if isinstance(params.star_kwarg, cst.Param):
+            scope.vars[params.star_kwarg.name.value] = DictV(list(kwargs), list(kwargs.values()))
+        self.call_depth += 1
+        saved_loops = self.loop_vars
+        self.loop_vars = []
+        try:
+            if fn.is_lambda:
+                return self.eval(fn.node.body, scope)
+            self.exec_block(_body_statements(fn.node), scope)
+            return Const(None)
+        except _Return as r:
+            return r.value
+        except (_Break, _Continue):
+            return Unknown(fn.name)
+        finally:
+            self.call_depth -= 1
+            self.loop_vars = saved_loops
+
+    # -- helpers ----------------------------------------------------------------
+    def truth(self, v: Value) -> Optional[bool]:
+        if isinstance(v, Const):
+            try:
+                return bool(v.value)
+            except Exception:
+                return None
+        if isinstance(v, (TupleV, ListV)):
+            return bool(v.items)
+        if isinstance(v, DictV):
+            return bool(v.keys)
+        if isinstance(v, (LayerV, ModelV, FuncV, ClassV, ApiRef, ModuleV)):
+            return True
+        return None
+
+
+def _body_statements(fn: cst.FunctionDef):
+    body = fn.body
+    if isinstance(body, cst.IndentedBlock):
+        return body.body
+    return [body]  # a one-line def: SimpleStatementSuite
+
+
+def _builds_model(fn: cst.FunctionDef) -> bool:
+    found = False
+
+    class V(cst.CSTVisitor):
+        def visit_Name(self, n: cst.Name) -> None:
+            nonlocal found
+            if n.value in ("Sequential", "Model", "Input", "add", "Functional"):
+                found = True
+
+    fn.visit(V())
+    return found
+
+
+def _const_or_obj(v: Value):
+    return v.value if isinstance(v, Const) else object()
+
+
+def _join(a: Value, b: Value, name: str) -> Value:
+    if isinstance(a, Const) and isinstance(b, Const) and a.value == b.value and type(a.value) is type(b.value):
+        return a
+    return Unknown(name)
+
+
+def _compare(op: str, a: Value, b: Value) -> Optional[bool]:
+    if op in ("Is", "IsNot"):
+        if isinstance(a, Const) and isinstance(b, Const) and (a.value is None or b.value is None):
+            r = a.value is b.value
+            return r if op == "Is" else not r
+        if isinstance(b, Const) and b.value is None and isinstance(a, (LayerV, ModelV, TensorV, ArrayV, TupleV, ListV, DictV)):
+            return op == "IsNot"
+        return None
+    if isinstance(a, Const) and isinstance(b, Const):
+        fn = _CMPOPS.get(op)
+        if fn is None:
+            return None
+        try:
+            return bool(fn(a.value, b.value))
+        except Exception:
+            return None
+    if op in ("In", "NotIn") and isinstance(b, (TupleV, ListV)) and isinstance(a, Const):
+        if all(isinstance(x, Const) for x in b.items):
+            r = any(x.value == a.value for x in b.items)
+            return r if op == "In" else not r
+        return None
+    if op in ("In", "NotIn") and isinstance(b, DictV) and isinstance(a, Const):
+        r = a.value in b.keys
+        return r if op == "In" else not r
+    return None
+
+
+_BINOPS = {
+    "Add": operator.add,
+    "Subtract": operator.sub,
+    "Multiply": operator.mul,
+    "Divide": operator.truediv,
+    "FloorDivide": operator.floordiv,
+    "Modulo": operator.mod,
+    "Power": operator.pow,
+    "LeftShift": operator.lshift,
+    "RightShift": operator.rshift,
+    "BitOr": operator.or_,
+    "BitAnd": operator.and_,
+    "BitXor": operator.xor,
+}
+
+_CMPOPS = {
+    "Equal": operator.eq,
+    "NotEqual": operator.ne,
+    "LessThan": operator.lt,
+    "LessThanEqual": operator.le,
+    "GreaterThan": operator.gt,
+    "GreaterThanEqual": operator.ge,
+    "In": lambda a, b: operator.contains(b, a),
+    "NotIn": lambda a, b: not operator.contains(b, a),
+}
+
+
+def interpret(module: cst.Module, source: str, report: FileReport, options: dict) -> None:
+    Interpreter(module, source, report, options).run()

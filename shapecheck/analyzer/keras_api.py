@@ -1,0 +1,1475 @@
+"""The Keras API as the interpreter sees it: imports, layers, tensors, models.
+
+Layer configs are bound and checked with the shared catalog
+(``shapecheck.layers``); applying a layer runs its spec's pure shape rule.
+Models are recorded in construction order and turned into ``ModelReport``s
+at the end, with the layer order and parameter counts Keras 3 reports.
+"""
+from __future__ import annotations
+
+from typing import Any, Optional
+
+import libcst as cst
+
+from ..layers import get_spec
+from ..layers.base import UNKNOWN, NestedLayer, ShapeFault, Weight, to_snake_case
+from ..layers.shape import Sym, format_shape, is_known, dim_prod
+from . import numpy_api, shape_ops, tensor_ops
+from .modules import canonical_module, canonical_name
+from .positions import Range
+from .report import ArgInfo, CallEvent, LayerReport, ModelReport, Site
+from .values import (
+    ApiRef,
+    ArrayV,
+    BoundMethod,
+    ClassV,
+    Const,
+    DictV,
+    ExternalV,
+    FuncV,
+    InstanceV,
+    LayerV,
+    ListV,
+    ModelV,
+    ModuleV,
+    Node,
+    ObjectV,
+    RangeV,
+    SuperV,
+    TensorV,
+    TupleV,
+    Unknown,
+    Value,
+)
+
+MODEL_METHODS = {
+    "add", "pop", "compile", "fit", "evaluate", "predict", "train_on_batch", "test_on_batch", "predict_on_batch",
+    "summary", "build", "count_params", "get_layer", "save", "save_weights", "load_weights", "set_weights",
+    "get_weights", "fit_generator", "evaluate_generator", "predict_generator", "call", "to_json", "get_config",
+    "reset_states", "compute_output_shape",
+}
+EVENT_METHODS = {"compile", "fit", "evaluate", "predict", "train_on_batch", "test_on_batch", "predict_on_batch", "summary",
+                 "fit_generator", "evaluate_generator", "predict_generator"}
+
+# Keras's parameter order for the model methods rules inspect.
+METHOD_PARAMS = {
+    "compile": ["optimizer", "loss", "loss_weights", "metrics", "weighted_metrics", "run_eagerly", "steps_per_execution", "jit_compile", "auto_scale_loss"],
+    "fit": ["x", "y", "batch_size", "epochs", "verbose", "callbacks", "validation_split", "validation_data", "shuffle", "class_weight",
+            "sample_weight", "initial_epoch", "steps_per_epoch", "validation_steps", "validation_batch_size", "validation_freq"],
+    "evaluate": ["x", "y", "batch_size", "verbose", "sample_weight", "steps", "callbacks", "return_dict"],
+    "predict": ["x", "batch_size", "verbose", "steps", "callbacks"],
+    "train_on_batch": ["x", "y", "sample_weight", "class_weight", "return_dict"],
+    "test_on_batch": ["x", "y", "sample_weight", "return_dict"],
+    "predict_on_batch": ["x"],
+    "summary": ["line_length", "positions", "print_fn", "expand_nested", "show_trainable", "layer_range"],
+    "fit_generator": ["generator", "steps_per_epoch", "epochs"],
+    "evaluate_generator": ["generator"],
+    "predict_generator": ["generator"],
+}
+
+# keras.layers lowercase function forms -> layer class.
+FUNCTION_FORMS = {
+    "concatenate": "Concatenate", "add": "Add", "subtract": "Subtract", "multiply": "Multiply", "average": "Average",
+    "maximum": "Maximum", "minimum": "Minimum", "dot": "Dot",
+}
+
+
+class KerasApi:
+    def __init__(self, interp) -> None:
+        self.it = interp
+        self.sites: list[Site] = []
+
+    # -- imports ------------------------------------------------------------
+    def import_module(self, path: str, node, report: bool = True) -> Value:
+        canon, keras2 = canonical_module(path)
+        if canon is None:
+            top = path.split(".")[0]
+            if top in ("keras", "tensorflow", "tf_keras"):
+                # A Keras submodule we don't model: values from it are unknown.
+                return ExternalV(path)
+            return ExternalV(path)
+        if keras2 and report:
+            self.it.diag(
+                node,
+                "SC403",
+                f"No module named '{path}' in Keras 3: this Keras 2 path was removed; import from '{canon}' instead",
+                hint=f"use `from {canon} import ...`",
+            )
+        return ModuleV(canon)
+
+    def getattr_module(self, mod: ModuleV, attr: str, node, quiet: bool = False) -> Optional[Value]:
+        path = f"{mod.path}.{attr}"
+        canon, keras2 = canonical_module(path)
+        if canon is not None and (canon == path or keras2 or path.startswith("tensorflow.keras")):
+            return ModuleV(canon)
+        if mod.path == "tensorflow" and attr == "keras":
+            return ModuleV("keras")
+        if mod.path == "numpy" and attr == "random":
+            return ModuleV("numpy.random")
+        if mod.path == "keras" and attr in ("layers", "models", "optimizers", "losses", "metrics", "callbacks", "utils", "backend",
+                                            "ops", "activations", "initializers", "regularizers", "constraints", "datasets",
+                                            "preprocessing", "applications", "random", "saving"):
+            return ModuleV(f"keras.{attr}")
+        if mod.path == "tensorflow" and attr in ("math", "nn", "random", "linalg"):
+            return ModuleV(f"tensorflow.{attr}")
+        return ApiRef(canonical_name(path))
+
+    def is_model_class(self, ref: ApiRef) -> bool:
+        return ref.path in ("keras.Model", "keras.Sequential")
+
+    # -- attributes -------------------------------------------------------------
+    def getattr(self, obj: Value, attr: str, node) -> Value:
+        if isinstance(obj, ModuleV):
+            return self.getattr_module(obj, attr, node)
+        if isinstance(obj, ApiRef):
+            return ApiRef(canonical_name(f"{obj.path}.{attr}"))
+        if isinstance(obj, TensorV):
+            return self._tensor_attr(obj, attr)
+        if isinstance(obj, ArrayV):
+            return self._array_attr(obj, attr)
+        if isinstance(obj, ModelV):
+            return self._model_attr(obj, attr, node)
+        if isinstance(obj, LayerV):
+            return self._layer_attr(obj, attr)
+        if isinstance(obj, InstanceV):
+            if attr in obj.attrs:
+                return obj.attrs[attr]
+            m = obj.cls.methods.get(attr)
+            if m is not None:
+                return FuncV(m.node, m.scope, m.name, self_value=obj)
+            if attr in obj.cls.attrs:
+                return obj.cls.attrs[attr]
+            return Unknown(attr)
+        if isinstance(obj, ClassV):
+            if attr in obj.methods:
+                return obj.methods[attr]
+            return obj.attrs.get(attr, Unknown(attr))
+        if isinstance(obj, SuperV):
+            return BoundMethod(obj, attr)
+        if isinstance(obj, (DictV, ListV, TupleV, ObjectV, Const)):
+            if isinstance(obj, ObjectV) and attr in obj.kwargs:
+                return obj.kwargs[attr]
+            return BoundMethod(obj, attr)
+        if isinstance(obj, ExternalV):
+            return ExternalV(f"{obj.path}.{attr}")
+        return Unknown(attr)
+
+    def _tensor_attr(self, t: TensorV, attr: str) -> Value:
+        if attr == "shape":
+            return _shape_value(t.shape)
+        if attr == "dtype":
+            return Const(t.dtype)
+        if attr == "ndim":
+            return Const(len(t.shape)) if t.shape is not None else Unknown("ndim")
+        return BoundMethod(t, attr)
+
+    def _array_attr(self, a: ArrayV, attr: str) -> Value:
+        if attr == "shape":
+            return _shape_value(a.shape)
+        if attr == "T":
+            return ArrayV(shape_ops.transpose(a.shape), a.dtype, a.min_value, a.max_value)
+        if attr == "ndim":
+            return Const(len(a.shape)) if a.shape is not None else Unknown("ndim")
+        if attr == "size":
+            n = dim_prod(a.shape) if a.shape is not None else None
+            return Const(n) if is_known(n) else Unknown("size")
+        if attr == "dtype":
+            return Const(a.dtype)
+        return BoundMethod(a, attr)
+
+    def _model_attr(self, m: ModelV, attr: str, node) -> Value:
+        if m.kind == "subclassed":
+            if attr in m.self_attrs:
+                return m.self_attrs[attr]
+            if m.user_class is not None and attr in m.user_class.methods and attr not in ("summary",):
+                fn = m.user_class.methods[attr]
+                return FuncV(fn.node, fn.scope, fn.name, self_value=m)
+        if attr == "layers":
+            return ListV(list(self.model_layers(m)))
+        if attr in ("input", "output"):
+            ts = m.inputs if attr == "input" else m.outputs
+            if not ts:
+                if attr == "input" and m.input_shape is not None:
+                    return TensorV(m.input_shape)
+                return Unknown(attr)
+            return ts[0] if len(ts) == 1 else ListV(list(ts))
+        if attr in ("inputs", "outputs"):
+            return ListV(list(m.inputs if attr == "inputs" else m.outputs))
+        if attr in ("input_shape", "output_shape"):
+            ts = m.inputs if attr == "input_shape" else m.outputs
+            if len(ts) == 1:
+                return _shape_value(ts[0].shape)
+            if attr == "input_shape" and m.input_shape is not None:
+                return _shape_value(m.input_shape)
+            return Unknown(attr)
+        if attr == "name":
+            return Const(m.keras_name)
+        if attr in MODEL_METHODS:
+            return BoundMethod(m, attr)
+        return Unknown(attr)
+
+    def _layer_attr(self, layer: LayerV, attr: str) -> Value:
+        if attr in ("output", "input"):
+            if layer.input_tensor is not None:
+                return layer.input_tensor
+            if layer.calls:
+                n = layer.calls[0]
+                ts = n.outputs if attr == "output" else n.inputs
+                return ts[0] if len(ts) == 1 else ListV(list(ts))
+            return Unknown(attr)
+        if attr in ("output_shape", "input_shape"):
+            if layer.calls:
+                n = layer.calls[0]
+                ts = n.outputs if attr == "output_shape" else n.inputs
+                return _shape_value(ts[0].shape) if len(ts) == 1 else ListV([_shape_value(t.shape) for t in ts])
+            return Unknown(attr)
+        if attr == "name":
+            return Const(layer.name)
+        if attr in layer.cfg and not attr.startswith("_"):
+            v = layer.cfg[attr]
+            return v if isinstance(v, Value) else (Const(v) if not (v is UNKNOWN) else Unknown(attr))
+        if layer.user_class is not None and attr in layer.user_class.methods:
+            fn = layer.user_class.methods[attr]
+            return FuncV(fn.node, fn.scope, fn.name, self_value=layer)
+        if layer.user_class is not None and attr in layer.cfg.get("__attrs__", {}):
+            return layer.cfg["__attrs__"][attr]
+        return BoundMethod(layer, attr)
+
+    def set_attribute(self, obj: Value, attr: str, value: Value, node) -> None:
+        if isinstance(obj, ModelV):
+            obj.self_attrs[attr] = value
+            if obj.kind == "subclassed":
+                for layer in _layers_in(value):
+                    if all(l is not layer for l in obj.layers):
+                        obj.layers.append(layer)
+        elif isinstance(obj, InstanceV):
+            obj.attrs[attr] = value
+        elif isinstance(obj, LayerV) and obj.user_class is not None:
+            obj.cfg.setdefault("__attrs__", {})[attr] = value
+            for layer in _layers_in(value):
+                obj.cfg.setdefault("__sublayers__", []).append(layer)
+
+    # -- calls ------------------------------------------------------------------
+    def call(self, func: Value, args: list, kwargs: dict, node: cst.Call, arg_nodes: dict) -> Value:
+        if isinstance(func, ApiRef):
+            return self.call_api(func, args, kwargs, node, arg_nodes)
+        if isinstance(func, LayerV):
+            return self.apply_layer(func, args, kwargs, node)
+        if isinstance(func, ModelV):
+            return self.apply_model(func, args, kwargs, node)
+        if isinstance(func, BoundMethod):
+            return self.call_method(func.obj, func.name, args, kwargs, node, arg_nodes)
+        if isinstance(func, (ObjectV,)):
+            # a loss/metric object called on tensors
+            return Unknown(func.leaf)
+        return Unknown("call")
+
+    def call_api(self, ref: ApiRef, args: list, kwargs: dict, node, arg_nodes) -> Value:
+        path = ref.path
+        leaf = ref.leaf
+        if path.startswith("builtins."):
+            return self.call_builtin(leaf, args, kwargs, node)
+        if path.startswith("numpy."):
+            return numpy_api.call_numpy(leaf, path, args, kwargs)
+        if path == "keras.Input":
+            return self.make_input(args, kwargs, node)
+        if path == "keras.layers.InputLayer":
+            t = self.make_input(args, kwargs, node)
+            return t.node.layer if isinstance(t, TensorV) and t.node is not None else t
+        if path == "keras.Sequential":
+            return self.make_sequential(args, kwargs, node)
+        if path == "keras.Model":
+            return self.make_functional(args, kwargs, node)
+        if path in ("keras.utils.to_categorical",):
+            return numpy_api.to_categorical(args, kwargs)
+        if path.startswith("keras.layers."):
+            sub = path[len("keras.layers."):]
+            if sub in FUNCTION_FORMS:
+                spec_name = FUNCTION_FORMS[sub]
+                inputs = args[0] if args else kwargs.pop("inputs", Unknown("inputs"))
+                layer = self.make_layer(spec_name, list(args[1:]), {k: v for k, v in kwargs.items() if k != "inputs"}, node, arg_nodes)
+                return self.apply_layer(layer, [inputs], {}, node)
+            if "." not in sub:
+                return self.make_layer(sub, args, kwargs, node, arg_nodes)
+        if path.startswith(("keras.ops.", "keras.backend.", "tensorflow.")):
+            if path in ("keras.backend.variable", "keras.backend.constant", "tensorflow.Variable", "tensorflow.constant",
+                        "tensorflow.convert_to_tensor", "keras.ops.convert_to_tensor", "keras.ops.array"):
+                val = args[0] if args else kwargs.get("value", Unknown("value"))
+                arr = numpy_api.literal_array(val)
+                if path == "keras.backend.variable":
+                    self.it.diag(node, "SC403", "keras.backend.variable() does not exist in Keras 3 (removed with the Keras 2 backend API)",
+                                 hint="use keras.Variable(...) or keras.ops.convert_to_tensor(...)")
+                return arr
+            if path == "keras.backend.eval":
+                self.it.diag(node, "SC403", "keras.backend.eval() does not exist in Keras 3 (removed with the Keras 2 backend API)",
+                             hint="use keras.ops.convert_to_numpy(...)")
+                return args[0] if args else Unknown("eval")
+            return tensor_ops.call_tensor_op(leaf, args, kwargs)
+        if path.startswith(("keras.optimizers.", "keras.losses.", "keras.metrics.", "keras.callbacks.", "keras.initializers.",
+                            "keras.regularizers.", "keras.constraints.", "keras.activations.")):
+            if leaf[:1].isupper():
+                return ObjectV(path, list(args), dict(kwargs), self.it.range_of(node))
+            return Unknown(leaf)
+        if path.startswith("keras.applications."):
+            return Unknown(leaf)
+        return Unknown(leaf)
+
+    def call_builtin(self, name: str, args: list, kwargs: dict, node) -> Value:
+        it = self.it
+        if name == "range":
+            nums = [a.value if isinstance(a, Const) and isinstance(a.value, int) and not isinstance(a.value, bool) else None for a in args]
+            if nums and None not in nums and len(nums) <= 3:
+                try:
+                    r = range(*nums)
+                except ValueError:
+                    return Unknown("range")
+                return RangeV(r.start, r.stop, r.step)
+            return Unknown("range")
+        if name == "len":
+            a = args[0] if args else None
+            if isinstance(a, (TupleV, ListV)):
+                return Const(len(a.items))
+            if isinstance(a, RangeV):
+                return Const(len(a))
+            if isinstance(a, DictV):
+                return Const(len(a.keys))
+            if isinstance(a, Const) and isinstance(a.value, (str, tuple, bytes)):
+                return Const(len(a.value))
+            if isinstance(a, (ArrayV, TensorV)) and a.shape:
+                d = a.shape[0]
+                return Const(d) if is_known(d) else Unknown(str(d) if d is not None else "len")
+            if isinstance(a, ModelV):
+                return Const(len(self.model_layers(a)))
+            return Unknown("len")
+        if name in ("int", "float", "str", "bool", "abs", "round"):
+            if args and isinstance(args[0], Const):
+                try:
+                    fn = {"int": int, "float": float, "str": str, "bool": bool, "abs": abs, "round": round}[name]
+                    return Const(fn(*[a.value for a in args if isinstance(a, Const)]))
+                except Exception:
+                    return Unknown(name)
+            return Unknown(name)
+        if name in ("list", "tuple"):
+            if not args:
+                return ListV([]) if name == "list" else TupleV([])
+            items = it.iterate(args[0], node)
+            if items is None:
+                return Unknown(name)
+            return ListV(list(items)) if name == "list" else TupleV(list(items))
+        if name in ("min", "max", "sum"):
+            vals = args
+            if len(args) == 1:
+                items = it.iterate(args[0], node)
+                vals = items if items is not None else [Unknown(name)]
+            if vals and all(isinstance(v, Const) and isinstance(v.value, (int, float)) for v in vals):
+                nums = [v.value for v in vals]
+                return Const({"min": min, "max": max, "sum": sum}[name](nums))
+            return Unknown(name)
+        if name == "enumerate":
+            items = it.iterate(args[0], node) if args else None
+            start = args[1].value if len(args) > 1 and isinstance(args[1], Const) else 0
+            if items is None:
+                return Unknown("enumerate")
+            return ListV([TupleV([Const(i + start), v]) for i, v in enumerate(items)])
+        if name == "zip":
+            seqs = [it.iterate(a, node) for a in args]
+            if any(s is None for s in seqs):
+                return Unknown("zip")
+            return ListV([TupleV(list(t)) for t in zip(*seqs)])
+        if name in ("reversed", "sorted"):
+            items = it.iterate(args[0], node) if args else None
+            if items is None:
+                return Unknown(name)
+            if name == "reversed":
+                return ListV(list(reversed(items)))
+            if all(isinstance(i, Const) for i in items):
+                try:
+                    return ListV([Const(v) for v in sorted(i.value for i in items)])
+                except TypeError:
+                    return Unknown(name)
+            return Unknown(name)
+        if name == "dict":
+            d = DictV([], [])
+            for k, v in kwargs.items():
+                d.keys.append(k)
+                d.values.append(v)
+            return d
+        if name == "super":
+            return SuperV(Unknown("self"), None)
+        if name in ("print", "setattr", "delattr", "exec", "eval", "input", "open", "help", "vars", "globals", "locals", "id", "hash"):
+            return Unknown(name)
+        if name == "isinstance":
+            return Unknown("bool")
+        if name in ("getattr",) and len(args) >= 2 and isinstance(args[1], Const) and isinstance(args[1].value, str):
+            return self.getattr(args[0], args[1].value, node)
+        return Unknown(name)
+
+    def call_method(self, obj: Value, name: str, args: list, kwargs: dict, node, arg_nodes) -> Value:
+        if isinstance(obj, ModelV):
+            return self.model_method(obj, name, args, kwargs, node, arg_nodes)
+        if isinstance(obj, ArrayV):
+            return numpy_api.array_method(obj, name, args, kwargs)
+        if isinstance(obj, TensorV):
+            return tensor_ops.call_tensor_op(name, [obj] + list(args), kwargs) if name not in ("numpy",) else ArrayV(obj.shape, obj.dtype)
+        if isinstance(obj, ListV):
+            if name == "append" and args:
+                obj.items.append(args[0])
+            elif name == "extend" and args:
+                items = self.it.iterate(args[0], node)
+                if items is not None:
+                    obj.items.extend(items)
+            elif name == "insert" and len(args) == 2 and isinstance(args[0], Const):
+                obj.items.insert(args[0].value, args[1])
+            elif name == "pop":
+                if obj.items:
+                    idx = args[0].value if args and isinstance(args[0], Const) else -1
+                    try:
+                        return obj.items.pop(idx)
+                    except (IndexError, TypeError):
+                        return Unknown("pop")
+            elif name == "copy":
+                return ListV(list(obj.items))
+            elif name == "index":
+                return Unknown("index")
+            return Const(None)
+        if isinstance(obj, DictV):
+            if name == "get" and args and isinstance(args[0], Const):
+                got = obj.get(args[0].value)
+                return got if got is not None else (args[1] if len(args) > 1 else Const(None))
+            if name == "items":
+                return ListV([TupleV([Const(k), v]) for k, v in zip(obj.keys, obj.values)])
+            if name == "keys":
+                return ListV([Const(k) for k in obj.keys])
+            if name == "values":
+                return ListV(list(obj.values))
+            if name == "update" and args and isinstance(args[0], DictV):
+                for k, v in zip(args[0].keys, args[0].values):
+                    obj.keys.append(k)
+                    obj.values.append(v)
+            return Unknown(name)
+        if isinstance(obj, Const) and isinstance(obj.value, str):
+            if name in ("format", "join", "upper", "lower", "strip", "replace", "split", "startswith", "endswith"):
+                try:
+                    if all(isinstance(a, Const) for a in args):
+                        return Const(getattr(obj.value, name)(*[a.value for a in args]))
+                except Exception:
+                    pass
+            return Unknown("str")
+        if isinstance(obj, SuperV):
+            return Const(None)  # super().__init__(...) and friends: nothing to follow
+        if isinstance(obj, LayerV):
+            if name in ("get_weights", "count_params"):
+                return Const(obj.param_count) if name == "count_params" and obj.param_count is not None else Unknown(name)
+            if name in ("set_weights", "build"):
+                if name == "build" and args:
+                    shape = numpy_api.as_shape(args[0])
+                    if shape is not None and obj.spec is not None and obj.weights is None:
+                        self._build_layer(obj, [shape], node)
+                return Const(None)
+            if name == "add_weight" and obj.user_class is not None:
+                shape = numpy_api.as_shape(kwargs.get("shape", args[0] if args else Unknown("shape")))
+                trainable = kwargs.get("trainable")
+                w = Weight(f"w{len(obj.cfg.setdefault('__weights__', []))}", shape, not (isinstance(trainable, Const) and trainable.value is False))
+                obj.cfg["__weights__"].append(w)
+                return TensorV(shape)
+            return Unknown(name)
+        return Unknown(name)
+
+    # -- layers -----------------------------------------------------------------
+    def uid(self, prefix: str) -> str:
+        n = self.it.uids.get(prefix, 0)
+        self.it.uids[prefix] = n + 1
+        return prefix if n == 0 else f"{prefix}_{n}"
+
+    def make_layer(self, class_name: str, args: list, kwargs: dict, node, arg_nodes: dict) -> Value:
+        spec = get_spec(class_name)
+        site = self.it.range_of(node)
+        if class_name == "Lambda":
+            fn = args[0] if args else kwargs.get("function")
+            if isinstance(fn, FuncV) and fn.late_bound:
+                self.late_bound_lambda(fn, node)
+        if spec is None:
+            if not class_name[:1].isupper():
+                return Unknown(class_name)
+            name_v = kwargs.get("name")
+            layer = LayerV(None, class_name, {}, {}, name_v.value if isinstance(name_v, Const) and isinstance(name_v.value, str) else self.uid(to_snake_case(class_name)), site)
+            layer.unknown_reason = f"shapecheck does not know the layer keras.layers.{class_name}"
+            return layer
+        cfg_args = [_to_config(a) for a in args]
+        cfg_kwargs = {k: _to_config(v) for k, v in kwargs.items()}
+        bound = spec.bind(cfg_args, cfg_kwargs)
+        name = bound.base.get("name")
+        if not isinstance(name, str):
+            name = self.uid(spec.default_name())
+        layer = LayerV(spec, spec.class_name, bound.cfg, bound.base, name, site, keras2=bound.keras2)
+        if spec.class_name == "Lambda":
+            fn = args[0] if args else kwargs.get("function")
+            if isinstance(fn, FuncV):
+                layer.func = fn
+        for fault in bound.faults:
+            target = node
+            if fault.arg is not None and fault.arg in arg_nodes:
+                target = arg_nodes[fault.arg]
+            self.it.diag(target, fault.code, fault.message, hint=fault.fix)
+        try:
+            spec.validate(bound.cfg)
+        except ShapeFault as fault:
+            target = arg_nodes.get(fault.arg, node) if fault.arg else node
+            self.it.diag(target, fault.code, fault.message, hint=fault.fix)
+        act = bound.cfg.get("activation")
+        if isinstance(act, str):
+            layer.cfg["__activation_site__"] = arg_nodes.get("activation")
+        return layer
+
+    def late_bound_lambda(self, fn: FuncV, node) -> None:
+        names = ", ".join(f"`{n}`" for n in fn.late_bound)
+        scope_vals = []
+        for n in fn.late_bound:
+            v = fn.scope.lookup(n)
+            scope_vals.append(v)
+        self.it.diag(
+            fn.node,
+            "SC514",
+            f"this Lambda's function reads the loop variable {names} when it runs, not when it is made: "
+            f"under Keras 3 every copy made in this loop sees the loop's last value at predict/fit time",
+            hint=f"bind it now: `lambda x, {fn.late_bound[0]}={fn.late_bound[0]}: ...` or pass it with Lambda(..., arguments={{'{fn.late_bound[0]}': {fn.late_bound[0]}}})",
+        )
+
+    def make_input(self, args: list, kwargs: dict, node) -> Value:
+        spec = get_spec("InputLayer")
+        bound = spec.bind([_to_config(a) for a in args], {k: _to_config(v) for k, v in kwargs.items() if k != "tensor"})
+        cfg = bound.cfg
+        shape = cfg.get("shape")
+        batch_shape = cfg.get("batch_shape")
+        batch_size = cfg.get("batch_size")
+        if isinstance(batch_shape, tuple):
+            full = tuple(_dim(d) for d in batch_shape)
+        elif isinstance(shape, tuple):
+            full = (batch_size if is_known(batch_size) else None,) + tuple(_dim(d) for d in shape)
+        elif is_known(shape):
+            full = (batch_size if is_known(batch_size) else None, shape)
+        elif shape is UNKNOWN:
+            full = None
+        else:
+            full = None
+        name = cfg.get("name") if isinstance(cfg.get("name"), str) else self.uid("input_layer")
+        layer = LayerV(spec, "InputLayer", cfg, bound.base, name, self.it.range_of(node))
+        layer.weights = []
+        dtype = cfg.get("dtype") if isinstance(cfg.get("dtype"), str) else "float32"
+        t = TensorV(full, dtype, site=self.it.range_of(node))
+        n = Node(layer, [], [t], self.it.range_of(node))
+        t.node = n
+        layer.calls.append(n)
+        layer.input_tensor = t
+        self.add_site(node, "tensor", t.shape, None)
+        return t
+
+    def _input_tensors(self, value: Value) -> Optional[list]:
+        if isinstance(value, (TensorV, ArrayV)):
+            return [value]
+        if isinstance(value, (ListV, TupleV)):
+            out = []
+            for v in value.items:
+                got = self._input_tensors(v)
+                if got is None:
+                    return None
+                out.extend(got)
+            return out
+        if isinstance(value, DictV):
+            out = []
+            for v in value.values:
+                got = self._input_tensors(v)
+                if got is None:
+                    return None
+                out.extend(got)
+            return out
+        return None
+
+    def apply_layer(self, layer: LayerV, args: list, kwargs: dict, node) -> Value:
+        if layer.model is not None:
+            return self.apply_model(layer.model, args, kwargs, node)
+        first = args[0] if args else kwargs.get("inputs", kwargs.get("query", kwargs.get("x")))
+        if first is None:
+            return Unknown(layer.name)
+        spec = layer.spec
+        tensors = self._input_tensors(first)
+        if spec is not None and spec.extra_call_inputs:
+            for i, pname in enumerate(spec.extra_call_inputs):
+                extra = args[1 + i] if len(args) > 1 + i else kwargs.get(pname)
+                if extra is not None and tensors is not None:
+                    more = self._input_tensors(extra)
+                    if more is None:
+                        tensors = None
+                    else:
+                        tensors.extend(more)
+        if tensors is None:
+            out = TensorV(None)
+            n = self._record_node(layer, [], [out], node)
+            n.opaque = True  # type: ignore[attr-defined]  # inputs unknown: lineage lost
+            return out
+        eager = any(isinstance(t, ArrayV) for t in tensors)
+        shapes = [t.shape for t in tensors]
+        if layer.user_class is not None:
+            return self.apply_user_layer(layer, tensors, node)
+        if spec is None:
+            self.it.diag(node, "SC003", f"{layer.unknown_reason}: shapes after this call are unknown", severity="info")
+            out = TensorV(None)
+            self._record_node(layer, tensors, [out], node)
+            return out
+        extra_kwargs = {}
+        if spec.class_name in ("MultiHeadAttention",):
+            ras = kwargs.get("return_attention_scores")
+            extra_kwargs["return_attention_scores"] = bool(ras.value) if isinstance(ras, Const) else False
+        out_shapes = self.output_shapes(layer, shapes, node, extra_kwargs)
+        if out_shapes is None:
+            outs = [TensorV(None)]
+        else:
+            dtype = "float32"
+            outs = [ArrayV(s, "float32") if eager else TensorV(s, dtype) for s in out_shapes]
+        self._record_node(layer, tensors, outs, node)
+        label_shape = out_shapes[0] if out_shapes and len(out_shapes) == 1 else out_shapes
+        self.add_site(node, "layer", label_shape, layer)
+        if len(outs) == 1 and not (spec.class_name in ("LSTM", "GRU", "SimpleRNN", "Bidirectional") and layer.cfg.get("return_state")) and not (
+            spec.class_name == "MultiHeadAttention" and extra_kwargs.get("return_attention_scores")
+        ):
+            return outs[0]
+        return ListV(list(outs)) if spec.class_name != "MultiHeadAttention" else TupleV(list(outs))
+
+    def output_shapes(self, layer: LayerV, shapes: list, node, extra: Optional[dict] = None) -> Optional[list]:
+        """Run the spec's shape rule (building the layer on first use)."""
+        spec = layer.spec
+        if any(s is None for s in shapes):
+            if layer.weights is None:
+                layer.weights = None
+            return None
+        if spec.class_name == "Lambda":
+            return self._lambda_shapes(layer, shapes, node)
+        cfg = dict(layer.cfg)
+        if extra:
+            cfg.update(extra)
+        try:
+            if layer.built_inputs is None:
+                if spec.class_name == "InputLayer":
+                    return [shapes[0]]
+                out = spec.output_shape(cfg, shapes)
+                layer.weights = list(spec.weights(cfg, shapes))
+                layer.built_inputs = shapes
+                self._keras2_weights_check(layer, node)
+            else:
+                out = spec.output_shape(cfg, shapes)
+                new_weights = list(spec.weights(cfg, shapes))
+                if [w.shape for w in new_weights] != [w.shape for w in (layer.weights or [])] and all(
+                    w.count is not None for w in new_weights
+                ):
+                    old = ", ".join(format_shape(s) for s in layer.built_inputs)
+                    raise ShapeFault(
+                        "SC110",
+                        f"layer \"{layer.name}\" was built for input shape {old} and is called again on "
+                        f"{', '.join(format_shape(s) for s in shapes)}: its weights {', '.join(format_shape(w.shape) for w in layer.weights or [])} cannot take it",
+                    )
+        except ShapeFault as fault:
+            self.it.diag(node, fault.code, f"{fault.message} (layer \"{layer.name}\", {layer.class_name})", hint=fault.fix)
+            return None
+        except (NotImplementedError, TypeError, ValueError, KeyError, IndexError, AttributeError, ZeroDivisionError) as err:
+            self.it.diag(node, "SC003", f"could not work out the output shape of {layer.class_name}: {err}", severity="info")
+            return None
+        if isinstance(out, list):
+            return out
+        return [out]
+
+    def _keras2_weights_check(self, layer: LayerV, node) -> None:
+        w = layer.keras2.get("weights")
+        if isinstance(w, (list, tuple)) and layer.weights is not None:
+            pass
+
+    def _lambda_shapes(self, layer: LayerV, shapes: list, node) -> Optional[list]:
+        given = layer.cfg.get("output_shape")
+        if isinstance(given, tuple):
+            layer.weights = []
+            layer.built_inputs = shapes
+            return [(shapes[0][0],) + tuple(_dim(d) for d in given) if shapes[0] else tuple(given)]
+        fn = layer.func
+        layer.weights = []
+        layer.built_inputs = shapes
+        if fn is None:
+            return None
+        arg = TensorV(shapes[0]) if len(shapes) == 1 else ListV([TensorV(s) for s in shapes])
+        kwargs = {}
+        arguments = layer.cfg.get("arguments")
+        if isinstance(arguments, dict):
+            kwargs = {k: (v if isinstance(v, Value) else Const(v)) for k, v in arguments.items()}
+        saved = self.it.current_stmt
+        result = self.it.call_function(fn, [arg], kwargs, node)
+        self.it.current_stmt = saved
+        if isinstance(result, TensorV):
+            err = getattr(result, "error", None)
+            if err:
+                self.it.diag(node, "SC101", f"the Lambda's function fails on input shape {format_shape(shapes[0])}: {err}")
+            return [result.shape]
+        if isinstance(result, ArrayV):
+            return [result.shape]
+        if isinstance(result, (ListV, TupleV)) and all(isinstance(r, TensorV) for r in result.items):
+            return [r.shape for r in result.items]
+        return None
+
+    def _record_node(self, layer: LayerV, inputs: list, outputs: list, node) -> Node:
+        n = Node(layer, list(inputs), list(outputs), self.it.range_of(node), len(layer.calls))
+        layer.calls.append(n)
+        for i, t in enumerate(outputs):
+            if isinstance(t, TensorV):
+                t.node = n
+                t.index = i
+        return n
+
+    def _build_layer(self, layer: LayerV, shapes: list, node) -> Optional[list]:
+        return self.output_shapes(layer, shapes, node)
+
+    def apply_user_layer(self, layer: LayerV, tensors: list, node) -> Value:
+        cls = layer.user_class
+        shapes = [t.shape for t in tensors]
+        if layer.built_inputs is None:
+            layer.cfg["__weights__"] = []
+            build = cls.methods.get("build")
+            if build is not None:
+                self.it.call_function(build, [layer, _shape_value(shapes[0]) if len(shapes) == 1 else ListV([_shape_value(s) for s in shapes])], {}, node)
+            layer.built_inputs = shapes
+        call = cls.methods.get("call")
+        out: Value = TensorV(None)
+        if call is not None:
+            arg = tensors[0] if len(tensors) == 1 else ListV(list(tensors))
+            got = self.it.call_function(call, [layer, arg], {}, node)
+            if isinstance(got, (TensorV, ArrayV)):
+                out = TensorV(got.shape)
+        ws = list(layer.cfg.get("__weights__", []))
+        for sub in layer.cfg.get("__sublayers__", []):
+            if sub.weights is not None:
+                ws.extend(sub.weights)
+            else:
+                ws.append(Weight("?", None))
+        layer.weights = ws
+        outs = [out] if isinstance(out, TensorV) else [TensorV(None)]
+        self._record_node(layer, tensors, outs, node)
+        self.add_site(node, "layer", outs[0].shape, layer)
+        return outs[0]
+
+    def instantiate_user_class(self, cls: ClassV, args: list, kwargs: dict, node) -> Value:
+        if cls.model_base:
+            model = ModelV("subclassed", self.it.range_of(node), self.uid(to_snake_case(cls.name)))
+            model.user_class = cls
+            self.it.models.append(model)
+            init = cls.methods.get("__init__")
+            if init is not None:
+                self.it.call_function(init, [model] + list(args), dict(kwargs), node)
+            return model
+        if cls.layer_base:
+            name_v = kwargs.get("name")
+            layer = LayerV(None, cls.name, {}, {}, name_v.value if isinstance(name_v, Const) and isinstance(name_v.value, str) else self.uid(to_snake_case(cls.name)), self.it.range_of(node))
+            layer.user_class = cls
+            init = cls.methods.get("__init__")
+            if init is not None:
+                self.it.call_function(init, [layer] + list(args), dict(kwargs), node)
+            return layer
+        inst = InstanceV(cls)
+        init = cls.methods.get("__init__")
+        if init is not None:
+            self.it.call_function(init, [inst] + list(args), dict(kwargs), node)
+        return inst
+
+    # -- models ---------------------------------------------------------------
+    def new_model(self, kind: str, node) -> ModelV:
+        prefix = "sequential" if kind == "sequential" else "functional"
+        m = ModelV(kind, self.it.range_of(node), "")
+        m.keras_name = prefix  # numbered in finish(), in construction order
+        self.it.models.append(m)
+        return m
+
+    def make_sequential(self, args: list, kwargs: dict, node) -> Value:
+        m = self.new_model("sequential", node)
+        name = kwargs.get("name")
+        if isinstance(name, Const) and isinstance(name.value, str):
+            m.keras_name = name.value
+            m.explicit_name = True  # type: ignore[attr-defined]
+        layers = args[0] if args else kwargs.get("layers")
+        if isinstance(layers, (ListV, TupleV)):
+            for item in layers.items:
+                self.sequential_add(m, item, node)
+        elif layers is not None and not (isinstance(layers, Const) and layers.value is None):
+            m.broken = True
+        return m
+
+    def _first_layer_input_shape(self, layer: LayerV):
+        base = layer.base
+        if base.get("batch_input_shape") is not None and isinstance(base["batch_input_shape"], tuple):
+            return tuple(_dim(d) for d in base["batch_input_shape"])
+        if isinstance(base.get("input_shape"), tuple):
+            bs = base.get("batch_size")
+            return (bs if is_known(bs) else None,) + tuple(_dim(d) for d in base["input_shape"])
+        if base.get("input_shape") is not None and is_known(base.get("input_shape")):
+            return (None, base["input_shape"])
+        if base.get("input_dim") is not None:
+            d = base["input_dim"]
+            # Keras 3 Embedding keeps `input_length` only as a deprecated no-op.
+            return (None, _dim(d))
+        if base.get("input_shape") is UNKNOWN or base.get("input_dim") is UNKNOWN or isinstance(base.get("input_shape"), Sym):
+            return (None, Sym("input_shape"))
+        return None
+
+    def sequential_add(self, m: ModelV, item: Value, node) -> None:
+        if isinstance(item, TensorV) and item.node is not None and item.node.layer.class_name == "InputLayer":
+            m.input_shape = item.shape
+            m.input_layer = item.node.layer  # type: ignore[attr-defined]
+            m.built = True
+            return
+        if isinstance(item, LayerV) and item.class_name == "InputLayer" and item.input_tensor is not None:
+            self.sequential_add(m, item.input_tensor, node)
+            return
+        if isinstance(item, ModelV):
+            item = self.model_as_layer(item)
+        if not isinstance(item, LayerV):
+            m.layers.append(LayerV(None, "Unknown", {}, {}, "?", self.it.range_of(node), unknown_reason="an unknown value was added"))
+            self.it.diag(node, "SC003", "a value the analyzer cannot follow is added to this model: shapes after it are unknown", severity="info")
+            m.broken = True
+            return
+        layer = item
+        if not m.layers and m.input_shape is None and not m.built:
+            shape = self._first_layer_input_shape(layer)
+            if shape is not None:
+                m.input_shape = shape
+                m.built = True
+                self.uid("input_layer")
+        elif m.layers or m.input_shape is not None:
+            if any(layer.base.get(k) is not None for k in ("input_shape", "input_dim", "batch_input_shape")) and False:
+                pass
+        m.layers.append(layer)
+        if m.built and not m.broken:
+            self._propagate_sequential(m, node, only_last=True)
+
+    def _propagate_sequential(self, m: ModelV, node, only_last: bool = False) -> None:
+        """Apply the Sequential's layers in order to its input shape."""
+        start = len(m.layers) - 1 if only_last else 0
+        if only_last and start > 0:
+            prev = m.seq_outputs[-1] if getattr(m, "seq_outputs", None) else None  # type: ignore[attr-defined]
+        else:
+            prev = None
+            m.seq_outputs = []  # type: ignore[attr-defined]
+            start = 0
+        x = prev if prev is not None else TensorV(m.input_shape)
+        if not m.inputs:
+            m.inputs = [TensorV(m.input_shape)]
+        for layer in m.layers[start:]:
+            if x.shape is None:
+                m.seq_outputs.append(TensorV(None))  # type: ignore[attr-defined]
+                x = TensorV(None)
+                continue
+            if layer.model is not None:
+                out = self.apply_model(layer.model, [x], {}, node, record_site=False)
+            elif layer.spec is None and layer.user_class is None:
+                out = TensorV(None)
+                self.it.diag(node, "SC003", f"{layer.unknown_reason or 'unknown layer'}: shapes after it are unknown", severity="info")
+            else:
+                out = self.apply_layer(layer, [x], {}, node)
+            if not isinstance(out, TensorV):
+                if isinstance(out, (ListV, TupleV)) and out.items and isinstance(out.items[0], TensorV):
+                    # Sequential passes a multi-output layer's list on; Keras 3 raises later
+                    out = out.items[0]
+                else:
+                    out = TensorV(None)
+            if out.shape is None and x.shape is not None and layer.spec is not None:
+                m.broken = True
+            m.seq_outputs.append(out)  # type: ignore[attr-defined]
+            x = out
+        m.outputs = [x]
+
+    def model_as_layer(self, m: ModelV) -> LayerV:
+        if m.as_layer is None:
+            layer = LayerV(None, "Sequential" if m.kind == "sequential" else ("Functional" if m.kind == "functional" else (m.user_class.name if m.user_class else "Model")),
+                           {}, {}, m.keras_name, m.site)
+            layer.model = m
+            m.as_layer = layer
+        return m.as_layer
+
+    def make_functional(self, args: list, kwargs: dict, node) -> Value:
+        inputs_v = args[0] if args else kwargs.get("inputs")
+        outputs_v = args[1] if len(args) > 1 else kwargs.get("outputs")
+        m = self.new_model("functional", node)
+        name = kwargs.get("name")
+        if isinstance(name, Const) and isinstance(name.value, str):
+            m.keras_name = name.value
+            m.explicit_name = True  # type: ignore[attr-defined]
+        ins = self._input_tensors(inputs_v) if inputs_v is not None else None
+        outs = self._input_tensors(outputs_v) if outputs_v is not None else None
+        if isinstance(inputs_v, DictV):
+            m.input_names = [k for k in inputs_v.keys]
+        if isinstance(outputs_v, DictV):
+            m.output_names = [k for k in outputs_v.keys]
+        if ins is None or outs is None or any(not isinstance(t, TensorV) for t in ins + outs):
+            m.broken = True
+            m.built = False
+            if inputs_v is None or outputs_v is None:
+                return m
+            return m
+        m.inputs = ins
+        m.outputs = outs
+        m.built = True
+        m.layers = self._functional_layers(m, node)
+        return m
+
+    def _functional_layers(self, m: ModelV, node) -> list:
+        """Keras's graph map: layers ordered by depth (inputs first), ties by
+        the order a depth-first walk from the outputs first meets them."""
+        input_ids = {id(t) for t in m.inputs}
+        finished: set[int] = set()
+        in_progress: set[int] = set()
+        nodes_in_decreasing_depth: list[Node] = []
+        layer_index: dict[int, int] = {}
+        layer_by_id: dict[int, LayerV] = {}
+        missing: list[TensorV] = []
+
+        opaque = False
+
+        def visit(t: TensorV, depth_guard: int = 0) -> None:
+            nonlocal opaque
+            n = t.node
+            if n is None:
+                missing.append(t)
+                return
+            if getattr(n, "opaque", False):
+                opaque = True
+            if id(n) in finished:
+                return
+            if id(n) in in_progress or depth_guard > 5000:
+                return
+            lid = id(n.layer)
+            if lid not in layer_index:
+                layer_index[lid] = len(layer_index)
+                layer_by_id[lid] = n.layer
+            in_progress.add(id(n))
+            if n.layer.class_name == "InputLayer" and id(t) not in input_ids and n.layer.input_tensor is t:
+                missing.append(t)
+            if id(t) not in input_ids and n.layer.class_name != "InputLayer":
+                for parent in n.inputs:
+                    if isinstance(parent, TensorV):
+                        visit(parent, depth_guard + 1)
+            finished.add(id(n))
+            in_progress.discard(id(n))
+            nodes_in_decreasing_depth.append(n)
+
+        for t in m.outputs:
+            visit(t)
+        # Graph disconnected: an Input reached that is not among the model's inputs.
+        for t in ([] if opaque else missing):
+            if t.node is not None and t.node.layer.class_name == "InputLayer":
+                self.it.diag(
+                    node,
+                    "SC120",
+                    f"Graph disconnected: the outputs depend on input \"{t.node.layer.name}\" (shape {format_shape(t.shape)}"
+                    f"{', line ' + str(t.node.site.line) if t.node.site else ''}) which is not among the model's inputs",
+                    hint="add that Input to `inputs=`",
+                )
+            elif t.node is None:
+                m.broken = True
+        node_depth: dict[int, int] = {}
+        layer_depth: dict[int, int] = {}
+        for n in reversed(nodes_in_decreasing_depth):
+            depth = node_depth.setdefault(id(n), 0)
+            depth = max(depth, layer_depth.get(id(n.layer), 0))
+            layer_depth[id(n.layer)] = depth
+            node_depth[id(n)] = depth
+            if n.layer.class_name == "InputLayer":
+                continue
+            for parent in n.inputs:
+                if isinstance(parent, TensorV) and parent.node is not None and id(parent) not in input_ids:
+                    pid = id(parent.node)
+                    node_depth[pid] = max(depth + 1, node_depth.get(pid, 0))
+                elif isinstance(parent, TensorV) and parent.node is not None:
+                    pid = id(parent.node)
+                    node_depth[pid] = max(depth + 1, node_depth.get(pid, 0))
+        for t in m.inputs:
+            if t.node is None:
+                continue
+            lid = id(t.node.layer)
+            if lid not in layer_depth:
+                layer_depth[lid] = 0
+                layer_index[lid] = -1
+                layer_by_id[lid] = t.node.layer
+                if not opaque:
+                    self.it.diag(node, "SC120", f"input \"{t.node.layer.name}\" is not connected to any of the model's outputs",
+                                 severity="warning")
+        by_depth: dict[int, list[int]] = {}
+        for lid, d in layer_depth.items():
+            by_depth.setdefault(d, []).append(lid)
+        ordered = []
+        for d in sorted(by_depth, reverse=True):
+            ids = sorted(by_depth[d], key=lambda x: layer_index[x])
+            ordered.extend(layer_by_id[i] for i in ids)
+        # An input tensor that is not itself an InputLayer output (a model
+        # built on intermediate tensors): Keras makes no InputLayer row for it.
+        return ordered
+
+    def apply_model(self, m: ModelV, args: list, kwargs: dict, node, record_site: bool = True) -> Value:
+        first = args[0] if args else kwargs.get("inputs")
+        tensors = self._input_tensors(first) if first is not None else None
+        layer = self.model_as_layer(m)
+        if m.kind == "subclassed":
+            return self.call_subclassed(m, first, node)
+        if tensors is None:
+            out = TensorV(None)
+            self._record_node(layer, [], [out], node)
+            return out
+        if m.kind == "sequential" and not m.built:
+            m.input_shape = tensors[0].shape
+            m.built = True
+            self._propagate_sequential(m, node)
+        if not m.outputs:
+            outs = [TensorV(None)]
+        else:
+            # Replace the model's own batch axis with the caller's.
+            outs = []
+            for o in m.outputs:
+                s = o.shape
+                if s is not None and tensors and tensors[0].shape is not None and s:
+                    s = (tensors[0].shape[0],) + tuple(s[1:])
+                outs.append(TensorV(s))
+            self._check_model_inputs(m, tensors, node)
+        self._record_node(layer, tensors, outs, node)
+        if record_site:
+            self.add_site(node, "layer", outs[0].shape if len(outs) == 1 else [o.shape for o in outs], layer)
+        return outs[0] if len(outs) == 1 else ListV(outs)
+
+    def _check_model_inputs(self, m: ModelV, tensors: list, node) -> None:
+        expected = [t.shape for t in m.inputs] if m.inputs else ([m.input_shape] if m.input_shape is not None else [])
+        if not expected or len(expected) != len(tensors):
+            return
+        for want, got in zip(expected, [t.shape for t in tensors]):
+            if want is None or got is None:
+                continue
+            if len(want) != len(got) or any(is_known(a) and is_known(b) and a != b for a, b in zip(want[1:], got[1:])):
+                self.it.diag(node, "SC101", f"model \"{m.keras_name}\" expects input shape {format_shape(want)} but is called on {format_shape(got)}")
+                return
+
+    def call_subclassed(self, m: ModelV, first: Value, node) -> Value:
+        call = m.user_class.methods.get("call") if m.user_class else None
+        if call is None:
+            return TensorV(None)
+        if isinstance(first, (ArrayV,)):
+            first = TensorV(first.shape)
+        result = self.it.call_function(call, [m, first], {}, node)
+        if not m.built and isinstance(first, TensorV):
+            m.built = True
+            m.inputs = [first]
+            m.outputs = [result] if isinstance(result, TensorV) else []
+        return result
+
+    def model_layers(self, m: ModelV) -> list:
+        return list(m.layers)
+
+    def model_method(self, m: ModelV, name: str, args: list, kwargs: dict, node, arg_nodes) -> Value:
+        if name == "add":
+            if m.kind != "sequential":
+                return Const(None)
+            item = args[0] if args else kwargs.get("layer", Unknown("layer"))
+            self.sequential_add(m, item, node)
+            return Const(None)
+        if name == "pop":
+            if m.layers:
+                m.layers.pop()
+                if m.built and m.input_shape is not None:
+                    self._propagate_sequential(m, node)
+            return Const(None)
+        if name == "build":
+            shape = numpy_api.as_shape(args[0] if args else kwargs.get("input_shape", Unknown("input_shape")))
+            if shape is not None:
+                self.build_with_shape(m, shape, node)
+            return Const(None)
+        if name == "count_params":
+            n = m.total_params()
+            return Const(n) if n is not None else Unknown("count_params")
+        if name == "get_layer":
+            key = args[0] if args else kwargs.get("name", kwargs.get("index"))
+            if isinstance(key, Const):
+                for layer in self.model_layers(m):
+                    if layer.name == key.value:
+                        return layer
+                if isinstance(key.value, int):
+                    try:
+                        return self.model_layers(m)[key.value]
+                    except IndexError:
+                        pass
+            return Unknown("layer")
+        if name in EVENT_METHODS:
+            return self.model_event(m, name, args, kwargs, node, arg_nodes)
+        if name == "call" and m.kind == "subclassed":
+            return self.call_subclassed(m, args[0] if args else Unknown("x"), node)
+        return Unknown(name)
+
+    def build_with_shape(self, m: ModelV, shape: tuple, node) -> None:
+        shape = tuple(shape)
+        if m.kind == "sequential":
+            if not m.built:
+                m.input_shape = shape
+                m.built = True
+                self._propagate_sequential(m, node)
+        elif m.kind == "subclassed" and not m.built:
+            self.call_subclassed(m, TensorV(shape), node)
+
+    def model_event(self, m: ModelV, name: str, args: list, kwargs: dict, node, arg_nodes) -> Value:
+        params = METHOD_PARAMS.get(name, [])
+        bound: dict[str, Value] = {}
+        nodes: dict[str, Any] = {}
+        for i, a in enumerate(args):
+            if i < len(params):
+                bound[params[i]] = a
+                nodes[params[i]] = arg_nodes.get(i)
+        for k, v in kwargs.items():
+            bound[k] = v
+            nodes[k] = arg_nodes.get(k)
+        # Fitting or predicting builds an unbuilt model from the data shape.
+        if name in ("fit", "evaluate", "predict", "train_on_batch", "test_on_batch", "predict_on_batch") and not m.built:
+            x = bound.get("x")
+            xs = self._input_tensors(x) if x is not None else None
+            if xs and len(xs) == 1 and isinstance(xs[0], (ArrayV, TensorV)) and xs[0].shape is not None:
+                shape = (None,) + tuple(xs[0].shape[1:])
+                self.build_with_shape(m, shape, node)
+        rng = self.it.range_of(node) or Range(1, 0, 1, 0)
+        event = CallEvent(name, None, rng.line, rng.col, rng.end_line, rng.end_col)  # model filled in finish()
+        event.model_value = m  # type: ignore[attr-defined]
+        event.args = {k: self.arg_info(v, nodes.get(k)) for k, v in bound.items()}
+        if name == "compile":
+            m.compiled = event
+        else:
+            event.compiled = m.compiled
+        self.it.report.events.append(event)
+        if name == "fit" or name == "fit_generator":
+            return ObjectV("keras.callbacks.History")
+        if name in ("predict", "predict_on_batch"):
+            if m.outputs and all(isinstance(o, TensorV) for o in m.outputs):
+                x = bound.get("x")
+                xs = self._input_tensors(x) if x is not None else None
+                n = xs[0].shape[0] if xs and isinstance(xs[0], (ArrayV, TensorV)) and xs[0].shape else None
+                outs = [ArrayV((n,) + tuple(o.shape[1:]) if o.shape else None, "float32") for o in m.outputs]
+                return outs[0] if len(outs) == 1 else ListV(outs)
+            return Unknown("predictions")
+        return Unknown(name)
+
+    def arg_info(self, v: Value, node) -> ArgInfo:
+        rng = self.it.range_of(node.value if isinstance(node, cst.Arg) else node) if node is not None else None
+        pos = dict(line=rng.line, col=rng.col, end_line=rng.end_line, end_col=rng.end_col) if rng else {}
+        if isinstance(v, Const):
+            return ArgInfo("const", value=v.value, **pos)
+        if isinstance(v, ArrayV):
+            info = ArgInfo("array", shape=v.shape, dtype=v.dtype, min_value=v.min_value, max_value=v.max_value, **pos)
+            nc = getattr(v, "num_classes_arg", None)
+            if nc is not None:
+                info.kwargs["num_classes"] = self.arg_info(nc, None)
+            return info
+        if isinstance(v, TensorV):
+            return ArgInfo("tensor", shape=v.shape, dtype=v.dtype, **pos)
+        if isinstance(v, ModelV):
+            return ArgInfo("model", **pos)
+        if isinstance(v, ObjectV):
+            return ArgInfo("object", class_name=v.leaf, kwargs={k: self.arg_info(x, None) for k, x in v.kwargs.items()},
+                           items=[self.arg_info(x, None) for x in v.args], **pos)
+        if isinstance(v, (ListV, TupleV)):
+            return ArgInfo("list" if isinstance(v, ListV) else "tuple", items=[self.arg_info(x, None) for x in v.items], **pos)
+        if isinstance(v, DictV):
+            return ArgInfo("dict", items={str(k): self.arg_info(x, None) for k, x in zip(v.keys, v.values)}, **pos)
+        if isinstance(v, FuncV):
+            return ArgInfo("function", value=v.name, **pos)
+        if isinstance(v, ApiRef):
+            return ArgInfo("function", value=v.leaf, class_name=v.path, **pos)
+        return ArgInfo("unknown", **pos)
+
+    # -- operators on tensors and arrays ---------------------------------------
+    def binop(self, op: str, left: Value, right: Value, node) -> Value:
+        if op == "MatrixMultiply":
+            a, b = tensor_ops.shape_of(left), tensor_ops.shape_of(right)
+            if a == "?" or b == "?":
+                return Unknown("matmul")
+            try:
+                s = shape_ops.matmul(a, b)
+            except shape_ops.ShapeOpError:
+                return Unknown("matmul")
+            return TensorV(s) if isinstance(left, TensorV) or isinstance(right, TensorV) else ArrayV(s)
+        if isinstance(left, (TensorV, ArrayV)) or isinstance(right, (TensorV, ArrayV)):
+            a, b = tensor_ops.shape_of(left), tensor_ops.shape_of(right)
+            if isinstance(left, (ListV, TupleV)):
+                arr = numpy_api.literal_array(left)
+                a = arr.shape if isinstance(arr, ArrayV) else "?"
+            if isinstance(right, (ListV, TupleV)):
+                arr = numpy_api.literal_array(right)
+                b = arr.shape if isinstance(arr, ArrayV) else "?"
+            try:
+                s = shape_ops.broadcast(a, b) if a != "?" and b != "?" else None
+            except shape_ops.ShapeOpError as err:
+                out = TensorV(None)
+                out.error = str(err)  # type: ignore[attr-defined]
+                return out
+            if isinstance(left, TensorV) or isinstance(right, TensorV):
+                return TensorV(s, left.dtype if isinstance(left, TensorV) else right.dtype)
+            base = left if isinstance(left, ArrayV) else right
+            lo, hi = _range_after(op, left, right)
+            dtype = base.dtype
+            if op == "Divide" or (isinstance(right, Const) and isinstance(right.value, float)) or (isinstance(left, Const) and isinstance(left.value, float)):
+                dtype = "float64"
+            return ArrayV(s, dtype, lo, hi)
+        return Unknown("?")
+
+    def subscript(self, obj: Value, index: list, node) -> Value:
+        if isinstance(obj, (TensorV, ArrayV)):
+            idx = []
+            for i in index:
+                if isinstance(i, tuple) and i and i[0] == "slice":
+                    parts = [x.value if isinstance(x, Const) and (x.value is None or isinstance(x.value, int)) else "?" for x in i[1:]]
+                    idx.append(slice(*parts))
+                elif isinstance(i, TupleV):
+                    for j in i.items:
+                        idx.append(_index_item(j))
+                else:
+                    idx.append(_index_item(i))
+            if any(isinstance(i, str) and i == "array" for i in idx):
+                return type(obj)(None) if isinstance(obj, TensorV) else ArrayV(None, obj.dtype)
+            try:
+                s = shape_ops.index_shape(obj.shape, idx)
+            except shape_ops.ShapeOpError as err:
+                out = TensorV(None)
+                out.error = str(err)  # type: ignore[attr-defined]
+                return out if isinstance(obj, TensorV) else Unknown("index")
+            if isinstance(obj, TensorV):
+                return TensorV(s, obj.dtype)
+            if s == ():
+                return Unknown("scalar")
+            return ArrayV(s, obj.dtype, obj.min_value, obj.max_value)
+        if isinstance(obj, ModelV):
+            return Unknown("?")
+        return Unknown("?")
+
+    def unpack(self, value: Value, n: int) -> Optional[list]:
+        if isinstance(value, ArrayV) and value.shape and is_known(value.shape[0]) and value.shape[0] <= 10_000:
+            return [ArrayV(tuple(value.shape[1:]), value.dtype, value.min_value, value.max_value) for _ in range(value.shape[0])]
+        if isinstance(value, TensorV) and value.shape and is_known(value.shape[0]) and value.shape[0] <= 10_000:
+            return [TensorV(tuple(value.shape[1:]), value.dtype) for _ in range(value.shape[0])]
+        if isinstance(value, DictV):
+            return [Const(k) for k in value.keys]
+        return None
+
+    # -- bindings and sites -------------------------------------------------------
+    def on_bind(self, target: cst.Name, name: str, value: Value, scope, rhs) -> None:
+        if isinstance(value, ModelV):
+            value.var_names.append((name, scope.kind == "module"))
+        elif isinstance(value, ArrayV) and rhs is not None and isinstance(rhs, cst.Call) and value.shape is not None:
+            self.add_site(target, "array", value.shape, None, after=rhs)
+
+    def add_site(self, node, kind: str, shape, layer: Optional[LayerV], after=None) -> None:
+        rng = self.it.range_of(after if after is not None else node)
+        if rng is None:
+            return
+        if isinstance(shape, list):
+            shape_text = "[" + ", ".join(format_shape(s) for s in shape) + "]"
+        else:
+            shape_text = format_shape(shape)
+        label = f"→ {shape_text}"
+        detail = ""
+        if layer is not None:
+            count = layer.param_count
+            if count is not None and count:
+                label += f" · {count:,} params"
+            detail = _param_formula(layer)
+        elif kind == "array":
+            label = shape_text
+        self.sites.append(Site(rng.line, rng.col, rng.end_line, rng.end_col, kind, label, detail))
+
+    # -- the end: reports ---------------------------------------------------------
+    def finish(self) -> None:
+        it = self.it
+        # Model names in construction order, as Keras numbers them.
+        for m in it.models:
+            if getattr(m, "explicit_name", False):
+                continue
+            if m.kind == "subclassed":
+                continue
+            m.keras_name = self.uid(m.keras_name)
+        reports = {}
+        for m in it.models:
+            rep = self.model_report(m)
+            reports[id(m)] = rep
+            it.report.models.append(rep)
+        for ev in it.report.events:
+            mv = getattr(ev, "model_value", None)
+            if mv is not None:
+                ev.model = reports.get(id(mv))
+        it.report.sites.extend(self.sites)
+
+    def model_report(self, m: ModelV) -> ModelReport:
+        names = m.var_names
+        module_names = [n for n, is_module in names if is_module]
+        var = module_names[-1] if module_names else (names[0][0] if names else "<anonymous>")
+        site = m.site or Range(1, 0, 1, 0)
+        layers = []
+        built = m.built and not (m.kind == "subclassed" and not m.built)
+        seq_outs = getattr(m, "seq_outputs", [])
+        for i, layer in enumerate(self.model_layers(m)):
+            out_shape: Any = None
+            if m.kind == "sequential":
+                if m.built and i < len(seq_outs):
+                    out_shape = seq_outs[i].shape
+            elif layer.input_tensor is not None:
+                out_shape = layer.input_tensor.shape
+            elif layer.calls:
+                node = self._node_in_model(layer, m)
+                outs = node.outputs
+                out_shape = outs[0].shape if len(outs) == 1 else [o.shape for o in outs]
+            lsite = layer.site or site
+            params = layer.param_count if built or layer.weights is not None else None
+            trainable = layer.trainable_count if params is not None else None
+            if layer.class_name == "InputLayer":
+                params, trainable = 0, 0
+            layers.append(
+                LayerReport(
+                    name=layer.name,
+                    class_name=layer.class_name,
+                    line=lsite.line,
+                    col=lsite.col + 1,
+                    end_line=lsite.end_line,
+                    end_col=lsite.end_col + 1,
+                    output_shape=out_shape,
+                    params=params,
+                    trainable_params=trainable,
+                    activation=layer.spec.activation(layer.cfg) if layer.spec is not None else None,
+                    config={k: v for k, v in layer.cfg.items() if not k.startswith("__")},
+                    input_shapes=list(layer.built_inputs or []),
+                    connected_to=self._connections(layer, m),
+                )
+            )
+        if built and all(l.params is not None for l in layers):
+            total = sum(l.params for l in layers)
+            trainable = sum(l.trainable_params for l in layers)
+            non_trainable = total - trainable
+        else:
+            total = trainable = non_trainable = None
+        if not built:
+            total = trainable = non_trainable = None
+        inputs = [t.shape for t in m.inputs] if m.inputs else ([m.input_shape] if m.input_shape is not None else [])
+        outputs = [t.shape for t in m.outputs] if m.outputs else []
+        return ModelReport(
+            name=var,
+            line=site.line,
+            col=site.col + 1,
+            end_line=site.end_line,
+            end_col=site.end_col + 1,
+            kind=m.kind,
+            built=bool(built),
+            inputs=inputs if built else [],
+            outputs=outputs if built else [],
+            layers=layers,
+            total_params=total,
+            trainable_params=trainable,
+            non_trainable_params=non_trainable,
+            keras_name=m.keras_name,
+            context=m.context,
+        )
+
+    def _node_in_model(self, layer: LayerV, m: ModelV) -> Node:
+        return layer.calls[0]
+
+    def _connections(self, layer: LayerV, m: ModelV) -> list[str]:
+        if m.kind != "functional" or not layer.calls:
+            return []
+        n = layer.calls[0]
+        out = []
+        for t in n.inputs:
+            if isinstance(t, TensorV) and t.node is not None:
+                out.append(f"{t.node.layer.name}[{t.node.index}][{t.index}]")
+        return out
+
+
+# -- helpers -----------------------------------------------------------------------
+def _to_config(v: Value) -> Any:
+    """Analyzer value -> a plain config value for the catalog (constants,
+    tuples, NestedLayer; UNKNOWN or Sym when not known)."""
+    if isinstance(v, Const):
+        return v.value
+    if isinstance(v, (TupleV, ListV)):
+        return tuple(_to_config(i) for i in v.items)
+    if isinstance(v, DictV):
+        return {k: _to_config(x) for k, x in zip(v.keys, v.values)}
+    if isinstance(v, LayerV) and v.spec is not None:
+        return NestedLayer(v.spec, v.cfg, v.base)
+    if isinstance(v, Unknown):
+        return Sym(v.name) if v.name and v.name != "?" else UNKNOWN
+    if isinstance(v, ArrayV):
+        return v  # weights=(W, b) arrays: kept for the Keras-2 check
+    if isinstance(v, (FuncV, ApiRef, ObjectV)):
+        return v.leaf if isinstance(v, (ApiRef, ObjectV)) else v
+    return UNKNOWN
+
+
+def _dim(d):
+    if d is None or is_known(d) or isinstance(d, Sym):
+        return d
+    return Sym("?")
+
+
+def _shape_value(shape) -> Value:
+    if shape is None:
+        return Unknown("shape")
+    return TupleV([Const(d) if d is None or is_known(d) else Unknown(str(d)) for d in shape])
+
+
+def _index_item(v: Value):
+    if isinstance(v, Const):
+        if v.value is None or v.value is Ellipsis or (isinstance(v.value, int) and not isinstance(v.value, bool)):
+            return v.value
+    if isinstance(v, (ArrayV, TensorV, ListV)):
+        return "array"
+    return "?"
+
+
+def _layers_in(value: Value) -> list:
+    if isinstance(value, LayerV):
+        return [value]
+    if isinstance(value, ModelV):
+        return []
+    if isinstance(value, (ListV, TupleV)):
+        out = []
+        for v in value.items:
+            out.extend(_layers_in(v))
+        return out
+    return []
+
+
+def _range_after(op: str, left: Value, right: Value):
+    arr = left if isinstance(left, ArrayV) else right
+    other = right if arr is left else left
+    if not isinstance(other, Const) or not isinstance(other.value, (int, float)) or arr.min_value is None or arr.max_value is None:
+        return None, None
+    c = other.value
+    lo, hi = arr.min_value, arr.max_value
+    try:
+        if op == "Add":
+            return lo + c, hi + c
+        if op == "Subtract":
+            return (lo - c, hi - c) if arr is left else (c - hi, c - lo)
+        if op == "Multiply":
+            vals = (lo * c, hi * c)
+            return min(vals), max(vals)
+        if op == "Divide" and arr is left and c:
+            vals = (lo / c, hi / c)
+            return min(vals), max(vals)
+    except Exception:
+        pass
+    return None, None
+
+
+def _param_formula(layer: LayerV) -> str:
+    if layer.weights is None:
+        return ""
+    parts = []
+    for w in layer.weights:
+        if w.shape is None:
+            return ""
+        dims = [str(d) for d in w.shape]
+        parts.append("×".join(dims) if dims else "1")
+    total = layer.param_count
+    if not parts or total is None:
+        return ""
+    return f"{' + '.join(parts)} = {total:,}"

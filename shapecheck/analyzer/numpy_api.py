@@ -1,0 +1,358 @@
+"""NumPy (and keras.utils) functions as the analyzer sees them: data shapes.
+
+Each function takes the analyzer's values and returns an ``ArrayV`` (or a
+constant) describing the array it would create.  Value ranges are kept where
+they are obvious (randint's bounds, literal arrays) because rules compare
+labels with activations and token ids with Embedding sizes.
+"""
+from __future__ import annotations
+
+from typing import Any, Optional
+
+from ..layers.shape import Sym, dim_prod, is_known
+from . import shape_ops
+from .values import ArrayV, Const, ListV, RangeV, TensorV, TupleV, Unknown, Value
+
+
+def as_shape(v: Value) -> Optional[tuple]:
+    """A shape argument: an int or a tuple/list of ints (unknowns become Syms)."""
+    if isinstance(v, Const) and isinstance(v.value, int) and not isinstance(v.value, bool):
+        return (v.value,)
+    if isinstance(v, (TupleV, ListV)):
+        out = []
+        for item in v.items:
+            if isinstance(item, Const) and (isinstance(item.value, int) or item.value is None):
+                out.append(item.value)
+            elif isinstance(item, Unknown):
+                out.append(item.as_dim())
+            else:
+                return None
+        return tuple(out)
+    if isinstance(v, Unknown):
+        return None
+    return None
+
+
+def as_dim(v: Value):
+    if isinstance(v, Const) and isinstance(v.value, int) and not isinstance(v.value, bool):
+        return v.value
+    if isinstance(v, Unknown):
+        return v.as_dim()
+    return Sym("?")
+
+
+def _num(v: Value) -> Optional[float]:
+    if isinstance(v, Const) and isinstance(v.value, (int, float)) and not isinstance(v.value, bool):
+        return v.value
+    return None
+
+
+def _arg(args: list, kwargs: dict, i: int, name: str, default: Any = None) -> Any:
+    if name in kwargs:
+        return kwargs[name]
+    if i < len(args):
+        return args[i]
+    return default
+
+
+def literal_array(v: Value, dtype: Optional[str] = None) -> Value:
+    """np.array(...) of a literal: its shape, dtype and range."""
+    if isinstance(v, ArrayV):
+        return ArrayV(v.shape, dtype or v.dtype, v.min_value, v.max_value)
+    if isinstance(v, TensorV):
+        return ArrayV(v.shape, dtype or v.dtype)
+    if isinstance(v, RangeV):
+        n = len(v)
+        items = v.items()
+        return ArrayV((n,), dtype or "int64", min((i.value for i in items), default=None), max((i.value for i in items), default=None))
+    py = _to_python(v)
+    if py is _FAIL:
+        if isinstance(v, (ListV, TupleV)):
+            # A list of arrays/tensors: stack them when they agree.
+            inner = [literal_array(x) for x in v.items]
+            if inner and all(isinstance(x, ArrayV) for x in inner):
+                try:
+                    shape = shape_ops.stack([x.shape for x in inner], 0)
+                except shape_ops.ShapeOpError:
+                    return Unknown("array")
+                return ArrayV(shape, dtype or inner[0].dtype)
+        return Unknown("array")
+    shape = shape_ops.literal_shape(py)
+    if shape is None:
+        return Unknown("ragged array")
+    flat = list(_flatten(py))
+    kind = "float64" if any(isinstance(x, float) for x in flat) else ("bool" if flat and all(isinstance(x, bool) for x in flat) else "int64")
+    nums = [x for x in flat if isinstance(x, (int, float))]
+    return ArrayV(shape, dtype or kind, min(nums) if nums else None, max(nums) if nums else None)
+
+
+_FAIL = object()
+
+
+def _to_python(v: Value):
+    if isinstance(v, Const):
+        return v.value
+    if isinstance(v, (ListV, TupleV)):
+        out = []
+        for x in v.items:
+            p = _to_python(x)
+            if p is _FAIL:
+                return _FAIL
+            out.append(p)
+        return out
+    return _FAIL
+
+
+def _flatten(x):
+    if isinstance(x, (list, tuple)):
+        for i in x:
+            yield from _flatten(i)
+    else:
+        yield x
+
+
+def dtype_name(v: Value, default: str) -> str:
+    if isinstance(v, Const) and isinstance(v.value, str):
+        return v.value
+    if v is None:
+        return default
+    from .values import ApiRef
+
+    if isinstance(v, ApiRef):
+        leaf = v.leaf
+        if leaf in ("float", "float64", "double"):
+            return "float64"
+        if leaf in ("int", "int64", "int_"):
+            return "int64"
+        return leaf
+    return default
+
+
+def call_numpy(leaf: str, path: str, args: list, kwargs: dict) -> Value:
+    """Evaluate numpy.<...>.<leaf>(*args, **kwargs) over shapes."""
+    random = ".random." in path + "." or path.startswith("numpy.random")
+    try:
+        if random:
+            return _random(leaf, args, kwargs)
+        return _array_fn(leaf, args, kwargs)
+    except shape_ops.ShapeOpError:
+        return Unknown(leaf)
+
+
+def _random(leaf: str, args: list, kwargs: dict) -> Value:
+    if leaf in ("random", "random_sample", "sample", "ranf"):
+        size = _arg(args, kwargs, 0, "size")
+        return ArrayV(as_shape(size) if size is not None else (), "float64", 0.0, 1.0)
+    if leaf in ("rand", "randn"):
+        dims = tuple(as_dim(a) for a in args)
+        return ArrayV(dims, "float64", 0.0 if leaf == "rand" else None, 1.0 if leaf == "rand" else None)
+    if leaf == "randint":
+        low = _num(_arg(args, kwargs, 0, "low"))
+        high_v = _arg(args, kwargs, 1, "high")
+        high = _num(high_v) if high_v is not None else None
+        if high_v is None or (isinstance(high_v, Const) and high_v.value is None):
+            low, high = 0, low
+        size = _arg(args, kwargs, 2, "size")
+        shape = as_shape(size) if size is not None and not (isinstance(size, Const) and size.value is None) else ()
+        return ArrayV(shape, "int64", low, (high - 1) if high is not None else None)
+    if leaf in ("normal", "uniform", "standard_normal", "lognormal", "binomial", "poisson", "exponential", "beta", "gamma", "choice", "permutation", "integers"):
+        if leaf == "standard_normal":
+            size = _arg(args, kwargs, 0, "size")
+        elif leaf == "permutation":
+            n = _arg(args, kwargs, 0, "x")
+            if isinstance(n, Const) and isinstance(n.value, int):
+                return ArrayV((n.value,), "int64", 0, n.value - 1)
+            if isinstance(n, ArrayV):
+                return n
+            return Unknown("permutation")
+        elif leaf in ("choice",):
+            size = _arg(args, kwargs, 1, "size")
+        elif leaf in ("exponential", "poisson"):
+            size = _arg(args, kwargs, 1, "size")
+        else:
+            size = _arg(args, kwargs, 2, "size")
+        shape = as_shape(size) if size is not None and not (isinstance(size, Const) and size.value is None) else ()
+        lo = hi = None
+        if leaf == "uniform":
+            lo = _num(_arg(args, kwargs, 0, "low", Const(0.0)))
+            hi = _num(_arg(args, kwargs, 1, "high", Const(1.0)))
+        dtype = "int64" if leaf in ("binomial", "poisson", "integers") else "float64"
+        return ArrayV(shape if shape is not None else None, dtype, lo, hi)
+    if leaf in ("seed", "shuffle", "set_state"):
+        return Const(None)
+    if leaf in ("default_rng", "RandomState", "Generator"):
+        return Unknown("rng")
+    return Unknown(leaf)
+
+
+def _array_fn(leaf: str, args: list, kwargs: dict) -> Value:
+    if leaf in ("array", "asarray", "asanyarray", "ascontiguousarray", "copy"):
+        if not args:
+            return Unknown("array")
+        return literal_array(args[0], dtype_name(_arg(args, kwargs, 1, "dtype"), None) if _arg(args, kwargs, 1, "dtype") is not None else None)
+    if leaf in ("zeros", "ones", "empty"):
+        shape = as_shape(_arg(args, kwargs, 0, "shape"))
+        fill = {"zeros": 0.0, "ones": 1.0}.get(leaf)
+        dtype = dtype_name(_arg(args, kwargs, 1, "dtype"), "float64")
+        return ArrayV(shape, dtype, fill, fill)
+    if leaf == "full":
+        shape = as_shape(_arg(args, kwargs, 0, "shape"))
+        fv = _num(_arg(args, kwargs, 1, "fill_value"))
+        return ArrayV(shape, "float64" if isinstance(fv, float) else "int64", fv, fv)
+    if leaf in ("zeros_like", "ones_like", "empty_like", "full_like"):
+        a = _arg(args, kwargs, 0, "a")
+        base = literal_array(a) if not isinstance(a, ArrayV) else a
+        if isinstance(base, ArrayV):
+            return ArrayV(base.shape, base.dtype)
+        return Unknown(leaf)
+    if leaf == "arange":
+        nums = [_num(a) for a in args]
+        if nums and all(n is not None for n in nums):
+            r = range(*[int(n) for n in nums]) if all(float(n).is_integer() for n in nums) else None
+            if r is not None:
+                return ArrayV((len(r),), "int64", min(r, default=None), max(r, default=None))
+            import math
+
+            start, stop, step = (0.0, nums[0], 1.0) if len(nums) == 1 else (nums[0], nums[1], nums[2] if len(nums) > 2 else 1.0)
+            return ArrayV((max(0, math.ceil((stop - start) / step)),), "float64")
+        return ArrayV((Sym("arange"),), "int64")
+    if leaf == "linspace":
+        num = _arg(args, kwargs, 2, "num", Const(50))
+        return ArrayV((as_dim(num),), "float64", _num(_arg(args, kwargs, 0, "start")), _num(_arg(args, kwargs, 1, "stop")))
+    if leaf in ("eye", "identity"):
+        n = as_dim(_arg(args, kwargs, 0, "N"))
+        m = _arg(args, kwargs, 1, "M")
+        return ArrayV((n, as_dim(m) if m is not None and not (isinstance(m, Const) and m.value is None) else n), "float64", 0.0, 1.0)
+    arrays = [a if isinstance(a, ArrayV) else literal_array(a) for a in args[:1]]
+    first = arrays[0] if arrays and isinstance(arrays[0], ArrayV) else None
+    if leaf == "reshape" and first is not None:
+        target = as_shape(_arg(args, kwargs, 1, "newshape", kwargs.get("shape")))
+        if target is None:
+            return ArrayV(None, first.dtype)
+        return ArrayV(shape_ops.reshape(first.shape, target), first.dtype, first.min_value, first.max_value)
+    if leaf == "expand_dims" and first is not None:
+        ax = _num(_arg(args, kwargs, 1, "axis"))
+        if ax is None:
+            return ArrayV(None, first.dtype)
+        return ArrayV(shape_ops.expand_dims(first.shape, int(ax)), first.dtype, first.min_value, first.max_value)
+    if leaf == "squeeze" and first is not None:
+        ax = _arg(args, kwargs, 1, "axis")
+        return ArrayV(shape_ops.squeeze(first.shape, _py_axis(ax)), first.dtype, first.min_value, first.max_value)
+    if leaf == "transpose" and first is not None:
+        axes = _arg(args, kwargs, 1, "axes")
+        return ArrayV(shape_ops.transpose(first.shape, _py_axis(axes)), first.dtype, first.min_value, first.max_value)
+    if leaf in ("concatenate", "stack", "vstack", "hstack", "column_stack"):
+        seq = args[0] if args else kwargs.get("arrays")
+        if isinstance(seq, (ListV, TupleV)):
+            parts = [x if isinstance(x, ArrayV) else literal_array(x) for x in seq.items]
+            if all(isinstance(p, ArrayV) for p in parts) and parts:
+                shapes = [p.shape for p in parts]
+                axis = _py_axis(_arg(args, kwargs, 1, "axis", Const(0)))
+                axis = 0 if axis is None else axis
+                if leaf == "concatenate":
+                    out = shape_ops.concatenate(shapes, axis)
+                elif leaf == "stack":
+                    out = shape_ops.stack(shapes, axis)
+                elif leaf == "vstack":
+                    out = shape_ops.concatenate([s if s is None or len(s) > 1 else (1,) + tuple(s) for s in shapes], 0)
+                else:
+                    out = shape_ops.concatenate(shapes, 1 if shapes[0] is not None and len(shapes[0]) > 1 else 0)
+                return ArrayV(out, parts[0].dtype)
+        return Unknown(leaf)
+    if leaf in ("dot", "matmul") and len(args) >= 2:
+        a = args[0] if isinstance(args[0], ArrayV) else literal_array(args[0])
+        b = args[1] if isinstance(args[1], ArrayV) else literal_array(args[1])
+        if isinstance(a, ArrayV) and isinstance(b, ArrayV):
+            fn = shape_ops.dot if leaf == "dot" else shape_ops.matmul
+            return ArrayV(fn(a.shape, b.shape), "float64")
+        return Unknown(leaf)
+    if leaf in ("sum", "mean", "max", "min", "std", "var", "prod", "argmax", "argmin", "amax", "amin", "median", "all", "any") and first is not None:
+        ax = _py_axis(_arg(args, kwargs, 1, "axis"))
+        keep = kwargs.get("keepdims")
+        keepdims = bool(keep.value) if isinstance(keep, Const) else False
+        dtype = "int64" if leaf in ("argmax", "argmin") else first.dtype
+        return ArrayV(shape_ops.reduce(first.shape, ax, keepdims), dtype)
+    if leaf in ("exp", "log", "sqrt", "abs", "tanh", "sin", "cos", "square", "clip", "round", "floor", "ceil", "sign", "negative", "log1p", "expm1") and first is not None:
+        return ArrayV(first.shape, first.dtype if leaf in ("abs", "clip", "round", "negative", "sign") else "float64")
+    if leaf in ("where",) and first is not None and len(args) == 1:
+        return TupleV([ArrayV((Sym("nonzero"),), "int64") for _ in (first.shape or ())])
+    if leaf == "shape" and first is not None and first.shape is not None:
+        return TupleV([Const(d) if is_known(d) or d is None else Unknown(str(d)) for d in first.shape])
+    if leaf == "size" and first is not None:
+        n = dim_prod(first.shape) if first.shape is not None else None
+        return Const(n) if is_known(n) else Unknown("size")
+    if leaf == "ndim" and first is not None and first.shape is not None:
+        return Const(len(first.shape))
+    if leaf == "unique" and first is not None:
+        return ArrayV((Sym("unique"),), first.dtype, first.min_value, first.max_value)
+    return Unknown(leaf)
+
+
+def _py_axis(v):
+    if v is None:
+        return None
+    if isinstance(v, Const):
+        return v.value
+    if isinstance(v, (TupleV, ListV)) and all(isinstance(i, Const) for i in v.items):
+        return tuple(i.value for i in v.items)
+    return None
+
+
+def to_categorical(args: list, kwargs: dict) -> Value:
+    y = _arg(args, kwargs, 0, "x")
+    nc = _arg(args, kwargs, 1, "num_classes")
+    arr = y if isinstance(y, ArrayV) else literal_array(y) if y is not None else None
+    if not isinstance(arr, ArrayV):
+        return ArrayV(None, "float64", 0.0, 1.0)
+    shape = arr.shape
+    if shape is not None:
+        shape = tuple(shape)
+        if len(shape) > 1 and shape[-1] == 1:
+            shape = shape[:-1]
+    if nc is None or (isinstance(nc, Const) and nc.value is None):
+        n = int(arr.max_value) + 1 if arr.max_value is not None else Sym("num_classes")
+    else:
+        n = as_dim(nc)
+    out = ArrayV(None if shape is None else shape + (n,), "float64", 0.0, 1.0)
+    out.num_classes_arg = nc  # type: ignore[attr-defined]
+    return out
+
+
+def array_method(arr: ArrayV, name: str, args: list, kwargs: dict) -> Value:
+    """Methods called on an array: x.reshape(...), x.astype(...), x.sum(axis=...)."""
+    try:
+        if name == "reshape":
+            if len(args) == 1:
+                target = as_shape(args[0])
+            else:
+                target = tuple(as_dim(a) for a in args)
+            if target is None:
+                return ArrayV(None, arr.dtype)
+            return ArrayV(shape_ops.reshape(arr.shape, target), arr.dtype, arr.min_value, arr.max_value)
+        if name == "astype":
+            return ArrayV(arr.shape, dtype_name(args[0] if args else kwargs.get("dtype"), arr.dtype), arr.min_value, arr.max_value)
+        if name in ("copy", "clip", "round"):
+            return ArrayV(arr.shape, arr.dtype, arr.min_value, arr.max_value)
+        if name in ("flatten", "ravel"):
+            return ArrayV((dim_prod(arr.shape),) if arr.shape is not None else None, arr.dtype, arr.min_value, arr.max_value)
+        if name == "transpose":
+            perm = tuple(_py_axis(a) for a in args) if len(args) > 1 else (_py_axis(args[0]) if args else None)
+            return ArrayV(shape_ops.transpose(arr.shape, perm), arr.dtype, arr.min_value, arr.max_value)
+        if name == "squeeze":
+            return ArrayV(shape_ops.squeeze(arr.shape, _py_axis(args[0]) if args else _py_axis(kwargs.get("axis"))), arr.dtype)
+        if name in ("sum", "mean", "max", "min", "std", "var", "prod", "argmax", "argmin", "all", "any"):
+            ax = _py_axis(args[0]) if args else _py_axis(kwargs.get("axis"))
+            keep = kwargs.get("keepdims")
+            keepdims = bool(keep.value) if isinstance(keep, Const) else False
+            return ArrayV(shape_ops.reduce(arr.shape, ax, keepdims), "int64" if name.startswith("arg") else arr.dtype)
+        if name == "tolist":
+            return Unknown("list")
+        if name == "item":
+            return Unknown("scalar")
+        if name == "dot" and args:
+            other = args[0] if isinstance(args[0], ArrayV) else literal_array(args[0])
+            if isinstance(other, ArrayV):
+                return ArrayV(shape_ops.dot(arr.shape, other.shape), "float64")
+    except shape_ops.ShapeOpError:
+        return Unknown(name)
+    return Unknown(name)

@@ -1,0 +1,178 @@
+"""keras.ops / keras.backend / tf functions over symbolic tensors.
+
+Lambda bodies and subclassed ``call`` methods use these; the analyzer follows
+them over shapes only.  Unknown functions give tensors of unknown shape.
+"""
+from __future__ import annotations
+
+from typing import Optional
+
+from ..layers.shape import Sym, dim_prod
+from . import shape_ops
+from .numpy_api import as_shape
+from .values import ArrayV, Const, ListV, TensorV, TupleV, Unknown, Value
+
+ELEMENTWISE = {
+    "square", "sqrt", "exp", "log", "abs", "absolute", "negative", "relu", "relu6", "sigmoid", "tanh", "softmax", "log_softmax", "elu",
+    "selu", "softplus", "softsign", "gelu", "silu", "swish", "hard_sigmoid", "leaky_relu", "sin", "cos", "sign", "round",
+    "floor", "ceil", "l2_normalize", "normalize", "cumsum", "cumprod", "clip", "stop_gradient", "identity", "dropout",
+    "reciprocal", "rsqrt", "log1p", "expm1", "erf", "sort", "flip", "reverse", "zeros_like", "ones_like", "logical_not",
+    "isnan", "isfinite", "nan_to_num", "square_root", "convert_to_tensor", "constant", "Variable",
+}
+BINARY = {"add", "subtract", "multiply", "divide", "maximum", "minimum", "pow", "power", "truediv", "floordiv", "mod",
+          "equal", "not_equal", "greater", "less", "greater_equal", "less_equal", "logical_and", "logical_or", "squared_difference", "divide_no_nan"}
+REDUCTIONS = {"sum", "mean", "max", "min", "prod", "std", "var", "logsumexp", "argmax", "argmin", "any", "all", "amax", "amin",
+              "reduce_sum", "reduce_mean", "reduce_max", "reduce_min", "reduce_prod", "reduce_std", "reduce_variance", "reduce_logsumexp",
+              "reduce_any", "reduce_all", "count_nonzero", "norm", "median"}
+
+
+def _arg(args, kwargs, i, *names):
+    for n in names:
+        if n in kwargs:
+            return kwargs[n]
+    return args[i] if i < len(args) else None
+
+
+def _pyval(v):
+    if v is None:
+        return None
+    if isinstance(v, Const):
+        return v.value
+    if isinstance(v, (TupleV, ListV)):
+        out = []
+        for i in v.items:
+            if not isinstance(i, Const):
+                return "?"
+            out.append(i.value)
+        return tuple(out)
+    return "?"
+
+
+def shape_of(v: Value):
+    if isinstance(v, (TensorV, ArrayV)):
+        return v.shape
+    if isinstance(v, Const) and isinstance(v.value, (int, float, bool)):
+        return ()
+    return "?"
+
+
+def _tensor(shape, like: Optional[Value] = None, dtype: Optional[str] = None) -> TensorV:
+    d = dtype or (like.dtype if isinstance(like, TensorV) else "float32")
+    return TensorV(shape, d)
+
+
+def call_tensor_op(leaf: str, args: list, kwargs: dict) -> Value:
+    """Shape of keras.ops.<leaf>(...) / K.<leaf>(...) / tf.<leaf>(...)."""
+    x = args[0] if args else next(iter(kwargs.values()), None)
+    if not any(isinstance(a, TensorV) for a in list(args) + list(kwargs.values())) and not (
+        isinstance(x, (ListV, TupleV)) and any(isinstance(i, TensorV) for i in x.items)
+    ):
+        return Unknown(leaf)
+    try:
+        return _dispatch(leaf, x, args, kwargs)
+    except shape_ops.ShapeOpError as err:
+        out = TensorV(None)
+        out.error = str(err)  # type: ignore[attr-defined]
+        return out
+
+
+def _dispatch(leaf: str, x, args, kwargs) -> Value:
+    xs = shape_of(x)
+    if leaf in ELEMENTWISE:
+        return _tensor(None if xs == "?" else xs, x)
+    if leaf in ("cast",):
+        return _tensor(None if xs == "?" else xs, x, dtype=str(_pyval(_arg(args, kwargs, 1, "dtype"))))
+    if leaf in BINARY and len(args) >= 2:
+        a, b = shape_of(args[0]), shape_of(args[1])
+        if a == "?" or b == "?":
+            return _tensor(None, x)
+        return _tensor(shape_ops.broadcast(a, b), x)
+    if leaf in REDUCTIONS:
+        axis = _pyval(_arg(args, kwargs, 1, "axis"))
+        keep = _pyval(_arg(args, kwargs, 2, "keepdims", "keep_dims"))
+        if xs == "?" or axis == "?":
+            return _tensor(None, x)
+        out = shape_ops.reduce(xs, axis, bool(keep))
+        return _tensor(out, x, dtype="int64" if leaf in ("argmax", "argmin") else None)
+    if leaf == "expand_dims":
+        axis = _pyval(_arg(args, kwargs, 1, "axis", "dim"))
+        if xs == "?" or not isinstance(axis, int):
+            return _tensor(None, x)
+        return _tensor(shape_ops.expand_dims(xs, axis), x)
+    if leaf == "squeeze":
+        axis = _pyval(_arg(args, kwargs, 1, "axis"))
+        if xs == "?" or axis == "?":
+            return _tensor(None, x)
+        return _tensor(shape_ops.squeeze(xs, axis), x)
+    if leaf == "reshape":
+        target = as_shape(_arg(args, kwargs, 1, "shape", "newshape", "new_shape"))
+        if xs == "?" or target is None:
+            return _tensor(None, x)
+        # The batch axis of a symbolic tensor is None: a -1 there stays None.
+        if xs and xs[0] is None and target and target[0] == -1:
+            rest = shape_ops.reshape(xs[1:], target[1:]) if -1 not in target[1:] else None
+            if rest is not None and dim_prod(xs[1:]) is not None:
+                return _tensor((None,) + tuple(rest), x)
+            return _tensor((None,) + tuple(target[1:]), x)
+        return _tensor(shape_ops.reshape(xs, target), x)
+    if leaf in ("transpose", "permute_dimensions"):
+        perm = _pyval(_arg(args, kwargs, 1, "axes", "perm", "pattern"))
+        if xs == "?" or perm == "?":
+            return _tensor(None, x)
+        return _tensor(shape_ops.transpose(xs, perm), x)
+    if leaf in ("concatenate", "concat", "stack"):
+        seq = _arg(args, kwargs, 0, "xs", "values", "tensors", "arrays")
+        default_axis = 0 if leaf in ("concat", "stack") else -1
+        axis = _pyval(_arg(args, kwargs, 1, "axis"))
+        axis = default_axis if axis is None else axis
+        if not isinstance(seq, (ListV, TupleV)) or axis == "?":
+            return _tensor(None, x)
+        shapes = [shape_of(i) for i in seq.items]
+        if any(s == "?" for s in shapes):
+            return _tensor(None)
+        fn = shape_ops.stack if leaf == "stack" else shape_ops.concatenate
+        return _tensor(fn(shapes, axis))
+    if leaf in ("matmul", "dot", "batch_dot"):
+        a, b = shape_of(args[0]) if args else "?", shape_of(args[1]) if len(args) > 1 else "?"
+        if a == "?" or b == "?":
+            return _tensor(None, x)
+        if leaf == "dot" and len(a) > 2:
+            return _tensor(shape_ops.dot(a, b), x)
+        return _tensor(shape_ops.matmul(a, b), x)
+    if leaf in ("flatten",):
+        if xs == "?":
+            return _tensor(None, x)
+        return _tensor((dim_prod(xs),), x)
+    if leaf in ("batch_flatten",):
+        if xs == "?":
+            return _tensor(None, x)
+        return _tensor((xs[0], dim_prod(xs[1:])), x)
+    if leaf == "one_hot":
+        n = _pyval(_arg(args, kwargs, 1, "num_classes", "depth"))
+        if xs == "?":
+            return _tensor(None, x)
+        return _tensor(tuple(xs) + ((n if isinstance(n, int) else Sym("num_classes")),), x, dtype="float32")
+    if leaf in ("repeat_elements", "repeat"):
+        rep = _pyval(_arg(args, kwargs, 1, "rep", "repeats"))
+        axis = _pyval(_arg(args, kwargs, 2, "axis"))
+        if xs == "?" or not isinstance(rep, int) or not isinstance(axis, int):
+            return _tensor(None, x)
+        out = list(xs)
+        d = out[axis]
+        out[axis] = d * rep if isinstance(d, int) else d
+        return _tensor(tuple(out), x)
+    if leaf in ("tile",):
+        reps = _pyval(_arg(args, kwargs, 1, "repeats", "multiples", "n"))
+        if xs == "?" or not isinstance(reps, tuple) or len(reps) != len(xs):
+            return _tensor(None, x)
+        return _tensor(tuple(d * r if isinstance(d, int) and isinstance(r, int) else (None if d is None else d) for d, r in zip(xs, reps)), x)
+    if leaf in ("int_shape", "shape"):
+        if xs == "?" or xs is None:
+            return Unknown("shape")
+        return TupleV([Const(d) if d is None or isinstance(d, int) else Unknown(str(d)) for d in xs])
+    if leaf in ("where", "switch") and len(args) >= 3:
+        shapes = [shape_of(a) for a in args[:3]]
+        if any(s == "?" for s in shapes):
+            return _tensor(None, x)
+        return _tensor(shape_ops.broadcast(shape_ops.broadcast(shapes[0], shapes[1]), shapes[2]), args[1])
+    return _tensor(None, x)

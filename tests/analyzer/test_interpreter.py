@@ -1,0 +1,161 @@
+"""The abstract interpreter on small programs: exact shapes and counts."""
+import textwrap
+
+from shapecheck.analyzer import analyze
+
+
+def run(src: str):
+    return analyze(textwrap.dedent(src), "t.py")
+
+
+def codes(report):
+    return [d.code for d in report.diagnostics]
+
+
+def test_seed_sigmoid_stack_counts():
+    r = run(
+        """
+        from tensorflow.keras.models import Sequential
+        from tensorflow.keras.layers import Dense
+        model = Sequential()
+        model.add(Dense(32, input_dim=784, activation='sigmoid'))
+        model.add(Dense(10, activation='sigmoid'))
+        model.add(Dense(1, activation='sigmoid'))
+        """
+    )
+    (m,) = r.models
+    assert [l.params for l in m.layers] == [25120, 330, 11]
+    assert [l.output_shape for l in m.layers] == [(None, 32), (None, 10), (None, 1)]
+    assert (m.total_params, m.trainable_params, m.non_trainable_params) == (25461, 25461, 0)
+    assert m.to_json()["line"] == 4 and m.to_json()["col"] == 9
+    assert [l.name for l in m.layers] == ["dense", "dense_1", "dense_2"]
+
+
+def test_function_called_twice_and_loop():
+    r = run(
+        """
+        import keras
+        from keras import layers
+        HIDDEN = [128, 64]
+        def build(input_shape=(784,), n=10):
+            inputs = keras.Input(shape=input_shape)
+            x = inputs
+            for units in HIDDEN:
+                x = layers.Dense(units, activation="relu")(x)
+            return keras.Model(inputs, layers.Dense(n)(x))
+        a = build()
+        b = build((32,), n=3)
+        """
+    )
+    a, b = r.models
+    assert (a.name, b.name) == ("a", "b")
+    assert [l.class_name for l in a.layers] == ["InputLayer", "Dense", "Dense", "Dense"]
+    assert a.total_params == 784 * 128 + 128 + 128 * 64 + 64 + 64 * 10 + 10
+    assert b.outputs == [(None, 3)]
+    assert [l.name for l in b.layers] == ["input_layer_1", "dense_3", "dense_4", "dense_5"]
+
+
+def test_uncalled_function_uses_defaults():
+    r = run(
+        """
+        from keras import models, layers
+        def make(units=16, n_in=8):
+            m = models.Sequential()
+            m.add(layers.Dense(units, input_shape=(n_in,)))
+            return m
+        """
+    )
+    (m,) = r.models
+    assert m.total_params == 8 * 16 + 16
+    assert "never called" in m.context
+
+
+def test_unknown_parameter_is_symbolic_not_guessed():
+    r = run(
+        """
+        from keras import models, layers
+        def make(n_in):
+            m = models.Sequential()
+            m.add(layers.Dense(4, input_shape=(n_in,)))
+            return m
+        """
+    )
+    (m,) = r.models
+    assert m.layers[0].output_shape == (None, 4)
+    assert m.layers[0].params is None  # depends on the unknown n_in
+    assert m.total_params is None
+
+
+def test_undefined_name_reported_once_with_position():
+    r = run(
+        """
+        import keras
+        inputs = keras.Input(shape=(4, 4))
+        rows = [keras.layers.Lambda(lambda x: x[:, i, :])(inputs) for i in range(win_size)]
+        """
+    )
+    (d,) = [d for d in r.diagnostics if d.code == "SC401"]
+    assert (d.line, d.col) == (4, 74)
+    assert "win_size" in d.message
+    assert "SC514" in codes(r)
+
+
+def test_numpy_data_shapes_in_fit_event():
+    r = run(
+        """
+        import numpy as np
+        from keras.models import Sequential
+        from keras.layers import Dense
+        from keras.utils import to_categorical
+        model = Sequential([Dense(10, input_shape=(100,), activation='softmax')])
+        model.compile(loss='categorical_crossentropy', optimizer='sgd')
+        data = np.random.random((1000, 100))
+        labels = np.random.randint(2, size=(1000, 1))
+        y = to_categorical(labels, num_classes=10)
+        model.fit(data, y, epochs=10, batch_size=32)
+        """
+    )
+    fit = [e for e in r.events if e.method == "fit"][0]
+    assert fit.args["x"].shape == (1000, 100)
+    assert fit.args["y"].shape == (1000, 10)
+    assert fit.args["batch_size"].value == 32
+    assert fit.compiled.args["loss"].value == "categorical_crossentropy"
+    assert fit.model is r.models[0]
+
+
+def test_syntax_error_is_one_diagnostic():
+    r = run("def f(:\n  pass\n")
+    assert r.syntax_error
+    assert codes(r) == ["SC001"]
+
+
+def test_bounded_work_on_infinite_loop():
+    r = run(
+        """
+        i = 0
+        while True:
+            i += 1
+        """
+    )
+    assert "SC002" in codes(r)
+
+
+def test_subclassed_model_built_with_build():
+    r = run(
+        """
+        import keras
+        from keras import layers
+        class MyModel(keras.Model):
+            def __init__(self):
+                super().__init__()
+                self.d1 = layers.Dense(32, activation="relu")
+                self.d2 = layers.Dense(10)
+            def call(self, x):
+                return self.d2(self.d1(x))
+        mm = MyModel()
+        mm.build((None, 20))
+        """
+    )
+    (m,) = r.models
+    assert m.kind == "subclassed"
+    assert [l.params for l in m.layers] == [672, 330]
