@@ -1,0 +1,1 @@
+"""Real-Keras oracle: generates the expected JSON the fixture tests compare with."""
