@@ -157,3 +157,33 @@ def test_lambda_defers_to_the_analyzer_without_a_literal_shape():
     assert lam.shape_source({"output_shape": None}) == "function"
     assert lam.output_shape({"function": None, "output_shape": None}, [(None, 4)]) is None
     assert lam.shape_source({"output_shape": (3,)}) == "output_shape"
+
+
+def test_unknown_flags_give_unknown_shapes_not_guesses():
+    from shapecheck.layers import UNKNOWN
+
+    gru = get_spec("GRU")
+    cfg = gru.bind([4], {"return_sequences": UNKNOWN}).cfg
+    assert gru.output_shape(cfg, [(None, 5, 3)]) is None
+    bi = get_spec("Bidirectional")
+    layer = NestedLayer(get_spec("LSTM"), get_spec("LSTM").bind([4], {}).cfg)
+    assert bi.output_shape({**bi.bind([layer], {}).cfg, "merge_mode": UNKNOWN}, [(None, 5, 3)]) is None
+    mha = get_spec("MultiHeadAttention")
+    cfg = {**mha.bind([2, 4], {}).cfg, "return_attention_scores": UNKNOWN}
+    assert mha.output_shape(cfg, [(None, 5, 8), (None, 5, 8)]) is None
+
+
+def test_unknown_rank_inputs_propagate():
+    assert get_spec("Add").output_shape({}, [None, (None, 4)]) is None
+    assert get_spec("Concatenate").output_shape({"axis": -1}, [None, (None, 4)]) is None
+    assert get_spec("LSTM").output_shape(get_spec("LSTM").bind([4], {}).cfg, [None]) is None
+
+
+def test_merge_fault_names_both_shapes():
+    with pytest.raises(ShapeFault) as info:
+        get_spec("Concatenate").output_shape({"axis": -1}, [(None, 4), (None, 4, 4)])
+    assert info.value.code == "SC102"
+    assert "(None, 4) vs (None, 4, 4)" in info.value.message
+    with pytest.raises(ShapeFault) as info:
+        get_spec("Add").output_shape({}, [(None, 4), (None, 5)])
+    assert "(None, 4) vs (None, 5)" in info.value.message

@@ -29,7 +29,8 @@ OUT = os.path.join(os.path.dirname(__file__), "..", "fixtures", "layers", "seque
 LIST_CALL = {"Concatenate", "Add", "Subtract", "Multiply", "Average", "Maximum", "Minimum", "Dot",
              "Attention", "AdditiveAttention"}
 ARGS_CALL = {"MultiHeadAttention"}
-CLASSES = ["Embedding", "Masking", "Lambda", "Identity", "SimpleRNN", "LSTM", "GRU", "Bidirectional",
+CLASSES = ["Embedding", "Masking", "Lambda", "Identity", "SimpleRNN", "LSTM", "GRU", "ConvLSTM1D", "ConvLSTM2D",
+           "ConvLSTM3D", "Bidirectional",
            "TimeDistributed", "Concatenate", "Add", "Subtract", "Multiply", "Average", "Maximum", "Minimum",
            "Dot", "MultiHeadAttention", "Attention", "AdditiveAttention"]
 
@@ -146,6 +147,43 @@ case("TimeDistributed", {"layer": L("Dense", units=8)}, [(None, 10)], code="SC10
 case("TimeDistributed", {"layer": L("LSTM", units=8)}, [(None, 10, 4)], code="SC101", tag="lstm-rank2-child")
 case("TimeDistributed", {"layer": L("Dense", units=8)}, [(None, 10, None)], code="SC106", tag="dense-none")
 
+# ConvLSTM: each step convolved like ConvND.
+case("ConvLSTM2D", {"filters": 8, "kernel_size": 3}, [(None, 5, 16, 16, 3)])
+case("ConvLSTM2D", {"filters": 8, "kernel_size": (3, 2), "padding": "same", "return_sequences": True},
+     [(None, 5, 16, 12, 3)])
+case("ConvLSTM2D", {"filters": 4, "kernel_size": 3, "strides": 2, "return_state": True}, [(2, 5, 17, 17, 1)])
+case("ConvLSTM2D", {"filters": 4, "kernel_size": 3, "data_format": "channels_first", "return_sequences": True,
+                    "return_state": True}, [(None, 5, 2, 10, 12)])
+case("ConvLSTM2D", {"filters": 4, "kernel_size": 3, "dilation_rate": 2, "use_bias": False}, [(None, 5, 10, 10, 2)])
+case("ConvLSTM2D", {"filters": 4, "kernel_size": 3}, [(None, None, 10, 10, 2)], tag="no-time")
+case("ConvLSTM2D", {"filters": 4, "kernel_size": 3}, [(None, 5, None, 10, 2)], code="SC106", tag="no-spatial")
+case("ConvLSTM2D", {"filters": 4, "kernel_size": 3}, [(None, 5, 10, 10, None)], code="SC106", tag="no-channels")
+case("ConvLSTM2D", {"filters": 4, "kernel_size": 3}, [(None, 10, 10, 2)], code="SC101", tag="rank4")
+case("ConvLSTM2D", {"filters": 4, "kernel_size": 5}, [(None, 5, 3, 10, 2)], code="SC105", tag="too-small")
+case("ConvLSTM2D", {"filters": 0, "kernel_size": 3}, [(None, 5, 10, 10, 2)], tag="filters0")  # Keras accepts it
+case("ConvLSTM2D", {"filters": 4, "kernel_size": 3, "padding": "causal"}, [(None, 5, 10, 10, 2)], code="SC108")
+case("ConvLSTM1D", {"filters": 6, "kernel_size": 3}, [(None, 7, 20, 4)])
+case("ConvLSTM1D", {"filters": 6, "kernel_size": 3, "padding": "same", "return_sequences": True}, [(3, 7, 20, 4)])
+case("ConvLSTM3D", {"filters": 2, "kernel_size": 2}, [(None, 4, 6, 6, 6, 1)])
+case("ConvLSTM3D", {"filters": 2, "kernel_size": (1, 2, 3), "strides": (1, 2, 1), "return_state": True},
+     [(None, 4, 6, 6, 6, 1)])
+case("Bidirectional", {"layer": L("ConvLSTM2D", filters=4, kernel_size=3, return_sequences=True)},
+     [(None, 5, 10, 10, 2)], tag="convlstm")
+
+# Wrappers around other families.
+case("TimeDistributed", {"layer": L("Conv2D", filters=8, kernel_size=3)}, [(None, 10, 32, 32, 3)], tag="conv2d")
+case("TimeDistributed", {"layer": L("Conv2D", filters=8, kernel_size=3, padding="same", strides=2)},
+     [(4, 10, 32, 31, 3)], tag="conv2d-strided")
+case("TimeDistributed", {"layer": L("Conv1D", filters=5, kernel_size=2)}, [(None, None, 12, 3)], tag="conv1d")
+case("TimeDistributed", {"layer": L("Conv2D", filters=8, kernel_size=3)}, [(None, 10, 32, 3)], code="SC101",
+     tag="conv2d-rank")
+case("TimeDistributed", {"layer": L("TimeDistributed", layer=L("Dense", units=3))}, [(None, 4, 5, 6)],
+     tag="nested")
+case("TimeDistributed", {"layer": L("Bidirectional", layer=L("LSTM", units=3))}, [(None, 4, 5, 6)],
+     tag="bidirectional")
+case("Bidirectional", {"layer": L("LSTM", units=8, return_sequences=True)}, [(16, None, 4)], tag="batch")
+case("Embedding", {"input_dim": 100, "output_dim": 6}, [(None, 3, 4, 5)], tag="rank4")
+
 # -------------------------------------------------------------- merging
 ELEMWISE = ["Add", "Subtract", "Multiply", "Average", "Maximum", "Minimum"]
 for cls in ELEMWISE:
@@ -155,6 +193,9 @@ for cls in ELEMWISE:
     case(cls, {}, [(None, 4), (None, 5)], code="SC102")
     case(cls, {}, [(None, 4), (None, 4), (None, 4)], code="SC101" if cls == "Subtract" else None, tag="three")
     case(cls, {}, [(None, 4)], code="SC101" if cls == "Subtract" else None, tag="one")
+    case(cls, {}, [(None,), (None, 1)], tag="batch-only")
+    case(cls, {}, [(None, 4, 1), (None, 1, 5), (None, 4, 5)], code="SC101" if cls == "Subtract" else None,
+         tag="three-broadcast")
 for cls in ("Add", "Multiply", "Maximum"):
     case(cls, {}, [(None, 3, 1), (None, 1, 5)], tag="outer")
     case(cls, {}, [(None, None, 4), (None, 7, 4)], tag="none-axis")
@@ -229,6 +270,22 @@ case(MHA, {"num_heads": 2, "key_dim": 4}, [(4, 8, 32), (4, None, 32)], tag="dyna
 case(MHA, {"num_heads": 2, "key_dim": 4}, [(None, 8, 32), (None, 8, 32), (None, None, 32)], code="SC103",
      tag="none-key")
 
+case(MHA, {"num_heads": 2, "key_dim": 4}, [(None, 8, None), (None, 8, 32)], code="SC106", tag="query-none")
+case(MHA, {"num_heads": 2, "key_dim": 4}, [(None, 8, 16), (None, 8, None)], code="SC106", tag="value-none")
+case(MHA, {"num_heads": 2, "key_dim": 4}, [(None, 16), (None, 16)], tag="rank2")
+case(MHA, {"num_heads": 2, "key_dim": 4}, [(None, 16), (None, 16)], call={"return_attention_scores": True},
+     tag="rank2-scores")
+case(MHA, {"num_heads": 2, "key_dim": 4}, [(None, 5, 16), (None, 3, 4, 16)], tag="ranks-differ")
+case(MHA, {"num_heads": 2, "key_dim": 4}, [(None, None, 16), (None, None, 8)], tag="dynamic")
+case(MHA, {"num_heads": 2, "key_dim": 4}, [(None, 5, 3, 8), (None, 5, 3, 8)], call={"return_attention_scores": True},
+     tag="rank4-scores")
+case(MHA, {"num_heads": 2, "key_dim": 4, "output_shape": (3,)}, [(None, 5, 8), (None, 6, 8)], tag="tuple-out")
+case(MHA, {"num_heads": 2, "key_dim": 4, "output_shape": [2, 2]}, [(None, 5, 8), (None, 6, 8)], tag="list-out")
+case(MHA, {"num_heads": 2, "key_dim": 4, "sliding_window": 0}, [(None, 5, 8), (None, 6, 8)], code="SC108")
+case(MHA, {"num_heads": 2, "key_dim": 4, "attention_axes": "all"}, [(None, 5, 8), (None, 6, 8)], code="SC108")
+case("AdditiveAttention", {}, [(None, 5, None), (None, 7, None)], code="SC106", tag="query-none")
+case("Attention", {"use_scale": True}, [(None, 5, None), (None, 7, None)], tag="query-none")
+case("Attention", {}, [(None, 2, 5, 8), (None, 2, 7, 8)], call={"return_attention_scores": True}, tag="rank4")
 for cls, cfg in [("Attention", {}), ("Attention", {"use_scale": True}), ("Attention", {"score_mode": "concat"}),
                  ("Attention", {"score_mode": "concat", "use_scale": True}), ("AdditiveAttention", {}),
                  ("AdditiveAttention", {"use_scale": False})]:

@@ -33,6 +33,8 @@ class AttentionBase(LayerSpec):
         if query is None or value is None:
             return None
         out = tuple(query[:-1]) + (value[-1],)
+        if not isinstance(cfg.get("return_attention_scores", False), bool):
+            return None  # one output or two: the analyzer could not tell
         if cfg.get("return_attention_scores") is True:
             scores = tuple(query[:-1]) + (key[-2],) if key is not None and len(key) >= 2 else None
             return [out, scores]

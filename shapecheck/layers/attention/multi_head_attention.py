@@ -120,8 +120,20 @@ class MultiHeadAttention(LayerSpec):
                 f"Received: value_shape={format_shape(value)} and key_shape={format_shape(key)}",
                 input_index=2 if len(inputs) == 3 else 1,
             )
+        for name, shape in (("query", query), ("key", key), ("value", value)):
+            if shape and shape[-1] is None:
+                # Keras fails building the projection: "Shapes used to initialize
+                # variables must be fully-defined".
+                raise ShapeFault(
+                    "SC106",
+                    f"The last dimension of `{name}` to MultiHeadAttention should be defined: it sizes the "
+                    f"{name} projection kernel. Found None. Full {name} shape received: {format_shape(shape)}",
+                    input_index={"query": 0, "value": 1, "key": 2 if len(inputs) == 3 else 1}[name],
+                )
         dims = self.out_dims(cfg, query)
         out = tuple(query[:-1]) + dims if dims is not None else None
+        if not isinstance(cfg.get("return_attention_scores", False), bool):
+            return None  # one output or two: the analyzer could not tell
         if cfg.get("return_attention_scores") is True:
             heads = as_int_or_sym(cfg["num_heads"], "num_heads")
             scores = (query[0], heads, query[1], query[1]) if len(query) > 1 else None

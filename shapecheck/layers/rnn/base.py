@@ -80,6 +80,8 @@ class RecurrentSpec(LayerSpec):
                 f"The last dimension of the inputs to {self.class_name} should be defined: it sizes the kernel. "
                 f"Found None. Full input shape received: {format_shape(x)}",
             )
+        if not all(isinstance(cfg.get(flag), bool) for flag in ("return_sequences", "return_state")):
+            return None  # the analyzer lost a flag: even the number of outputs is unknown
         units = as_int_or_sym(cfg["units"], "units")
         batch, steps = x[0], x[1]
         out = (batch, steps, units) if cfg.get("return_sequences") is True else (batch, units)

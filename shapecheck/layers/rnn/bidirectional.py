@@ -105,6 +105,8 @@ class Bidirectional(LayerSpec):
         if isinstance(out, list):
             out, states = out[0], out[1:]
         mode = cfg["merge_mode"]
+        if mode not in MERGE_MODES:
+            return None  # a merge mode the analyzer could not read
         if mode == "concat":
             out = tuple(out[:-1]) + (dim_mul(out[-1], 2),)
         if mode is None:
