@@ -37,7 +37,7 @@ def padding(cfg: dict, *, allow_causal: bool = False) -> Optional[str]:
     # Keras accepts a list/tuple in __init__ and refuses it when called; either way it is refused.
     raise ShapeFault(
         "SC108",
-        f"The `padding` argument must be one of {shown}. Received: padding={g.fmt_value(v)}",
+        f"The `padding` argument must be one of {shown}. Received: {g.fmt_value(v)}",
         arg="padding",
     )
 
@@ -79,8 +79,9 @@ def channels(x: tuple, fmt: Optional[str], layer: str) -> Dim:
         axis = 1 if fmt == g.CHANNELS_FIRST else -1
         raise ShapeFault(
             "SC106",
-            f"The channel dimension of the inputs to {layer} should be defined (axis {axis}, "
-            f"{fmt}). Found None. Full input shape received: {format_shape(x)}",
+            "Shapes used to initialize variables must be fully-defined (no `None` dimensions): "
+            f"the kernel of {layer} is sized by the channel dimension of its input (axis {axis}, "
+            f"{fmt}), which is None. Full input shape received: {format_shape(x)}",
         )
     return c
 

@@ -5,7 +5,7 @@ Conv3DTranspose puts ``data_format`` before ``output_padding`` in its signature.
 """
 from typing import ClassVar
 
-from ..base import REQUIRED, LayerSpec, ShapeFault, Weight, register, require_rank, single
+from ..base import REQUIRED, LayerSpec, ShapeFault, Weight, register, single
 from ..shape import Sym, is_known
 from . import conv_args as a
 from . import geometry as g
@@ -52,12 +52,13 @@ class _ConvTranspose(LayerSpec):
 
     def output_shape(self, cfg, inputs):
         x = single(inputs, self.class_name)
-        require_rank(x, self.class_name, exact=self.rank + 2)
+        kernel, strides, dilation = a.window(cfg, self.rank)
         fmt = g.data_format(cfg)
+        c = x[1] if fmt == g.CHANNELS_FIRST else x[-1]
+        a.check_rank(x, self.rank, self.class_name, kernel + (g.as_dim(cfg["filters"], "filters"), c))
         if fmt is None:
             return g.unknown_spatial(x, self.class_name)
         a.channels(x, fmt, self.class_name)
-        kernel, strides, dilation = a.window(cfg, self.rank)
         mode = a.padding(cfg)
         out_pad = self._output_padding(cfg)
         batch, spatial, _ = g.split(x, fmt)

@@ -1,0 +1,2 @@
+"""Preprocessing layers that shape analysis can follow (Rescaling)."""
+from . import rescaling  # noqa: F401
