@@ -28,9 +28,9 @@ OUT = os.path.join(os.path.dirname(__file__), "..", "fixtures", "layers", "seque
 
 LIST_CALL = {"Concatenate", "Add", "Subtract", "Multiply", "Average", "Maximum", "Minimum", "Dot",
              "Attention", "AdditiveAttention"}
-ARGS_CALL = {"MultiHeadAttention"}
+ARGS_CALL = {"MultiHeadAttention", "GroupQueryAttention"}
 CLASSES = ["Embedding", "Masking", "Lambda", "Identity", "SimpleRNN", "LSTM", "GRU", "ConvLSTM1D", "ConvLSTM2D",
-           "ConvLSTM3D", "Bidirectional",
+           "ConvLSTM3D", "SimpleRNNCell", "LSTMCell", "GRUCell", "StackedRNNCells", "RNN", "GroupQueryAttention", "Bidirectional",
            "TimeDistributed", "Concatenate", "Add", "Subtract", "Multiply", "Average", "Maximum", "Minimum",
            "Dot", "MultiHeadAttention", "Attention", "AdditiveAttention"]
 
@@ -63,12 +63,14 @@ def decode(value):
     return value
 
 
-def case(layer, config, inputs, *, call=None, code=None, tag=""):
-    """``code``: the diagnostic our spec must raise when Keras raises (None: any code)."""
+def case(layer, config, inputs, *, call=None, code=None, tag="", diverge=None):
+    """``code``: the diagnostic our spec must raise when Keras raises (None: any code).
+    ``diverge``: why our spec deliberately raises ``code`` where Keras's symbolic
+    pass accepts the call (it only fails when the model runs)."""
     CASES.append({"id": f"{len(CASES):03d}-{layer}{'-' + tag if tag else ''}", "layer": layer,
                   "config": encode(config),
                   "inputs": [list(s) if s is not None else None for s in inputs], "call": call or {},
-                  "code": code})
+                  "code": code, "diverge": diverge})
 
 
 # ----------------------------------------------------------------- core
@@ -169,6 +171,25 @@ case("ConvLSTM3D", {"filters": 2, "kernel_size": (1, 2, 3), "strides": (1, 2, 1)
      [(None, 4, 6, 6, 6, 1)])
 case("Bidirectional", {"layer": L("ConvLSTM2D", filters=4, kernel_size=3, return_sequences=True)},
      [(None, 5, 10, 10, 2)], tag="convlstm")
+
+# Generic RNN over cells; a list of cells is stacked.
+case("RNN", {"cell": L("LSTMCell", units=8)}, [(None, 10, 4)])
+case("RNN", {"cell": L("SimpleRNNCell", units=5), "return_sequences": True}, [(None, 10, 4)])
+case("RNN", {"cell": L("GRUCell", units=6, reset_after=False), "return_state": True}, [(3, 10, 4)])
+case("RNN", {"cell": L("GRUCell", units=6), "return_state": True, "return_sequences": True}, [(None, None, 4)])
+case("RNN", {"cell": L("LSTMCell", units=8), "return_state": True}, [(None, 10, 4)], tag="lstm-states")
+case("RNN", {"cell": [L("LSTMCell", units=8), L("GRUCell", units=4)], "return_state": True}, [(None, 10, 4)],
+     tag="stack-states")
+case("RNN", {"cell": [L("SimpleRNNCell", units=3), L("SimpleRNNCell", units=5, use_bias=False)],
+             "return_sequences": True}, [(None, 10, 4)], tag="stack")
+case("RNN", {"cell": L("StackedRNNCells", cells=[L("LSTMCell", units=4), L("LSTMCell", units=2)])}, [(None, 7, 3)],
+     tag="stacked-cells")
+case("RNN", {"cell": L("LSTMCell", units=4)}, [(None, 5, None)], code="SC106", tag="nofeatures")
+case("RNN", {"cell": L("LSTMCell", units=4), "stateful": True}, [(None, 5, 3)], code="SC106", tag="stateful")
+case("RNN", {"cell": L("Dense", units=4)}, [(None, 5, 3)], code="SC107", tag="dense")
+case("RNN", {"cell": L("LSTMCell", units=0)}, [(None, 5, 3)], code="SC108", tag="units0")
+case("Bidirectional", {"layer": L("RNN", cell=L("LSTMCell", units=4), return_sequences=True)}, [(None, 5, 3)],
+     tag="rnn-cell")
 
 # Wrappers around other families.
 case("TimeDistributed", {"layer": L("Conv2D", filters=8, kernel_size=3)}, [(None, 10, 32, 32, 3)], tag="conv2d")
@@ -286,6 +307,29 @@ case(MHA, {"num_heads": 2, "key_dim": 4, "attention_axes": "all"}, [(None, 5, 8)
 case("AdditiveAttention", {}, [(None, 5, None), (None, 7, None)], code="SC106", tag="query-none")
 case("Attention", {"use_scale": True}, [(None, 5, None), (None, 7, None)], tag="query-none")
 case("Attention", {}, [(None, 2, 5, 8), (None, 2, 7, 8)], call={"return_attention_scores": True}, tag="rank4")
+GQA = "GroupQueryAttention"
+case(GQA, {"head_dim": 4, "num_query_heads": 4, "num_key_value_heads": 2}, [(None, 8, 16), (None, 8, 16)])
+case(GQA, {"head_dim": 4, "num_query_heads": 4, "num_key_value_heads": 2}, [(None, 8, 16), (None, 10, 16),
+                                                                               (None, 10, 6)], tag="key")
+case(GQA, {"head_dim": 8, "num_query_heads": 6, "num_key_value_heads": 3, "use_bias": False},
+     [(2, 5, 12), (2, 9, 12)])
+case(GQA, {"head_dim": 4, "num_query_heads": 2, "num_key_value_heads": 1, "use_gate": True},
+     [(None, 5, 12), (None, 9, 12)])
+case(GQA, {"head_dim": 4, "num_query_heads": 4, "num_key_value_heads": 2}, [(None, 8, 16), (None, 10, 16)],
+     call={"return_attention_scores": True}, tag="scores")
+case(GQA, {"head_dim": 4, "num_query_heads": 4, "num_key_value_heads": 2}, [(None, 8, 16), (None, 10, 16),
+                                                                               (None, 10, 6)],
+     call={"return_attention_scores": True}, tag="scores-key")
+case(GQA, {"head_dim": 4, "num_query_heads": 4, "num_key_value_heads": 2}, [(None, 8, 16), (None, 8, 12)],
+     code="SC103", tag="dims")
+case(GQA, {"head_dim": 4, "num_query_heads": 4, "num_key_value_heads": 2}, [(None, 8, 16), (None, 8, 16),
+                                                                               (None, 9, 16)], code="SC103",
+     tag="key-len")
+case(GQA, {"head_dim": 4, "num_query_heads": 3, "num_key_value_heads": 2}, [(None, 8, 16), (None, 8, 16)],
+     code="SC108")
+case(GQA, {"head_dim": 4, "num_query_heads": 4, "num_key_value_heads": 2}, [(None, 3, 8, 16), (None, 3, 8, 16)],
+     code="SC101", tag="rank4",
+     diverge="Keras builds rank-3 einsum projections on it (query bias (4, 4, 1)) and fails only when run")
 for cls, cfg in [("Attention", {}), ("Attention", {"use_scale": True}), ("Attention", {"score_mode": "concat"}),
                  ("Attention", {"score_mode": "concat", "use_scale": True}), ("AdditiveAttention", {}),
                  ("AdditiveAttention", {"use_scale": False})]:
@@ -303,14 +347,18 @@ case("Attention", {"score_mode": "cosine"}, [(None, 5, 8), (None, 7, 8)], code="
 
 
 # ---------------------------------------------------------------- runner
+def _build_arg(key, value):
+    if isinstance(value, dict) and "__layer__" in value:
+        return make_layer(value["__layer__"], encode(value["config"]))
+    if isinstance(value, list):
+        return [_build_arg(key, v) for v in value]
+    if key == "function" and value == "identity":
+        return lambda x: x
+    return value
+
+
 def make_layer(name, config):
-    kwargs = {}
-    for k, v in decode(config).items():
-        if isinstance(v, dict) and "__layer__" in v:
-            v = make_layer(v["__layer__"], encode(v["config"]))
-        elif k == "function" and v == "identity":
-            v = lambda x: x  # noqa: E731
-        kwargs[k] = v
+    kwargs = {k: _build_arg(k, v) for k, v in decode(config).items()}
     return getattr(keras.layers, name)(**kwargs)
 
 
@@ -332,7 +380,8 @@ def run_case(c):
             else:
                 out = layer(tensors[0], **c["call"])
         if isinstance(out, (list, tuple)):
-            result["output"] = [shape_json(t) for t in out]
+            # Stacked cells nest their states per cell; the spec lists them flat.
+            result["output"] = [shape_json(t) for t in keras.tree.flatten(out)]
             result["multi_output"] = True
         else:
             result["output"] = shape_json(out)

@@ -1,2 +1,2 @@
-"""Attention layers: MultiHeadAttention, Attention, AdditiveAttention."""
-from . import additive_attention, attention, multi_head_attention  # noqa: F401
+"""Attention layers: MultiHeadAttention, GroupedQueryAttention, Attention, AdditiveAttention."""
+from . import additive_attention, attention, grouped_query_attention, multi_head_attention  # noqa: F401

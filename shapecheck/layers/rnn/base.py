@@ -93,10 +93,14 @@ class RecurrentSpec(LayerSpec):
         return (dim_mul(self.gates, units),)
 
     def weights(self, cfg, inputs):
-        x = inputs[0]
-        units = as_int_or_sym(cfg["units"], "units")
-        width = dim_mul(self.gates, units)
-        w = [Weight("kernel", (x[-1], width)), Weight("recurrent_kernel", (units, width))]
-        if cfg.get("use_bias") is not False:
-            w.append(Weight("bias", self.bias_shape(cfg, units)))
-        return w
+        return recurrent_weights(self, cfg, inputs[0][-1])
+
+
+def recurrent_weights(spec, cfg, input_dim) -> list[Weight]:
+    """kernel, recurrent_kernel, bias of a recurrent layer or cell (``spec`` gives gates and bias shape)."""
+    units = as_int_or_sym(cfg["units"], "units")
+    width = dim_mul(spec.gates, units)
+    w = [Weight("kernel", (input_dim, width)), Weight("recurrent_kernel", (units, width))]
+    if cfg.get("use_bias") is not False:
+        w.append(Weight("bias", spec.bias_shape(cfg, units)))
+    return w
