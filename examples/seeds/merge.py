@@ -1,13 +1,16 @@
 """Concatenate, Average and Add over the rows of a 4x4 input.
 
-As in the course notebook, `win_size` is never defined (the notebook relied on
-an earlier cell); and each Lambda reads the loop variable `i` when it runs, so
-under Keras 3 every row is the last one.  `shapecheck check` reports both.
+The course notebook used `win_size` without defining it (an earlier cell of
+the author's session held it): it is 4 here, the number of rows.  Each Lambda
+reads the loop variable `i` when it runs, not when it is made, so under
+Keras 3 every "row" is the last one at predict time; `shapecheck check`
+explains this (SC514) and `shapecheck run` shows it.
 """
 import numpy as np
 from keras.layers import Input, Concatenate, Lambda, Average, Add
 from keras.models import Model
 
+win_size = 4
 inputs = Input(shape=(4, 4), dtype='float32')
 word_vector_rows = [Lambda(lambda x: x[:, i, :])(inputs) for i in range(win_size)]
 concat_out = Concatenate()(word_vector_rows)

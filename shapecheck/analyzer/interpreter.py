@@ -108,95 +108,6 @@ class Scope:
             self.vars[name] = value
 
 
-def _bound_names(module: cst.Module) -> set[str]:
-    """Every name the module binds anywhere (for conservative undefined-name checks)."""
-    names: set[str] = set()
-
-    class V(cst.CSTVisitor):
-        def visit_Name(self, node: cst.Name) -> None:
-            pass
-
-        def visit_AssignTarget(self, node):
-            _collect_target(node.target, names)
-
-        def visit_AnnAssign(self, node):
-            _collect_target(node.target, names)
-
-        def visit_AugAssign(self, node):
-            _collect_target(node.target, names)
-
-        def visit_For(self, node):
-            _collect_target(node.target, names)
-
-        def visit_CompFor(self, node):
-            _collect_target(node.target, names)
-
-        def visit_NamedExpr(self, node):
-            _collect_target(node.target, names)
-
-        def visit_WithItem(self, node):
-            if node.asname is not None:
-                _collect_target(node.asname.name, names)
-
-        def visit_ExceptHandler(self, node):
-            if node.name is not None:
-                _collect_target(node.name.name, names)
-
-        def visit_FunctionDef(self, node):
-            names.add(node.name.value)
-            for p in (*node.params.params, *node.params.kwonly_params, *node.params.posonly_params):
-                names.add(p.name.value)
-            for p in (node.params.star_arg, node.params.star_kwarg):
-                if isinstance(p, cst.Param):
-                    names.add(p.name.value)
-
-        def visit_Lambda(self, node):
-            for p in (*node.params.params, *node.params.kwonly_params, *node.params.posonly_params):
-                names.add(p.name.value)
-            for p in (node.params.star_arg, node.params.star_kwarg):
-                if isinstance(p, cst.Param):
-                    names.add(p.name.value)
-
-        def visit_ClassDef(self, node):
-            names.add(node.name.value)
-
-        def visit_Import(self, node):
-            for a in node.names:
-                if a.asname is not None:
-                    _collect_target(a.asname.name, names)
-                else:
-                    names.add(_dotted(a.name).split(".")[0])
-
-        def visit_ImportFrom(self, node):
-            if isinstance(node.names, cst.ImportStar):
-                names.add("*")
-                return
-            for a in node.names:
-                if a.asname is not None:
-                    _collect_target(a.asname.name, names)
-                else:
-                    names.add(_dotted(a.name))
-
-        def visit_Global(self, node):
-            for n in node.names:
-                names.add(n.name.value)
-
-        def visit_Nonlocal(self, node):
-            for n in node.names:
-                names.add(n.name.value)
-
-        def visit_MatchAs(self, node):
-            if node.name is not None:
-                names.add(node.name.value)
-
-        def visit_MatchStar(self, node):
-            if node.name is not None:
-                names.add(node.name.value)
-
-    module.visit(V())
-    return names
-
-
 def _collect_target(t: cst.CSTNode, names: set[str]) -> None:
     if isinstance(t, cst.Name):
         names.add(t.value)
@@ -225,7 +136,7 @@ class Interpreter:
         self.steps = 0
         self.call_depth = 0
         self.globals = Scope(None, "module")
-        self.bound_names = _bound_names(module)
+        self.bound_names = self.positions.bound_names
         self.star_modules: list[Value] = []  # from X import * of modelled modules
         self.opaque_star = False  # a star import from a module we don't model
         self.models: list[ModelV] = []
@@ -304,7 +215,7 @@ class Interpreter:
         for fn in list(self.defined_functions):
             if fn.called or id(fn.node) in self.called_functions:
                 continue
-            if not _builds_model(fn.node):
+            if not self._builds_model(fn.node):
                 continue
             before = len(self.models)
             try:
@@ -313,6 +224,15 @@ class Interpreter:
                 pass
             for m in self.models[before:]:
                 m.context = f"{fn.name}() with its defaults (never called)"
+
+    def _builds_model(self, fn: cst.FunctionDef) -> bool:
+        """Does the function's text mention model building? (cheap: no tree walk)"""
+        rng = self.range_of(fn)
+        if rng is None:
+            return False
+        lines = self.source.splitlines()[rng.line - 1: rng.end_line]
+        text = "\n".join(lines)
+        return any(word in text for word in ("Sequential", "Model", "Input", ".add("))
 
     # -- statements ----------------------------------------------------------
     def exec_block(self, body, scope: Scope) -> None:
@@ -1045,19 +965,6 @@ def _body_statements(fn: cst.FunctionDef):
     if isinstance(body, cst.IndentedBlock):
         return body.body
     return [body]  # a one-line def: SimpleStatementSuite
-
-
-def _builds_model(fn: cst.FunctionDef) -> bool:
-    found = False
-
-    class V(cst.CSTVisitor):
-        def visit_Name(self, n: cst.Name) -> None:
-            nonlocal found
-            if n.value in ("Sequential", "Model", "Input", "add", "Functional"):
-                found = True
-
-    fn.visit(V())
-    return found
 
 
 def _const_or_obj(v: Value):

@@ -9,9 +9,10 @@ single sweep over the tokens afterwards.
 """
 from __future__ import annotations
 
-from contextlib import contextmanager
+from bisect import bisect_right
+from itertools import accumulate
 from dataclasses import dataclass
-from typing import Iterator, Optional
+from typing import Optional
 
 import libcst as cst
 from libcst._nodes.internal import CodegenState
@@ -64,90 +65,138 @@ _TRACKED = (
 _TRACKED_TYPES = frozenset(_TRACKED)
 
 
-class _MarkingState(CodegenState):
-    """Code generation that remembers token indices instead of positions."""
+def _target_names(t: cst.CSTNode, names: set) -> None:
+    if type(t) is cst.Name:
+        names.add(t.value)
+    elif type(t) in (cst.Tuple, cst.List):
+        for el in t.elements:
+            _target_names(el.value, names)
+    elif type(t) is cst.StarredElement:
+        _target_names(t.value, names)
 
-    __slots__ = ("marks", "_open")
+
+def _binds(node: cst.CSTNode, names: set) -> None:
+    """Add the names a binding construct binds (for undefined-name checks)."""
+    t = type(node)
+    if t in (cst.AssignTarget, cst.AnnAssign, cst.AugAssign, cst.For, cst.CompFor, cst.NamedExpr):
+        _target_names(node.target, names)
+    elif t is cst.Param:
+        names.add(node.name.value)
+    elif t in (cst.FunctionDef, cst.ClassDef):
+        names.add(node.name.value)
+    elif t is cst.AsName:
+        _target_names(node.name, names)
+    elif t is cst.ImportAlias:
+        if node.asname is None:
+            n = node.name
+            while type(n) is cst.Attribute:
+                n = n.value
+            if type(n) is cst.Name:
+                names.add(n.value)
+            # `from m import a` binds the leaf too; the parent ImportFrom has no
+            # asname, and the dotted case only occurs for `import a.b`.
+            if type(node.name) is cst.Name:
+                names.add(node.name.value)
+    elif t is cst.ImportStar:
+        names.add("*")
+    elif t in (cst.Global, cst.Nonlocal):
+        for n in node.names:
+            names.add(n.name.value)
+    elif t in (cst.MatchAs, cst.MatchStar):
+        if node.name is not None:
+            names.add(node.name.value)
+
+
+_BINDERS = frozenset(
+    {
+        cst.AssignTarget, cst.AnnAssign, cst.AugAssign, cst.For, cst.CompFor, cst.NamedExpr, cst.Param,
+        cst.FunctionDef, cst.ClassDef, cst.AsName, cst.ImportAlias, cst.ImportStar, cst.Global, cst.Nonlocal,
+        cst.MatchAs, cst.MatchStar,
+    }
+)
+
+
+class _NoRecord:
+    """A do-nothing context manager, shared: ranges come from before/after hooks."""
+
+    __slots__ = ()
+
+    def __enter__(self):
+        return None
+
+    def __exit__(self, *exc):
+        return False
+
+
+_NO_RECORD = _NoRecord()
+
+
+class _MarkingState(CodegenState):
+    """Code generation that remembers token indices instead of positions,
+    and, on the way, every name the module binds anywhere."""
+
+    __slots__ = ("marks", "_open", "bound")
 
     def __init__(self, default_indent: str, default_newline: str) -> None:
         super().__init__(default_indent=default_indent, default_newline=default_newline)
         self.marks: dict[int, tuple[cst.CSTNode, int, int]] = {}
         self._open: list[int] = []
+        self.bound: set[str] = set()
 
     def before_codegen(self, node: cst.CSTNode) -> None:
         self._open.append(len(self.tokens))
 
     def after_codegen(self, node: cst.CSTNode) -> None:
         start = self._open.pop()
-        if type(node) in _TRACKED_TYPES and id(node) not in self.marks:
+        t = type(node)
+        if t in _TRACKED_TYPES:
             self.marks[id(node)] = (node, start, len(self.tokens))
+        if t in _BINDERS:
+            _binds(node, self.bound)
 
-    @contextmanager
-    def record_syntactic_position(
-        self,
-        node: cst.CSTNode,
-        *,
-        start_node: Optional[cst.CSTNode] = None,
-        end_node: Optional[cst.CSTNode] = None,
-    ) -> Iterator[None]:
-        # Syntactic positions skip the whitespace a node owns; we record the
-        # token span of the syntactic part, which is what users see selected.
-        start = len(self.tokens)
-        yield
-        if type(node) in _TRACKED_TYPES:
-            self.marks[id(node)] = (node, start, len(self.tokens))
+    def record_syntactic_position(self, node, *, start_node=None, end_node=None):
+        return _NO_RECORD
 
 
 class PositionIndex:
-    """Maps tracked nodes to `Range`s, computed once for the whole module."""
+    """Maps tracked nodes to `Range`s, computed once for the whole module.
+
+    A node's range is the span of the tokens it generated, less the blank
+    tokens (owned whitespace, newlines) at either end.
+    """
 
     def __init__(self, module: cst.Module) -> None:
         state = _MarkingState(module.default_indent, module.default_newline)
         module._codegen(state)
+        self.bound_names = state.bound
         tokens = state.tokens
-        # Cumulative (line, col) at each token boundary, computed only where a
-        # mark needs it: sort the wanted indices and sweep once.
-        wanted = set()
-        for _node, s, e in state.marks.values():
-            wanted.add(s)
-            wanted.add(e)
-        order = sorted(wanted)
-        at: dict[int, tuple[int, int]] = {}
-        line, col, idx = 1, 0, 0
-        for target in order:
-            while idx < target:
-                tok = tokens[idx]
-                nl = tok.count("\n")
-                if nl:
-                    line += nl
-                    col = len(tok) - tok.rfind("\n") - 1
-                else:
-                    col += len(tok)
-                idx += 1
-            at[target] = (line, col)
-        # Whitespace tokens at the start of a span belong to the node's owned
-        # whitespace only for non-syntactic records; skip leading blanks.
+        cum = [0]
+        cum.extend(accumulate(map(len, tokens)))
+        code = "".join(tokens)
+        line_starts = [0]
+        find = code.find
+        i = find("\n")
+        while i != -1:
+            line_starts.append(i + 1)
+            i = find("\n", i + 1)
+        blank = [not tok or tok.isspace() for tok in tokens]
         self._ranges: dict[int, Range] = {}
         self._nodes = state.marks  # keep nodes alive so ids stay valid
-        for key, (_node, s, e) in state.marks.items():
-            s2 = s
-            while s2 < e and tokens[s2].strip() == "":
-                s2 += 1
-            if s2 != s:
-                # recompute start after skipping pure-whitespace tokens
-                l0, c0 = at[s]
-                for tok in tokens[s:s2]:
-                    nl = tok.count("\n")
-                    if nl:
-                        l0 += nl
-                        c0 = len(tok) - tok.rfind("\n") - 1
-                    else:
-                        c0 += len(tok)
-                sl, sc = l0, c0
-            else:
-                sl, sc = at[s]
-            el, ec = at[e]
-            self._ranges[key] = Range(sl, sc, el, ec)
+        ranges = self._ranges
+        for key, (node, s, e) in state.marks.items():
+            while s < e and blank[s]:
+                s += 1
+            while e > s and blank[e - 1]:
+                e -= 1
+            if type(node) is cst.Arg and e > s and tokens[e - 1] == ",":
+                # an argument owns its trailing comma; users don't select it
+                e -= 1
+                while e > s and blank[e - 1]:
+                    e -= 1
+            so, eo = cum[s], cum[e]
+            sl = bisect_right(line_starts, so) - 1
+            el = bisect_right(line_starts, eo) - 1
+            ranges[key] = Range(sl + 1, so - line_starts[sl], el + 1, eo - line_starts[el])
 
     def get(self, node: cst.CSTNode) -> Optional[Range]:
         return self._ranges.get(id(node))
