@@ -6,21 +6,27 @@ from typing import Optional
 import libcst as cst
 
 from ..diagnostics import Diagnostic
+from .interpreter import interpret
 from .report import FileReport
+from .source import parse_source
 
 
 def analyze(source: str, path: str = "<string>", *, options: Optional[dict] = None) -> FileReport:
     """Analyze one Python source text without importing or executing it."""
     report = FileReport(path=path)
     try:
-        module = cst.parse_module(source)
+        parsed = parse_source(source)
     except cst.ParserSyntaxError as err:
         report.syntax_error = True
         report.diagnostics.append(syntax_diagnostic(err))
         return report
-    from .interpreter import interpret
-
-    interpret(module, source, report, options or {})
+    except RecursionError:
+        report.syntax_error = True
+        report.diagnostics.append(
+            Diagnostic(1, 1, 1, 2, "error", "SC001", "Syntax error: the code is nested too deeply to parse")
+        )
+        return report
+    interpret(parsed, source, report, options or {})
     return report
 
 

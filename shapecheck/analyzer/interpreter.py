@@ -21,7 +21,7 @@ import libcst as cst
 
 from ..diagnostics import Diagnostic
 from ..rules import severity_of
-from .positions import PositionIndex, Range
+from .positions import Range
 from .report import FileReport
 from .values import (
     ApiRef,
@@ -127,16 +127,15 @@ def _dotted(node: cst.CSTNode) -> str:
 
 
 class Interpreter:
-    def __init__(self, module: cst.Module, source: str, report: FileReport, options: dict) -> None:
-        self.module = module
+    def __init__(self, parsed, source: str, report: FileReport, options: dict) -> None:
+        self.parsed = parsed
         self.source = source
         self.report = report
         self.options = options
-        self.positions = PositionIndex(module)
         self.steps = 0
         self.call_depth = 0
         self.globals = Scope(None, "module")
-        self.bound_names = self.positions.bound_names
+        self.bound_names = parsed.bound_names
         self.star_modules: list[Value] = []  # from X import * of modelled modules
         self.opaque_star = False  # a star import from a module we don't model
         self.models: list[ModelV] = []
@@ -157,7 +156,7 @@ class Interpreter:
     def range_of(self, node: Optional[cst.CSTNode]) -> Optional[Range]:
         if node is None:
             return None
-        return self.positions.get(node)
+        return self.parsed.range_of(node)
 
     def diag(
         self,
@@ -200,7 +199,7 @@ class Interpreter:
     # -- entry ---------------------------------------------------------------
     def run(self) -> None:
         try:
-            self.exec_block(self.module.body, self.globals)
+            self.exec_block(self.parsed.body, self.globals)
             self.analyze_uncalled_functions()
         except StopAnalysis as stop:
             self.diag(stop.node or self.current_stmt, "SC002", stop.reason, severity="info")
@@ -1031,5 +1030,6 @@ _CMPOPS = {
 }
 
 
-def interpret(module: cst.Module, source: str, report: FileReport, options: dict) -> None:
-    Interpreter(module, source, report, options).run()
+def interpret(parsed, source: str, report: FileReport, options: dict) -> None:
+    """Run the abstract interpreter over a ``source.ParsedSource``."""
+    Interpreter(parsed, source, report, options).run()

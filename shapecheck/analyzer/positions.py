@@ -165,7 +165,7 @@ class PositionIndex:
     tokens (owned whitespace, newlines) at either end.
     """
 
-    def __init__(self, module: cst.Module) -> None:
+    def __init__(self, module: cst.Module, line_offset: int = 0) -> None:
         state = _MarkingState(module.default_indent, module.default_newline)
         module._codegen(state)
         self.bound_names = state.bound
@@ -196,7 +196,7 @@ class PositionIndex:
             so, eo = cum[s], cum[e]
             sl = bisect_right(line_starts, so) - 1
             el = bisect_right(line_starts, eo) - 1
-            ranges[key] = Range(sl + 1, so - line_starts[sl], el + 1, eo - line_starts[el])
+            ranges[key] = Range(sl + 1 + line_offset, so - line_starts[sl], el + 1 + line_offset, eo - line_starts[el])
 
     def get(self, node: cst.CSTNode) -> Optional[Range]:
         return self._ranges.get(id(node))
