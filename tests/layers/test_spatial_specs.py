@@ -18,7 +18,7 @@ CASES = json.loads(FIXTURE.read_text())["cases"]
 
 
 def _id(c):
-    kw = ",".join(f"{k}={v}" for k, v in c["kwargs"].items())
+    kw = ",".join([str(a) for a in c["args"]] + [f"{k}={v}" for k, v in c["kwargs"].items()])
     return f"{c['layer']}({kw})@{c['input_shape']}".replace(" ", "")
 
 
@@ -26,7 +26,7 @@ def run_spec(c):
     """Our answer for one case: (output_shape, weights) or the ShapeFault raised."""
     spec = get_spec(c["layer"])
     assert spec is not None, f"no spec registered for {c['layer']}"
-    bound = spec.bind([], dict(c["kwargs"]))
+    bound = spec.bind(list(c["args"]), dict(c["kwargs"]))
     if bound.faults:
         raise bound.faults[0]
     shape = tuple(c["input_shape"])

@@ -91,7 +91,7 @@ def test_batchnorm_on_symbolic_channels():
 def test_replacing_any_known_dim_by_sym_never_faults(case):
     """Every shape Keras builds stays fault-free when one of its numbers becomes unknown to us."""
     spec = get_spec(case["layer"])
-    bound = spec.bind([], dict(case["kwargs"]))
+    bound = spec.bind(list(case["args"]), dict(case["kwargs"]))
     shape = tuple(case["input_shape"])
     for i, d in enumerate(shape):
         if not is_known(d):

@@ -33,9 +33,12 @@ OUT = Path(__file__).resolve().parents[1] / "fixtures" / "layers" / "spatial.jso
 CASES: list[dict] = []
 
 
-def case(layer: str, shape: tuple, fault: str | None = None, **kwargs) -> None:
-    """One (layer, config, input shape) question; ``shape`` includes the batch axis."""
-    CASES.append({"layer": layer, "kwargs": kwargs, "input_shape": list(shape), "fault": fault})
+def case(layer: str, shape: tuple, fault: str | None = None, *, args: tuple = (), **kwargs) -> None:
+    """One (layer, config, input shape) question; ``shape`` includes the batch axis.
+
+    ``args`` are positional constructor arguments (they check our signature order).
+    """
+    CASES.append({"layer": layer, "args": list(args), "kwargs": kwargs, "input_shape": list(shape), "fault": fault})
 
 
 N = None
@@ -372,6 +375,50 @@ case("Softmax", (N, 4, 10), axis=1)
 case("Rescaling", (N, 28, 28, 3), scale=1.0 / 255)
 case("Rescaling", (N, 28, 28, 3), scale=1.0 / 127.5, offset=-1)
 
+# -- positional arguments: our signatures bind in Keras's order ----------------
+case("Conv2D", (N, 28, 28, 3), args=(32, (3, 3), 2, "same"))
+case("Conv2D", (N, 3, 28, 28), args=(8, 3, 1, "valid", "channels_first", 2, 1, "relu", False))
+case("Conv1D", (N, 50, 6), args=(6, 3, 1, "causal", None, 2, 3))
+case("Conv3DTranspose", (N, 4, 5, 5, 5), args=(2, 3, 2, "same", "channels_first", 1))
+case("Conv2DTranspose", (N, 5, 5, 4), args=(2, 3, 2, "valid", 1))
+case("SeparableConv2D", (N, 16, 16, 3), args=(8, 3, 1, "valid", None, 1, 2))
+case("DepthwiseConv2D", (N, 16, 16, 3), args=(3, 1, "same", 2))
+case("MaxPooling2D", (N, 3, 8, 8), args=((2, 2), (1, 1), "same", "channels_first"))
+case("AveragePooling1D", (N, 10, 3), args=(3, 2))
+case("GlobalMaxPooling2D", (N, 3, 8, 8), args=("channels_first", True))
+case("ZeroPadding2D", (N, 8, 8, 1), args=((1, 2),))
+case("Cropping2D", (N, 3, 8, 9), args=(((1, 1), (2, 3)), "channels_first"))
+case("UpSampling2D", (N, 3, 4, 4), args=(3, "channels_first"))
+case("BatchNormalization", (N, 8, 4), args=(1, 0.9, 1e-5, False))
+case("LayerNormalization", (N, 8, 4), args=(-1, 1e-5, True, False))
+case("GroupNormalization", (N, 8, 4), args=(2, -1, 1e-3, False))
+case("PReLU", (N, 8, 4), args=("zeros", None, None, 1))
+case("Reshape", (N, 8, 4), args=((4, 8),))
+
+# -- more corners ---------------------------------------------------------------
+case("ZeroPadding2D", (N, 28, 28, 3), padding=-1)
+case("DepthwiseConv2D", (N, 28, 28, 3), kernel_size=3, strides=2, dilation_rate=2)
+case("Reshape", (N, 8, 4), target_shape=(None, 4))
+case("Reshape", (N,), "SC104", target_shape=(2, 2))
+case("Conv2D", (N, 8, 8, 4), filters=4, kernel_size=3, use_bias=None)
+case("BatchNormalization", (N, 8, 4), center=0, scale=None)
+case("GlobalAveragePooling2D", (N, 8, 8, N))
+case("Conv2D", (N, 8, 8, 4), "SC108", filters=4, kernel_size=3, padding=[[0, 0], [1, 1], [1, 1], [0, 0]])
+case("Softmax", (N, 8, 8, 4), axis=5)
+case("Conv1D", (N, 30, 4), filters=2, kernel_size=5, padding="causal", dilation_rate=3)
+case("Conv1D", (N, 4, 30), filters=2, kernel_size=5, padding="causal", data_format="channels_first")
+case("Conv1DTranspose", (N, 4, 10), filters=3, kernel_size=4, strides=3, output_padding=2, data_format="channels_first")
+case("Conv3DTranspose", (N, 5, 5, 5, 2), filters=3, kernel_size=3, dilation_rate=2)
+case("SeparableConv1D", (N, 40, 3), filters=4, kernel_size=3, dilation_rate=4)
+case("MaxPooling1D", (N, 7, 3), pool_size=2, padding="same")
+case("AveragePooling2D", (N, 3, 9, 9), pool_size=(2, 3), padding="same", data_format="channels_first")
+case("UpSampling3D", (N, 2, 3, 4, 1), size=2)
+case("Cropping3D", (N, 1, N, 10, 10), cropping=((0, 0), (1, 1), (2, 3)), data_format="channels_first")
+case("GlobalAveragePooling3D", (N, 4, 4, 4, 8), keepdims=True)
+case("BatchNormalization", (N, 8, 4), "SC403", fused=True)
+case("BatchNormalization", (N, 8, 4), "SC403", virtual_batch_size=2)
+case("ThresholdedReLU", (N, 8), "SC403", theta=0.5)
+
 # -- running Keras -------------------------------------------------------------
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
@@ -384,12 +431,14 @@ def _core_message(exc: BaseException) -> str:
 
 
 def run_case(keras, c: dict) -> dict:
-    kwargs = json.loads(json.dumps(c["kwargs"]))  # the same lists the test will pass
-    out = {k: c[k] for k in ("layer", "kwargs", "input_shape")}
-    cls = getattr(keras.layers, c["layer"])
-    stage = "init"
+    args = json.loads(json.dumps(c["args"]))  # the same lists the test will pass
+    kwargs = json.loads(json.dumps(c["kwargs"]))
+    out = {k: c[k] for k in ("layer", "args", "kwargs", "input_shape")}
+    stage = "lookup"
     try:
-        layer = cls(**kwargs)
+        cls = getattr(keras.layers, c["layer"])
+        stage = "init"
+        layer = cls(*args, **kwargs)
         stage = "call"
         y = layer(keras.Input(batch_shape=tuple(c["input_shape"])))
     except Exception as exc:  # noqa: BLE001 - any exception is Keras's answer

@@ -92,7 +92,7 @@ class _Conv(LayerSpec):
         filters = g.as_dim(cfg["filters"], "filters")
         lora = cfg.get("lora_rank")
         w = [Weight("kernel", kshape, trainable=not lora)]
-        if cfg.get("use_bias") is not False:
+        if g.flag(cfg, "use_bias", True):
             w.append(Weight("bias", (filters,)))
         if lora:
             r = g.as_dim(lora, "lora_rank")

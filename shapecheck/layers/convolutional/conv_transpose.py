@@ -77,7 +77,7 @@ class _ConvTranspose(LayerSpec):
         c = a.channels(x, fmt, self.class_name)
         filters = g.as_dim(cfg["filters"], "filters")
         w = [Weight("kernel", kernel + (filters, c))]
-        if cfg.get("use_bias") is not False:
+        if g.flag(cfg, "use_bias", True):
             w.append(Weight("bias", (filters,)))
         return w
 

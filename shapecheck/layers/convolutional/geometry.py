@@ -210,3 +210,12 @@ def _name(d: Dim) -> str:
 
 def describe(shape: tuple) -> str:
     return format_shape(shape)
+
+
+def flag(cfg: dict, key: str, default: bool) -> bool:
+    """A boolean argument read with Python truthiness, as Keras reads it (``use_bias=None``
+    means no bias); a value we cannot read counts as the signature's default."""
+    v = cfg.get(key, default)
+    if is_unknown_value(v):
+        return default
+    return bool(v)

@@ -71,7 +71,7 @@ class _SeparableConv(LayerSpec):
             Weight("depthwise_kernel", kernel + (c, dm)),
             Weight("pointwise_kernel", (1,) * self.rank + (dim_mul(dm, c), filters)),
         ]
-        if cfg.get("use_bias") is not False:
+        if g.flag(cfg, "use_bias", True):
             w.append(Weight("bias", (filters,)))
         return w
 

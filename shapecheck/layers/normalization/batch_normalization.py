@@ -6,6 +6,13 @@ from ..convolutional import geometry as g
 from ..shape import Sym
 from . import axes as ax
 
+# tf.keras 2 arguments that Keras 3's BatchNormalization no longer takes.
+_KERAS2_ONLY = {
+    "fused": "remove `fused=`: Keras 3 picks the implementation itself",
+    "virtual_batch_size": "remove `virtual_batch_size=` (Ghost Batch Normalization is gone in Keras 3)",
+    "adjustment": "remove `adjustment=`",
+}
+
 
 @register
 class BatchNormalization(LayerSpec):
@@ -31,6 +38,19 @@ class BatchNormalization(LayerSpec):
         "synchronized": False,
     }
 
+    def bind(self, args, kwargs):
+        bound = super().bind(args, kwargs)
+        for i, f in enumerate(bound.faults):
+            if f.code == "SC402" and f.arg in _KERAS2_ONLY:
+                bound.faults[i] = ShapeFault(
+                    "SC403",
+                    f"Keras 3 refuses `{f.arg}=` on BatchNormalization (a tf.keras 2 argument): Unrecognized "
+                    f"keyword arguments passed to BatchNormalization: {{'{f.arg}': {kwargs[f.arg]!r}}}",
+                    arg=f.arg,
+                    fix=_KERAS2_ONLY[f.arg],
+                )
+        return bound
+
     def validate(self, cfg):
         axis = cfg.get("axis")
         # Keras does int(axis): a list of axes is refused here (unlike LayerNormalization).
@@ -54,11 +74,11 @@ class BatchNormalization(LayerSpec):
         axes = ax.axis_list(cfg.get("axis"))
         shape = ax.weight_shape(x, axes, self.class_name) if axes is not None else (Sym("bn_axis"),)
         w = []
-        if cfg.get("scale") is not False:
+        if g.flag(cfg, "scale", True):
             w.append(Weight("gamma", shape))
-        if cfg.get("center") is not False:
+        if g.flag(cfg, "center", True):
             w.append(Weight("beta", shape))
         w += [Weight("moving_mean", shape, trainable=False), Weight("moving_variance", shape, trainable=False)]
-        if cfg.get("renorm") is True:
+        if g.flag(cfg, "renorm", False):
             w += [Weight(n, shape, trainable=False) for n in ("moving_stddev", "renorm_mean", "renorm_stddev")]
         return w

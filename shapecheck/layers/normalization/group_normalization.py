@@ -77,8 +77,8 @@ class GroupNormalization(LayerSpec):
     def weights(self, cfg, inputs):
         dim = self._channels(cfg, inputs[0])
         w = []
-        if cfg.get("scale") is not False:
+        if g.flag(cfg, "scale", True):
             w.append(Weight("gamma", (dim,)))
-        if cfg.get("center") is not False:
+        if g.flag(cfg, "center", True):
             w.append(Weight("beta", (dim,)))
         return w

@@ -48,10 +48,10 @@ class LayerNormalization(LayerSpec):
         x = inputs[0]
         axes = ax.axis_list(cfg.get("axis"))
         shape = ax.weight_shape(x, axes, self.class_name) if axes is not None else (Sym("ln_axis"),)
-        rms = cfg.get("rms_scaling") is True
+        rms = g.flag(cfg, "rms_scaling", False)
         w = []
-        if cfg.get("scale") is not False or rms:
+        if g.flag(cfg, "scale", True) or rms:
             w.append(Weight("gamma", shape))
-        if cfg.get("center") is not False and not rms:
+        if g.flag(cfg, "center", True) and not rms:
             w.append(Weight("beta", shape))
         return w
