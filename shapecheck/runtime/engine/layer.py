@@ -1,0 +1,599 @@
+"""Layers: the Keras-like objects user code creates and calls.
+
+``Layer`` is the base (also for users' own ``keras.layers.Layer`` subclasses);
+``CatalogLayer`` is a layer described by a catalog spec (configs, output
+shapes, weight shapes) and computed by the kernel registered under its class
+name; ``Lambda`` runs a Python function; ``InputLayer`` / ``Input`` make the
+placeholders of the functional API.
+
+A call on symbolic tensors adds a Node to the graph; a call on arrays computes
+(and, during a training step, records itself on the tape for backward).
+"""
+from __future__ import annotations
+
+import importlib
+import pkgutil
+from typing import Any
+
+import numpy as np
+
+from ...layers import ShapeFault, get_spec, to_snake_case
+from .. import initializers
+from ..random import global_rng
+from .context import STATE, reserve_name, unique_name
+from .tensor import KerasTensor, Node, flatten, format_shape, is_symbolic
+from .variable import Variable
+
+_KERNELS_LOADED = False
+
+
+def load_kernels() -> None:
+    """Import every kernel family module so that they register themselves."""
+    global _KERNELS_LOADED
+    if _KERNELS_LOADED:
+        return
+    _KERNELS_LOADED = True
+    from .. import kernels
+
+    for mod in pkgutil.iter_modules(kernels.__path__):
+        if mod.name != "base" and not mod.name.startswith("_"):
+            importlib.import_module(f"{kernels.__name__}.{mod.name}")
+
+
+def kernel_for(class_name: str):
+    from ..kernels import get_kernel
+
+    load_kernels()
+    return get_kernel(class_name)
+
+
+def _to_array(x, dtype=None) -> np.ndarray:
+    a = np.asarray(x)
+    if dtype is not None:
+        return a if a.dtype == dtype else a.astype(dtype)
+    if a.dtype.kind in "iub":
+        return a
+    return a if a.dtype == np.float32 else a.astype(np.float32)
+
+
+class TapeEntry:
+    __slots__ = ("layer", "cache", "inputs", "outputs")
+
+    def __init__(self, layer, cache, inputs, outputs):
+        self.layer, self.cache, self.inputs, self.outputs = layer, cache, inputs, outputs
+
+
+class Layer:
+    """Base layer: name, weights, build-on-first-call, symbolic and eager calls."""
+
+    def __init__(self, *, name=None, dtype=None, trainable=True, input_shape=None, input_dim=None,
+                 batch_input_shape=None, batch_size=None, autocast=True, **kwargs):
+        kwargs.pop("input_length", None)  # Keras 2 spelling; the shape comes from the data
+        kwargs.pop("weights", None)
+        if kwargs:
+            raise ValueError(f"Unrecognized keyword arguments passed to {type(self).__name__}: {kwargs}")
+        if name is None:
+            name = unique_name(self._default_name())
+        else:
+            reserve_name(name)
+        self.name = name
+        self.dtype = dtype or "float32"
+        self._trainable = trainable
+        self.built = False
+        self._vars: dict[str, Variable] = {}
+        self._input_hint = _batch_input_shape(input_shape, input_dim, batch_input_shape, batch_size)
+        self._inbound_nodes: list[Node] = []
+        self._build_shapes = None
+        self._pending_weights = None
+
+    def _default_name(self) -> str:
+        return to_snake_case(type(self).__name__)
+
+    # -- weights ---------------------------------------------------------
+    def add_weight(self, shape=None, initializer="glorot_uniform", dtype=None, trainable=True, name=None, **kwargs):
+        if name is None:
+            name = f"variable_{len(self._vars)}" if self._vars else "variable"
+        init = initializers.get(initializer if initializer is not None else "glorot_uniform")
+        value = init(tuple(shape or ()), dtype="float32")
+        var = Variable(value, name=name, trainable=trainable, path=f"{self.name}/{name}")
+        self._vars[name] = var
+        return var
+
+    @property
+    def trainable(self):
+        return self._trainable
+
+    @trainable.setter
+    def trainable(self, value):
+        self._trainable = bool(value)
+        for sub in self._sublayers():
+            sub.trainable = value
+
+    def _sublayers(self) -> list["Layer"]:
+        out = []
+        for v in vars(self).values():
+            if isinstance(v, Layer):
+                out.append(v)
+            elif isinstance(v, (list, tuple)):
+                out.extend(x for x in v if isinstance(x, Layer))
+        return out
+
+    def _all_vars(self) -> list[Variable]:
+        out = list(self._vars.values())
+        seen = {id(v) for v in out}
+        for sub in self._sublayers():
+            for v in sub._all_vars():
+                if id(v) not in seen:
+                    seen.add(id(v))
+                    out.append(v)
+        return out
+
+    @property
+    def weights(self) -> list[Variable]:
+        return self.trainable_weights + self.non_trainable_weights
+
+    @property
+    def trainable_weights(self) -> list[Variable]:
+        if not self.trainable:
+            return []
+        own = [v for v in self._vars.values() if v.trainable]
+        for sub in self._sublayers():
+            own.extend(v for v in sub.trainable_weights if all(v is not o for o in own))
+        return own
+
+    @property
+    def non_trainable_weights(self) -> list[Variable]:
+        if not self.trainable:
+            return self._all_vars()
+        own = [v for v in self._vars.values() if not v.trainable]
+        for sub in self._sublayers():
+            own.extend(v for v in sub.non_trainable_weights if all(v is not o for o in own))
+        return own
+
+    @property
+    def variables(self):
+        return self._all_vars()
+
+    def get_weights(self) -> list[np.ndarray]:
+        return [v.value.copy() for v in self._all_vars()]
+
+    def set_weights(self, weights) -> None:
+        params = self._all_vars()
+        weights = list(weights)
+        if len(weights) != len(params):
+            raise ValueError(
+                f"You called `set_weights(weights)` on layer '{self.name}' with a weight list of length "
+                f"{len(weights)}, but the layer was expecting {len(params)} weights."
+            )
+        for var, w in zip(params, weights):
+            w = np.asarray(w)
+            if tuple(w.shape) != var.shape:
+                raise ValueError(
+                    f"Layer {self.name} weight shape {var.shape} is not compatible with provided weight shape "
+                    f"{tuple(w.shape)}."
+                )
+        for var, w in zip(params, weights):
+            var.value[...] = np.asarray(w, dtype=var.value.dtype)
+
+    def count_params(self) -> int:
+        if not self.built:
+            raise ValueError(
+                f"You tried to call `count_params` on layer '{self.name}', but the layer isn't built. "
+                "You can build it manually via: `layer.build(input_shape)`."
+            )
+        return int(sum(v.value.size for v in self._all_vars()))
+
+    # -- building ------------------------------------------------------------
+    def build(self, input_shape) -> None:
+        self.built = True
+
+    def _maybe_build(self, shapes: list) -> None:
+        if self.built:
+            return
+        arg = shapes[0] if len(shapes) == 1 else shapes
+        self.build(arg)
+        self.built = True
+        self._build_shapes = [tuple(s) for s in shapes]
+        if self._pending_weights is not None:
+            pending, self._pending_weights = self._pending_weights, None
+            self.set_weights(pending)
+
+    # -- calls ---------------------------------------------------------------
+    def __call__(self, *args, **kwargs):
+        if not args:
+            raise ValueError(f"Layer {self.name} was called without an input.")
+        inputs = args[0]
+        if args[1:] or kwargs:
+            inputs, kwargs = self._extra_inputs(inputs, list(args[1:]), kwargs)
+        training = kwargs.pop("training", None)
+        kwargs.pop("mask", None)
+        if is_symbolic(inputs):
+            return self._symbolic_call(inputs, kwargs)
+        return self._eager_call(inputs, kwargs, training)
+
+    def _extra_inputs(self, inputs, args, kwargs):
+        if args:
+            raise TypeError(f"{type(self).__name__}.call() got unexpected positional arguments")
+        return inputs, kwargs
+
+    def _symbolic_call(self, inputs, call_kwargs):
+        flat = flatten(inputs)
+        shapes = [t.shape for t in flat]
+        self._maybe_build(shapes)
+        out_shapes, out_dtypes = self._symbolic_outputs(inputs, flat, call_kwargs)
+        outs = [KerasTensor(s, d) for s, d in zip(out_shapes, out_dtypes)]
+        node = Node(self, flat, outs, call_kwargs)
+        node.input_structure = inputs
+        self._inbound_nodes.append(node)
+        return outs[0] if len(outs) == 1 and not self._returns_list else outs
+
+    _returns_list = False
+
+    def _symbolic_outputs(self, inputs, flat, call_kwargs):
+        """Output shapes of a generic layer: run ``call`` on zeros (batch 1)."""
+        probe = _probe(inputs)
+        with _no_tape():
+            out = self.call(probe, **call_kwargs)
+        outs = out if isinstance(out, (list, tuple)) else [out]
+        self._returns_list = isinstance(out, (list, tuple))
+        shapes = [(None,) + tuple(np.shape(o))[1:] for o in outs]
+        dtypes = [_dtype_name(np.asarray(o)) for o in outs]
+        return shapes, dtypes
+
+    def _eager_call(self, inputs, call_kwargs, training):
+        if isinstance(inputs, (list, tuple)):
+            arrays = [_to_array(x) for x in inputs]
+            first_shapes = [(None,) + a.shape[1:] for a in arrays]
+            call_in = arrays
+        else:
+            arrays = [_to_array(inputs)]
+            first_shapes = [(None,) + arrays[0].shape[1:]]
+            call_in = arrays[0]
+        self._maybe_build(first_shapes)
+        prev = STATE.training
+        if training is not None:
+            STATE.training = bool(training)
+        try:
+            return self.call(call_in, **call_kwargs)
+        finally:
+            STATE.training = prev
+
+    def call(self, inputs, **kwargs):
+        raise NotImplementedError(f"Layer {type(self).__name__} does not implement call()")
+
+    def compute_output_shape(self, input_shape):
+        raise NotImplementedError
+
+    # -- graph access ------------------------------------------------------------
+    def _node_attr(self, attr, what):
+        if not self._inbound_nodes:
+            raise AttributeError(f"The layer {self.name} has never been called and thus has no defined {what}.")
+        ts = getattr(self._inbound_nodes[0], attr)
+        return ts[0] if len(ts) == 1 else list(ts)
+
+    @property
+    def input(self):
+        return self._node_attr("inputs", "input")
+
+    @property
+    def output(self):
+        return self._node_attr("outputs", "output")
+
+    def get_config(self) -> dict:
+        return {"name": self.name, "trainable": self.trainable, "dtype": self.dtype}
+
+    def __repr__(self):
+        return f"<{type(self).__name__} name={self.name}, built={self.built}>"
+
+
+def _batch_input_shape(input_shape, input_dim, batch_input_shape, batch_size):
+    if batch_input_shape is not None:
+        return tuple(batch_input_shape)
+    if input_shape is not None:
+        if isinstance(input_shape, int):
+            input_shape = (input_shape,)
+        return (batch_size,) + tuple(input_shape)
+    if input_dim is not None:
+        return (batch_size, input_dim)
+    return None
+
+
+def _probe(inputs):
+    """Zeros shaped like the symbolic inputs (batch axis and unknown axes -> 1)."""
+    def one(t):
+        shape = tuple(1 if d is None else d for d in t.shape)
+        return np.zeros(shape, dtype=np.dtype(t.dtype) if t.dtype != "string" else object)
+
+    if isinstance(inputs, (list, tuple)):
+        return type(inputs)(one(t) for t in inputs)
+    if isinstance(inputs, dict):
+        return {k: one(t) for k, t in inputs.items()}
+    return one(inputs)
+
+
+def _dtype_name(a: np.ndarray) -> str:
+    return str(a.dtype) if a.dtype.kind in "iubf" else "float32"
+
+
+class _no_tape:
+    def __enter__(self):
+        self.prev = STATE.tape, STATE.training
+        STATE.tape, STATE.training = None, False
+
+    def __exit__(self, *exc):
+        STATE.tape, STATE.training = self.prev
+
+
+# -- layers described by the catalog ------------------------------------------------
+# Where a weight's initializer comes from when the spec has no ``<name>_initializer``.
+_DEFAULT_INIT = {"bias": "zeros", "beta": "zeros", "gamma": "ones", "moving_mean": "zeros",
+                 "moving_variance": "ones", "embeddings": "uniform"}
+
+
+class CatalogLayer(Layer):
+    """A layer whose config, shapes and weights come from a catalog spec."""
+
+    spec = None  # set on each generated subclass
+
+    def __init__(self, *args, **kwargs):
+        spec = self.spec
+        bound = spec.bind(list(args), dict(kwargs))
+        for fault in bound.faults:
+            if fault.code == "SC403":
+                continue  # Keras 2 keywords we still honour (weights=, input_length=)
+            raise _type_or_value_error(fault)
+        self.cfg = bound.cfg
+        try:
+            spec.validate(self.cfg)
+        except ShapeFault as fault:
+            raise ValueError(fault.message) from None
+        super().__init__(**bound.base)
+        if "weights" in bound.keras2 and bound.keras2["weights"] is not None:
+            self._pending_weights = list(bound.keras2["weights"])
+        self.input_length = bound.keras2.get("input_length")
+        for key, value in self.cfg.items():
+            if not hasattr(type(self), key) and not key.startswith("_"):
+                self.__dict__.setdefault(key, value)
+        self._kernel = None
+        self._rng = None
+
+    def _default_name(self) -> str:
+        return self.spec.default_name()
+
+    @property
+    def _returns_list(self):
+        return False
+
+    def _extra_inputs(self, inputs, args, kwargs):
+        extra = list(self.spec.extra_call_inputs)
+        more = []
+        for i, a in enumerate(args):
+            if i < len(extra):
+                more.append(a)
+        for name in extra[len(args):]:
+            if name in kwargs:
+                more.append(kwargs.pop(name))
+        if more:
+            inputs = [inputs, *more]
+            self._call_arity = len(inputs)
+        return inputs, kwargs
+
+    # build from the spec's weight list
+    def build(self, input_shape) -> None:
+        shapes = self._shape_list(input_shape)
+        try:
+            weights = self.spec.weights(self.cfg, shapes)
+        except ShapeFault as fault:
+            raise ValueError(self._fault_message(fault)) from None
+        for w in weights:
+            if any(not isinstance(d, int) for d in w.shape):
+                raise ValueError(
+                    f"Layer {self.name} cannot create weight '{w.name}' of shape {format_shape(w.shape)} from "
+                    f"input shape {format_shape(shapes[0])}: the dimensions must be known."
+                )
+            init_key = f"{w.name}_initializer"
+            ident = self.cfg.get(init_key)
+            if ident is None:
+                ident = _DEFAULT_INIT.get(w.name, "glorot_uniform")
+            self.add_weight(w.shape, ident, trainable=w.trainable, name=w.name)
+
+    def _shape_list(self, input_shape):
+        if isinstance(input_shape, list) and (self.spec.multi_input or getattr(self, "_call_arity", 1) > 1):
+            return [tuple(s) for s in input_shape]
+        if isinstance(input_shape, list) and input_shape and isinstance(input_shape[0], (tuple, list)):
+            return [tuple(s) for s in input_shape]
+        return [tuple(input_shape)]
+
+    def _fault_message(self, fault: ShapeFault) -> str:
+        return f"Exception encountered when calling {type(self).__name__}.call().\n\n{fault.message}"
+
+    def _check_compatible(self, shapes: list) -> None:
+        """A built layer called on inputs whose weights would differ: Keras's
+        input-spec error, naming the layer and both shapes."""
+        try:
+            wanted = self.spec.weights(self.cfg, shapes)
+        except ShapeFault as fault:
+            raise ValueError(self._fault_message(fault)) from None
+        for w in wanted:
+            have = self._vars.get(w.name)
+            if have is not None and have.shape != tuple(w.shape):
+                built = self._build_shapes[0] if self._build_shapes else None
+                got = shapes[0]
+                if built is not None and len(built) == len(got) and built[-1] != got[-1]:
+                    raise ValueError(
+                        f'Input 0 of layer "{self.name}" is incompatible with the layer: expected axis -1 of '
+                        f"input shape to have value {built[-1]}, but received input with shape {format_shape(got)}"
+                    )
+                raise ValueError(
+                    f'Input 0 of layer "{self.name}" is incompatible with the layer: expected shape='
+                    f"{format_shape(built) if built else '?'}, found shape={format_shape(got)}"
+                )
+
+    def _symbolic_outputs(self, inputs, flat, call_kwargs):
+        shapes = [t.shape for t in flat]
+        self._check_compatible(shapes)
+        try:
+            out = self.spec.output_shape(self.cfg, shapes)
+        except ShapeFault as fault:
+            raise ValueError(self._fault_message(fault)) from None
+        outs = out if isinstance(out, list) else [out]
+        dtypes = ["float32"] * len(outs)
+        return [tuple(s) for s in outs], dtypes
+
+    def _symbolic_call(self, inputs, call_kwargs):
+        result = super()._symbolic_call(inputs, call_kwargs)
+        return result
+
+    def _eager_call(self, inputs, call_kwargs, training):
+        many = isinstance(inputs, (list, tuple))
+        arrays = [_to_array(x) for x in inputs] if many else [_to_array(inputs)]
+        if self.spec.class_name == "Embedding":
+            arrays = [a if a.dtype.kind in "iu" else a.astype(np.int32) for a in arrays]
+        shapes = [(None,) + a.shape[1:] for a in arrays]
+        if not self.built:
+            self._maybe_build(shapes)
+        elif shapes != self._last_shapes:
+            self._check_compatible(shapes)
+        self._last_shapes = shapes
+        kernel = self._kernel or kernel_for(self.spec.class_name)
+        if kernel is None:
+            raise NotImplementedError(
+                f"The shapecheck runtime has no CPU kernel for layer {self.spec.class_name} yet "
+                f"(layer '{self.name}')."
+            )
+        self._kernel = kernel
+        is_training = STATE.training if training is None else bool(training)
+        params = {n: v.value for n, v in self._vars.items()}
+        outs, cache = kernel.forward(self.cfg, params, arrays, is_training, self._layer_rng())
+        if is_training:
+            kernel.update_state(self.cfg, params, cache)
+            tape = STATE.tape
+            if tape is not None:
+                # A kernel that hands back its input unchanged (Dropout at rate 0,
+                # a linear Activation) needs no backward: gradients flow through.
+                if not (len(outs) == 1 and len(arrays) == 1 and outs[0] is arrays[0]):
+                    tape.append(TapeEntry(self, cache, arrays, outs))
+        if len(outs) == 1:
+            return outs[0]
+        return list(outs)
+
+    _last_shapes = None
+
+    def _layer_rng(self):
+        seed = self.cfg.get("seed")
+        if seed is None:
+            return global_rng()
+        if self._rng is None:
+            self._rng = np.random.default_rng(int(seed))
+        return self._rng
+
+    def backward(self, cache, d_outputs):
+        params = {n: v.value for n, v in self._vars.items()}
+        return self._kernel.backward(self.cfg, params, cache, d_outputs)
+
+    def get_config(self) -> dict:
+        cfg = super().get_config()
+        cfg.update({k: v for k, v in self.cfg.items()})
+        return cfg
+
+
+def _type_or_value_error(fault: ShapeFault) -> Exception:
+    msg = fault.message
+    if "positional" in msg or "multiple values" in msg or "missing required" in msg:
+        return TypeError(msg)
+    return ValueError(msg)
+
+
+_CLASSES: dict[str, type] = {}
+
+
+def layer_class(name: str):
+    """The runtime class for a catalog layer kind (``Dense``, ``Conv2D``...)."""
+    cls = _CLASSES.get(name)
+    if cls is not None:
+        return cls
+    if name in _SPECIAL:
+        return _SPECIAL[name]
+    spec = get_spec(name)
+    if spec is None:
+        return None
+    if spec.class_name in _SPECIAL:
+        return _SPECIAL[spec.class_name]
+    cls = _CLASSES.get(spec.class_name)
+    if cls is None:
+        cls = type(spec.class_name, (CatalogLayer,), {"spec": spec, "__module__": "keras.layers",
+                                                     "__qualname__": spec.class_name})
+        _CLASSES[spec.class_name] = cls
+    _CLASSES[name] = cls
+    return cls
+
+
+# -- Lambda ----------------------------------------------------------------------------
+class Lambda(Layer):
+    """Runs its Python function on every call (Keras 3): a closure reads its free
+    variables when the model runs, not when the layer was made."""
+
+    def __init__(self, function, output_shape=None, mask=None, arguments=None, **kwargs):
+        super().__init__(**kwargs)
+        if not callable(function):
+            raise TypeError(f"Lambda expects a callable, got {type(function).__name__}")
+        self.function = function
+        self._output_shape = output_shape
+        self.arguments = arguments or {}
+
+    def call(self, inputs, **kwargs):
+        return self.function(inputs, **self.arguments)
+
+    def _symbolic_outputs(self, inputs, flat, call_kwargs):
+        if self._output_shape is not None and not callable(self._output_shape):
+            shape = tuple(self._output_shape)
+            return [(None,) + shape], ["float32"]
+        return super()._symbolic_outputs(inputs, flat, call_kwargs)
+
+    def _eager_call(self, inputs, call_kwargs, training):
+        out = super()._eager_call(inputs, call_kwargs, training)
+        if STATE.tape is not None and STATE.training:
+            ins = inputs if isinstance(inputs, (list, tuple)) else [inputs]
+            outs = out if isinstance(out, (list, tuple)) else [out]
+            STATE.tape.append(TapeEntry(self, None, [np.asarray(x) for x in ins], list(outs)))
+        return out
+
+    def backward(self, cache, d_outputs):
+        raise NotImplementedError(
+            f"Training through Lambda layer '{self.name}' is not supported by the shapecheck runtime "
+            "(it has no automatic differentiation of Python functions)."
+        )
+
+
+# -- Input ---------------------------------------------------------------------------------
+class InputLayer(Layer):
+    def __init__(self, shape=None, batch_size=None, dtype=None, sparse=None, batch_shape=None,
+                 input_tensor=None, optional=False, name=None, **kwargs):
+        if "input_shape" in kwargs and shape is None:
+            shape = kwargs.pop("input_shape")
+        kwargs.pop("batch_input_shape", None)
+        super().__init__(name=name or unique_name("input_layer"), dtype=dtype or "float32")
+        if batch_shape is None:
+            if shape is None:
+                raise ValueError("You must pass a `shape` argument.")
+            if isinstance(shape, int):
+                shape = (shape,)
+            batch_shape = (batch_size,) + tuple(shape)
+        self.batch_shape = tuple(None if d is None else int(d) for d in batch_shape)
+        self.built = True
+        self.output_tensor = KerasTensor(self.batch_shape, self.dtype)
+        node = Node(self, [], [self.output_tensor])
+        self._inbound_nodes.append(node)
+
+    def _default_name(self):
+        return "input_layer"
+
+
+def Input(shape=None, batch_size=None, dtype=None, sparse=None, batch_shape=None, name=None, tensor=None,
+          optional=False):
+    """``keras.Input``: a symbolic tensor produced by a new InputLayer."""
+    layer = InputLayer(shape=shape, batch_size=batch_size, dtype=dtype, batch_shape=batch_shape, name=name)
+    return layer.output_tensor
+
+
+_SPECIAL: dict[str, type] = {"Lambda": Lambda, "InputLayer": InputLayer}

@@ -1,0 +1,484 @@
+"""compile / fit / evaluate / predict and the back-propagation they need.
+
+A training step runs the model with the tape on (each layer call appends its
+kernel cache), asks each output's loss for its value and gradient, walks the
+tape backwards through the kernels' ``backward`` and hands the parameter
+gradients to the optimizer.  Loss and metric values over an epoch are
+sample-weighted means, as Keras 3 reports them.
+"""
+from __future__ import annotations
+
+import math
+import sys
+import time
+
+import numpy as np
+
+from .. import callbacks as callbacks_module
+from .. import losses as losses_module
+from .. import metrics as metrics_module
+from .. import optimizers as optimizers_module
+from . import observe
+from .context import STATE, recording
+from .progbar import Progbar
+from .tensor import format_shape
+
+
+class StopOnNonFinite(Exception):
+    pass
+
+
+def backward(tape, grads: dict) -> dict:
+    """Reverse-mode pass over the tape. ``grads`` maps id(array) -> gradient of
+    the loss with respect to that array; returns id(Variable) -> gradient."""
+    param_grads: dict[int, np.ndarray] = {}
+    for entry in reversed(tape):
+        d_outs = [grads.pop(id(o), None) for o in entry.outputs]
+        if all(d is None for d in d_outs):
+            continue
+        d_ins, d_params = entry.layer.backward(entry.cache, d_outs)
+        layer_vars = entry.layer._vars
+        for name, g in (d_params or {}).items():
+            var = layer_vars.get(name)
+            if var is None or g is None:
+                continue
+            key = id(var)
+            if key in param_grads:
+                param_grads[key] = param_grads[key] + g
+            else:
+                param_grads[key] = g
+        for x, d in zip(entry.inputs, d_ins or []):
+            if d is None:
+                continue
+            key = id(x)
+            if key in grads:
+                grads[key] = grads[key] + d
+            else:
+                grads[key] = d
+    return param_grads
+
+
+def _as_list(data):
+    if data is None:
+        return None
+    if isinstance(data, (list, tuple)):
+        return [np.asarray(d) for d in data]
+    if isinstance(data, dict):
+        return data
+    return [np.asarray(data)]
+
+
+def _n_samples(arrays, what):
+    sizes = {len(a) for a in arrays}
+    if len(sizes) > 1:
+        raise ValueError(f"Data cardinality is ambiguous. Make sure all arrays in `{what}` contain the same number "
+                         f"of samples. Sizes: {[len(a) for a in arrays]}")
+    return sizes.pop() if sizes else 0
+
+
+class Trainer:
+    def __init__(self):
+        self.optimizer = None
+        self.compiled = False
+        self.stop_training = False
+        self._loss_spec = None
+        self._metric_spec = None
+        self._losses = None
+        self._metrics = None
+        self.history = None
+
+    # -- compile --------------------------------------------------------------
+    def compile(self, optimizer="rmsprop", loss=None, loss_weights=None, metrics=None, weighted_metrics=None,
+                run_eagerly=False, steps_per_execution=1, jit_compile="auto", auto_scale_loss=True, **kwargs):
+        self.optimizer = optimizers_module.get(optimizer)
+        self._loss_spec = loss
+        self._loss_weights = loss_weights
+        self._metric_spec = metrics
+        self._losses = None  # resolved at the first batch, from the data's shapes
+        self._metrics = None
+        self.compiled = True
+
+    @property
+    def metrics_names(self):
+        names = ["loss"]
+        if self._metric_spec:
+            names.append("compile_metrics")
+        return names
+
+    def _output_names(self):
+        return getattr(self, "_output_names", None) or [f"output_{i}" for i in range(len(self._graph.outputs))]
+
+    def _per_output(self, spec, n_out, what):
+        names = self._output_names()
+        if isinstance(spec, dict):
+            return [spec.get(name) for name in names]
+        if isinstance(spec, (list, tuple)) and what == "loss":
+            if len(spec) != n_out:
+                raise ValueError(f"For a model with {n_out} outputs, `loss` should be a single loss or a list of "
+                                 f"{n_out} losses. Received: loss={spec}")
+            return list(spec)
+        return [spec] * n_out
+
+    def _resolve(self, ys, outs):
+        if self._losses is not None:
+            return
+        n = len(outs)
+        loss_specs = self._per_output(self._loss_spec, n, "loss")
+        self._losses = []
+        for spec, y, o in zip(loss_specs, ys, outs):
+            self._losses.append(None if spec is None else losses_module.get(spec, np.shape(y), np.shape(o)))
+        if self._loss_weights is None:
+            self._lw = [1.0] * n
+        elif isinstance(self._loss_weights, dict):
+            self._lw = [self._loss_weights.get(name, 1.0) for name in self._output_names()]
+        else:
+            self._lw = list(self._loss_weights)
+        metric_specs = self._metric_spec
+        self._metrics = []  # (output index, display name, Metric)
+        if metric_specs:
+            names = self._output_names()
+            if isinstance(metric_specs, dict):
+                per = [metric_specs.get(name) for name in names]
+            elif n > 1 and isinstance(metric_specs, (list, tuple)) and len(metric_specs) == n and all(
+                    isinstance(m, (list, tuple)) or m is None for m in metric_specs):
+                per = list(metric_specs)
+            else:
+                per = [metric_specs] * n
+            for i, ms in enumerate(per):
+                if ms is None:
+                    continue
+                for m in (ms if isinstance(ms, (list, tuple)) else [ms]):
+                    obj = metrics_module.get(m, np.shape(ys[i]), np.shape(outs[i]))
+                    label = obj.name if n == 1 else f"{names[i]}_{obj.name}"
+                    self._metrics.append((i, label, obj))
+
+    # -- data -------------------------------------------------------------------
+    def _prepare_x(self, x):
+        if x is None:
+            raise ValueError("Expected `x` to be a NumPy array, received None.")
+        if isinstance(x, dict):
+            self._ensure_graph_from_dict(x)
+            names = [t.node.layer.name for t in self._graph.inputs]
+            missing = [n for n in names if n not in x]
+            if missing:
+                raise ValueError(f"Missing data for input(s) {missing}. Expected keys: {names}")
+            arrays = [np.asarray(x[n]) for n in names]
+        else:
+            arrays = _as_list(x)
+        arrays = [a if a.dtype.kind in "iubf" else a.astype(np.float32) for a in arrays]
+        ensure = getattr(self, "_ensure_built_for", None)
+        if ensure is not None:
+            ensure(arrays)
+        if self._graph is None:
+            if not self.built:
+                self.build(arrays[0].shape if len(arrays) == 1 else [a.shape for a in arrays])
+            return arrays
+        arrays = self._cast_inputs(arrays)
+        shapes = [(None,) + a.shape[1:] for a in arrays]
+        try:
+            self._check_input_shapes(shapes)
+        except ValueError:
+            # Name the batch shape the layer would receive, as Keras does.
+            self._check_input_shapes([a.shape for a in arrays])
+            raise
+        return arrays
+
+    def _ensure_graph_from_dict(self, x):
+        pass
+
+    def _prepare_y(self, y, n_out):
+        if y is None:
+            return None
+        if isinstance(y, dict):
+            names = self._output_names()
+            return [None if y.get(n) is None else np.asarray(y[n]) for n in names]
+        ys = _as_list(y)
+        if len(ys) != n_out and n_out == 1:
+            ys = [np.asarray(y)]
+        if len(ys) != n_out:
+            raise ValueError(f"The model has {n_out} outputs but `y` has {len(ys)} arrays.")
+        return ys
+
+    def _forward(self, arrays, training):
+        if self._graph is not None:
+            with _training(training):
+                outs = self._graph.run(arrays)
+            return outs
+        with _training(training):
+            out = self.call(arrays[0] if len(arrays) == 1 else arrays)
+        return list(out) if isinstance(out, (list, tuple)) else [out]
+
+    # -- one step --------------------------------------------------------------------
+    def _train_batch(self, xs, ys):
+        tape = []
+        with recording(True, tape):
+            outs = self._forward(xs, True)
+        self._resolve(ys, outs)
+        total = np.float32(0.0)
+        grads = {}
+        for i, (loss, y, o) in enumerate(zip(self._losses, ys, outs)):
+            if loss is None or y is None:
+                continue
+            value, g = loss.value_and_grad(y, o)
+            w = self._lw[i]
+            total = total + np.float32(w) * value
+            if w != 1.0:
+                g = g * np.float32(w)
+            key = id(o)
+            grads[key] = grads[key] + g if key in grads else g
+        variables = self.trainable_weights
+        if np.isfinite(total):
+            pgrads = backward(tape, grads)
+            self.optimizer.apply([pgrads.get(id(v)) for v in variables], [v.value for v in variables],
+                                 [v.path for v in variables])
+        for i, _, m in self._metrics:
+            if ys[i] is not None:
+                m.update_state(ys[i], outs[i])
+        return float(total), outs
+
+    def _test_batch(self, xs, ys):
+        outs = self._forward(xs, False)
+        self._resolve(ys, outs)
+        total = 0.0
+        for i, (loss, y, o) in enumerate(zip(self._losses, ys, outs)):
+            if loss is None or y is None:
+                continue
+            total += self._lw[i] * float(loss(y, o))
+        for i, _, m in self._metrics:
+            if ys[i] is not None:
+                m.update_state(ys[i], outs[i])
+        return total
+
+    def _require_compiled(self, what):
+        if not self.compiled:
+            raise RuntimeError(f"You must call `compile()` before using the model ({what}).")
+
+    def _logs(self, loss_mean):
+        logs = {}
+        for _, label, m in self._metrics or []:
+            logs[label] = float(m.result())
+        logs["loss"] = float(loss_mean)
+        return dict(sorted(logs.items()))  # Keras 3 lists logs by name
+
+    def _reset_metrics(self):
+        for _, _, m in self._metrics or []:
+            m.reset_state()
+
+    # -- fit ---------------------------------------------------------------------------
+    def fit(self, x=None, y=None, batch_size=None, epochs=1, verbose="auto", callbacks=None, validation_split=0.0,
+            validation_data=None, shuffle=True, class_weight=None, sample_weight=None, initial_epoch=0,
+            steps_per_epoch=None, validation_steps=None, validation_batch_size=None, validation_freq=1):
+        self._require_compiled("fit")
+        xs = self._prepare_x(x)
+        n_out = len(self._graph.outputs) if self._graph is not None else 1
+        ys = self._prepare_y(y, n_out)
+        if ys is None:
+            raise ValueError("fit() needs targets `y` for a model compiled with a loss.")
+        observe.data_event("fit", self, xs, ys)
+        n = _n_samples(xs, "x")
+        ny = _n_samples([a for a in ys if a is not None], "y")
+        if n != ny:
+            raise ValueError(
+                "Data cardinality is ambiguous. Make sure all arrays contain the same number of samples.\n"
+                f"'x' sizes: {', '.join(str(len(a)) for a in xs)}\n'y' sizes: {', '.join(str(len(a)) for a in ys if a is not None)}"
+            )
+        if validation_data is None and validation_split:
+            split = int(math.floor(n * (1.0 - validation_split)))
+            validation_data = ([a[split:] for a in xs], [None if a is None else a[split:] for a in ys])
+            xs = [a[:split] for a in xs]
+            ys = [None if a is None else a[:split] for a in ys]
+            n = split
+            val_prepared = True
+        else:
+            val_prepared = False
+        if validation_data is not None and not val_prepared:
+            vx, vy = validation_data[0], validation_data[1]
+            validation_data = (self._prepare_x(vx), self._prepare_y(vy, n_out))
+        batch_size = batch_size or 32
+        steps = steps_per_epoch or max(1, math.ceil(n / batch_size))
+        verbose = 1 if verbose == "auto" else int(verbose)
+        history = callbacks_module.History()
+        cbs = list(callbacks or []) + [history]
+        params = {"verbose": verbose, "epochs": epochs, "steps": steps}
+        for cb in cbs:
+            cb.set_model(self)
+            cb.set_params(params)
+        self.stop_training = False
+        for cb in cbs:
+            cb.on_train_begin()
+        for epoch in range(initial_epoch, epochs):
+            self._reset_metrics()
+            for cb in cbs:
+                cb.on_epoch_begin(epoch)
+            if verbose:
+                print(f"Epoch {epoch + 1}/{epochs}")
+                sys.stdout.flush()
+            bar = Progbar(steps, verbose=verbose) if verbose else None
+            order = np.random.permutation(n) if shuffle and shuffle != "batch" else np.arange(n)
+            seen, loss_sum = 0, 0.0
+            logs = {}
+            for step in range(steps):
+                idx = order[(step * batch_size) % max(n, 1):][:batch_size]
+                if len(idx) == 0:
+                    break
+                for cb in cbs:
+                    cb.on_train_batch_begin(step)
+                bx = [a[idx] for a in xs]
+                by = [None if a is None else a[idx] for a in ys]
+                loss, _ = self._train_batch(bx, by)
+                seen += len(idx)
+                loss_sum += loss * len(idx)
+                logs = self._logs(loss_sum / seen)
+                if not math.isfinite(loss):
+                    logs["loss"] = loss
+                for cb in cbs:
+                    cb.on_train_batch_end(step, dict(logs))
+                if bar is not None:
+                    bar.update(step + 1, list(logs.items()), finalize=False)
+                if not math.isfinite(loss):
+                    if not self.stop_training:
+                        print(f"\nEpoch {epoch + 1}, batch {step + 1}/{steps}: the loss became {loss}; "
+                              "training stopped (the weights were not updated by this batch).", file=sys.stderr)
+                    self.stop_training = True
+                if self.stop_training:
+                    break
+            epoch_logs = dict(logs)
+            if validation_data is not None and not self.stop_training and (epoch + 1) % validation_freq == 0:
+                val = self._evaluate_arrays(validation_data[0], validation_data[1], validation_batch_size or batch_size)
+                for k, v in val.items():
+                    epoch_logs[f"val_{k}"] = v
+            if bar is not None:
+                bar.update(steps if not self.stop_training else max(step + 1, 1), list(epoch_logs.items()),
+                           finalize=True)
+            for cb in cbs:
+                cb.on_epoch_end(epoch, epoch_logs)
+            if self.stop_training:
+                break
+        for cb in cbs:
+            cb.on_train_end()
+        history.params = params
+        self.history = history
+        return history
+
+    def _evaluate_arrays(self, xs, ys, batch_size):
+        n = _n_samples(xs, "x")
+        metrics_before = [(m.total, m.count) for _, _, m in self._metrics or []]
+        self._reset_metrics()
+        loss_sum, seen = 0.0, 0
+        for start in range(0, n, batch_size):
+            bx = [a[start:start + batch_size] for a in xs]
+            by = [None if a is None else a[start:start + batch_size] for a in ys]
+            loss = self._test_batch(bx, by)
+            loss_sum += loss * len(bx[0])
+            seen += len(bx[0])
+        out = self._logs(loss_sum / max(seen, 1))
+        for (_, _, m), (t, c) in zip(self._metrics or [], metrics_before):
+            m.total, m.count = t, c
+        return out
+
+    # -- evaluate / predict -------------------------------------------------------------------
+    def evaluate(self, x=None, y=None, batch_size=None, verbose="auto", sample_weight=None, steps=None,
+                 callbacks=None, return_dict=False, **kwargs):
+        self._require_compiled("evaluate")
+        xs = self._prepare_x(x)
+        n_out = len(self._graph.outputs) if self._graph is not None else 1
+        ys = self._prepare_y(y, n_out)
+        observe.data_event("evaluate", self, xs, ys)
+        batch_size = batch_size or 32
+        n = _n_samples(xs, "x")
+        steps = max(1, math.ceil(n / batch_size))
+        verbose = 1 if verbose == "auto" else int(verbose)
+        self._reset_metrics()
+        bar = Progbar(steps, verbose=verbose) if verbose else None
+        loss_sum, seen = 0.0, 0
+        logs = {}
+        for step in range(steps):
+            s = step * batch_size
+            bx = [a[s:s + batch_size] for a in xs]
+            by = [None if a is None else a[s:s + batch_size] for a in ys]
+            loss = self._test_batch(bx, by)
+            loss_sum += loss * len(bx[0])
+            seen += len(bx[0])
+            logs = self._logs(loss_sum / seen)
+            if bar is not None:
+                bar.update(step + 1, list(logs.items()))
+        if return_dict:
+            return logs
+        if not self._metrics:
+            return logs["loss"]
+        return [logs["loss"]] + [logs[label] for _, label, _ in self._metrics]
+
+    def predict(self, x, batch_size=None, verbose="auto", steps=None, callbacks=None):
+        xs = self._prepare_x(x)
+        observe.data_event("predict", self, xs)
+        batch_size = batch_size or 32
+        n = _n_samples(xs, "x")
+        steps = max(1, math.ceil(n / batch_size))
+        verbose = 1 if verbose == "auto" else int(verbose)
+        bar = Progbar(steps, verbose=verbose) if verbose else None
+        chunks = None
+        for step in range(steps):
+            s = step * batch_size
+            outs = self._forward([a[s:s + batch_size] for a in xs], False)
+            if chunks is None:
+                chunks = [[] for _ in outs]
+            for c, o in zip(chunks, outs):
+                c.append(np.asarray(o))
+            if bar is not None:
+                bar.update(step + 1)
+        results = [np.concatenate(c, axis=0) if len(c) > 1 else c[0] for c in chunks]
+        return self._structure_outputs(results)
+
+    def _structure_outputs(self, results):
+        struct = getattr(self, "_output_structure", None)
+        if len(results) == 1 and not isinstance(struct, (list, tuple, dict)):
+            return results[0]
+        if isinstance(struct, dict):
+            return dict(zip(struct.keys(), results))
+        return results
+
+    def predict_on_batch(self, x):
+        xs = self._prepare_x(x)
+        observe.data_event("predict_on_batch", self, xs)
+        return self._structure_outputs([np.asarray(o) for o in self._forward(xs, False)])
+
+    def train_on_batch(self, x, y=None, sample_weight=None, class_weight=None, return_dict=False):
+        self._require_compiled("train_on_batch")
+        xs = self._prepare_x(x)
+        n_out = len(self._graph.outputs) if self._graph is not None else 1
+        ys = self._prepare_y(y, n_out)
+        observe.data_event("train_on_batch", self, xs, ys)
+        self._reset_metrics()
+        loss, _ = self._train_batch(xs, ys)
+        logs = self._logs(loss)
+        if return_dict:
+            return logs
+        if not self._metrics:
+            return logs["loss"]
+        return [logs["loss"]] + [logs[label] for _, label, _ in self._metrics]
+
+    def test_on_batch(self, x, y=None, sample_weight=None, return_dict=False):
+        self._require_compiled("test_on_batch")
+        xs = self._prepare_x(x)
+        n_out = len(self._graph.outputs) if self._graph is not None else 1
+        ys = self._prepare_y(y, n_out)
+        self._reset_metrics()
+        loss = self._test_batch(xs, ys)
+        logs = self._logs(loss)
+        if return_dict:
+            return logs
+        if not self._metrics:
+            return logs["loss"]
+        return [logs["loss"]] + [logs[label] for _, label, _ in self._metrics]
+
+
+class _training:
+    def __init__(self, flag):
+        self.flag = flag
+
+    def __enter__(self):
+        self.prev = STATE.training
+        STATE.training = self.flag
+
+    def __exit__(self, *exc):
+        STATE.training = self.prev

@@ -1,0 +1,86 @@
+"""Variables: a named float32 array owned by a layer (or made by K.variable).
+
+They behave enough like Keras variables for user code: ``.numpy()``,
+``.shape``, ``.assign()``, NumPy conversion and arithmetic.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from .context import unique_name
+
+
+class Variable:
+    def __init__(self, value, name=None, trainable=True, dtype=None, path=None):
+        # Keras's default float type unless told otherwise, as K.variable does.
+        self.value = np.array(value, dtype=dtype or "float32")
+        self.name = name or unique_name("variable")
+        self.path = path or self.name
+        self.trainable = trainable
+
+    # NumPy interop
+    def __array__(self, dtype=None, copy=None):
+        return self.value if dtype is None else self.value.astype(dtype)
+
+    def numpy(self):
+        return self.value.copy()
+
+    @property
+    def shape(self):
+        return tuple(self.value.shape)
+
+    @property
+    def dtype(self):
+        return str(self.value.dtype)
+
+    @property
+    def ndim(self):
+        return self.value.ndim
+
+    def assign(self, value):
+        v = np.asarray(value, dtype=self.value.dtype)
+        if v.shape != self.value.shape:
+            raise ValueError(
+                f"The shape of the target variable and the shape of the target value in `variable.assign(value)` "
+                f"must match. variable.shape={self.value.shape}, Received: value.shape={v.shape}. Target variable: {self.path}"
+            )
+        self.value[...] = v
+        return self
+
+    def assign_add(self, value):
+        self.value += np.asarray(value, dtype=self.value.dtype)
+        return self
+
+    def assign_sub(self, value):
+        self.value -= np.asarray(value, dtype=self.value.dtype)
+        return self
+
+    def __repr__(self):
+        return f"<Variable path={self.path}, shape={self.shape}, dtype={self.dtype}, value={self.value}>"
+
+    def __len__(self):
+        return len(self.value)
+
+    def __getitem__(self, idx):
+        return self.value[idx]
+
+    def __float__(self):
+        return float(self.value)
+
+
+def _binary(op):
+    def f(self, other):
+        return op(self.value, np.asarray(other))
+
+    def r(self, other):
+        return op(np.asarray(other), self.value)
+
+    return f, r
+
+
+for _name, _op in [("add", np.add), ("sub", np.subtract), ("mul", np.multiply), ("truediv", np.true_divide),
+                   ("pow", np.power), ("matmul", np.matmul)]:
+    _f, _r = _binary(_op)
+    setattr(Variable, f"__{_name}__", _f)
+    setattr(Variable, f"__r{_name}__", _r)
+Variable.__neg__ = lambda self: -self.value

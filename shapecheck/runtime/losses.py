@@ -1,0 +1,338 @@
+"""Losses: Keras 3 formulas, with the gradient the engine back-propagates.
+
+Each loss kind has a per-sample function (what ``keras.losses.mse(y_true,
+y_pred)`` returns: one value per sample, the last axis reduced) and a gradient
+of the *reduced* loss.  Reduction is Keras's default "sum_over_batch_size":
+the mean of the per-sample values.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+EPSILON = 1e-7  # keras.backend.epsilon()
+
+
+def _arrays(y_true, y_pred):
+    p = np.asarray(y_pred)
+    if p.dtype != np.float32 and p.dtype != np.float64:
+        p = p.astype(np.float32)
+    t = np.asarray(y_true)
+    return t, p
+
+
+def _check_same_shape(t, p, fn):
+    if t.ndim != p.ndim:
+        raise ValueError(
+            "Arguments `target` and `output` must have the same rank (ndim). "
+            f"Received: target.shape={t.shape}, output.shape={p.shape}"
+        )
+    if t.shape != p.shape:
+        raise ValueError(
+            "Arguments `target` and `output` must have the same shape. "
+            f"Received: target.shape={t.shape}, output.shape={p.shape}"
+        )
+
+
+def _log_softmax(x):
+    z = x - np.max(x, axis=-1, keepdims=True)
+    return z - np.log(np.sum(np.exp(z), axis=-1, keepdims=True))
+
+
+def _softmax(x):
+    z = np.exp(x - np.max(x, axis=-1, keepdims=True))
+    return z / np.sum(z, axis=-1, keepdims=True)
+
+
+def _sigmoid(x):
+    e = np.exp(-np.abs(x))
+    return np.where(x >= 0, 1 / (1 + e), e / (1 + e))
+
+
+# -- per-sample functions and gradients of their sum ---------------------------
+# Each ``*_grad`` returns d(sum of per-sample values)/d(y_pred).
+
+
+def _squeeze_like(t, p):
+    """Keras squeezes or expands a target whose rank differs by one from the
+    prediction (``squeeze_or_expand_to_same_rank``)."""
+    if t.ndim == p.ndim - 1 and p.shape[-1] == 1:
+        return t.reshape(p.shape)
+    if t.ndim == p.ndim + 1 and t.shape[-1] == 1:
+        return t.reshape(p.shape)
+    return t
+
+
+def mean_squared_error(y_true, y_pred):
+    t, p = _arrays(y_true, y_pred)
+    t = _squeeze_like(t, p).astype(p.dtype)
+    return np.mean(np.square(p - t), axis=-1)
+
+
+def _mse_grad(t, p):
+    t = _squeeze_like(t, p).astype(p.dtype)
+    return (2.0 / p.shape[-1]) * (p - t)
+
+
+def mean_absolute_error(y_true, y_pred):
+    t, p = _arrays(y_true, y_pred)
+    t = _squeeze_like(t, p).astype(p.dtype)
+    return np.mean(np.abs(p - t), axis=-1)
+
+
+def _mae_grad(t, p):
+    t = _squeeze_like(t, p).astype(p.dtype)
+    return np.sign(p - t) / p.shape[-1]
+
+
+def _bce_elements(t, p, from_logits):
+    if from_logits:
+        return np.maximum(p, 0) - p * t + np.log1p(np.exp(-np.abs(p)))
+    o = np.clip(p, EPSILON, 1.0 - EPSILON)
+    return -(t * np.log(o) + (1 - t) * np.log(1 - o))
+
+
+def binary_crossentropy(y_true, y_pred, from_logits=False, label_smoothing=0.0, axis=-1):
+    t, p = _arrays(y_true, y_pred)
+    t = _squeeze_like(t, p).astype(p.dtype)
+    if label_smoothing:
+        t = t * (1.0 - label_smoothing) + 0.5 * label_smoothing
+    _check_same_shape(t, p, "binary_crossentropy")
+    return np.mean(_bce_elements(t, p, from_logits), axis=axis)
+
+
+def _bce_grad(t, p, from_logits=False, label_smoothing=0.0):
+    t = _squeeze_like(t, p).astype(p.dtype)
+    if label_smoothing:
+        t = t * (1.0 - label_smoothing) + 0.5 * label_smoothing
+    n = p.shape[-1]
+    if from_logits:
+        return (_sigmoid(p) - t) / n
+    o = np.clip(p, EPSILON, 1.0 - EPSILON)
+    inside = (p >= EPSILON) & (p <= 1.0 - EPSILON)
+    return np.where(inside, (-t / o + (1 - t) / (1 - o)), 0.0).astype(p.dtype) / n
+
+
+def categorical_crossentropy(y_true, y_pred, from_logits=False, label_smoothing=0.0, axis=-1):
+    t, p = _arrays(y_true, y_pred)
+    t = t.astype(p.dtype)
+    if label_smoothing:
+        t = t * (1.0 - label_smoothing) + label_smoothing / p.shape[-1]
+    _check_same_shape(t, p, "categorical_crossentropy")
+    if from_logits:
+        return -np.sum(t * _log_softmax(p), axis=-1)
+    q = p / np.sum(p, axis=-1, keepdims=True)
+    q = np.clip(q, EPSILON, 1.0 - EPSILON)
+    return -np.sum(t * np.log(q), axis=-1)
+
+
+def _cce_grad(t, p, from_logits=False, label_smoothing=0.0):
+    t = t.astype(p.dtype)
+    if label_smoothing:
+        t = t * (1.0 - label_smoothing) + label_smoothing / p.shape[-1]
+    if from_logits:
+        return _softmax(p) * np.sum(t, axis=-1, keepdims=True) - t
+    s = np.sum(p, axis=-1, keepdims=True)
+    q = p / s
+    qc = np.clip(q, EPSILON, 1.0 - EPSILON)
+    g = np.where((q >= EPSILON) & (q <= 1.0 - EPSILON), -t / qc, 0.0).astype(p.dtype)
+    # Through the normalisation q = p / sum(p).
+    return (g - np.sum(g * q, axis=-1, keepdims=True)) / s
+
+
+def _sparse_targets(t, p):
+    t = np.asarray(t)
+    if t.ndim == p.ndim and t.shape[-1] == 1:
+        t = t.reshape(t.shape[:-1])
+    if t.ndim != p.ndim - 1:
+        raise ValueError(
+            "Argument `output` must have rank (ndim) `target.ndim - 1`. "
+            f"Received: target.shape={t.shape}, output.shape={p.shape}"
+        )
+    if t.shape != p.shape[:-1]:
+        raise ValueError(
+            "Arguments `target` and `output` must have the same shape up until the last dimension: "
+            f"target.shape={t.shape}, output.shape={p.shape}"
+        )
+    ids = t.astype(np.int64)
+    if ids.size and (ids.min() < 0 or ids.max() >= p.shape[-1]):
+        bad = int(ids.max()) if ids.max() >= p.shape[-1] else int(ids.min())
+        raise ValueError(
+            f"Received a label value of {bad} which is outside the valid range of [0, {p.shape[-1] - 1}]. "
+            f"Label values: {np.array2string(ids.ravel()[:10])}"
+        )
+    return ids
+
+
+def sparse_categorical_crossentropy(y_true, y_pred, from_logits=False, ignore_class=None, axis=-1):
+    t, p = _arrays(y_true, y_pred)
+    ids = _sparse_targets(t, p)
+    logits = p if from_logits else np.log(np.clip(p, EPSILON, 1.0 - EPSILON))
+    ls = _log_softmax(logits)
+    return -np.take_along_axis(ls, ids[..., None], axis=-1)[..., 0]
+
+
+def _scce_grad(t, p, from_logits=False):
+    ids = _sparse_targets(t, p)
+    logits = p if from_logits else np.log(np.clip(p, EPSILON, 1.0 - EPSILON))
+    g = _softmax(logits)
+    np.put_along_axis(g, ids[..., None], np.take_along_axis(g, ids[..., None], axis=-1) - 1.0, axis=-1)
+    if from_logits:
+        return g
+    pc = np.clip(p, EPSILON, 1.0 - EPSILON)
+    return np.where((p >= EPSILON) & (p <= 1.0 - EPSILON), g / pc, 0.0).astype(p.dtype)
+
+
+# Short names Keras accepts.
+mse = MSE = mean_squared_error
+mae = MAE = mean_absolute_error
+
+
+# -- Loss objects ---------------------------------------------------------------
+class Loss:
+    """``keras.losses.Loss``: call reduces to the mean over samples."""
+
+    fn = None
+    grad_fn = None
+    default_name = "loss"
+
+    def __init__(self, reduction="sum_over_batch_size", name=None, dtype=None, **fn_kwargs):
+        self.reduction = reduction
+        self.name = name or self.default_name
+        self.fn_kwargs = fn_kwargs
+
+    def call(self, y_true, y_pred):
+        return type(self).fn(y_true, y_pred, **self.fn_kwargs)
+
+    def __call__(self, y_true, y_pred, sample_weight=None):
+        values = np.asarray(self.call(y_true, y_pred), dtype=np.float32)
+        if sample_weight is not None:
+            values = values * np.asarray(sample_weight, dtype=np.float32).reshape(values.shape)
+        if self.reduction in (None, "none"):
+            return values
+        if self.reduction == "sum":
+            return np.float32(values.sum())
+        return np.float32(values.sum() / max(values.size, 1))
+
+    def value_and_grad(self, y_true, y_pred):
+        """The reduced loss and its gradient with respect to ``y_pred``."""
+        p = np.asarray(y_pred)
+        values = np.asarray(self.call(y_true, p), dtype=np.float32)
+        n = max(values.size, 1)
+        grad = type(self).grad_fn(np.asarray(y_true), p, **self.fn_kwargs)
+        return np.float32(values.sum() / n), (grad / n).astype(np.float32)
+
+    def get_config(self):
+        return {"name": self.name, "reduction": self.reduction, **self.fn_kwargs}
+
+
+class MeanSquaredError(Loss):
+    fn = staticmethod(mean_squared_error)
+    grad_fn = staticmethod(_mse_grad)
+    default_name = "mean_squared_error"
+
+
+class MeanAbsoluteError(Loss):
+    fn = staticmethod(mean_absolute_error)
+    grad_fn = staticmethod(_mae_grad)
+    default_name = "mean_absolute_error"
+
+
+class BinaryCrossentropy(Loss):
+    fn = staticmethod(binary_crossentropy)
+    grad_fn = staticmethod(_bce_grad)
+    default_name = "binary_crossentropy"
+
+    def __init__(self, from_logits=False, label_smoothing=0.0, axis=-1, reduction="sum_over_batch_size", name=None, dtype=None):
+        super().__init__(reduction, name, from_logits=from_logits, label_smoothing=label_smoothing)
+
+
+class CategoricalCrossentropy(Loss):
+    fn = staticmethod(categorical_crossentropy)
+    grad_fn = staticmethod(_cce_grad)
+    default_name = "categorical_crossentropy"
+
+    def __init__(self, from_logits=False, label_smoothing=0.0, axis=-1, reduction="sum_over_batch_size", name=None, dtype=None):
+        super().__init__(reduction, name, from_logits=from_logits, label_smoothing=label_smoothing)
+
+
+class SparseCategoricalCrossentropy(Loss):
+    fn = staticmethod(sparse_categorical_crossentropy)
+    grad_fn = staticmethod(_scce_grad)
+    default_name = "sparse_categorical_crossentropy"
+
+    def __init__(self, from_logits=False, ignore_class=None, reduction="sum_over_batch_size", name=None, dtype=None):
+        super().__init__(reduction, name, from_logits=from_logits)
+
+
+class LossFunctionWrapper(Loss):
+    """A plain function ``f(y_true, y_pred)`` used as a loss: training needs a
+    gradient, which we have only for the built-in functions."""
+
+    def __init__(self, fn, name=None):
+        super().__init__(name=name or getattr(fn, "__name__", "loss"))
+        self._fn = fn
+
+    def call(self, y_true, y_pred):
+        return self._fn(y_true, y_pred)
+
+    def value_and_grad(self, y_true, y_pred):
+        raise NotImplementedError(
+            f"training with the custom loss function {self.name!r} is not supported by the shapecheck "
+            "runtime (it has no automatic differentiation); use a built-in loss"
+        )
+
+
+_BY_NAME = {
+    "mse": MeanSquaredError,
+    "mean_squared_error": MeanSquaredError,
+    "MeanSquaredError": MeanSquaredError,
+    "mae": MeanAbsoluteError,
+    "mean_absolute_error": MeanAbsoluteError,
+    "MeanAbsoluteError": MeanAbsoluteError,
+    "binary_crossentropy": BinaryCrossentropy,
+    "BinaryCrossentropy": BinaryCrossentropy,
+    "categorical_crossentropy": CategoricalCrossentropy,
+    "CategoricalCrossentropy": CategoricalCrossentropy,
+    "sparse_categorical_crossentropy": SparseCategoricalCrossentropy,
+    "SparseCategoricalCrossentropy": SparseCategoricalCrossentropy,
+}
+_BY_FUNCTION = {
+    mean_squared_error: MeanSquaredError,
+    mean_absolute_error: MeanAbsoluteError,
+    binary_crossentropy: BinaryCrossentropy,
+    categorical_crossentropy: CategoricalCrossentropy,
+    sparse_categorical_crossentropy: SparseCategoricalCrossentropy,
+}
+
+
+def get(identifier, y_true_shape=None, y_pred_shape=None) -> Loss:
+    """A Loss object from a name, a class, an object or a function."""
+    if isinstance(identifier, Loss):
+        return identifier
+    if isinstance(identifier, type) and issubclass(identifier, Loss):
+        return identifier()
+    if isinstance(identifier, str):
+        key = identifier
+        if key.lower() in ("crossentropy", "ce") and y_pred_shape is not None:
+            if y_pred_shape[-1] == 1:
+                key = "binary_crossentropy"
+            elif y_true_shape is not None and (
+                len(y_true_shape) < len(y_pred_shape) or y_true_shape[-1] == 1
+            ):
+                key = "sparse_categorical_crossentropy"
+            else:
+                key = "categorical_crossentropy"
+        cls = _BY_NAME.get(key)
+        if cls is None:
+            raise ValueError(f"Could not interpret loss identifier: {identifier}")
+        obj = cls()
+        obj.name = identifier
+        return obj
+    if callable(identifier):
+        cls = _BY_FUNCTION.get(identifier)
+        if cls is not None:
+            obj = cls()
+            obj.name = identifier.__name__
+            return obj
+        return LossFunctionWrapper(identifier)
+    raise ValueError(f"Could not interpret loss identifier: {identifier}")

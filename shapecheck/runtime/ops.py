@@ -1,0 +1,131 @@
+"""``keras.ops``: the NumPy-like subset Lambda bodies and custom layers use.
+
+Our tensors are NumPy arrays, so most ops are NumPy's own functions under
+Keras's names; the neural-network ones come from ``activations``.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from . import activations as _act
+
+
+def convert_to_tensor(x, dtype=None, sparse=None, ragged=None):
+    a = np.asarray(x)
+    if dtype is not None:
+        return a.astype(dtype)
+    return a.astype(np.float32) if a.dtype == np.float64 else a
+
+
+def convert_to_numpy(x):
+    return np.asarray(x)
+
+
+def cast(x, dtype):
+    return np.asarray(x).astype(dtype)
+
+
+def shape(x):
+    return tuple(np.shape(x))
+
+
+def divide(x1, x2):
+    return np.true_divide(x1, x2)
+
+
+def concatenate(xs, axis=0):
+    return np.concatenate([np.asarray(x) for x in xs], axis=axis)
+
+
+def stack(xs, axis=0):
+    return np.stack([np.asarray(x) for x in xs], axis=axis)
+
+
+def split(x, indices_or_sections, axis=0):
+    return np.split(np.asarray(x), indices_or_sections, axis=axis)
+
+
+def squeeze(x, axis=None):
+    return np.squeeze(np.asarray(x), axis=axis)
+
+
+def mean(x, axis=None, keepdims=False):
+    return np.mean(np.asarray(x), axis=axis, keepdims=keepdims)
+
+
+def sum(x, axis=None, keepdims=False):  # noqa: A001
+    return np.sum(np.asarray(x), axis=axis, keepdims=keepdims)
+
+
+def max(x, axis=None, keepdims=False, initial=None):  # noqa: A001
+    return np.max(np.asarray(x), axis=axis, keepdims=keepdims)
+
+
+def min(x, axis=None, keepdims=False, initial=None):  # noqa: A001
+    return np.min(np.asarray(x), axis=axis, keepdims=keepdims)
+
+
+def relu(x):
+    return _act.relu(x)
+
+
+def sigmoid(x):
+    return _act.sigmoid(x)
+
+
+def softmax(x, axis=-1):
+    return _act.softmax(x, axis=axis)
+
+
+def log_softmax(x, axis=-1):
+    return _act.log_softmax(x, axis=axis)
+
+
+def gelu(x, approximate=True):
+    return _act.gelu(x, approximate=approximate)
+
+
+def silu(x):
+    return _act.silu(x)
+
+
+swish = silu
+
+
+def softplus(x):
+    return _act.softplus(x)
+
+
+def elu(x, alpha=1.0):
+    return _act.elu(x, alpha)
+
+
+def selu(x):
+    return _act.selu(x)
+
+
+def leaky_relu(x, negative_slope=0.2):
+    return _act.leaky_relu(x, negative_slope)
+
+
+def one_hot(x, num_classes, axis=-1, dtype="float32"):
+    x = np.asarray(x, dtype=np.int64)
+    out = np.eye(num_classes, dtype=dtype)[x]
+    return np.moveaxis(out, -1, axis) if axis != -1 else out
+
+
+def norm(x, ord=None, axis=None, keepdims=False):
+    return np.linalg.norm(np.asarray(x), ord=ord, axis=axis, keepdims=keepdims)
+
+
+_NUMPY_NAMES = """abs absolute add all any arange argmax argmin argsort broadcast_to ceil clip cos cosh cumsum
+diag dot einsum equal exp expand_dims eye flip floor full full_like greater greater_equal identity isfinite isnan
+less less_equal linspace log log1p log2 logical_and logical_not logical_or matmul maximum minimum mod moveaxis
+multiply negative not_equal ones ones_like outer pad power prod repeat reshape round sign sin sinh sort sqrt square
+std subtract swapaxes take take_along_axis tan tanh tile transpose tril triu var where zeros zeros_like""".split()
+
+
+def __getattr__(name):
+    if name in _NUMPY_NAMES:
+        return getattr(np, name)
+    raise AttributeError(f"keras.ops.{name} is not provided by the shapecheck runtime")

@@ -1,0 +1,262 @@
+"""Optimizers with Keras 3's defaults and update formulas, in float32.
+
+``apply(grads, variables)`` updates the float32 arrays in place, in the order
+Keras 3's BaseOptimizer does: clip gradients, decay weights
+(``v -= v * weight_decay * lr``), then the optimizer's own step; the step
+count (``iterations``) starts at 0 and Adam uses ``iterations + 1``.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+F32 = np.float32
+
+
+class Optimizer:
+    default_name = "optimizer"
+
+    def __init__(
+        self,
+        learning_rate=0.001,
+        weight_decay=None,
+        clipnorm=None,
+        clipvalue=None,
+        global_clipnorm=None,
+        use_ema=False,
+        ema_momentum=0.99,
+        ema_overwrite_frequency=None,
+        loss_scale_factor=None,
+        gradient_accumulation_steps=None,
+        name=None,
+        **kwargs,
+    ):
+        if "lr" in kwargs:  # Keras 2 spelling
+            learning_rate = kwargs.pop("lr")
+        kwargs.pop("decay", None)
+        if kwargs:
+            raise ValueError(f"Argument(s) not recognized: {kwargs}")
+        if sum(x is not None for x in (clipnorm, clipvalue, global_clipnorm)) > 1:
+            raise ValueError("Only one of `clipnorm`, `clipvalue` and `global_clipnorm` can be set.")
+        self._learning_rate = learning_rate
+        self.weight_decay = weight_decay
+        self.clipnorm, self.clipvalue, self.global_clipnorm = clipnorm, clipvalue, global_clipnorm
+        self.name = name or self.default_name
+        self.iterations = 0
+        self._slots: dict[int, list] = {}
+        self._exclude_names: tuple = ()
+
+    # -- learning rate: a float, or a schedule called with the step ---------
+    @property
+    def learning_rate(self):
+        lr = self._learning_rate
+        if callable(lr):
+            return float(lr(self.iterations))
+        return lr
+
+    @learning_rate.setter
+    def learning_rate(self, value):
+        self._learning_rate = value
+
+    lr = learning_rate
+
+    def exclude_from_weight_decay(self, var_list=None, var_names=None):
+        self._exclude_names = tuple(var_names or ())
+
+    # -- the step -------------------------------------------------------------
+    def apply(self, grads, variables, names=None):
+        grads = [None if g is None else np.asarray(g, dtype=F32) for g in grads]
+        grads = self._clip(grads)
+        lr = F32(self.learning_rate)
+        if self.weight_decay:
+            wd = F32(self.weight_decay)
+            for i, v in enumerate(variables):
+                if names is not None and any(x in names[i] for x in self._exclude_names):
+                    continue
+                v -= v * wd * lr
+        for i, (g, v) in enumerate(zip(grads, variables)):
+            if g is None:
+                continue
+            slots = self._slots.get(i)
+            if slots is None:
+                slots = self._slots[i] = self.make_slots(v)
+            self.update_step(g, v, lr, slots)
+        self.iterations += 1
+
+    def apply_gradients(self, grads_and_vars):
+        pairs = list(grads_and_vars)
+        self.apply([g for g, _ in pairs], [v.value if hasattr(v, "value") else v for _, v in pairs])
+
+    def _clip(self, grads):
+        if self.clipvalue is not None:
+            c = F32(self.clipvalue)
+            grads = [None if g is None else np.clip(g, -c, c) for g in grads]
+        if self.clipnorm is not None:
+            c = F32(self.clipnorm)
+            out = []
+            for g in grads:
+                if g is None:
+                    out.append(None)
+                    continue
+                norm = F32(np.sqrt(np.sum(np.square(g))))
+                out.append(g * c / max(norm, c) if norm > 0 else g)
+            grads = out
+        if self.global_clipnorm is not None:
+            c = F32(self.global_clipnorm)
+            norm = F32(np.sqrt(sum(float(np.sum(np.square(g))) for g in grads if g is not None)))
+            if norm > c:
+                grads = [None if g is None else g * (c / norm) for g in grads]
+        return grads
+
+    def make_slots(self, variable) -> list:
+        return []
+
+    def update_step(self, g, v, lr, slots) -> None:
+        raise NotImplementedError
+
+    def get_config(self):
+        return {"name": self.name, "learning_rate": self.learning_rate, "weight_decay": self.weight_decay}
+
+    # Keras 3 exposes the slot arrays as ``optimizer.variables``.
+    @property
+    def variables(self):
+        out = []
+        for i in sorted(self._slots):
+            out.extend(self._slots[i])
+        return out
+
+
+class SGD(Optimizer):
+    default_name = "SGD"
+
+    def __init__(self, learning_rate=0.01, momentum=0.0, nesterov=False, **kwargs):
+        super().__init__(learning_rate=learning_rate, **kwargs)
+        if not isinstance(momentum, (int, float)) or momentum < 0 or momentum > 1:
+            raise ValueError("`momentum` must be a float between [0, 1].")
+        self.momentum = momentum
+        self.nesterov = nesterov
+
+    def make_slots(self, v):
+        return [np.zeros_like(v)] if self.momentum != 0 else []
+
+    def update_step(self, g, v, lr, slots):
+        if slots:
+            m = slots[0]
+            mom = F32(self.momentum)
+            m *= mom
+            m -= g * lr
+            if self.nesterov:
+                v += m * mom - g * lr
+            else:
+                v += m
+        else:
+            v -= g * lr
+
+
+class RMSprop(Optimizer):
+    default_name = "rmsprop"
+
+    def __init__(self, learning_rate=0.001, rho=0.9, momentum=0.0, epsilon=1e-7, centered=False, **kwargs):
+        super().__init__(learning_rate=learning_rate, **kwargs)
+        self.rho, self.momentum, self.epsilon, self.centered = rho, momentum, epsilon, centered
+
+    def make_slots(self, v):
+        slots = [np.zeros_like(v)]
+        slots.append(np.zeros_like(v) if self.momentum > 0 else None)
+        slots.append(np.zeros_like(v) if self.centered else None)
+        return slots
+
+    def update_step(self, g, v, lr, slots):
+        velocity, momentum, average = slots
+        rho = F32(self.rho)
+        velocity[...] = rho * velocity + (F32(1) - rho) * np.square(g)
+        if self.centered:
+            average[...] = rho * average + (F32(1) - rho) * g
+            denominator = velocity - np.square(average) + F32(self.epsilon)
+        else:
+            denominator = velocity + F32(self.epsilon)
+        increment = lr * g / np.sqrt(denominator)
+        if self.momentum > 0:
+            momentum[...] = F32(self.momentum) * momentum + increment
+            v -= momentum
+        else:
+            v -= increment
+
+    @property
+    def variables(self):
+        return [s for i in sorted(self._slots) for s in self._slots[i] if s is not None]
+
+
+class Adagrad(Optimizer):
+    default_name = "adagrad"
+
+    def __init__(self, learning_rate=0.001, initial_accumulator_value=0.1, epsilon=1e-7, **kwargs):
+        super().__init__(learning_rate=learning_rate, **kwargs)
+        self.initial_accumulator_value = initial_accumulator_value
+        self.epsilon = epsilon
+
+    def make_slots(self, v):
+        return [np.full_like(v, self.initial_accumulator_value)]
+
+    def update_step(self, g, v, lr, slots):
+        acc = slots[0]
+        acc += np.square(g)
+        v -= lr * g / np.sqrt(acc + F32(self.epsilon))
+
+
+class Adam(Optimizer):
+    default_name = "adam"
+
+    def __init__(self, learning_rate=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-7, amsgrad=False, **kwargs):
+        super().__init__(learning_rate=learning_rate, **kwargs)
+        self.beta_1, self.beta_2, self.epsilon, self.amsgrad = beta_1, beta_2, epsilon, amsgrad
+
+    def make_slots(self, v):
+        slots = [np.zeros_like(v), np.zeros_like(v)]
+        if self.amsgrad:
+            slots.append(np.zeros_like(v))
+        return slots
+
+    def update_step(self, g, v, lr, slots):
+        m, vel = slots[0], slots[1]
+        step = F32(self.iterations + 1)
+        b1, b2 = F32(self.beta_1), F32(self.beta_2)
+        alpha = lr * np.sqrt(F32(1) - b2**step) / (F32(1) - b1**step)
+        m += (g - m) * (F32(1) - b1)
+        vel += (np.square(g) - vel) * (F32(1) - b2)
+        if self.amsgrad:
+            vhat = slots[2]
+            np.maximum(vhat, vel, out=vhat)
+            vel = vhat
+        v -= (m * alpha) / (np.sqrt(vel) + F32(self.epsilon))
+
+
+class AdamW(Adam):
+    default_name = "adamw"
+
+    def __init__(self, learning_rate=0.001, weight_decay=0.004, beta_1=0.9, beta_2=0.999, epsilon=1e-7, amsgrad=False, **kwargs):
+        if weight_decay is None:
+            raise ValueError("Argument `weight_decay` must be a float. Received: weight_decay=None")
+        super().__init__(learning_rate=learning_rate, beta_1=beta_1, beta_2=beta_2, epsilon=epsilon,
+                         amsgrad=amsgrad, weight_decay=weight_decay, **kwargs)
+
+
+_BY_NAME = {
+    "sgd": SGD,
+    "rmsprop": RMSprop,
+    "adagrad": Adagrad,
+    "adam": Adam,
+    "adamw": AdamW,
+}
+
+
+def get(identifier) -> Optimizer:
+    if isinstance(identifier, Optimizer):
+        return identifier
+    if isinstance(identifier, type) and issubclass(identifier, Optimizer):
+        return identifier()
+    if isinstance(identifier, str):
+        cls = _BY_NAME.get(identifier.lower())
+        if cls is None:
+            raise ValueError(f"Could not interpret optimizer identifier: {identifier}")
+        return cls()
+    raise ValueError(f"Could not interpret optimizer identifier: {identifier}")

@@ -1,0 +1,43 @@
+"""``keras.utils``: to_categorical, set_random_seed, normalize."""
+from __future__ import annotations
+
+import numpy as np
+
+from .random import set_random_seed  # noqa: F401
+
+
+def to_categorical(x, num_classes=None):
+    """One-hot rows (float32), Keras's shape rule: a trailing axis of 1 is replaced."""
+    x = np.asarray(x, dtype="int64")
+    shape = x.shape
+    if shape and shape[-1] == 1 and len(shape) > 1:
+        shape = shape[:-1]
+    x = x.reshape(-1)
+    if num_classes is None:
+        num_classes = int(np.max(x)) + 1
+    out = np.zeros((x.shape[0], num_classes), dtype="float32")
+    out[np.arange(x.shape[0]), x] = 1
+    return out.reshape(shape + (num_classes,))
+
+
+def normalize(x, axis=-1, order=2):
+    x = np.asarray(x, dtype=np.float32)
+    norm = np.linalg.norm(x, ord=order, axis=axis, keepdims=True)
+    norm[norm == 0] = 1
+    return x / norm
+
+
+def pad_sequences(sequences, maxlen=None, dtype="int32", padding="pre", truncating="pre", value=0.0):
+    lengths = [len(s) for s in sequences]
+    maxlen = maxlen or (max(lengths) if lengths else 0)
+    out = np.full((len(sequences), maxlen), value, dtype=dtype)
+    for i, s in enumerate(sequences):
+        s = list(s)
+        if not s:
+            continue
+        s = s[-maxlen:] if truncating == "pre" else s[:maxlen]
+        if padding == "post":
+            out[i, : len(s)] = s
+        else:
+            out[i, -len(s):] = s
+    return out

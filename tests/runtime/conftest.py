@@ -1,0 +1,8 @@
+import os
+
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+os.environ.setdefault("NUMBA_NUM_THREADS", "1")
+
+from tests.runtime.reference_kernels import install_missing  # noqa: E402
+
+install_missing()
