@@ -1,11 +1,141 @@
-"""`shapecheck run` (being built: see the issue tracker)."""
+"""`shapecheck run SCRIPT [ARGS...]`: run a Keras script on the shapecheck
+runtime, then confirm the analyzer's predictions against what actually ran.
+
+The script runs unchanged (runpy, its own sys.argv) with `keras`,
+`tensorflow.keras` and the Keras 2 module paths served by our runtime.
+Exit codes: the script's own failure -> 1, a disagreement with the analyzer
+-> 1, usage problems -> 2, otherwise 0 (or the script's sys.exit code).
+"""
+from __future__ import annotations
+
+import json
+import os
 import sys
+import traceback
 
 
 def add_arguments(parser):
-    parser.add_argument("rest", nargs="*")
+    parser.add_argument("script", metavar="SCRIPT", help="the Python script to run")
+    parser.add_argument("script_args", nargs="...", metavar="ARGS", help="arguments passed to the script")
+    parser.add_argument("--device", choices=("cpu", "cuda", "auto"), default=None,
+                        help="where to compute (default: $SHAPECHECK_DEVICE or cpu)")
+    parser.add_argument("--report", choices=("text", "json", "none"), default="text",
+                        help="how to print the analyzer confirmation (json: on stdout; the script's own "
+                             "output then goes to stderr)")
+    parser.add_argument("--no-confirm", action="store_true", help="only run the script")
 
 
-def run(args):
-    print("shapecheck run: not available yet", file=sys.stderr)
-    return 2
+def _pick_device(requested):
+    device = requested or os.environ.get("SHAPECHECK_DEVICE") or "cpu"
+    if device not in ("cpu", "cuda", "auto"):
+        return None, f"unknown device {device!r} (use cpu, cuda or auto)"
+    if device == "cuda":
+        return None, "the CUDA target of the runtime is not available yet; use --device cpu"
+    if device == "auto":
+        print("shapecheck run: no CUDA target available, using the CPU", file=sys.stderr)
+    return "cpu", None
+
+
+def _prefer_avx512_blas():
+    """OpenBLAS picks AVX2 kernels on AVX-512 CPUs unless told; it must be told
+    before NumPy loads, so only when nothing has loaded it yet."""
+    if "numpy" in sys.modules or "OPENBLAS_CORETYPE" in os.environ:
+        return
+    try:
+        with open("/proc/cpuinfo") as f:
+            if "avx512f" in f.read(200000):
+                os.environ["OPENBLAS_CORETYPE"] = "SkylakeX"
+    except OSError:
+        pass
+
+
+def _script_frame(tb, script):
+    line = None
+    for frame, lineno in traceback.walk_tb(tb):
+        if os.path.abspath(frame.f_code.co_filename) == script:
+            line = lineno
+    return line
+
+
+def run(args) -> int:
+    script = os.path.abspath(args.script)
+    if not os.path.isfile(script):
+        print(f"shapecheck run: {args.script}: no such file", file=sys.stderr)
+        return 2
+    device, problem = _pick_device(args.device)
+    if problem:
+        print(f"shapecheck run: {problem}", file=sys.stderr)
+        return 2
+    try:
+        with open(script, encoding="utf-8") as f:
+            source = f.read()
+    except (OSError, UnicodeDecodeError) as err:
+        print(f"shapecheck run: cannot read {args.script}: {err}", file=sys.stderr)
+        return 2
+    _prefer_avx512_blas()
+    report = None
+    if not args.no_confirm:
+        from ..analyzer import analyze
+
+        report = analyze(source, args.script)
+
+    import runpy
+
+    from ..runtime.engine import clear_session
+    from ..runtime.engine import observe
+    from ..runtime.shim import installed
+
+    clear_session()
+    obs = observe.start()
+    status = 0
+    saved_argv, saved_path = sys.argv[:], sys.path[:]
+    saved_stdout = sys.stdout
+    if args.report == "json":
+        sys.stdout = sys.stderr  # stdout carries the JSON report only
+    sys.argv = [args.script] + list(args.script_args)
+    sys.path.insert(0, os.path.dirname(script))
+    failure = None
+    try:
+        with installed():
+            runpy.run_path(script, run_name="__main__")
+    except SystemExit as exc:
+        code = exc.code
+        status = code if isinstance(code, int) else (0 if code is None else 1)
+    except KeyboardInterrupt:
+        raise
+    except BaseException as exc:  # the script's own failure: report it, Keras-style, with its line
+        line = _script_frame(exc.__traceback__, script)
+        failure = (type(exc).__name__, str(exc), line)
+        status = 1
+    finally:
+        sys.argv, sys.path = saved_argv, saved_path
+        sys.stdout.flush()
+        sys.stdout = saved_stdout
+        observe.stop()
+
+    if failure is not None:
+        name, message, line = failure
+        where = f"{args.script}:{line}" if line else args.script
+        print(f"shapecheck run: {where}: {name}: {message}", file=sys.stderr)
+        if report is not None and line:
+            for d in report.diagnostics:
+                if d.line == line:
+                    print(f"  the analyzer predicted here: {d.code} {d.message}", file=sys.stderr)
+
+    if report is None or args.report == "none":
+        return status
+    from ..runtime.confirm import compare, render_text
+
+    conf = compare(report, obs, args.script)
+    if args.report == "json":
+        doc = conf.to_json()
+        doc.update({"script": args.script, "device": device, "exit_status": status,
+                    "failure": None if failure is None else {"type": failure[0], "message": failure[1],
+                                                            "line": failure[2]}})
+        json.dump(doc, sys.stdout, indent=2)
+        sys.stdout.write("\n")
+    else:
+        sys.stdout.write(render_text(conf))
+    if conf.disagreements and status == 0:
+        status = 1
+    return status

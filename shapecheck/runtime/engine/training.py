@@ -431,8 +431,8 @@ class Trainer:
 
     def _structure_outputs(self, results):
         struct = getattr(self, "_output_structure", None)
-        if len(results) == 1 and not isinstance(struct, (list, tuple, dict)):
-            return results[0]
+        if len(results) == 1 and not isinstance(struct, dict):
+            return results[0]  # Keras 3 unwraps a one-output list here too
         if isinstance(struct, dict):
             return dict(zip(struct.keys(), results))
         return results

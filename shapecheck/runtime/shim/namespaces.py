@@ -1,0 +1,294 @@
+"""What each served module holds.
+
+Every entry of ``MODULES`` maps a module name to a function filling a fresh
+module object.  ``keras.*``, ``tensorflow.keras.*`` and the Keras 2 paths
+(``keras.layers.core``, ``keras.layers.embeddings``, ...) are filled from the
+same functions, so a class is the same object whichever path imported it.
+"""
+from __future__ import annotations
+
+import types
+
+import numpy as np
+
+KERAS_VERSION = "3.15.1"
+TF_VERSION = "2.21.0"
+
+# Keras 2 module paths that held layers; all serve the whole layer namespace.
+KERAS2_LAYER_MODULES = (
+    "core", "embeddings", "convolutional", "recurrent", "pooling", "merge", "merging", "normalization",
+    "advanced_activations", "wrappers", "noise", "local", "convolutional_recurrent", "dense_attention",
+    "attention", "rnn", "reshaping", "activation", "regularization", "preprocessing",
+)
+
+
+def _export(mod, obj, names):
+    for n in names:
+        setattr(mod, n, getattr(obj, n))
+
+
+def fill_layers(mod):
+    from ..engine import Input, InputLayer, Lambda, Layer, layer_class
+
+    mod.Input = Input
+    mod.InputLayer = InputLayer
+    mod.Lambda = Lambda
+    mod.Layer = Layer
+
+    def __getattr__(name):
+        if name.startswith("__"):
+            raise AttributeError(name)
+        cls = layer_class(name)
+        if cls is None:
+            raise AttributeError(f"module '{mod.__name__}' has no attribute '{name}' "
+                                 "(this layer is not in the shapecheck runtime's catalog)")
+        setattr(mod, name, cls)
+        return cls
+
+    mod.__getattr__ = __getattr__
+    mod.__path__ = []  # a package: Keras 2 sub-paths import below it
+
+
+def fill_models(mod):
+    from ..engine import Model, Sequential
+
+    mod.Model = Model
+    mod.Sequential = Sequential
+
+    def load_model(filepath, custom_objects=None, compile=True, safe_mode=True):
+        raise NotImplementedError(
+            "keras.models.load_model is not supported by the shapecheck runtime; rebuild the model in code "
+            "and use model.load_weights()"
+        )
+
+    mod.load_model = load_model
+
+    def clone_model(model, input_tensors=None, clone_function=None):
+        raise NotImplementedError("keras.models.clone_model is not supported by the shapecheck runtime")
+
+    mod.clone_model = clone_model
+
+
+def fill_optimizers(mod):
+    from .. import optimizers as o
+
+    _export(mod, o, ["Optimizer", "SGD", "RMSprop", "Adam", "AdamW", "Adagrad", "get"])
+    mod.legacy = mod  # keras.optimizers.legacy.Adam (Keras 2.11+ spelling)
+    mod.__path__ = []
+
+
+def fill_losses(mod):
+    from .. import losses as l
+
+    _export(mod, l, ["Loss", "MeanSquaredError", "MeanAbsoluteError", "BinaryCrossentropy",
+                     "CategoricalCrossentropy", "SparseCategoricalCrossentropy", "mean_squared_error",
+                     "mean_absolute_error", "binary_crossentropy", "categorical_crossentropy",
+                     "sparse_categorical_crossentropy", "mse", "mae", "MSE", "MAE", "get"])
+
+
+def fill_metrics(mod):
+    from .. import metrics as m
+
+    _export(mod, m, ["Metric", "Mean", "MeanMetricWrapper", "Accuracy", "BinaryAccuracy", "CategoricalAccuracy",
+                     "SparseCategoricalAccuracy", "MeanSquaredError", "MeanAbsoluteError", "binary_accuracy",
+                     "categorical_accuracy", "sparse_categorical_accuracy", "mean_squared_error",
+                     "mean_absolute_error", "mse", "mae", "binary_crossentropy", "categorical_crossentropy",
+                     "sparse_categorical_crossentropy"])
+
+
+def fill_callbacks(mod):
+    from .. import callbacks as c
+
+    _export(mod, c, ["Callback", "History", "EarlyStopping", "ModelCheckpoint", "LearningRateScheduler",
+                     "TerminateOnNaN", "LambdaCallback"])
+
+
+def fill_utils(mod):
+    from .. import utils as u
+
+    _export(mod, u, ["to_categorical", "set_random_seed", "normalize", "pad_sequences"])
+
+    def plot_model(model, to_file="model.png", **kwargs):
+        print(f"(shapecheck runtime: plot_model skipped, {to_file} not written)")
+
+    mod.plot_model = plot_model
+    mod.__path__ = []
+
+
+def fill_utils_np(mod):
+    from .. import utils as u
+
+    mod.to_categorical = u.to_categorical
+    mod.normalize = u.normalize
+
+
+def fill_sequence(mod):
+    from .. import utils as u
+
+    mod.pad_sequences = u.pad_sequences
+
+
+def fill_preprocessing(mod):
+    mod.__path__ = []
+
+
+def fill_backend(mod):
+    from .. import backend as b
+
+    for name in dir(b):
+        if not name.startswith("_") and name not in ("annotations", "np"):
+            setattr(mod, name, getattr(b, name))
+
+
+def fill_ops(mod):
+    from .. import ops as o
+
+    for name in dir(o):
+        if not name.startswith("_") and name not in ("annotations", "np"):
+            setattr(mod, name, getattr(o, name))
+    mod.__getattr__ = o.__getattr__
+
+
+def fill_activations(mod):
+    from .. import activations as a
+
+    for name, fn in a.ALL.items():
+        setattr(mod, name, fn)
+    mod.get = a.get
+    mod.serialize = a.serialize
+
+
+def fill_initializers(mod):
+    from .. import initializers as i
+
+    for name, cls in i.ALL.items():
+        setattr(mod, name, cls)
+    mod.Initializer = i.Initializer
+    mod.get = i.get
+
+
+def fill_regularizers(mod):
+    class Regularizer:
+        def __call__(self, x):
+            return 0.0
+
+    class L1L2(Regularizer):
+        def __init__(self, l1=0.0, l2=0.0):
+            self.l1, self.l2 = l1, l2
+
+    def l1(l1=0.01):
+        return L1L2(l1=l1)
+
+    def l2(l2=0.01):
+        return L1L2(l2=l2)
+
+    def l1_l2(l1=0.01, l2=0.01):
+        return L1L2(l1, l2)
+
+    mod.Regularizer, mod.L1L2, mod.L1, mod.L2 = Regularizer, L1L2, l1, l2
+    mod.l1, mod.l2, mod.l1_l2 = l1, l2, l1_l2
+
+
+def fill_keras(mod):
+    import importlib
+
+    from ..engine import Input, Model, Sequential
+
+    mod.__version__ = KERAS_VERSION
+    mod.Input = Input
+    mod.Model = Model
+    mod.Sequential = Sequential
+    mod.__path__ = []
+    base = mod.__name__
+    for sub in ("layers", "models", "optimizers", "losses", "metrics", "callbacks", "utils", "backend", "ops",
+                "activations", "initializers", "regularizers", "preprocessing"):
+        setattr(mod, sub, importlib.import_module(f"{base}.{sub}"))
+
+
+def fill_tensorflow(mod):
+    import importlib
+
+    from .. import activations as a
+    from ..engine.variable import Variable
+    from ..random import set_random_seed
+
+    mod.__version__ = TF_VERSION
+    mod.__path__ = []
+    mod.keras = importlib.import_module("tensorflow.keras")
+    for name in ("float16", "float32", "float64", "int8", "int16", "int32", "int64", "uint8", "bool"):
+        setattr(mod, name, name)
+    mod.constant = lambda value, dtype=None, shape=None, name=None: _tensor(value, dtype, shape)
+    mod.convert_to_tensor = lambda value, dtype=None, **k: _tensor(value, dtype, None)
+    mod.Variable = lambda initial_value, trainable=True, name=None, dtype=None, **k: Variable(
+        initial_value, name=name, trainable=trainable, dtype=dtype)
+    mod.reduce_sum = lambda x, axis=None, keepdims=False: np.sum(x, axis=axis, keepdims=keepdims)
+    mod.reduce_mean = lambda x, axis=None, keepdims=False: np.mean(x, axis=axis, keepdims=keepdims)
+    mod.reduce_max = lambda x, axis=None, keepdims=False: np.max(x, axis=axis, keepdims=keepdims)
+    mod.reduce_min = lambda x, axis=None, keepdims=False: np.min(x, axis=axis, keepdims=keepdims)
+    mod.matmul = np.matmul
+    mod.reshape = lambda x, shape: np.reshape(x, shape)
+    mod.concat = lambda values, axis: np.concatenate(values, axis=axis)
+    mod.stack = lambda values, axis=0: np.stack(values, axis=axis)
+    mod.expand_dims = lambda x, axis: np.expand_dims(x, axis)
+    mod.squeeze = lambda x, axis=None: np.squeeze(x, axis)
+    mod.transpose = lambda x, perm=None: np.transpose(x, perm)
+    mod.cast = lambda x, dtype: np.asarray(x).astype(dtype)
+    mod.shape = lambda x: np.array(np.shape(x), dtype=np.int32)
+    mod.square, mod.sqrt, mod.exp, mod.abs, mod.maximum, mod.minimum = (np.square, np.sqrt, np.exp, np.abs,
+                                                                        np.maximum, np.minimum)
+    mod.add, mod.multiply, mod.subtract = np.add, np.multiply, np.subtract
+    mod.ones, mod.zeros, mod.ones_like, mod.zeros_like = np.ones, np.zeros, np.ones_like, np.zeros_like
+    mod.argmax = lambda x, axis=None: np.argmax(x, axis=axis)
+    mod.random = types.SimpleNamespace(set_seed=set_random_seed,
+                                       normal=lambda shape, mean=0.0, stddev=1.0, **k: np.random.normal(
+                                           mean, stddev, shape).astype(np.float32),
+                                       uniform=lambda shape, minval=0.0, maxval=1.0, **k: np.random.uniform(
+                                           minval, maxval, shape).astype(np.float32))
+    mod.nn = types.SimpleNamespace(softmax=lambda x, axis=-1: a.softmax(x, axis), relu=a.relu, sigmoid=a.sigmoid,
+                                   tanh=a.tanh, elu=a.elu, selu=a.selu, softplus=a.softplus,
+                                   log_softmax=lambda x, axis=-1: a.log_softmax(x, axis))
+    mod.math = types.SimpleNamespace(reduce_sum=mod.reduce_sum, reduce_mean=mod.reduce_mean, log=np.log,
+                                     exp=np.exp, sqrt=np.sqrt, square=np.square, abs=np.abs, sigmoid=a.sigmoid,
+                                     tanh=np.tanh, maximum=np.maximum, minimum=np.minimum, argmax=np.argmax)
+    mod.config = types.SimpleNamespace(list_physical_devices=lambda kind=None: [],
+                                       experimental=types.SimpleNamespace(
+                                           list_physical_devices=lambda kind=None: []))
+
+
+def _tensor(value, dtype, shape):
+    a = np.asarray(value, dtype=dtype)
+    if dtype is None and a.dtype == np.float64:
+        a = a.astype(np.float32)
+    return np.broadcast_to(a, shape).copy() if shape is not None else a
+
+
+def _keras_tree(prefix: str) -> dict:
+    tree = {
+        prefix: fill_keras,
+        f"{prefix}.layers": fill_layers,
+        f"{prefix}.models": fill_models,
+        f"{prefix}.optimizers": fill_optimizers,
+        f"{prefix}.optimizers.legacy": fill_optimizers,
+        f"{prefix}.losses": fill_losses,
+        f"{prefix}.metrics": fill_metrics,
+        f"{prefix}.callbacks": fill_callbacks,
+        f"{prefix}.utils": fill_utils,
+        f"{prefix}.utils.np_utils": fill_utils_np,
+        f"{prefix}.backend": fill_backend,
+        f"{prefix}.ops": fill_ops,
+        f"{prefix}.activations": fill_activations,
+        f"{prefix}.initializers": fill_initializers,
+        f"{prefix}.regularizers": fill_regularizers,
+        f"{prefix}.preprocessing": fill_preprocessing,
+        f"{prefix}.preprocessing.sequence": fill_sequence,
+    }
+    for sub in KERAS2_LAYER_MODULES:
+        tree[f"{prefix}.layers.{sub}"] = fill_layers
+    return tree
+
+
+MODULES: dict = {}
+MODULES.update(_keras_tree("keras"))
+MODULES.update(_keras_tree("tensorflow.keras"))
+MODULES.update(_keras_tree("tf_keras"))
+MODULES["tensorflow"] = fill_tensorflow
