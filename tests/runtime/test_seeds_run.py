@@ -81,24 +81,25 @@ def test_sigmoid_stack_summary_through_tensorflow_keras(capsys):
     assert "Total params: 25,461 (99.46 KB)" in out
 
 
-def test_merge_as_written_fails_on_the_undefined_name(capsys):
+def test_merge_follows_keras3_late_binding(capsys):
+    # Each Lambda reads `i` when the model runs: under Keras 3 every row is the last one.
     code, out, err = run(capsys, SEEDS / "merge.py")
-    assert code == 1
-    assert "merge.py:12: NameError: name 'win_size' is not defined" in err
-    assert "the analyzer predicted here: SC401" in err
-
-
-def test_merge_follows_keras3_late_binding(capsys, tmp_path):
-    # With the notebook's earlier cell restored, each Lambda reads `i` when the
-    # model runs: under Keras 3 every row is the last one.
-    src = (SEEDS / "merge.py").read_text().replace("inputs = Input(", "win_size = 4\ninputs = Input(", 1)
-    script = tmp_path / "merge_defined.py"
-    script.write_text(src)
-    code, out, err = run(capsys, script)
     assert code == 0, err
     assert "concat_out [[4. 4. 4. 4. 4. 4. 4. 4. 4. 4. 4. 4. 4. 4. 4. 4.]]" in out
     assert "avg_out [[4. 4. 4. 4.]]" in out
     assert "sum_out [[16. 16. 16. 16.]]" in out
+    assert "concatenate (Concatenate)  predicted (None, 16)" in out
+
+
+def test_a_failing_script_names_its_line_and_the_prediction(capsys, tmp_path):
+    src = (SEEDS / "merge.py").read_text().replace("win_size = 4\n", "")
+    script = tmp_path / "merge_undefined.py"
+    script.write_text(src)
+    line = 1 + src.splitlines().index(next(l for l in src.splitlines() if "range(win_size)" in l))
+    code, out, err = run(capsys, script)
+    assert code == 1
+    assert f"merge_undefined.py:{line}: NameError: name 'win_size' is not defined" in err
+    assert "the analyzer predicted here: SC401" in err
 
 
 def test_run_json_report(capsys):
