@@ -194,3 +194,26 @@ def test_merge_fault_names_both_shapes():
     with pytest.raises(ShapeFault) as info:
         get_spec("Add").output_shape({}, [(None, 4), (None, 5)])
     assert "(None, 4) vs (None, 5)" in info.value.message
+
+
+# -- never a fault because of a Sym ------------------------------------------
+ACCEPTED = [c for c in CASES if "error" not in c["expect"] and not c.get("diverge")]
+
+
+def _with_syms(inputs, only=None):
+    """Every known non-batch size (or just the one at ``only``) replaced by a Sym."""
+    out = []
+    for i, shape in enumerate(inputs):
+        dims = list(shape)
+        for j in range(1, len(dims)):
+            if isinstance(dims[j], int) and (only is None or only == (i, j)):
+                dims[j] = Sym(f"d{i}_{j}")
+        out.append(dims)
+    return out
+
+
+@pytest.mark.parametrize("case", ACCEPTED, ids=[c["id"] for c in ACCEPTED])
+def test_syms_never_cause_a_fault(case):
+    positions = [(i, j) for i, s in enumerate(case["inputs"]) for j in range(1, len(s)) if isinstance(s[j], int)]
+    for only in [None] + positions:
+        evaluate({**case, "inputs": _with_syms(case["inputs"], only)})

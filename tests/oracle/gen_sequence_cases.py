@@ -16,6 +16,7 @@ from __future__ import annotations
 import inspect
 import json
 import os
+import random
 import sys
 import warnings
 
@@ -260,6 +261,65 @@ case("Dot", {"axes": 1, "normalize": True}, [(None, 8), (None, 8)])
 case("Dot", {"axes": 1}, [(None, 8), (None, 8), (None, 8)], code="SC101", tag="three")
 case("Dot", {"axes": [1, 2, 3]}, [(None, 8), (None, 8)], code="SC108")
 case("Dot", {"axes": "last"}, [(None, 8), (None, 8)], code="SC108")
+
+# A seeded sweep over merge shapes: broadcasting with 1s, None, lower ranks, near misses.
+RNG = random.Random(15)
+
+
+def _perturb(base):
+    dims = list(base)
+    roll = RNG.random()
+    if roll < 0.25 and len(dims) > 1:
+        dims = dims[RNG.randint(1, len(dims) - 1):]  # lower rank: drop leading axes
+    for k in range(len(dims)):
+        r = RNG.random()
+        if r < 0.15:
+            dims[k] = 1
+        elif r < 0.25:
+            dims[k] = None
+        elif r < 0.32:
+            dims[k] = RNG.choice([2, 3, 5])
+    return dims
+
+
+for n in range(60):
+    cls = ELEMWISE[n % len(ELEMWISE)]
+    base = [RNG.choice([2, 3, 4]) for _ in range(RNG.randint(1, 3))]
+    count = 2 if cls == "Subtract" else RNG.randint(2, 3)
+    batch = RNG.choice([None, None, 4])
+    shapes = [(batch, *_perturb(base)) for _ in range(count)]
+    case(cls, {}, shapes, code="SC102", tag=f"sweep{n}")
+
+for n in range(40):
+    rank = RNG.randint(2, 4)
+    base = [RNG.choice([2, 3, 4]) for _ in range(rank - 1)]
+    axis = RNG.choice(list(range(-rank, rank)))
+    shapes = []
+    for _ in range(RNG.randint(2, 3)):
+        dims = [None] + list(base)
+        ax = axis % rank
+        if ax:
+            dims[ax] = RNG.choice([1, 2, 5, None])
+        if RNG.random() < 0.3:
+            k = RNG.randint(1, rank - 1)
+            dims[k] = RNG.choice([1, 6, None])
+        shapes.append(tuple(dims))
+    case("Concatenate", {"axis": axis}, shapes, tag=f"sweep{n}")
+
+for n in range(30):
+    r1, r2 = RNG.randint(2, 3), RNG.randint(2, 3)
+    s1 = [None] + [RNG.choice([2, 3, 4, None]) for _ in range(r1 - 1)]
+    s2 = [None] + [RNG.choice([2, 3, 4, None]) for _ in range(r2 - 1)]
+    if RNG.random() < 0.5:
+        axes = RNG.choice([1, -1, 2]) if min(r1, r2) > 2 else RNG.choice([1, -1])
+        a1 = axes % r1 if axes < 0 else axes
+        a2 = axes % r2 if axes < 0 else axes
+    else:
+        a1, a2 = RNG.randint(1, r1 - 1), RNG.randint(1, r2 - 1)
+        axes = [a1, a2]
+    if RNG.random() < 0.7:
+        s2[a2] = s1[a1]  # mostly contractible, sometimes not
+    case("Dot", {"axes": axes}, [tuple(s1), tuple(s2)], tag=f"sweep{n}")
 
 # ------------------------------------------------------------ attention
 MHA = "MultiHeadAttention"
