@@ -70,6 +70,33 @@ FAMILIES = {
             case("Cropping2D", {"cropping": ((1, 0), (0, 2))}, [(1, 3, 4, 2)]),
         ]
     ),
+    "conv": [
+        case("Conv2D", {"filters": 3, "kernel_size": 3, "activation": "relu"}, [(2, 5, 6, 2)]),
+        case("Conv2D", {"filters": 2, "kernel_size": (2, 3), "strides": 2, "padding": "same"}, [(1, 5, 6, 3)]),
+        case("Conv2D", {"filters": 2, "kernel_size": 2, "dilation_rate": 2, "padding": "same"}, [(1, 5, 5, 2)]),
+        case("Conv1D", {"filters": 3, "kernel_size": 3, "padding": "causal", "dilation_rate": 2}, [(2, 7, 2)]),
+        case("Conv1D", {"filters": 2, "kernel_size": 2, "strides": 2, "padding": "same"}, [(1, 7, 3)]),
+        case("Conv2DTranspose", {"filters": 2, "kernel_size": 3, "strides": 2}, [(1, 3, 3, 2)]),
+        case("Conv2DTranspose", {"filters": 2, "kernel_size": 3, "strides": 2, "padding": "same"}, [(1, 3, 4, 2)]),
+        case("Conv2DTranspose", {"filters": 2, "kernel_size": 4, "strides": 2, "padding": "same"}, [(1, 3, 3, 1)]),
+        case("Conv2DTranspose", {"filters": 1, "kernel_size": 2, "strides": 3}, [(1, 2, 2, 2)]),
+        case("DepthwiseConv2D", {"kernel_size": 3, "depth_multiplier": 2, "padding": "same"}, [(1, 4, 4, 3)]),
+        case("DepthwiseConv2D", {"kernel_size": 2, "strides": 2}, [(1, 5, 5, 2)]),
+        case("SeparableConv2D", {"filters": 3, "kernel_size": 3, "depth_multiplier": 2}, [(1, 5, 5, 2)]),
+        case("SeparableConv1D", {"filters": 3, "kernel_size": 2, "padding": "same"}, [(2, 5, 2)]),
+    ],
+    "pooling": [
+        case("MaxPooling2D", {"pool_size": 2}, [(2, 5, 4, 3)]),
+        case("MaxPooling2D", {"pool_size": 3, "strides": 2, "padding": "same"}, [(1, 5, 6, 2)]),
+        case("MaxPooling1D", {"pool_size": 2, "strides": 1}, [(2, 5, 3)]),
+        case("AveragePooling2D", {"pool_size": 2, "padding": "same"}, [(1, 5, 5, 2)]),
+        case("AveragePooling2D", {"pool_size": 3, "strides": 2, "padding": "same"}, [(1, 6, 5, 2)]),
+        case("AveragePooling1D", {"pool_size": 3, "strides": 2}, [(2, 7, 2)]),
+        case("GlobalMaxPooling2D", {}, [(2, 3, 4, 3)]),
+        case("GlobalAveragePooling2D", {"keepdims": True}, [(2, 3, 4, 3)]),
+        case("GlobalAveragePooling1D", {}, [(2, 5, 3)]),
+        case("GlobalMaxPooling1D", {"data_format": "channels_first"}, [(2, 3, 5)]),
+    ],
 }
 
 

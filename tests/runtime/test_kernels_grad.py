@@ -28,19 +28,56 @@ def make_cfg(class_name, **kwargs):
     return bound.cfg
 
 
+def _tup(v, n):
+    return (v,) * n if isinstance(v, int) else tuple(v)
+
+
+def keras_weights(class_name, cfg, shapes):
+    """Keras 3's weight layout, for layers whose catalog spec has not landed:
+    [(name, shape, trainable)]."""
+    x = shapes[0]
+    c = x[1] if cfg.get("data_format") == "channels_first" else x[-1]
+    bias = cfg.get("use_bias", True) is not False
+    if class_name in ("Conv1D", "Conv2D"):
+        n = 1 if class_name == "Conv1D" else 2
+        w = [("kernel", _tup(cfg["kernel_size"], n) + (c, cfg["filters"]), True)]
+        return w + ([("bias", (cfg["filters"],), True)] if bias else [])
+    if class_name == "Conv2DTranspose":
+        w = [("kernel", _tup(cfg["kernel_size"], 2) + (cfg["filters"], c), True)]
+        return w + ([("bias", (cfg["filters"],), True)] if bias else [])
+    if class_name in ("DepthwiseConv2D", "DepthwiseConv1D"):
+        n = 1 if class_name.endswith("1D") else 2
+        dm = cfg.get("depth_multiplier", 1)
+        w = [("kernel", _tup(cfg["kernel_size"], n) + (c, dm), True)]
+        return w + ([("bias", (c * dm,), True)] if bias else [])
+    if class_name in ("SeparableConv2D", "SeparableConv1D"):
+        n = 1 if class_name.endswith("1D") else 2
+        dm = cfg.get("depth_multiplier", 1)
+        w = [("depthwise_kernel", _tup(cfg["kernel_size"], n) + (c, dm), True),
+             ("pointwise_kernel", (1,) * n + (c * dm, cfg["filters"]), True)]
+        return w + ([("bias", (cfg["filters"],), True)] if bias else [])
+    return None
+
+
 def make_params(class_name, cfg, inputs, seed=0):
+    """(params, names of non-trainable weights)."""
     spec = get_spec(class_name)
-    if spec is None:
-        return {}
-    rng = np.random.default_rng(seed)
     shapes = [tuple(np.shape(x)) for x in inputs]
-    params = {}
-    for w in spec.weights(cfg, shapes if spec.multi_input or len(shapes) > 1 else shapes):
-        a = rng.standard_normal(w.shape).astype(np.float32) * np.float32(0.5)
-        if "variance" in w.name:
+    weights = None
+    if spec is not None:
+        weights = [(w.name, w.shape, w.trainable) for w in spec.weights(cfg, shapes)]
+    if not weights:
+        weights = keras_weights(class_name, cfg, shapes) or []
+    rng = np.random.default_rng(seed)
+    params, frozen = {}, []
+    for name, shape, trainable in weights:
+        a = rng.standard_normal(shape).astype(np.float32) * np.float32(0.5)
+        if "variance" in name:
             a = np.abs(a) + np.float32(0.5)
-        params[w.name] = a
-    return params
+        params[name] = a
+        if not trainable:
+            frozen.append(name)
+    return params, tuple(frozen)
 
 
 def rand(*shape, seed=1):
@@ -80,6 +117,35 @@ CASES += [
 
 
 
+CASES += [
+    ("Conv2D", {"filters": 3, "kernel_size": 3}, [rand(2, 5, 6, 2)]),
+    ("Conv2D", {"filters": 2, "kernel_size": (2, 3), "strides": 2, "padding": "same", "activation": "tanh"},
+     [rand(2, 5, 6, 3)]),
+    ("Conv2D", {"filters": 2, "kernel_size": 2, "dilation_rate": 2, "padding": "same", "use_bias": False},
+     [rand(1, 5, 5, 2)]),
+    ("Conv2D", {"filters": 2, "kernel_size": 2, "data_format": "channels_first"}, [rand(2, 3, 4, 4)]),
+    ("Conv1D", {"filters": 3, "kernel_size": 3, "padding": "causal", "dilation_rate": 2}, [rand(2, 7, 2)]),
+    ("Conv1D", {"filters": 2, "kernel_size": 2, "strides": 2, "activation": "relu"}, [rand(2, 7, 3)]),
+    ("Conv2DTranspose", {"filters": 2, "kernel_size": 3, "strides": 2}, [rand(2, 3, 3, 2)]),
+    ("Conv2DTranspose", {"filters": 3, "kernel_size": 3, "strides": 2, "padding": "same"}, [rand(1, 3, 4, 2)]),
+    ("Conv2DTranspose", {"filters": 2, "kernel_size": 2, "strides": 3, "padding": "valid", "activation": "sigmoid"},
+     [rand(1, 2, 2, 2)]),
+    ("DepthwiseConv2D", {"kernel_size": 3, "depth_multiplier": 2, "padding": "same"}, [rand(2, 4, 4, 3)]),
+    ("DepthwiseConv2D", {"kernel_size": 2, "strides": 2}, [rand(1, 5, 5, 2)]),
+    ("SeparableConv2D", {"filters": 3, "kernel_size": 3, "depth_multiplier": 2, "activation": "elu"},
+     [rand(2, 5, 5, 2)]),
+    ("SeparableConv1D", {"filters": 3, "kernel_size": 2, "padding": "same"}, [rand(2, 5, 2)]),
+    ("MaxPooling2D", {"pool_size": 2}, [rand(2, 5, 4, 3)]),
+    ("MaxPooling2D", {"pool_size": 3, "strides": 2, "padding": "same"}, [rand(1, 5, 6, 2)]),
+    ("MaxPooling1D", {"pool_size": 2, "strides": 1}, [rand(2, 5, 3)]),
+    ("AveragePooling2D", {"pool_size": 2, "padding": "same"}, [rand(2, 5, 5, 2)]),
+    ("AveragePooling1D", {"pool_size": 3, "strides": 2}, [rand(2, 7, 2)]),
+    ("GlobalMaxPooling2D", {}, [rand(2, 3, 4, 3)]),
+    ("GlobalAveragePooling2D", {"keepdims": True}, [rand(2, 3, 4, 3)]),
+    ("GlobalAveragePooling1D", {}, [rand(2, 5, 3)]),
+    ("GlobalMaxPooling1D", {"data_format": "channels_first"}, [rand(2, 3, 5)]),
+]
+
 
 def _id(case):
     name, cfg, _ = case
@@ -90,10 +156,10 @@ def _id(case):
 def test_backward_matches_finite_differences(case):
     name, kwargs, inputs = case
     cfg = make_cfg(name, **kwargs)
-    params = make_params(name, cfg, inputs)
+    params, frozen = make_params(name, cfg, inputs)
     kernel = get_kernel(name)
     assert kernel is not None, f"no CPU kernel registered for {name}"
-    checks = check_gradients(kernel, cfg, params, inputs)
+    checks = check_gradients(kernel, cfg, params, inputs, skip_params=frozen)
     assert checks, "nothing was checked"
     for c in checks:
         assert c.error < RTOL, f"{name} {c.name}: analytic {c.analytic:.6g} vs numeric {c.numeric:.6g}"

@@ -46,6 +46,10 @@ def bind(layer, kwargs):
     return bound.cfg
 
 
+def spec_shape(spec, cfg, inputs, name):
+    return next(w.shape for w in spec.weights(cfg, [x.shape for x in inputs]) if w.name == name)
+
+
 @pytest.mark.parametrize("case", CASES)
 def test_forward_agrees_with_keras(case):
     layer = case["layer"]
@@ -53,10 +57,16 @@ def test_forward_agrees_with_keras(case):
     inputs = [_array(x) for x in case["inputs"]]
     params = {k: _array(v) for k, v in case["weights"].items()}
     spec = get_spec(layer)
-    if spec is not None:
-        # The kernel reads the catalog's weight names: they must be Keras's.
+    if spec is not None and params:
+        # The kernel reads the catalog's weight names: each must name the
+        # Keras variable in the same position (Keras paths carry the cell or
+        # sub-layer name: "lstm_cell/kernel", "forward_lstm/lstm_cell/kernel").
         names = [w.name for w in spec.weights(cfg, [x.shape for x in inputs])]
-        assert names == list(params), (names, list(params))
+        assert len(names) == len(params), (names, list(params))
+        for ours, (path, value) in zip(names, list(params.items())):
+            assert path.split("/")[-1] == ours.split("/")[-1], (ours, path)
+            assert tuple(value.shape) == tuple(spec_shape(spec, cfg, inputs, ours))
+        params = dict(zip(names, params.values()))
     kernel = get_kernel(layer)
     assert kernel is not None, f"no CPU kernel for {layer}"
     outs, _ = kernel.forward(cfg, params, inputs, case["training"], np.random.default_rng(0))

@@ -1,0 +1,422 @@
+"""Convolutions: Conv1D, Conv2D, Conv2DTranspose, DepthwiseConv2D,
+SeparableConv2D (channels_last; channels_first is transposed around them).
+
+Conv1D and Conv2D lower to one im2col + GEMM: the patches of the padded
+input become rows of a (batch*out_h*out_w, kh*kw*channels) matrix whose
+columns are ordered (i, j, channel) -- the order of Keras's kernel
+(kh, kw, in, out) flattened -- so the convolution is ``cols @ kernel2d``.
+The backward pass is two more GEMMs and a scatter-add (col2im).  A 1-D
+convolution is a 2-D one of height 1.
+
+Padding follows TensorFlow (what Keras 3 computes): ``same`` puts
+``total // 2`` before and the rest after; ``causal`` pads only before.
+"""
+from __future__ import annotations
+
+import numpy as np
+from numba import njit
+
+from . import activations as act
+from ._util import EMPTY, f32, pair
+from .base import LayerKernel, register_kernel
+
+
+@njit(cache=True)
+def im2col(x, kh, kw, sh, sw, dh, dw, pt, pl, oh, ow):
+    nb, h, w, c = x.shape
+    cols = np.empty((nb * oh * ow, kh * kw * c), dtype=np.float32)
+    for b in range(nb):
+        for oy in range(oh):
+            for ox in range(ow):
+                r = (b * oh + oy) * ow + ox
+                for i in range(kh):
+                    iy = oy * sh + i * dh - pt
+                    for j in range(kw):
+                        ix = ox * sw + j * dw - pl
+                        base = (i * kw + j) * c
+                        if 0 <= iy < h and 0 <= ix < w:
+                            for ch in range(c):
+                                cols[r, base + ch] = x[b, iy, ix, ch]
+                        else:
+                            for ch in range(c):
+                                cols[r, base + ch] = 0.0
+    return cols
+
+
+@njit(cache=True)
+def col2im(cols, nb, h, w, c, kh, kw, sh, sw, dh, dw, pt, pl, oh, ow):
+    x = np.zeros((nb, h, w, c), dtype=np.float32)
+    for b in range(nb):
+        for oy in range(oh):
+            for ox in range(ow):
+                r = (b * oh + oy) * ow + ox
+                for i in range(kh):
+                    iy = oy * sh + i * dh - pt
+                    if iy < 0 or iy >= h:
+                        continue
+                    for j in range(kw):
+                        ix = ox * sw + j * dw - pl
+                        if ix < 0 or ix >= w:
+                            continue
+                        base = (i * kw + j) * c
+                        for ch in range(c):
+                            x[b, iy, ix, ch] += cols[r, base + ch]
+    return x
+
+
+@njit(cache=True)
+def gemm_bias(a, k, b):
+    z = np.dot(a, k)
+    if b.size:
+        n, m = z.shape
+        for i in range(n):
+            for j in range(m):
+                z[i, j] += b[j]
+    return z
+
+
+@njit(cache=True)
+def gemm_backward(a, k, dz, with_bias, need_da):
+    """For z = a @ k + b: (da, dk, db)."""
+    dk = np.dot(a.T, dz)
+    n, m = dz.shape
+    db = np.zeros(m if with_bias else 0, dtype=np.float32)
+    if with_bias:
+        for i in range(n):
+            for j in range(m):
+                db[j] += dz[i, j]
+    if need_da:
+        da = np.dot(dz, k.T)
+    else:
+        da = np.zeros((0, 0), dtype=np.float32)
+    return da, dk, db
+
+
+def out_length(n, k, s, d, padding):
+    """Output length and the padding before it, as TensorFlow computes them."""
+    keff = d * (k - 1) + 1
+    if padding == "same":
+        out = -(-n // s)
+        total = max((out - 1) * s + keff - n, 0)
+        return out, total // 2
+    if padding == "causal":
+        return (n + keff - 1 - keff) // s + 1, keff - 1
+    if padding != "valid":
+        raise ValueError(f"unsupported padding {padding!r}")
+    return (n - keff) // s + 1, 0
+
+
+class _Geometry:
+    """Everything one 2-D convolution call needs to know about its shapes."""
+
+    __slots__ = ("nb", "h", "w", "c", "kh", "kw", "sh", "sw", "dh", "dw", "pt", "pl", "oh", "ow")
+
+    def __init__(self, x_shape, kh, kw, strides, dilation, padding):
+        self.nb, self.h, self.w, self.c = x_shape
+        self.kh, self.kw = kh, kw
+        self.sh, self.sw = strides
+        self.dh, self.dw = dilation
+        self.oh, self.pt = out_length(self.h, kh, self.sh, self.dh, padding)
+        self.ow, self.pl = out_length(self.w, kw, self.sw, self.dw, padding)
+
+    def im2col(self, x):
+        return im2col(x, self.kh, self.kw, self.sh, self.sw, self.dh, self.dw, self.pt, self.pl, self.oh, self.ow)
+
+    def col2im(self, cols):
+        return col2im(
+            cols, self.nb, self.h, self.w, self.c, self.kh, self.kw,
+            self.sh, self.sw, self.dh, self.dw, self.pt, self.pl, self.oh, self.ow,
+        )
+
+
+def _to_last(x, cfg):
+    return np.ascontiguousarray(np.moveaxis(x, 1, -1)) if cfg.get("data_format") == "channels_first" else x
+
+
+def _from_last(x, cfg):
+    return np.ascontiguousarray(np.moveaxis(x, -1, 1)) if cfg.get("data_format") == "channels_first" else x
+
+
+def _check_groups(cfg, name):
+    if int(cfg.get("groups", 1) or 1) != 1:
+        raise NotImplementedError(f"{name}: groups > 1 is not supported by the runtime")
+
+
+class _ConvKernel(LayerKernel):
+    rank = 2
+
+    def _lift(self, x, kernel, cfg):
+        """Bring a 1-D conv to 2-D: (B, L, C) -> (B, 1, L, C)."""
+        if self.rank == 1:
+            return x[:, None], kernel[None]
+        return x, kernel
+
+    def forward(self, cfg, params, inputs, training, rng):
+        _check_groups(cfg, self.class_name)
+        x = _to_last(f32(inputs[0]), cfg)
+        kernel = f32(params["kernel"])
+        b = f32(params["bias"]) if "bias" in params and cfg.get("use_bias", True) is not False else EMPTY
+        x4, k4 = self._lift(x, kernel, cfg)
+        n = self.rank
+        strides = (1,) * (2 - n) + pair(cfg.get("strides", 1), n)
+        dilation = (1,) * (2 - n) + pair(cfg.get("dilation_rate", 1), n)
+        kh, kw, c, f = k4.shape
+        g = _Geometry(x4.shape, kh, kw, strides, dilation, cfg.get("padding", "valid"))
+        cols = g.im2col(np.ascontiguousarray(x4))
+        k2 = k4.reshape(kh * kw * c, f)
+        z = gemm_bias(cols, k2, b)
+        code = act.activation_code(cfg.get("activation"))
+        y = act.apply(code, z)
+        shape = (g.nb, g.ow, f) if n == 1 else (g.nb, g.oh, g.ow, f)
+        return [_from_last(y.reshape(shape), cfg)], (g, cols, k2, z, y, code, b.size > 0, kernel.shape)
+
+    def backward(self, cfg, params, cache, d_outputs, input_grads=True):
+        g, cols, k2, z, y, code, with_bias, kshape = cache
+        dy = _to_last(f32(d_outputs[0]), cfg).reshape(z.shape)
+        dz = act.gradient(code, z, y, dy)
+        dcols, dk, db = gemm_backward(cols, k2, dz, with_bias, input_grads)
+        grads = {"kernel": dk.reshape(kshape)}
+        if with_bias:
+            grads["bias"] = db
+        if not input_grads:
+            return [None], grads
+        dx = g.col2im(dcols)
+        if self.rank == 1:
+            dx = dx[:, 0]
+        return [_from_last(dx, cfg)], grads
+
+
+@register_kernel("Conv2D", "Convolution2D")
+class Conv2DKernel(_ConvKernel):
+    class_name = "Conv2D"
+    rank = 2
+
+
+@register_kernel("Conv1D", "Convolution1D")
+class Conv1DKernel(_ConvKernel):
+    class_name = "Conv1D"
+    rank = 1
+
+
+# -- Conv2DTranspose -----------------------------------------------------------
+def deconv_length(n, k, s, d, padding, output_padding):
+    """Keras's ``deconv_output_length`` (keras/src/utils/conv_utils)."""
+    keff = k + (k - 1) * (d - 1)
+    if output_padding is None:
+        if padding == "valid":
+            return n * s + max(keff - s, 0)
+        return n * s
+    pad = keff // 2 if padding == "same" else 0
+    return (n - 1) * s + keff - 2 * pad + output_padding
+
+
+@register_kernel("Conv2DTranspose", "Convolution2DTranspose")
+class Conv2DTransposeKernel(LayerKernel):
+    """The adjoint of a convolution from the (larger) output to the input:
+    forward is that convolution's col2im of ``x @ kernel^T``, backward its
+    im2col.  Keras's kernel is (kh, kw, filters, in_channels)."""
+
+    class_name = "Conv2DTranspose"
+
+    def _geometry(self, cfg, x_shape, kshape):
+        nb, h, w, c = x_shape
+        kh, kw, f, _ = kshape
+        sh, sw = pair(cfg.get("strides", 1))
+        dh, dw = pair(cfg.get("dilation_rate", 1))
+        padding = cfg.get("padding", "valid")
+        op = cfg.get("output_padding")
+        oph, opw = (None, None) if op is None else pair(op)
+        oh = deconv_length(h, kh, sh, dh, padding, oph)
+        ow = deconv_length(w, kw, sw, dw, padding, opw)
+        g = _Geometry((nb, oh, ow, f), kh, kw, (sh, sw), (dh, dw), "valid")
+        g.oh, g.ow = h, w
+        if padding == "same":
+            g.pt = max((h - 1) * sh + dh * (kh - 1) + 1 - oh, 0) // 2
+            g.pl = max((w - 1) * sw + dw * (kw - 1) + 1 - ow, 0) // 2
+        return g
+
+    def forward(self, cfg, params, inputs, training, rng):
+        x = _to_last(f32(inputs[0]), cfg)
+        kernel = f32(params["kernel"])
+        b = f32(params["bias"]) if "bias" in params and cfg.get("use_bias", True) is not False else EMPTY
+        kh, kw, f, c = kernel.shape
+        g = self._geometry(cfg, x.shape, kernel.shape)
+        x2 = x.reshape(-1, c)
+        k2 = kernel.reshape(kh * kw * f, c)
+        cols = gemm_bias(x2, np.ascontiguousarray(k2.T), EMPTY)
+        z = g.col2im(cols)
+        if b.size:
+            z += b
+        code = act.activation_code(cfg.get("activation"))
+        y = act.apply(code, z)
+        return [_from_last(y, cfg)], (g, x2, k2, z, y, code, b.size > 0, kernel.shape, x.shape)
+
+    def backward(self, cfg, params, cache, d_outputs, input_grads=True):
+        g, x2, k2, z, y, code, with_bias, kshape, xshape = cache
+        dz = act.gradient(code, z, y, _to_last(f32(d_outputs[0]), cfg))
+        dcols = g.im2col(np.ascontiguousarray(dz))
+        # cols = x2 @ k2.T, so dk2 = dcols.T @ x2 and dx2 = dcols @ k2.
+        dk2 = np.ascontiguousarray(gemm_backward(x2, np.ascontiguousarray(k2.T), dcols, False, False)[1].T)
+        grads = {"kernel": dk2.reshape(kshape)}
+        if with_bias:
+            grads["bias"] = dz.reshape(-1, dz.shape[-1]).sum(axis=0)
+        if not input_grads:
+            return [None], grads
+        dx = gemm_bias(dcols, k2, EMPTY).reshape(xshape)
+        return [_from_last(dx, cfg)], grads
+
+
+# -- depthwise -----------------------------------------------------------------
+@njit(cache=True)
+def depthwise_forward(x, k, sh, sw, dh, dw, pt, pl, oh, ow):
+    nb, h, w, c = x.shape
+    kh, kw, _, m = k.shape
+    y = np.zeros((nb, oh, ow, c * m), dtype=np.float32)
+    for b in range(nb):
+        for oy in range(oh):
+            for ox in range(ow):
+                for i in range(kh):
+                    iy = oy * sh + i * dh - pt
+                    if iy < 0 or iy >= h:
+                        continue
+                    for j in range(kw):
+                        ix = ox * sw + j * dw - pl
+                        if ix < 0 or ix >= w:
+                            continue
+                        for ch in range(c):
+                            v = x[b, iy, ix, ch]
+                            for q in range(m):
+                                y[b, oy, ox, ch * m + q] += v * k[i, j, ch, q]
+    return y
+
+
+@njit(cache=True)
+def depthwise_backward(x, k, dy, sh, sw, dh, dw, pt, pl):
+    nb, h, w, c = x.shape
+    kh, kw, _, m = k.shape
+    _, oh, ow, _ = dy.shape
+    dx = np.zeros_like(x)
+    dk = np.zeros_like(k)
+    for b in range(nb):
+        for oy in range(oh):
+            for ox in range(ow):
+                for i in range(kh):
+                    iy = oy * sh + i * dh - pt
+                    if iy < 0 or iy >= h:
+                        continue
+                    for j in range(kw):
+                        ix = ox * sw + j * dw - pl
+                        if ix < 0 or ix >= w:
+                            continue
+                        for ch in range(c):
+                            v = x[b, iy, ix, ch]
+                            acc = np.float32(0.0)
+                            for q in range(m):
+                                g = dy[b, oy, ox, ch * m + q]
+                                acc += g * k[i, j, ch, q]
+                                dk[i, j, ch, q] += g * v
+                            dx[b, iy, ix, ch] += acc
+    return dx, dk
+
+
+def _depthwise_geometry(cfg, x_shape, kshape, rank):
+    strides = (1,) * (2 - rank) + pair(cfg.get("strides", 1), rank)
+    dilation = (1,) * (2 - rank) + pair(cfg.get("dilation_rate", 1), rank)
+    return _Geometry(x_shape, kshape[0], kshape[1], strides, dilation, cfg.get("padding", "valid"))
+
+
+class _DepthwiseKernel(LayerKernel):
+    """Each input channel convolved with its own ``depth_multiplier`` filters;
+    output channel ``c * depth_multiplier + q``."""
+
+    rank = 2
+    kernel_name = "kernel"
+
+    def _depthwise(self, cfg, params, x):
+        k = f32(params[self.kernel_name])
+        if self.rank == 1:
+            x, k = x[:, None], k[None]
+        g = _depthwise_geometry(cfg, x.shape, k.shape, self.rank)
+        y = depthwise_forward(np.ascontiguousarray(x), k, g.sh, g.sw, g.dh, g.dw, g.pt, g.pl, g.oh, g.ow)
+        return y, (g, np.ascontiguousarray(x), k)
+
+    def _depthwise_back(self, dcache, dy):
+        g, x, k = dcache
+        dx, dk = depthwise_backward(x, k, np.ascontiguousarray(dy), g.sh, g.sw, g.dh, g.dw, g.pt, g.pl)
+        if self.rank == 1:
+            dx, dk = dx[:, 0], dk[0]
+        return dx, dk
+
+    def forward(self, cfg, params, inputs, training, rng):
+        x = _to_last(f32(inputs[0]), cfg)
+        y, dcache = self._depthwise(cfg, params, x)
+        if "bias" in params and cfg.get("use_bias", True) is not False:
+            y += f32(params["bias"])
+        code = act.activation_code(cfg.get("activation"))
+        out = act.apply(code, y)
+        shape = out.shape if self.rank == 2 else (out.shape[0], out.shape[2], out.shape[3])
+        return [_from_last(out.reshape(shape), cfg)], (dcache, y, out, code)
+
+    def backward(self, cfg, params, cache, d_outputs, input_grads=True):
+        dcache, z, y, code = cache
+        dz = act.gradient(code, z, y, _to_last(f32(d_outputs[0]), cfg).reshape(z.shape))
+        dx, dk = self._depthwise_back(dcache, dz)
+        grads = {self.kernel_name: dk}
+        if "bias" in params and cfg.get("use_bias", True) is not False:
+            grads["bias"] = dz.reshape(-1, dz.shape[-1]).sum(axis=0)
+        return [_from_last(dx, cfg) if input_grads else None], grads
+
+
+@register_kernel("DepthwiseConv2D")
+class DepthwiseConv2DKernel(_DepthwiseKernel):
+    class_name = "DepthwiseConv2D"
+    rank = 2
+
+
+@register_kernel("DepthwiseConv1D")
+class DepthwiseConv1DKernel(_DepthwiseKernel):
+    class_name = "DepthwiseConv1D"
+    rank = 1
+
+
+class _SeparableKernel(_DepthwiseKernel):
+    """Depthwise (``depthwise_kernel``, no bias) then a 1x1 convolution
+    (``pointwise_kernel``) with the bias and activation."""
+
+    kernel_name = "depthwise_kernel"
+
+    def forward(self, cfg, params, inputs, training, rng):
+        x = _to_last(f32(inputs[0]), cfg)
+        d, dcache = self._depthwise(cfg, params, x)
+        pw = f32(params["pointwise_kernel"])
+        p2 = pw.reshape(pw.shape[-2], pw.shape[-1])
+        b = f32(params["bias"]) if "bias" in params and cfg.get("use_bias", True) is not False else EMPTY
+        d2 = d.reshape(-1, p2.shape[0])
+        z = gemm_bias(d2, p2, b)
+        code = act.activation_code(cfg.get("activation"))
+        y = act.apply(code, z)
+        nb, oh, ow, _ = d.shape
+        shape = (nb, oh, ow, p2.shape[1]) if self.rank == 2 else (nb, ow, p2.shape[1])
+        return [_from_last(y.reshape(shape), cfg)], (dcache, d.shape, d2, p2, z, y, code, b.size > 0, pw.shape)
+
+    def backward(self, cfg, params, cache, d_outputs, input_grads=True):
+        dcache, dshape, d2, p2, z, y, code, with_bias, pwshape = cache
+        dz = act.gradient(code, z, y, _to_last(f32(d_outputs[0]), cfg).reshape(z.shape))
+        dd2, dp2, db = gemm_backward(d2, p2, dz, with_bias, True)
+        dx, dk = self._depthwise_back(dcache, dd2.reshape(dshape))
+        grads = {"depthwise_kernel": dk, "pointwise_kernel": dp2.reshape(pwshape)}
+        if with_bias:
+            grads["bias"] = db
+        return [_from_last(dx, cfg) if input_grads else None], grads
+
+
+@register_kernel("SeparableConv2D", "SeparableConvolution2D")
+class SeparableConv2DKernel(_SeparableKernel):
+    class_name = "SeparableConv2D"
+    rank = 2
+
+
+@register_kernel("SeparableConv1D", "SeparableConvolution1D")
+class SeparableConv1DKernel(_SeparableKernel):
+    class_name = "SeparableConv1D"
+    rank = 1

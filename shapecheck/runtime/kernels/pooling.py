@@ -1,0 +1,209 @@
+"""Pooling: Max/Average 1D/2D with strides and valid/same padding, and the
+global poolings.
+
+Padding follows TensorFlow: padded cells never win a max and are left out of
+an average's count.  Max pooling remembers the winning input cell per output
+so that backward routes each gradient to it (first maximum on ties, as the
+scan order finds it).
+"""
+from __future__ import annotations
+
+import numpy as np
+from numba import njit
+
+from ._util import f32, pair
+from .base import LayerKernel, register_kernel
+from .conv import out_length
+
+
+@njit(cache=True)
+def max_pool_forward(x, ph, pw, sh, sw, pt, pl, oh, ow):
+    nb, h, w, c = x.shape
+    y = np.empty((nb, oh, ow, c), dtype=np.float32)
+    arg = np.empty((nb, oh, ow, c), dtype=np.int64)
+    for b in range(nb):
+        for oy in range(oh):
+            for ox in range(ow):
+                for ch in range(c):
+                    best = -np.inf
+                    where = -1
+                    for i in range(ph):
+                        iy = oy * sh + i - pt
+                        if iy < 0 or iy >= h:
+                            continue
+                        for j in range(pw):
+                            ix = ox * sw + j - pl
+                            if ix < 0 or ix >= w:
+                                continue
+                            v = x[b, iy, ix, ch]
+                            if v > best or where < 0:
+                                best = v
+                                where = iy * w + ix
+                    y[b, oy, ox, ch] = best
+                    arg[b, oy, ox, ch] = where
+    return y, arg
+
+
+@njit(cache=True)
+def max_pool_backward(dy, arg, h, w):
+    nb, oh, ow, c = dy.shape
+    dx = np.zeros((nb, h, w, c), dtype=np.float32)
+    for b in range(nb):
+        for oy in range(oh):
+            for ox in range(ow):
+                for ch in range(c):
+                    k = arg[b, oy, ox, ch]
+                    dx[b, k // w, k % w, ch] += dy[b, oy, ox, ch]
+    return dx
+
+
+@njit(cache=True)
+def avg_pool(x, dy, ph, pw, sh, sw, pt, pl, oh, ow, backward):
+    """Forward (backward=False): y from x.  Backward: dx from dy (x gives the
+    input shape only)."""
+    nb, h, w, c = x.shape
+    if backward:
+        out = np.zeros((nb, h, w, c), dtype=np.float32)
+    else:
+        out = np.zeros((nb, oh, ow, c), dtype=np.float32)
+    for b in range(nb):
+        for oy in range(oh):
+            y0 = max(oy * sh - pt, 0)
+            y1 = min(oy * sh - pt + ph, h)
+            for ox in range(ow):
+                x0 = max(ox * sw - pl, 0)
+                x1 = min(ox * sw - pl + pw, w)
+                inv = np.float32(1.0) / np.float32((y1 - y0) * (x1 - x0))
+                for ch in range(c):
+                    if backward:
+                        g = dy[b, oy, ox, ch] * inv
+                        for iy in range(y0, y1):
+                            for ix in range(x0, x1):
+                                out[b, iy, ix, ch] += g
+                    else:
+                        s = np.float32(0.0)
+                        for iy in range(y0, y1):
+                            for ix in range(x0, x1):
+                                s += x[b, iy, ix, ch]
+                        out[b, oy, ox, ch] = s * inv
+    return out
+
+
+def _to_last(x, cfg):
+    return np.ascontiguousarray(np.moveaxis(x, 1, -1)) if cfg.get("data_format") == "channels_first" else x
+
+
+def _from_last(x, cfg):
+    return np.ascontiguousarray(np.moveaxis(x, -1, 1)) if cfg.get("data_format") == "channels_first" else x
+
+
+class _PoolKernel(LayerKernel):
+    rank = 2
+    mode = "max"
+
+    def _geometry(self, cfg, shape):
+        n = self.rank
+        default = 2
+        size = pair(cfg.get("pool_size", default) or default, n)
+        strides = cfg.get("strides")
+        strides = size if strides is None else pair(strides, n)
+        if n == 1:
+            size, strides = (1,) + size, (1,) + strides
+        padding = cfg.get("padding", "valid")
+        _, h, w, _ = shape
+        oh, pt = out_length(h, size[0], strides[0], 1, padding)
+        ow, pl = out_length(w, size[1], strides[1], 1, padding)
+        return size + strides + (pt, pl, oh, ow)
+
+    def forward(self, cfg, params, inputs, training, rng):
+        x = _to_last(f32(inputs[0]), cfg)
+        if self.rank == 1:
+            x = x[:, None]
+        x = np.ascontiguousarray(x)
+        geo = self._geometry(cfg, x.shape)
+        if self.mode == "max":
+            y, arg = max_pool_forward(x, *geo)
+        else:
+            y, arg = avg_pool(x, x, *geo, False), None
+        if self.rank == 1:
+            y = y[:, 0]
+        return [_from_last(y, cfg)], (x.shape, geo, arg)
+
+    def backward(self, cfg, params, cache, d_outputs, input_grads=True):
+        shape, geo, arg = cache
+        dy = _to_last(f32(d_outputs[0]), cfg)
+        if self.rank == 1:
+            dy = dy[:, None]
+        dy = np.ascontiguousarray(dy)
+        if self.mode == "max":
+            dx = max_pool_backward(dy, arg, shape[1], shape[2])
+        else:
+            dx = avg_pool(np.zeros(shape, np.float32), dy, *geo, True)
+        if self.rank == 1:
+            dx = dx[:, 0]
+        return [_from_last(dx, cfg)], {}
+
+
+@register_kernel("MaxPooling2D", "MaxPool2D")
+class MaxPooling2DKernel(_PoolKernel):
+    rank, mode = 2, "max"
+
+
+@register_kernel("MaxPooling1D", "MaxPool1D")
+class MaxPooling1DKernel(_PoolKernel):
+    rank, mode = 1, "max"
+
+
+@register_kernel("AveragePooling2D", "AvgPool2D")
+class AveragePooling2DKernel(_PoolKernel):
+    rank, mode = 2, "avg"
+
+
+@register_kernel("AveragePooling1D", "AvgPool1D")
+class AveragePooling1DKernel(_PoolKernel):
+    rank, mode = 1, "avg"
+
+
+class _GlobalPoolKernel(LayerKernel):
+    mode = "max"
+
+    def _spatial(self, cfg, ndim):
+        if cfg.get("data_format") == "channels_first":
+            return tuple(range(2, ndim))
+        return tuple(range(1, ndim - 1))
+
+    def forward(self, cfg, params, inputs, training, rng):
+        x = f32(inputs[0])
+        axes = self._spatial(cfg, x.ndim)
+        keep = bool(cfg.get("keepdims", False))
+        if self.mode == "max":
+            y = x.max(axis=axes, keepdims=True)
+        else:
+            y = x.mean(axis=axes, keepdims=True, dtype=np.float32)
+        out = y if keep else y.reshape([d for i, d in enumerate(y.shape) if i not in axes])
+        return [np.ascontiguousarray(out)], (x, y, axes)
+
+    def backward(self, cfg, params, cache, d_outputs, input_grads=True):
+        x, y, axes = cache
+        dy = f32(d_outputs[0]).reshape(y.shape)
+        if self.mode == "max":
+            # Keras's gradient of reduce_max splits it between tied maxima;
+            # with real-valued inputs ties do not happen.
+            hit = (x == y).astype(np.float32)
+            dx = hit * (dy / hit.sum(axis=axes, keepdims=True))
+        else:
+            count = np.prod([x.shape[a] for a in axes])
+            dx = np.broadcast_to(dy / np.float32(count), x.shape)
+        return [np.ascontiguousarray(dx, dtype=np.float32)], {}
+
+
+@register_kernel("GlobalMaxPooling1D", "GlobalMaxPooling2D", "GlobalMaxPooling3D", "GlobalMaxPool1D", "GlobalMaxPool2D")
+class GlobalMaxPoolingKernel(_GlobalPoolKernel):
+    mode = "max"
+
+
+@register_kernel(
+    "GlobalAveragePooling1D", "GlobalAveragePooling2D", "GlobalAveragePooling3D", "GlobalAvgPool1D", "GlobalAvgPool2D"
+)
+class GlobalAveragePoolingKernel(_GlobalPoolKernel):
+    mode = "avg"
