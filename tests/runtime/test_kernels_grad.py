@@ -56,7 +56,54 @@ def keras_weights(class_name, cfg, shapes):
         w = [("depthwise_kernel", _tup(cfg["kernel_size"], n) + (c, dm), True),
              ("pointwise_kernel", (1,) * n + (c * dm, cfg["filters"]), True)]
         return w + ([("bias", (cfg["filters"],), True)] if bias else [])
+    if class_name in ("BatchNormalization", "LayerNormalization"):
+        axis = cfg.get("axis", -1)
+        axes = [axis] if isinstance(axis, int) else list(axis)
+        shape = tuple(x[a] for a in axes)
+        w = []
+        if cfg.get("scale", True):
+            w.append(("gamma", shape, True))
+        if cfg.get("center", True):
+            w.append(("beta", shape, True))
+        if class_name == "BatchNormalization":
+            w += [("moving_mean", shape, False), ("moving_variance", shape, False)]
+        return w
+    gates = {"SimpleRNN": 1, "LSTM": 4, "GRU": 3}.get(class_name)
+    if gates:
+        u = cfg["units"]
+        w = [("kernel", (x[-1], gates * u), True), ("recurrent_kernel", (u, gates * u), True)]
+        if bias:
+            reset_after = class_name == "GRU" and cfg.get("reset_after", True)
+            w.append(("bias", (2, 3 * u) if reset_after else (gates * u,), True))
+        return w
+    if class_name == "Bidirectional":
+        name, inner = nested_parts(cfg["layer"])
+        sub = keras_weights(name, inner, shapes) or []
+        return [(f"forward/{n}", s, t) for n, s, t in sub] + [(f"backward/{n}", s, t) for n, s, t in sub]
+    if class_name == "TimeDistributed":
+        name, inner = nested_parts(cfg["layer"])
+        spec = get_spec(name)
+        inner_shape = [(x[0] * x[1],) + tuple(x[2:])]
+        if spec is not None:
+            return [(w.name, w.shape, w.trainable) for w in spec.weights(inner, inner_shape)]
+        return keras_weights(name, inner, inner_shape)
     return None
+
+
+def nested(class_name, **kwargs):
+    """A wrapped layer as the catalog passes it (NestedLayer)."""
+    from shapecheck.layers import NestedLayer
+
+    spec = get_spec(class_name)
+    if spec is not None:
+        return NestedLayer(spec, spec.bind([], kwargs).cfg)
+    return {"class_name": class_name, "config": dict(kwargs)}
+
+
+def nested_parts(value):
+    if isinstance(value, dict):
+        return value["class_name"], value["config"]
+    return value.spec.class_name, value.cfg
 
 
 def make_params(class_name, cfg, inputs, seed=0):
@@ -146,10 +193,56 @@ CASES += [
     ("GlobalMaxPooling1D", {"data_format": "channels_first"}, [rand(2, 3, 5)]),
 ]
 
+CASES += [
+    ("BatchNormalization", {}, [rand(6, 4)]),
+    ("BatchNormalization", {"axis": 1, "center": False}, [rand(3, 2, 4, 2)]),
+    ("LayerNormalization", {}, [rand(3, 5)]),
+    ("LayerNormalization", {"axis": (1, 2)}, [rand(2, 3, 4)]),
+    ("LayerNormalization", {"rms_scaling": True}, [rand(3, 5)]),
+    ("UnitNormalization", {}, [rand(3, 4)]),
+    ("Add", {}, [rand(2, 3), rand(2, 3, seed=2)]),
+    ("Add", {}, [rand(2, 3, 4), rand(2, 4, seed=2)]),
+    ("Subtract", {}, [rand(2, 3), rand(2, 1, seed=2)]),
+    ("Multiply", {}, [rand(2, 3), rand(2, 3, seed=2), rand(2, 3, seed=3)]),
+    ("Average", {}, [rand(2, 3), rand(2, 3, seed=2)]),
+    ("Maximum", {}, [rand(2, 5), rand(2, 5, seed=2)]),
+    ("Minimum", {}, [rand(2, 5), rand(2, 5, seed=2)]),
+    ("Concatenate", {}, [rand(2, 3), rand(2, 2, seed=2)]),
+    ("Concatenate", {"axis": 1}, [rand(2, 3, 4), rand(2, 2, 4, seed=2)]),
+    ("Dot", {"axes": 1}, [rand(3, 4), rand(3, 4, seed=2)]),
+    ("Dot", {"axes": (2, 2)}, [rand(2, 3, 4), rand(2, 5, 4, seed=2)]),
+    ("Dot", {"axes": (1, 2)}, [rand(2, 4, 3), rand(2, 5, 4, seed=2)]),
+    ("Dot", {"axes": -1, "normalize": True}, [rand(3, 4), rand(3, 4, seed=2)]),
+    ("SimpleRNN", {"units": 3}, [rand(2, 4, 2)]),
+    ("SimpleRNN", {"units": 3, "return_sequences": True, "activation": "relu"}, [rand(2, 4, 2)]),
+    ("LSTM", {"units": 3}, [rand(2, 5, 2)]),
+    ("LSTM", {"units": 3, "return_sequences": True, "return_state": True}, [rand(2, 4, 3)]),
+    ("LSTM", {"units": 2, "go_backwards": True, "use_bias": False}, [rand(2, 4, 3)]),
+    ("LSTM", {"units": 3, "dropout": 0.3, "recurrent_dropout": 0.3}, [rand(3, 4, 2)]),
+    ("LSTM", {"units": 3}, [rand(2, 4, 2), rand(2, 3, seed=7), rand(2, 3, seed=8)]),  # initial_state
+    ("GRU", {"units": 3}, [rand(2, 5, 2)]),
+    ("GRU", {"units": 3, "reset_after": False, "return_sequences": True}, [rand(2, 4, 2)]),
+    ("GRU", {"units": 3, "return_state": True, "recurrent_dropout": 0.3}, [rand(2, 4, 2)]),
+    ("GRU", {"units": 2, "reset_after": False, "recurrent_dropout": 0.4, "go_backwards": True}, [rand(3, 4, 2)]),
+    ("Bidirectional", {"layer": nested("LSTM", units=3)}, [rand(2, 4, 2)]),
+    ("Bidirectional", {"layer": nested("GRU", units=2, return_sequences=True), "merge_mode": "sum"},
+     [rand(2, 4, 2)]),
+    ("Bidirectional", {"layer": nested("SimpleRNN", units=2, return_sequences=True), "merge_mode": "mul"},
+     [rand(2, 3, 2)]),
+    ("TimeDistributed", {"layer": nested("Dense", units=3, activation="tanh")}, [rand(2, 4, 5)]),
+    ("TimeDistributed", {"layer": nested("Conv2D", filters=2, kernel_size=2)}, [rand(2, 3, 4, 4, 1)]),
+]
+
 
 def _id(case):
     name, cfg, _ = case
-    return name + "-" + "-".join(f"{k}={v}" for k, v in cfg.items())
+    def show(v):
+        if isinstance(v, dict) or hasattr(v, "spec"):
+            n, c = nested_parts(v)
+            return n + str(sorted(c.items()) if isinstance(v, dict) else "")
+        return v
+
+    return name + "-" + "-".join(f"{k}={show(v)}" for k, v in cfg.items())
 
 
 @pytest.mark.parametrize("case", CASES, ids=[_id(c) for c in CASES])

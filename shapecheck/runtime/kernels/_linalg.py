@@ -1,0 +1,42 @@
+"""Batched matrix products through the one BLAS the runtime uses (numba's
+``np.dot`` -> scipy's OpenBLAS), for the layers that multiply per sample
+(Dot, Attention, MultiHeadAttention)."""
+from __future__ import annotations
+
+import numpy as np
+from numba import njit
+
+
+@njit(cache=True)
+def batch_matmul(a, b):
+    """(B, m, k) @ (B, k, n) -> (B, m, n)."""
+    nb, m, _ = a.shape
+    out = np.empty((nb, m, b.shape[2]), dtype=np.float32)
+    for i in range(nb):
+        out[i] = np.dot(a[i], b[i])
+    return out
+
+
+@njit(cache=True)
+def batch_matmul_nt(a, b):
+    """(B, m, k) @ (B, n, k)^T -> (B, m, n)."""
+    nb, m, _ = a.shape
+    out = np.empty((nb, m, b.shape[1]), dtype=np.float32)
+    for i in range(nb):
+        out[i] = np.dot(a[i], b[i].T)
+    return out
+
+
+@njit(cache=True)
+def batch_matmul_tn(a, b):
+    """(B, k, m)^T @ (B, k, n) -> (B, m, n)."""
+    nb, _, m = a.shape
+    out = np.empty((nb, m, b.shape[2]), dtype=np.float32)
+    for i in range(nb):
+        out[i] = np.dot(a[i].T, b[i])
+    return out
+
+
+@njit(cache=True)
+def matmul(a, b):
+    return np.dot(a, b)

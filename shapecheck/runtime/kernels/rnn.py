@@ -1,0 +1,591 @@
+"""Recurrent layers: SimpleRNN, LSTM, GRU (forward and backpropagation
+through time), and the wrappers Bidirectional and TimeDistributed.
+
+Keras 3's layouts: kernel (input_dim, k*units), recurrent_kernel
+(units, k*units); LSTM gates i, f, c, o with bias (4*units,); GRU gates
+z, r, h with bias (2, 3*units) when reset_after (input bias, recurrent bias)
+or (3*units,) otherwise.
+
+The input projection x @ kernel + bias of every timestep is one GEMM before
+the recurrence; the loop then does one (batch, units) @ recurrent_kernel
+GEMM per step and the gate arithmetic in the same compiled function.  The
+backward loop stores the pre-activation gradients of every step so that the
+kernel, recurrent-kernel and input gradients are again single GEMMs after it.
+Work is laid out time-major (T, B, ...) so each step is a contiguous block.
+
+``dropout`` multiplies the inputs and ``recurrent_dropout`` the previous
+state by one mask per sequence (Keras 3 draws them once per call).
+Initial states, when given, come as extra inputs (h, then c for LSTM).
+"""
+from __future__ import annotations
+
+import numpy as np
+from numba import njit
+
+from . import activations as act
+from ._util import f32, get_rng
+from .base import LayerKernel, get_kernel, register_kernel
+
+
+# -- compiled loops --------------------------------------------------------------
+@njit(cache=True)
+def lstm_forward(xw, u, h0, c0, rmask, a_code, r_code):
+    """xw: (T, B, 4H) input projections incl. bias.  Returns hs (T+1, B, H),
+    cs (T+1, B, H), gates (T, B, 4H) after activation, zs (T, B, 4H) before,
+    tc (T, B, H) = act(c_t)."""
+    nt, nb, h4 = xw.shape
+    nh = h4 // 4
+    hs = np.empty((nt + 1, nb, nh), dtype=np.float32)
+    cs = np.empty((nt + 1, nb, nh), dtype=np.float32)
+    gates = np.empty((nt, nb, h4), dtype=np.float32)
+    zs = np.empty((nt, nb, h4), dtype=np.float32)
+    tc = np.empty((nt, nb, nh), dtype=np.float32)
+    hs[0] = h0
+    cs[0] = c0
+    for t in range(nt):
+        hp = hs[t] * rmask
+        z = np.dot(hp, u)
+        for b in range(nb):
+            for j in range(h4):
+                z[b, j] += xw[t, b, j]
+        zs[t] = z
+        for b in range(nb):
+            for j in range(nh):
+                i_ = act.scalar(r_code, z[b, j])
+                f_ = act.scalar(r_code, z[b, nh + j])
+                g_ = act.scalar(a_code, z[b, 2 * nh + j])
+                o_ = act.scalar(r_code, z[b, 3 * nh + j])
+                c = f_ * cs[t, b, j] + i_ * g_
+                ct = act.scalar(a_code, c)
+                cs[t + 1, b, j] = c
+                tc[t, b, j] = ct
+                hs[t + 1, b, j] = o_ * ct
+                gates[t, b, j] = i_
+                gates[t, b, nh + j] = f_
+                gates[t, b, 2 * nh + j] = g_
+                gates[t, b, 3 * nh + j] = o_
+    return hs, cs, gates, zs, tc
+
+
+@njit(cache=True)
+def lstm_backward(u, cs, gates, zs, tc, dseq, dh_last, dc_last, rmask, a_code, r_code):
+    """dseq: (T, B, H) gradient reaching each step's output (zeros when only
+    the last output is used).  Returns dz (T, B, 4H), dh0, dc0."""
+    nt, nb, h4 = gates.shape
+    nh = h4 // 4
+    dz = np.empty((nt, nb, h4), dtype=np.float32)
+    dh = dh_last.copy()
+    dc = dc_last.copy()
+    ut = np.ascontiguousarray(u.T)
+    for t in range(nt - 1, -1, -1):
+        for b in range(nb):
+            for j in range(nh):
+                d_h = dh[b, j] + dseq[t, b, j]
+                i_ = gates[t, b, j]
+                f_ = gates[t, b, nh + j]
+                g_ = gates[t, b, 2 * nh + j]
+                o_ = gates[t, b, 3 * nh + j]
+                ct = tc[t, b, j]
+                d_c = dc[b, j] + d_h * o_ * act.scalar_grad(a_code, cs[t + 1, b, j], ct)
+                dz[t, b, j] = d_c * g_ * act.scalar_grad(r_code, zs[t, b, j], i_)
+                dz[t, b, nh + j] = d_c * cs[t, b, j] * act.scalar_grad(r_code, zs[t, b, nh + j], f_)
+                dz[t, b, 2 * nh + j] = d_c * i_ * act.scalar_grad(a_code, zs[t, b, 2 * nh + j], g_)
+                dz[t, b, 3 * nh + j] = d_h * ct * act.scalar_grad(r_code, zs[t, b, 3 * nh + j], o_)
+                dc[b, j] = d_c * f_
+        dh = np.dot(dz[t], ut) * rmask
+    return dz, dh, dc
+
+
+@njit(cache=True)
+def simple_rnn_forward(xw, u, h0, rmask, a_code):
+    nt, nb, nh = xw.shape
+    hs = np.empty((nt + 1, nb, nh), dtype=np.float32)
+    zs = np.empty((nt, nb, nh), dtype=np.float32)
+    hs[0] = h0
+    for t in range(nt):
+        z = np.dot(hs[t] * rmask, u)
+        for b in range(nb):
+            for j in range(nh):
+                v = z[b, j] + xw[t, b, j]
+                zs[t, b, j] = v
+                hs[t + 1, b, j] = act.scalar(a_code, v)
+    return hs, zs
+
+
+@njit(cache=True)
+def simple_rnn_backward(u, hs, zs, dseq, dh_last, rmask, a_code):
+    nt, nb, nh = zs.shape
+    dz = np.empty((nt, nb, nh), dtype=np.float32)
+    dh = dh_last.copy()
+    ut = np.ascontiguousarray(u.T)
+    for t in range(nt - 1, -1, -1):
+        for b in range(nb):
+            for j in range(nh):
+                dz[t, b, j] = (dh[b, j] + dseq[t, b, j]) * act.scalar_grad(a_code, zs[t, b, j], hs[t + 1, b, j])
+        dh = np.dot(dz[t], ut) * rmask
+    return dz, dh
+
+
+@njit(cache=True)
+def gru_forward(xw, u, rb, h0, rmask, a_code, r_code, reset_after):
+    """xw: (T, B, 3H) = x @ kernel + input bias.  rb: recurrent bias (3H,)
+    (zeros unless reset_after).  Saves gates z, r, hh, their pre-activations,
+    and the recurrent candidate part (r_h when reset_after, r*h_prev else)."""
+    nt, nb, h3 = xw.shape
+    nh = h3 // 3
+    hs = np.empty((nt + 1, nb, nh), dtype=np.float32)
+    gates = np.empty((nt, nb, h3), dtype=np.float32)
+    zs = np.empty((nt, nb, h3), dtype=np.float32)
+    rec = np.empty((nt, nb, nh), dtype=np.float32)
+    hs[0] = h0
+    u_zr = np.ascontiguousarray(u[:, : 2 * nh])
+    u_h = np.ascontiguousarray(u[:, 2 * nh :])
+    for t in range(nt):
+        hp = hs[t] * rmask
+        if reset_after:
+            inner = np.dot(hp, u)
+            for b in range(nb):
+                for j in range(h3):
+                    inner[b, j] += rb[j]
+        else:
+            inner = np.dot(hp, u_zr)
+        for b in range(nb):
+            for j in range(nh):
+                az = xw[t, b, j] + inner[b, j]
+                ar = xw[t, b, nh + j] + inner[b, nh + j]
+                z_ = act.scalar(r_code, az)
+                r_ = act.scalar(r_code, ar)
+                zs[t, b, j] = az
+                zs[t, b, nh + j] = ar
+                gates[t, b, j] = z_
+                gates[t, b, nh + j] = r_
+                if reset_after:
+                    rec[t, b, j] = inner[b, 2 * nh + j]
+                else:
+                    rec[t, b, j] = r_ * hp[b, j]
+        if not reset_after:
+            rh = np.dot(rec[t], u_h)
+        for b in range(nb):
+            for j in range(nh):
+                r_ = gates[t, b, nh + j]
+                if reset_after:
+                    ah = xw[t, b, 2 * nh + j] + r_ * rec[t, b, j]
+                else:
+                    ah = xw[t, b, 2 * nh + j] + rh[b, j]
+                hh = act.scalar(a_code, ah)
+                zs[t, b, 2 * nh + j] = ah
+                gates[t, b, 2 * nh + j] = hh
+                z_ = gates[t, b, j]
+                hs[t + 1, b, j] = z_ * hs[t, b, j] + (np.float32(1.0) - z_) * hh
+    return hs, gates, zs, rec
+
+
+@njit(cache=True)
+def gru_backward(u, hs, gates, zs, rec, dseq, dh_last, rmask, a_code, r_code, reset_after):
+    """Returns dx_part (T, B, 3H): gradient of x @ kernel + input bias;
+    d_inner (T, B, 3H) (reset_after) / (T, B, 2H) + d_rh: gradients of the
+    recurrent products; and dh0."""
+    nt, nb, h3 = gates.shape
+    nh = h3 // 3
+    dxw = np.empty((nt, nb, h3), dtype=np.float32)
+    dinner = np.zeros((nt, nb, h3), dtype=np.float32)
+    dh = dh_last.copy()
+    ut = np.ascontiguousarray(u.T)
+    u_zr_t = np.ascontiguousarray(u[:, : 2 * nh].T)
+    u_h_t = np.ascontiguousarray(u[:, 2 * nh :].T)
+    d_ah = np.empty((nb, nh), dtype=np.float32)
+    for t in range(nt - 1, -1, -1):
+        dh_prev_direct = np.empty((nb, nh), dtype=np.float32)
+        for b in range(nb):
+            for j in range(nh):
+                d = dh[b, j] + dseq[t, b, j]
+                z_ = gates[t, b, j]
+                hh = gates[t, b, 2 * nh + j]
+                hp = hs[t, b, j]
+                dh_prev_direct[b, j] = d * z_
+                daz = d * (hp - hh) * act.scalar_grad(r_code, zs[t, b, j], z_)
+                dah = d * (np.float32(1.0) - z_) * act.scalar_grad(a_code, zs[t, b, 2 * nh + j], hh)
+                d_ah[b, j] = dah
+                dxw[t, b, j] = daz
+                dxw[t, b, 2 * nh + j] = dah
+                dinner[t, b, j] = daz
+        if reset_after:
+            for b in range(nb):
+                for j in range(nh):
+                    r_ = gates[t, b, nh + j]
+                    dar = d_ah[b, j] * rec[t, b, j] * act.scalar_grad(r_code, zs[t, b, nh + j], r_)
+                    dxw[t, b, nh + j] = dar
+                    dinner[t, b, nh + j] = dar
+                    dinner[t, b, 2 * nh + j] = d_ah[b, j] * r_
+            dhp = np.dot(dinner[t], ut)
+        else:
+            drh = np.dot(d_ah, u_h_t)  # gradient of r * h_prev
+            dhp_r = np.empty((nb, nh), dtype=np.float32)
+            for b in range(nb):
+                for j in range(nh):
+                    r_ = gates[t, b, nh + j]
+                    hpm = hs[t, b, j] * rmask[b, j]
+                    dar = drh[b, j] * hpm * act.scalar_grad(r_code, zs[t, b, nh + j], r_)
+                    dxw[t, b, nh + j] = dar
+                    dinner[t, b, nh + j] = dar
+                    dinner[t, b, 2 * nh + j] = d_ah[b, j]
+                    dhp_r[b, j] = drh[b, j] * r_
+            dhp = np.dot(np.ascontiguousarray(dinner[t, :, : 2 * nh]), u_zr_t) + dhp_r
+        dh = dh_prev_direct + dhp * rmask
+    return dxw, dinner, dh
+
+
+@njit(cache=True)
+def project(x2, w, b):
+    """x2 @ w + b (b may be empty)."""
+    z = np.dot(x2, w)
+    if b.size:
+        n, m = z.shape
+        for i in range(n):
+            for j in range(m):
+                z[i, j] += b[j]
+    return z
+
+
+@njit(cache=True)
+def weight_grads(a2, w, dz2, need_da):
+    """For z = a2 @ w: (dw, dbias, da2)."""
+    dw = np.dot(a2.T, dz2)
+    n, m = dz2.shape
+    db = np.zeros(m, dtype=np.float32)
+    for i in range(n):
+        for j in range(m):
+            db[j] += dz2[i, j]
+    if need_da:
+        da = np.dot(dz2, w.T)
+    else:
+        da = np.zeros((0, 0), dtype=np.float32)
+    return dw, db, da
+
+
+# -- kernels ------------------------------------------------------------------------
+class _RecurrentKernel(LayerKernel):
+    gates = 1
+    n_states = 1
+
+    def _masks(self, cfg, training, rng, nb, nd, nh):
+        rate = float(cfg.get("dropout", 0.0) or 0.0)
+        rrate = float(cfg.get("recurrent_dropout", 0.0) or 0.0)
+        xmask = None
+        rmask = np.ones((nb, nh), dtype=np.float32)
+        if training and 0.0 < rate < 1.0:
+            keep = get_rng(rng).random((nb, 1, nd), dtype=np.float32) >= np.float32(rate)
+            xmask = keep.astype(np.float32) / np.float32(1.0 - rate)
+        if training and 0.0 < rrate < 1.0:
+            keep = get_rng(rng).random((nb, nh), dtype=np.float32) >= np.float32(rrate)
+            rmask = keep.astype(np.float32) / np.float32(1.0 - rrate)
+        return xmask, rmask
+
+    def _prepare(self, cfg, params, inputs, training, rng):
+        x = f32(inputs[0])
+        w = f32(params["kernel"])
+        u = f32(params["recurrent_kernel"])
+        nb, nt, nd = x.shape
+        nh = u.shape[0]
+        xmask, rmask = self._masks(cfg, training, rng, nb, nd, nh)
+        xin = x if xmask is None else x * xmask
+        if cfg.get("go_backwards"):
+            xin = xin[:, ::-1]
+        xt = np.ascontiguousarray(xin.transpose(1, 0, 2))  # (T, B, D)
+        states = [f32(s) for s in inputs[1 : 1 + self.n_states]]
+        while len(states) < self.n_states:
+            states.append(np.zeros((nb, nh), dtype=np.float32))
+        return x, xt, w, u, xmask, rmask, states
+
+    def _outputs(self, cfg, hs, extra_states=()):
+        """hs: (T+1, B, H).  Keras: sequence (B, T, H) or last (B, H), then
+        the final states when return_state."""
+        if cfg.get("return_sequences"):
+            out = np.ascontiguousarray(hs[1:].transpose(1, 0, 2))
+        else:
+            out = np.ascontiguousarray(hs[-1])
+        outs = [out]
+        if cfg.get("return_state"):
+            outs.append(np.ascontiguousarray(hs[-1]))
+            outs.extend(np.ascontiguousarray(s) for s in extra_states)
+        return outs
+
+    def _d_outputs(self, cfg, d_outputs, nt, nb, nh):
+        """(dseq (T, B, H), dh_last, [d other final states])."""
+        d0 = d_outputs[0] if d_outputs else None
+        dseq = np.zeros((nt, nb, nh), dtype=np.float32)
+        dh = np.zeros((nb, nh), dtype=np.float32)
+        if d0 is not None:
+            if cfg.get("return_sequences"):
+                dseq = np.ascontiguousarray(f32(d0).transpose(1, 0, 2))
+            else:
+                dh = dh + f32(d0)
+        rest = []
+        if cfg.get("return_state"):
+            if len(d_outputs) > 1 and d_outputs[1] is not None:
+                dh = dh + f32(d_outputs[1])
+            for k in range(2, 1 + self.n_states):
+                g = d_outputs[k] if len(d_outputs) > k else None
+                rest.append(np.zeros((nb, nh), np.float32) if g is None else f32(g))
+        else:
+            rest = [np.zeros((nb, nh), np.float32) for _ in range(1, self.n_states)]
+        return dseq, dh, rest
+
+    def _input_grads(self, cfg, dxt, xmask, n_inputs, dstates, input_grads):
+        if not input_grads:
+            return [None] * n_inputs
+        dx = dxt.transpose(1, 0, 2)
+        if cfg.get("go_backwards"):
+            dx = dx[:, ::-1]
+        if xmask is not None:
+            dx = dx * xmask
+        out = [np.ascontiguousarray(dx, dtype=np.float32)]
+        out.extend(dstates[: n_inputs - 1])
+        return out
+
+
+@register_kernel("SimpleRNN")
+class SimpleRNNKernel(_RecurrentKernel):
+    class_name = "SimpleRNN"
+
+    def forward(self, cfg, params, inputs, training, rng):
+        x, xt, w, u, xmask, rmask, (h0,) = self._prepare(cfg, params, inputs, training, rng)
+        nt, nb, nd = xt.shape
+        b = f32(params["bias"]) if "bias" in params else np.zeros(0, np.float32)
+        a_code = act.elementwise_code(cfg.get("activation", "tanh"), "activation")
+        xw = project(xt.reshape(nt * nb, nd), w, b).reshape(nt, nb, -1)
+        hs, zs = simple_rnn_forward(xw, u, h0, rmask, a_code)
+        return self._outputs(cfg, hs), (xt, hs, zs, rmask, xmask, a_code, len(inputs))
+
+    def backward(self, cfg, params, cache, d_outputs, input_grads=True):
+        xt, hs, zs, rmask, xmask, a_code, n_inputs = cache
+        nt, nb, nh = zs.shape
+        u = f32(params["recurrent_kernel"])
+        dseq, dh, _ = self._d_outputs(cfg, d_outputs, nt, nb, nh)
+        dz, dh0 = simple_rnn_backward(u, hs, zs, dseq, dh, rmask, a_code)
+        dz2 = dz.reshape(nt * nb, nh)
+        hp2 = np.ascontiguousarray((hs[:-1] * rmask).reshape(nt * nb, nh))
+        du, _, _ = weight_grads(hp2, u, dz2, False)
+        dw, db, dx2 = weight_grads(xt.reshape(nt * nb, -1), f32(params["kernel"]), dz2, input_grads)
+        grads = {"kernel": dw, "recurrent_kernel": du}
+        if "bias" in params:
+            grads["bias"] = db
+        d_in = self._input_grads(cfg, dx2.reshape(nt, nb, -1) if input_grads else None, xmask, n_inputs, [dh0], input_grads)
+        return d_in, grads
+
+
+@register_kernel("LSTM")
+class LSTMKernel(_RecurrentKernel):
+    class_name = "LSTM"
+    n_states = 2
+
+    def forward(self, cfg, params, inputs, training, rng):
+        x, xt, w, u, xmask, rmask, (h0, c0) = self._prepare(cfg, params, inputs, training, rng)
+        nt, nb, nd = xt.shape
+        b = f32(params["bias"]) if "bias" in params else np.zeros(0, np.float32)
+        a_code = act.elementwise_code(cfg.get("activation", "tanh"), "activation")
+        r_code = act.elementwise_code(cfg.get("recurrent_activation", "sigmoid"), "recurrent_activation")
+        xw = project(xt.reshape(nt * nb, nd), w, b).reshape(nt, nb, -1)
+        hs, cs, gates, zs, tc = lstm_forward(xw, u, h0, c0, rmask, a_code, r_code)
+        outs = self._outputs(cfg, hs, (cs[-1],))
+        return outs, (xt, hs, cs, gates, zs, tc, rmask, xmask, a_code, r_code, len(inputs))
+
+    def backward(self, cfg, params, cache, d_outputs, input_grads=True):
+        xt, hs, cs, gates, zs, tc, rmask, xmask, a_code, r_code, n_inputs = cache
+        nt, nb, h4 = gates.shape
+        nh = h4 // 4
+        u = f32(params["recurrent_kernel"])
+        dseq, dh, (dc,) = self._d_outputs(cfg, d_outputs, nt, nb, nh)
+        dz, dh0, dc0 = lstm_backward(u, cs, gates, zs, tc, dseq, dh, dc, rmask, a_code, r_code)
+        dz2 = dz.reshape(nt * nb, h4)
+        hp2 = np.ascontiguousarray((hs[:-1] * rmask).reshape(nt * nb, nh))
+        du, _, _ = weight_grads(hp2, u, dz2, False)
+        dw, db, dx2 = weight_grads(xt.reshape(nt * nb, -1), f32(params["kernel"]), dz2, input_grads)
+        grads = {"kernel": dw, "recurrent_kernel": du}
+        if "bias" in params:
+            grads["bias"] = db
+        d_in = self._input_grads(
+            cfg, dx2.reshape(nt, nb, -1) if input_grads else None, xmask, n_inputs, [dh0, dc0], input_grads
+        )
+        return d_in, grads
+
+
+@register_kernel("GRU")
+class GRUKernel(_RecurrentKernel):
+    class_name = "GRU"
+
+    def forward(self, cfg, params, inputs, training, rng):
+        x, xt, w, u, xmask, rmask, (h0,) = self._prepare(cfg, params, inputs, training, rng)
+        nt, nb, nd = xt.shape
+        h3 = u.shape[1]
+        reset_after = cfg.get("reset_after", True) is not False
+        bias = f32(params["bias"]) if "bias" in params else None
+        if bias is None:
+            b_in, b_rec = np.zeros(0, np.float32), np.zeros(h3, np.float32)
+        elif reset_after:
+            b_in, b_rec = np.ascontiguousarray(bias[0]), np.ascontiguousarray(bias[1])
+        else:
+            b_in, b_rec = bias, np.zeros(h3, np.float32)
+        a_code = act.elementwise_code(cfg.get("activation", "tanh"), "activation")
+        r_code = act.elementwise_code(cfg.get("recurrent_activation", "sigmoid"), "recurrent_activation")
+        xw = project(xt.reshape(nt * nb, nd), w, b_in).reshape(nt, nb, h3)
+        hs, gates, zs, rec = gru_forward(xw, u, b_rec, h0, rmask, a_code, r_code, reset_after)
+        return self._outputs(cfg, hs), (xt, hs, gates, zs, rec, rmask, xmask, a_code, r_code, reset_after, len(inputs))
+
+    def backward(self, cfg, params, cache, d_outputs, input_grads=True):
+        xt, hs, gates, zs, rec, rmask, xmask, a_code, r_code, reset_after, n_inputs = cache
+        nt, nb, h3 = gates.shape
+        nh = h3 // 3
+        u = f32(params["recurrent_kernel"])
+        dseq, dh, _ = self._d_outputs(cfg, d_outputs, nt, nb, nh)
+        dxw, dinner, dh0 = gru_backward(u, hs, gates, zs, rec, dseq, dh, rmask, a_code, r_code, reset_after)
+        dxw2 = dxw.reshape(nt * nb, h3)
+        hp2 = np.ascontiguousarray((hs[:-1] * rmask).reshape(nt * nb, nh))
+        if reset_after:
+            du, db_rec, _ = weight_grads(hp2, u, dinner.reshape(nt * nb, h3), False)
+        else:
+            du_zr, _, _ = weight_grads(hp2, u, np.ascontiguousarray(dinner[:, :, : 2 * nh]).reshape(nt * nb, 2 * nh), False)
+            du_h, _, _ = weight_grads(
+                np.ascontiguousarray(rec.reshape(nt * nb, nh)), u,
+                np.ascontiguousarray(dinner[:, :, 2 * nh :]).reshape(nt * nb, nh), False,
+            )
+            du = np.concatenate([du_zr, du_h], axis=1)
+        dw, db_in, dx2 = weight_grads(xt.reshape(nt * nb, -1), f32(params["kernel"]), dxw2, input_grads)
+        grads = {"kernel": dw, "recurrent_kernel": du}
+        if "bias" in params:
+            grads["bias"] = np.stack([db_in, db_rec]) if reset_after else db_in
+        d_in = self._input_grads(cfg, dx2.reshape(nt, nb, -1) if input_grads else None, xmask, n_inputs, [dh0], input_grads)
+        return d_in, grads
+
+
+# -- wrappers ----------------------------------------------------------------------
+def _nested(value):
+    """(class name, cfg) of a wrapped layer: a catalog NestedLayer, or a
+    plain dict {"class_name": ..., "config": ...} from the engine."""
+    if value is None:
+        return None, None
+    spec = getattr(value, "spec", None)
+    if spec is not None:
+        return spec.class_name, value.cfg
+    if isinstance(value, dict):
+        return value["class_name"], value.get("config", {})
+    name = getattr(value, "class_name", None) or type(value).__name__
+    return name, getattr(value, "cfg", None) or getattr(value, "config", {})
+
+
+def _sub_params(params, prefix):
+    n = len(prefix) + 1
+    return {k[n:]: v for k, v in params.items() if k.startswith(prefix + "/")}
+
+
+@register_kernel("Bidirectional")
+class BidirectionalKernel(LayerKernel):
+    """The wrapped recurrent layer runs forwards and a copy (or
+    ``backward_layer``) with go_backwards; Keras reverses the backward
+    sequence output back to input order and merges with ``merge_mode``
+    (concat, sum, mul, ave, or None: a list).  Parameters are named
+    ``forward/<name>`` and ``backward/<name>``."""
+
+    class_name = "Bidirectional"
+
+    def _layers(self, cfg):
+        fname, fcfg = _nested(cfg["layer"])
+        bname, bcfg = _nested(cfg.get("backward_layer"))
+        if bname is None:
+            bname, bcfg = fname, dict(fcfg)
+            bcfg["go_backwards"] = not fcfg.get("go_backwards", False)
+        return (fname, fcfg), (bname, bcfg)
+
+    def forward(self, cfg, params, inputs, training, rng):
+        (fname, fcfg), (bname, bcfg) = self._layers(cfg)
+        fk, bk = get_kernel(fname), get_kernel(bname)
+        x = inputs[0]
+        # initial_state: the first half for the forward layer, the rest backward
+        states = list(inputs[1:])
+        half = len(states) // 2
+        fo, fc = fk.forward(fcfg, _sub_params(params, "forward"), [x] + states[:half], training, rng)
+        bo, bc = bk.forward(bcfg, _sub_params(params, "backward"), [x] + states[half:], training, rng)
+        seq = bool(fcfg.get("return_sequences"))
+        y_f, y_b = fo[0], bo[0]
+        if seq:
+            y_b = np.ascontiguousarray(y_b[:, ::-1])
+        mode = cfg.get("merge_mode", "concat")
+        if mode == "concat":
+            out = [np.concatenate([y_f, y_b], axis=-1)]
+        elif mode == "sum":
+            out = [y_f + y_b]
+        elif mode == "mul":
+            out = [y_f * y_b]
+        elif mode == "ave":
+            out = [(y_f + y_b) * np.float32(0.5)]
+        elif mode is None:
+            out = [y_f, y_b]
+        else:
+            raise ValueError(f"Bidirectional: unknown merge_mode {mode!r}")
+        out += fo[1:] + bo[1:]  # return_state: forward states, then backward
+        return out, (fk, bk, fcfg, bcfg, fc, bc, y_f, y_b, mode, seq, len(fo), half, len(states))
+
+    def backward(self, cfg, params, cache, d_outputs, input_grads=True):
+        fk, bk, fcfg, bcfg, fc, bc, y_f, y_b, mode, seq, n_f, half, n_states = cache
+        d = list(d_outputs)
+        n_main = 2 if mode is None else 1
+        main, rest = d[:n_main], d[n_main:]
+        if mode is None:
+            d_f, d_b = main
+        else:
+            g = main[0]
+            if g is None:
+                d_f = d_b = None
+            elif mode == "concat":
+                k = y_f.shape[-1]
+                d_f, d_b = g[..., :k], g[..., k:]
+            elif mode == "sum":
+                d_f, d_b = g, g
+            elif mode == "mul":
+                d_f, d_b = g * y_b, g * y_f
+            else:
+                d_f = d_b = g * np.float32(0.5)
+        if d_b is not None and seq:
+            d_b = d_b[:, ::-1]
+        df_all = [None if d_f is None else f32(d_f)] + rest[: n_f - 1]
+        db_all = [None if d_b is None else f32(d_b)] + rest[n_f - 1 :]
+        dxf, gf = fk.backward(fcfg, _sub_params(params, "forward"), fc, df_all, input_grads)
+        dxb, gb = bk.backward(bcfg, _sub_params(params, "backward"), bc, db_all, input_grads)
+        grads = {f"forward/{k}": v for k, v in gf.items()}
+        grads.update({f"backward/{k}": v for k, v in gb.items()})
+        if not input_grads:
+            return [None] * (1 + n_states), grads
+        dx = dxf[0] + dxb[0]
+        return [dx] + list(dxf[1 : 1 + half]) + list(dxb[1 : 1 + n_states - half]), grads
+
+
+@register_kernel("TimeDistributed")
+class TimeDistributedKernel(LayerKernel):
+    """Applies the wrapped layer to every timestep: (B, T, ...) folds into a
+    batch of B*T, the inner kernel runs once, and the result unfolds."""
+
+    class_name = "TimeDistributed"
+
+    def forward(self, cfg, params, inputs, training, rng):
+        name, icfg = _nested(cfg["layer"])
+        kernel = get_kernel(name)
+        if kernel is None:
+            raise NotImplementedError(f"TimeDistributed: no kernel for {name}")
+        x = np.asarray(inputs[0])
+        nb, nt = x.shape[:2]
+        folded = np.ascontiguousarray(x).reshape((nb * nt,) + x.shape[2:])
+        outs, cache = kernel.forward(icfg, params, [folded], training, rng)
+        y = outs[0]
+        return [y.reshape((nb, nt) + y.shape[1:])], (kernel, icfg, cache, nb, nt, x.shape)
+
+    def backward(self, cfg, params, cache, d_outputs, input_grads=True):
+        kernel, icfg, icache, nb, nt, xshape = cache
+        d = f32(d_outputs[0])
+        d = d.reshape((nb * nt,) + d.shape[2:])
+        dxs, grads = kernel.backward(icfg, params, icache, [d], input_grads)
+        dx = dxs[0]
+        return [None if dx is None else dx.reshape(xshape)], grads
+
+    def update_state(self, cfg, params, cache):
+        kernel, icfg, icache = cache[0], cache[1], cache[2]
+        kernel.update_state(icfg, params, icache)
