@@ -97,6 +97,53 @@ FAMILIES = {
         case("GlobalAveragePooling1D", {}, [(2, 5, 3)]),
         case("GlobalMaxPooling1D", {"data_format": "channels_first"}, [(2, 3, 5)]),
     ],
+    "normalization": [
+        case("BatchNormalization", {}, [(4, 3)]),
+        case("BatchNormalization", {}, [(4, 3)], training=True),
+        case("BatchNormalization", {"axis": 1, "center": False, "momentum": 0.9}, [(3, 2, 2, 2)], training=True),
+        case("BatchNormalization", {"axis": 1, "epsilon": 0.01}, [(3, 2, 4)]),
+        case("LayerNormalization", {}, [(3, 5)]),
+        case("LayerNormalization", {"axis": [1, 2], "epsilon": 1e-5}, [(2, 3, 4)]),
+        case("LayerNormalization", {"rms_scaling": True}, [(3, 5)]),
+        case("LayerNormalization", {"scale": False}, [(2, 3, 4)]),
+        case("UnitNormalization", {}, [(3, 4)]),
+        case("UnitNormalization", {"axis": [1, 2]}, [(2, 3, 2)]),
+    ],
+    "merging": [
+        case("Add", {}, [(2, 3), (2, 3)]),
+        case("Add", {}, [(2, 3, 4), (2, 4)]),
+        case("Subtract", {}, [(2, 3), (2, 1)]),
+        case("Multiply", {}, [(2, 3), (2, 3), (2, 3)]),
+        case("Average", {}, [(2, 3), (2, 3)]),
+        case("Maximum", {}, [(2, 5), (2, 5)]),
+        case("Minimum", {}, [(2, 5), (2, 1, 5)]),
+        case("Concatenate", {}, [(2, 3), (2, 2)]),
+        case("Concatenate", {"axis": 1}, [(2, 3, 4), (2, 2, 4)]),
+        case("Dot", {"axes": 1}, [(3, 4), (3, 4)]),
+        case("Dot", {"axes": [2, 2]}, [(2, 3, 4), (2, 5, 4)]),
+        case("Dot", {"axes": [1, 2]}, [(2, 4, 3), (2, 5, 4)]),
+        case("Dot", {"axes": -1, "normalize": True}, [(3, 4), (3, 4)]),
+    ],
+    "rnn": [
+        case("SimpleRNN", {"units": 3}, [(2, 4, 2)]),
+        case("SimpleRNN", {"units": 3, "return_sequences": True, "activation": "relu"}, [(2, 4, 2)]),
+        case("LSTM", {"units": 3}, [(2, 5, 2)]),
+        case("LSTM", {"units": 3, "return_sequences": True, "return_state": True}, [(2, 4, 3)]),
+        case("LSTM", {"units": 2, "go_backwards": True, "use_bias": False}, [(2, 4, 3)]),
+        case("LSTM", {"units": 2, "go_backwards": True, "return_sequences": True}, [(1, 3, 2)]),
+        case("GRU", {"units": 3}, [(2, 5, 2)]),
+        case("GRU", {"units": 3, "reset_after": False, "return_sequences": True}, [(2, 4, 2)]),
+        case("GRU", {"units": 3, "return_state": True, "activation": "relu"}, [(2, 4, 2)]),
+        case("Bidirectional", {"layer": {"class_name": "LSTM", "config": {"units": 3}}}, [(2, 4, 2)]),
+        case("Bidirectional", {"layer": {"class_name": "GRU", "config": {"units": 2, "return_sequences": True}},
+                               "merge_mode": "sum"}, [(2, 4, 2)]),
+        case("Bidirectional", {"layer": {"class_name": "SimpleRNN", "config": {"units": 2, "return_sequences": True}},
+                               "merge_mode": "ave"}, [(1, 3, 2)]),
+        case("TimeDistributed", {"layer": {"class_name": "Dense", "config": {"units": 3, "activation": "tanh"}}},
+             [(2, 4, 5)]),
+        case("TimeDistributed", {"layer": {"class_name": "Conv2D", "config": {"filters": 2, "kernel_size": 2}}},
+             [(1, 2, 3, 3, 1)]),
+    ],
 }
 
 
@@ -114,9 +161,18 @@ def _jsonable(value):
     return value
 
 
+def build(keras, name, kwargs):
+    kw = {}
+    for k, v in kwargs.items():
+        if isinstance(v, dict) and "class_name" in v:
+            v = build(keras, v["class_name"], v["config"])
+        kw[k] = v
+    return getattr(keras.layers, name)(**kw)
+
+
 def run_case(keras, c):
     rng = np.random.default_rng(c["seed"])
-    layer = getattr(keras.layers, c["layer"])(**c["kwargs"])
+    layer = build(keras, c["layer"], c["kwargs"])
     if c["ints"]:
         inputs = [rng.integers(0, c["vocab"], size=s).astype(np.int32) for s in c["inputs"]]
     else:
@@ -144,7 +200,16 @@ def run_case(keras, c):
         arg = inputs if len(inputs) > 1 else inputs[0]
     out = layer(arg, training=c["training"], **kw)
     outs = out if isinstance(out, (list, tuple)) else [out]
+    after = {}
+    if c["training"]:
+        # non-trainable state a training call moves (BatchNormalization)
+        after = {
+            (v.path.split("/", 1)[1] if "/" in v.path else v.path): np.asarray(v)
+            for v in layer.weights
+            if not v.trainable
+        }
     return {
+        "state_after": after,
         "layer": c["layer"],
         "kwargs": c["kwargs"],
         "training": c["training"],
