@@ -12,7 +12,7 @@ from typing import Any, Optional
 import libcst as cst
 
 from ..layers import get_spec
-from ..layers.base import UNKNOWN, NestedLayer, ShapeFault, Weight, to_snake_case
+from ..layers.base import BUILT_AT_INIT, UNKNOWN, NestedLayer, ShapeFault, Weight, to_snake_case
 from ..layers.shape import Sym, format_shape, is_known, dim_prod
 from . import numpy_api, shape_ops, tensor_ops
 from .modules import canonical_module, canonical_name
@@ -541,6 +541,12 @@ class KerasApi:
         cfg = bound.cfg
         shape = cfg.get("shape")
         batch_shape = cfg.get("batch_shape")
+        if shape is None and batch_shape is None:
+            # Keras-2 spellings InputLayer still accepts through Layer's kwargs.
+            if isinstance(bound.base.get("batch_input_shape"), tuple):
+                batch_shape = bound.base["batch_input_shape"]
+            elif isinstance(bound.base.get("input_shape"), tuple):
+                shape = bound.base["input_shape"]
         batch_size = cfg.get("batch_size")
         if isinstance(batch_shape, tuple):
             full = tuple(_dim(d) for d in batch_shape)
@@ -577,7 +583,9 @@ class KerasApi:
             return out
         if isinstance(value, DictV):
             out = []
-            for v in value.values:
+            # Keras flattens dicts in sorted key order (tree.flatten).
+            pairs = sorted(zip(value.keys, value.values), key=lambda kv: str(kv[0]))
+            for _k, v in pairs:
                 got = self._input_tensors(v)
                 if got is None:
                     return None
@@ -824,6 +832,10 @@ class KerasApi:
             self.sequential_add(m, item.input_tensor, node)
             return
         if isinstance(item, ModelV):
+            if not m.layers and m.input_shape is None and not m.built and item.built and item.inputs:
+                m.input_shape = item.inputs[0].shape
+                m.built = True
+                self.uid("input_layer")
             item = self.model_as_layer(item)
         if not isinstance(item, LayerV):
             m.layers.append(LayerV(None, "Unknown", {}, {}, "?", self.it.range_of(node), unknown_reason="an unknown value was added"))
@@ -899,9 +911,9 @@ class KerasApi:
         ins = self._input_tensors(inputs_v) if inputs_v is not None else None
         outs = self._input_tensors(outputs_v) if outputs_v is not None else None
         if isinstance(inputs_v, DictV):
-            m.input_names = [k for k in inputs_v.keys]
+            m.input_names = sorted(str(k) for k in inputs_v.keys)
         if isinstance(outputs_v, DictV):
-            m.output_names = [k for k in outputs_v.keys]
+            m.output_names = sorted(str(k) for k in outputs_v.keys)
         if ins is None or outs is None or any(not isinstance(t, TensorV) for t in ins + outs):
             m.broken = True
             m.built = False
@@ -1110,7 +1122,13 @@ class KerasApi:
                 m.built = True
                 self._propagate_sequential(m, node)
         elif m.kind == "subclassed" and not m.built:
-            self.call_subclassed(m, TensorV(shape), node)
+            # Keras 3's Model.build on a subclass without its own build():
+            # the model is marked built, its layers stay unbuilt.
+            user_build = m.user_class.methods.get("build") if m.user_class else None
+            if user_build is not None:
+                self.it.call_function(user_build, [m, _shape_value(shape)], {}, node)
+            m.built = True
+            m.inputs = [TensorV(shape)]
 
     def model_event(self, m: ModelV, name: str, args: list, kwargs: dict, node, arg_nodes) -> Value:
         params = METHOD_PARAMS.get(name, [])
@@ -1129,7 +1147,10 @@ class KerasApi:
             xs = self._input_tensors(x) if x is not None else None
             if xs and len(xs) == 1 and isinstance(xs[0], (ArrayV, TensorV)) and xs[0].shape is not None:
                 shape = (None,) + tuple(xs[0].shape[1:])
-                self.build_with_shape(m, shape, node)
+                if m.kind == "subclassed":
+                    self.call_subclassed(m, TensorV(shape), node)
+                else:
+                    self.build_with_shape(m, shape, node)
         rng = self.it.range_of(node) or Range(1, 0, 1, 0)
         event = CallEvent(name, None, rng.line, rng.col, rng.end_line, rng.end_col)  # model filled in finish()
         event.model_value = m  # type: ignore[attr-defined]
@@ -1314,13 +1335,18 @@ class KerasApi:
                     out_shape = seq_outs[i].shape
             elif layer.input_tensor is not None:
                 out_shape = layer.input_tensor.shape
-            elif layer.calls:
+            elif layer.calls and not (m.kind == "subclassed" and not layer.weights):
+                # Keras shows a subclassed model's layer shape only when the
+                # layer recorded build shapes (layers with weights); a Dropout
+                # called inside `call` shows "?".
                 node = self._node_in_model(layer, m)
                 outs = node.outputs
                 out_shape = outs[0].shape if len(outs) == 1 else [o.shape for o in outs]
             lsite = layer.site or site
-            params = layer.param_count if built or layer.weights is not None else None
+            params = layer.param_count if (layer.weights is not None or layer.model is not None) else None
             trainable = layer.trainable_count if params is not None else None
+            if params is None and _weightless(layer):
+                params, trainable = 0, 0
             if layer.class_name == "InputLayer":
                 params, trainable = 0, 0
             layers.append(
@@ -1340,9 +1366,14 @@ class KerasApi:
                     connected_to=self._connections(layer, m),
                 )
             )
-        if built and all(l.params is not None for l in layers):
-            total = sum(l.params for l in layers)
-            trainable = sum(l.trainable_params for l in layers)
+        # A layer never built (weights None, never called) holds no weights
+        # yet and adds 0, as Keras counts; a count unknown to us (a Sym
+        # dimension) makes the total unknown.
+        unknown = any(l.params is None and (layer.weights is not None or layer.calls)
+                      for l, layer in zip(layers, self.model_layers(m)))
+        if built and not unknown:
+            total = sum(l.params or 0 for l in layers)
+            trainable = sum(l.trainable_params or 0 for l in layers)
             non_trainable = total - trainable
         else:
             total = trainable = non_trainable = None
@@ -1422,6 +1453,11 @@ def _index_item(v: Value):
     if isinstance(v, (ArrayV, TensorV, ListV)):
         return "array"
     return "?"
+
+
+def _weightless(layer: LayerV) -> bool:
+    """A layer Keras counts as built from construction (Dropout, Activation...)."""
+    return layer.spec is not None and layer.model is None and layer.spec.class_name in BUILT_AT_INIT
 
 
 def _layers_in(value: Value) -> list:

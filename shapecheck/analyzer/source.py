@@ -21,7 +21,7 @@ import libcst as cst
 from .positions import PositionIndex, Range
 
 _CACHE_LIMIT = 4096
-_parsed: "OrderedDict[str, cst.Module]" = OrderedDict()
+_parsed: "OrderedDict[tuple[str, int], cst.Module]" = OrderedDict()
 _indexed: "OrderedDict[tuple[str, int], PositionIndex]" = OrderedDict()
 
 
@@ -92,12 +92,17 @@ def parse_source(source: str) -> ParsedSource:
     body: list = []
     bound: set = set()
     ranges: dict = {}
+    seen: dict[str, int] = {}
     for start, end in _chunk_spans(tree, len(lines)):
         text = "".join(lines[start:end])
         if not text.strip():
             continue
+        # Identical chunks (the same line twice) need distinct node objects:
+        # ranges are keyed by node identity.  The k-th copy has its own key.
+        copy = seen.get(text, 0)
+        seen[text] = copy + 1
         try:
-            module = _cached(_parsed, text, lambda: cst.parse_module(text))
+            module = _cached(_parsed, (text, copy), lambda: cst.parse_module(text))
         except cst.ParserSyntaxError:
             # A chunk libcst refuses on its own (rare): parse the whole text.
             module = cst.parse_module(source)

@@ -94,6 +94,16 @@ BASE_KWARGS: dict[str, Any] = {
     "batch_size": None,
 }
 
+# Keras 3 layers that mark themselves built in ``__init__`` (no build step):
+# an unbuilt model's summary counts them as 0 params, not "unbuilt".
+BUILT_AT_INIT = frozenset({
+    "Activation", "ActivityRegularization", "AlphaDropout", "AveragePooling1D", "AveragePooling2D", "AveragePooling3D",
+    "Dropout", "ELU", "GaussianDropout", "GaussianNoise", "GlobalAveragePooling1D", "GlobalAveragePooling2D",
+    "GlobalAveragePooling3D", "GlobalMaxPooling1D", "GlobalMaxPooling2D", "GlobalMaxPooling3D", "Identity",
+    "InputLayer", "LeakyReLU", "Masking", "MaxPooling1D", "MaxPooling2D", "MaxPooling3D", "ReLU", "Reshape",
+    "Softmax", "SpatialDropout1D", "SpatialDropout2D", "SpatialDropout3D", "UnitNormalization",
+})
+
 # Keras 2 keywords we still understand but Keras 3's Layer refuses.
 KERAS2_KWARGS = frozenset({"weights", "input_length"})
 

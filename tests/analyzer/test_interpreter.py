@@ -158,4 +158,45 @@ def test_subclassed_model_built_with_build():
     )
     (m,) = r.models
     assert m.kind == "subclassed"
+    # Keras 3: build() on a subclass without its own build() leaves the
+    # layers unbuilt (summary shows 0 params); fit/predict would build them.
+    assert m.built and [l.params for l in m.layers] == [None, None]
+    assert m.total_params == 0
+
+
+def test_subclassed_model_built_by_fit_data():
+    r = run(
+        """
+        import numpy as np
+        import keras
+        from keras import layers
+        class MyModel(keras.Model):
+            def __init__(self):
+                super().__init__()
+                self.d1 = layers.Dense(32, activation="relu")
+                self.d2 = layers.Dense(10)
+            def call(self, x):
+                return self.d2(self.d1(x))
+        mm = MyModel()
+        mm.compile(optimizer="adam", loss="mse")
+        mm.fit(np.zeros((8, 20)), np.zeros((8, 10)))
+        """
+    )
+    (m,) = r.models
     assert [l.params for l in m.layers] == [672, 330]
+    assert m.total_params == 1002
+
+
+def test_identical_lines_keep_their_own_positions():
+    r = run(
+        """
+        import keras
+        from keras import layers
+        inputs = keras.Input(shape=(8,))
+        x = layers.Dense(12)(inputs)
+        x = layers.Dense(12)(x)
+        x = layers.Dense(12)(x)
+        model = keras.Model(inputs, x)
+        """
+    )
+    assert [l.line for l in r.models[0].layers] == [4, 5, 6, 7]
