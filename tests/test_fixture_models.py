@@ -65,7 +65,9 @@ def assert_models_match(entry: dict, report) -> None:
 @pytest.mark.parametrize("expected_path", cases(MODELS_DIR))
 def test_fixture_models_match_keras(expected_path):
     entry, report = analyze_expected(expected_path)
-    errors = [d for d in report.diagnostics if d.severity == "error"]
+    # SC403 flags Keras 2 module paths, which the oracle serves through shims
+    # (real Keras 3 refuses the import): that error is the right answer.
+    errors = [d for d in report.diagnostics if d.severity == "error" and d.code != "SC403"]
     assert not errors, f"{entry['path']}: error diagnostics on a program Keras runs: {errors}"
     assert_models_match(entry, report)
 
