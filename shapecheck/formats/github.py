@@ -1,0 +1,35 @@
+"""`--format github`: GitHub Actions workflow commands, one annotation per diagnostic.
+
+    ::error file=app.py,line=7,col=5,endLine=7,endColumn=21,title=SC102 merge-shapes::message
+"""
+from __future__ import annotations
+
+from ..rules import RULES
+
+_LEVEL = {"error": "error", "warning": "warning", "info": "notice"}
+
+
+def _escape_data(s: str) -> str:
+    return s.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _escape_property(s: str) -> str:
+    return _escape_data(s).replace(":", "%3A").replace(",", "%2C")
+
+
+def annotation(path: str, d) -> str:
+    rule = RULES.get(d.code)
+    title = f"{d.code} {rule.name}" if rule else d.code
+    props = [f"file={_escape_property(path)}", f"line={d.line}", f"col={d.col}"]
+    if d.end_line:
+        props.append(f"endLine={d.end_line}")
+    if d.end_line == d.line and d.end_col:
+        props.append(f"endColumn={d.end_col}")
+    props.append(f"title={_escape_property(title)}")
+    message = d.message + (f"\n\nhint: {d.hint}" if d.hint else "")
+    return f"::{_LEVEL.get(d.severity, 'warning')} {','.join(props)}::{_escape_data(message)}"
+
+
+def render(results, options) -> str:
+    lines = [annotation(r.path, d) for r in results for d in r.diagnostics]
+    return "\n".join(lines) + ("\n" if lines else "")

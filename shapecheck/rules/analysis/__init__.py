@@ -1,0 +1,1 @@
+"""SC0xx: the analysis itself."""

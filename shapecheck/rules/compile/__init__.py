@@ -1,0 +1,1 @@
+"""SC2xx: compile() arguments."""

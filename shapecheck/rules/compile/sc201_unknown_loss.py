@@ -1,0 +1,48 @@
+"""SC201 unknown-loss: a loss name Keras 3 cannot interpret."""
+from .. import Rule
+from ..support.context import TRAINING_METHODS, diag, events_of
+from ..support.names import canonical_loss, did_you_mean, loss_spellings
+
+
+def _loss_strings(arg):
+    if arg is None:
+        return
+    if arg.kind == "const" and isinstance(arg.value, str):
+        yield arg
+    elif arg.kind in ("list", "tuple") and isinstance(arg.items, list):
+        for a in arg.items:
+            yield from _loss_strings(a)
+    elif arg.kind == "dict" and isinstance(arg.items, dict):
+        for a in arg.items.values():
+            yield from _loss_strings(a)
+
+
+def check(report, ctx):
+    for ev in events_of(report, ("compile",)):
+        trained = any(e.compiled is ev for e in report.events if e.method in TRAINING_METHODS)
+        for arg in _loss_strings(ev.args.get("loss")):
+            if canonical_loss(arg.value) is not None:
+                continue
+            guess = did_you_mean(arg.value, loss_spellings())
+            when = "at the first fit()" if trained else "as soon as the model is trained or evaluated"
+            d = diag(
+                RULE, arg,
+                f"Unknown loss {arg.value!r}: Keras 3 raises `Could not interpret loss identifier: {arg.value}` {when}",
+                hint=f"did you mean {guess!r}?" if guess else "use a name from keras.losses, e.g. 'mse' or 'categorical_crossentropy'",
+            )
+            if not trained:
+                d.severity = "warning"  # compile() alone accepts it
+            yield d
+
+
+RULE = Rule(
+    code="SC201",
+    name="unknown-loss",
+    severity="error",
+    title="Unknown loss",
+    what="A `loss=` string in compile() that Keras 3's loss table does not hold (`'Mse'`, `'categorical_crossentropy_loss'`, Keras 2 aliases Keras 3 dropped).",
+    why="compile() accepts any string, but the first fit()/evaluate() raises `ValueError: Could not interpret loss identifier`. Loss names are looked up exactly: `'mse'`, `'MSE'` and `'MeanSquaredError'` work, `'Mse'` does not. Reported as a warning when the file never trains the model.",
+    example="model.compile(optimizer='adam', loss='categorical_crossentropie')",
+    fix="Use a name Keras 3 knows (the message suggests the closest), or a loss object such as `keras.losses.CategoricalCrossentropy()`.",
+    check=check,
+)

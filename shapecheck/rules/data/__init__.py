@@ -1,0 +1,1 @@
+"""SC3xx: data given to fit/evaluate/predict."""

@@ -1,0 +1,1 @@
+"""SC5xx: design faults Keras accepts silently."""

@@ -1,0 +1,1 @@
+"""SC4xx: Python faults and API misuse."""

@@ -1,0 +1,13 @@
+"""SC402 bad-argument: A call has arguments its signature refuses."""
+from .. import Rule
+
+RULE = Rule(
+    code='SC402',
+    name='bad-argument',
+    severity='error',
+    title='A call has arguments its signature refuses',
+    what='A layer constructor called with a keyword it does not take (a misspelling such as `activaton=`), too many positional arguments, a required argument missing, or the same argument twice.',
+    why="Keras raises `TypeError`/`ValueError: Unrecognized keyword arguments passed to Dense: {'activaton': 'relu'}` when the layer is created.",
+    example="layers.Dense(10, activaton='relu')",
+    fix="Use the argument names of Keras 3's signature (the message suggests the nearest one).",
+)

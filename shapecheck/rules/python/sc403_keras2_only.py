@@ -1,0 +1,13 @@
+"""SC403 keras2-only: A Keras 2 spelling that Keras 3 refuses."""
+from .. import Rule
+
+RULE = Rule(
+    code='SC403',
+    name='keras2-only',
+    severity='error',
+    title='A Keras 2 spelling that Keras 3 refuses',
+    what='Arguments Keras 2 took and Keras 3 removed: `weights=` on layers, `lr=` on optimizers, and others Keras 3 reports as unrecognized.',
+    why="Keras 3 raises `ValueError: Unrecognized keyword arguments passed to Dense: {'weights': ...}`; code written for Keras 2 stops at that line.",
+    example='layers.Dense(4, weights=[kernel, bias])',
+    fix='Use the Keras 3 spelling the hint gives (build the layer, then `layer.set_weights([...])`).',
+)

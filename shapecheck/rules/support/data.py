@@ -1,0 +1,221 @@
+"""Data against a model, as Keras 3 checks it at fit/evaluate/predict.
+
+Shared by SC301-SC305: each function yields ``(at, message, hint)`` problems
+for one (x, y) pair, so that SC304 can run the same checks on
+``validation_data``.  Facts (Keras 3.15.1):
+
+* inputs: ``Functional._adjust_input_rank`` squeezes a trailing size-1 axis of
+  the data or adds one where the Input ends in 1; any other rank difference
+  raises ``Invalid input shape``; then every known Input dim must match;
+* a Sequential model with no input shape takes any data (it is built from it),
+  and a Sequential model given a list of arrays uses them without complaint;
+* a functional model with n inputs refuses a different number of arrays;
+* labels: see ``losses.py``.
+"""
+from __future__ import annotations
+
+from typing import Iterator, Optional
+
+from ...layers.shape import is_known
+from .context import array_shape, data_items, fmt, losses_per_output, output_layers
+from .losses import SAME_SHAPE_LOSSES, SPARSE_LOSSES, ELEMENTWISE_LOSSES, broadcast_conflict, shapes_conflict, squeeze_or_expand
+
+Problem = tuple  # (at, message, hint)
+
+
+def adjust_input_rank(data: tuple, ref: tuple) -> Optional[tuple]:
+    """The data shape after Keras's rank adjustment, or None when Keras refuses."""
+    if len(data) == len(ref):
+        return data
+    if len(data) == len(ref) + 1 and data[-1] == 1:
+        return data[:-1]
+    if len(data) == len(ref) - 1 and ref[-1] == 1:
+        return data + (1,)
+    return None
+
+
+def _where(arg) -> str:
+    return f" (line {arg.line})" if getattr(arg, "line", 0) else ""
+
+
+def input_count_problem(model, x) -> Optional[Problem]:
+    """SC305: a functional model with n inputs fed another number of arrays."""
+    if x is None or model.kind != "functional":
+        return None
+    n = len(model.inputs or [])
+    if n < 2:
+        return None
+    if x.kind in ("array", "tensor"):
+        got = 1
+    elif x.kind in ("list", "tuple") and isinstance(x.items, list):
+        got = len(x.items)
+    else:
+        return None
+    if got == n:
+        return None
+    shapes = ", ".join(fmt(s) for s in model.inputs)
+    return (x, f"{model.name} has {n} inputs {shapes} but is fed {got} array{'s' if got != 1 else ''}: Keras 3 raises "
+               f"`Layer \"{model.keras_name or model.name}\" expects {n} input(s) ... but it received {got} input tensors`",
+            f"pass a list of {n} arrays, one per Input, in the order of Model(inputs=...)")
+
+
+def input_shape_problems(model, x) -> Iterator[Problem]:
+    """SC301: each array against the Input it feeds."""
+    if x is None or not model.built or not model.inputs:
+        return
+    if model.kind == "sequential":
+        if x.kind not in ("array", "tensor"):
+            return
+        pairs = [(x, model.inputs[0])]
+    else:
+        items = data_items(x)
+        if items is None or x.kind == "dict":
+            return
+        if len(items) != len(model.inputs):
+            return  # SC305's business
+        pairs = list(zip(items, model.inputs))
+    for i, (arg, ref) in enumerate(pairs):
+        shape = array_shape(arg)
+        if shape is None or ref is None:
+            continue
+        ref = tuple(ref)
+        which = f"input {i} " if len(pairs) > 1 else "input "
+        adjusted = adjust_input_rank(shape, ref)
+        if adjusted is None:
+            yield (arg, f"Data of shape {fmt(shape)}{_where(arg)} does not fit {model.name}'s {which}{fmt(ref)}: "
+                        f"Keras 3 raises `Invalid input shape ... Expected shape {fmt(ref)}, but input has incompatible shape`",
+                   _rank_hint(shape, ref))
+            continue
+        for axis in range(1, len(ref)):
+            want, got = ref[axis], adjusted[axis]
+            if is_known(want) and is_known(got) and want != got:
+                yield (arg, f"Data of shape {fmt(shape)}{_where(arg)} does not fit {model.name}'s {which}{fmt(ref)}: "
+                            f"axis {axis} is {got}, the model expects {want}",
+                       f"reshape the data to {fmt((shape[0],) + ref[1:])} or change the Input shape")
+                break
+
+
+def _rank_hint(shape, ref) -> str:
+    if len(shape) < len(ref):
+        return f"add {len(ref) - len(shape)} axis/axes to the data (np.expand_dims / reshape) to get {fmt((shape[0],) + tuple(ref[1:]))}"
+    return f"reshape the data to {fmt((shape[0],) + tuple(ref[1:]))}"
+
+
+def sample_count_problem(x, y) -> Optional[Problem]:
+    """SC303: arrays in x and y with different first dimensions."""
+    counted = []
+    for name, arg in (("x", x), ("y", y)):
+        for item in data_items(arg) or []:
+            shape = array_shape(item)
+            if shape and is_known(shape[0]):
+                counted.append((name, item, shape[0]))
+    if len(counted) < 2:
+        return None
+    first = counted[0]
+    for name, item, n in counted[1:]:
+        if n != first[2]:
+            return (item, f"{name} has {n} samples{_where(item)} but {first[0]} has {first[2]}{_where(first[1])}: "
+                          f"Keras 3 raises `Data cardinality is ambiguous. Make sure all arrays contain the same number of samples.`",
+                    "give x and y the same first dimension")
+    return None
+
+
+def label_problems(model, compile_event, y) -> Iterator[Problem]:
+    """SC302: labels against what each output's loss needs."""
+    if y is None or compile_event is None or not model.outputs:
+        return
+    losses = losses_per_output(model, compile_event)
+    n_out = len(model.outputs)
+    if n_out == 1:
+        if y.kind not in ("array", "tensor"):
+            return
+        items = [y]
+    else:
+        if y.kind in ("list", "tuple") and isinstance(y.items, list) and len(y.items) == n_out:
+            items = list(y.items)
+        else:
+            return
+    outs = output_layers(model)
+    for i, (arg, out_shape, loss) in enumerate(zip(items, model.outputs, losses)):
+        yshape = array_shape(arg)
+        if yshape is None or out_shape is None or loss is None or loss.name is None:
+            continue
+        out_shape = tuple(out_shape)
+        units = out_shape[-1] if out_shape else None
+        layer = outs[i] if i < len(outs) else None
+        out_desc = f"{layer.name} " if layer is not None else ""
+        out_desc += f"output {fmt(out_shape)}"
+        yield from _label_vs_output(model, arg, yshape, out_shape, units, loss, out_desc)
+
+
+def _label_vs_output(model, arg, yshape, out_shape, units, loss, out_desc) -> Iterator[Problem]:
+    name = loss.name
+    where = _where(arg)
+    if name in SAME_SHAPE_LOSSES:
+        y2, p2 = squeeze_or_expand(yshape, out_shape)
+        if len(y2) != len(p2):
+            hint = _integer_label_hint(name, units) if len(yshape) < len(out_shape) else None
+            yield (arg, f"Labels of shape {fmt(yshape)}{where} do not fit {name} on {out_desc}: Keras 3 raises "
+                        f"`Arguments target and output must have the same rank (ndim)`", hint)
+            return
+        axis = shapes_conflict(y2[1:], p2[1:])
+        if axis is not None:
+            ax = axis + 1
+            if ax == len(p2) - 1 and name == "categorical_crossentropy":
+                if y2[-1] == 1:
+                    msg = (f"Labels of shape {fmt(yshape)}{where} are one integer per sample, but categorical_crossentropy "
+                           f"needs one-hot labels as wide as {out_desc} ({units} units)")
+                    hint = _integer_label_hint(name, units)
+                else:
+                    msg = (f"One-hot labels of width {y2[-1]}{where} (e.g. to_categorical(num_classes={y2[-1]})) do not fit "
+                           f"{out_desc} with {units} units")
+                    hint = f"use to_categorical(y, num_classes={units}) or give the output layer {y2[-1]} units"
+            else:
+                msg = f"Labels of shape {fmt(yshape)}{where} do not fit {name} on {out_desc}"
+                hint = f"labels must have the shape of the output, {fmt(out_shape)}"
+            yield (arg, msg + ": Keras 3 raises `Arguments target and output must have the same shape`", hint)
+        return
+    if name in SPARSE_LOSSES:
+        y2, p2 = squeeze_or_expand(yshape, out_shape)
+        if len(y2) == len(p2) and y2 and y2[-1] == 1:
+            y2 = y2[:-1]
+        if len(y2) != len(p2) - 1:
+            if len(yshape) == len(out_shape) and is_known(yshape[-1]) and yshape[-1] > 1:
+                msg = (f"Labels of shape {fmt(yshape)}{where} look one-hot, but sparse_categorical_crossentropy "
+                       f"takes integer class ids")
+                hint = "use loss='categorical_crossentropy' for one-hot labels, or pass y.argmax(-1)"
+            else:
+                msg = f"Labels of shape {fmt(yshape)}{where} do not fit sparse_categorical_crossentropy on {out_desc}"
+                hint = f"labels must have shape {fmt(out_shape[:-1])}"
+            yield (arg, msg + ": Keras 3 raises `Argument output must have rank (ndim) target.ndim - 1`", hint)
+            return
+        axis = shapes_conflict(y2[1:], p2[1:-1])
+        if axis is not None:
+            yield (arg, f"Labels of shape {fmt(yshape)}{where} do not fit sparse_categorical_crossentropy on {out_desc}",
+                   f"labels must have shape {fmt(out_shape[:-1])}")
+            return
+        hi, lo = arg.max_value, arg.min_value
+        if is_known(units) and hi is not None and hi >= units:
+            yield (arg, f"Label value {_num(hi)}{where} is outside [0, {units}) for {out_desc}: sparse_categorical_crossentropy "
+                        f"fails (`Received a label value of {_num(hi)} which is outside the valid range of [0, {units})` on CPU)",
+                   f"give the output layer {int(hi) + 1} units, or renumber the classes from 0")
+        elif lo is not None and lo < 0:
+            yield (arg, f"Label value {_num(lo)}{where} is negative: sparse_categorical_crossentropy needs class ids in [0, {units})",
+                   "renumber the classes from 0")
+        return
+    if name in ELEMENTWISE_LOSSES:
+        y2, p2 = squeeze_or_expand(yshape, out_shape)
+        bad = broadcast_conflict(y2, p2)
+        if bad is not None:
+            yield (arg, f"Labels of shape {fmt(yshape)}{where} do not broadcast against {out_desc} for {name}: "
+                        f"sizes {bad[0]} and {bad[1]} (Keras 3 fails at the first training step)",
+                   f"labels should have the shape of the output, {fmt(out_shape)}")
+
+
+def _integer_label_hint(name: str, units) -> str:
+    return (f"for integer labels use loss='sparse_categorical_crossentropy', or one-hot encode them with "
+            f"keras.utils.to_categorical(y, num_classes={units})")
+
+
+def _num(v) -> str:
+    return str(int(v)) if float(v).is_integer() else str(v)
