@@ -1,5 +1,4 @@
 import re
-import sys
 import types
 
 import pytest
@@ -24,10 +23,9 @@ def _fake_interpret(module, source, report, options):
 
 @pytest.fixture
 def fake_analyzer(monkeypatch):
-    mod = types.ModuleType("shapecheck.analyzer.interpreter")
-    mod.interpret = _fake_interpret
-    monkeypatch.setitem(sys.modules, "shapecheck.analyzer.interpreter", mod)
-    import shapecheck.analyzer as pkg
+    """Replace the interpreter the analyzer calls (parsing stays real)."""
+    import shapecheck.analyzer.api as api
 
-    monkeypatch.setattr(pkg, "interpreter", mod, raising=False)
-    return mod
+    holder = types.SimpleNamespace(interpret=_fake_interpret)
+    monkeypatch.setattr(api, "interpret", lambda *a, **k: holder.interpret(*a, **k))
+    return holder
