@@ -1007,6 +1007,19 @@ class KerasApi:
                 if not opaque:
                     self.it.diag(node, "SC120", f"input \"{t.node.layer.name}\" is not connected to any of the model's outputs",
                                  severity="warning")
+        # Keras prints a "Connected to" column unless the graph is a chain:
+        # one node per depth, each with one input, no layer used twice.
+        nodes_at: dict[int, list] = {}
+        for n in nodes_in_decreasing_depth:
+            nodes_at.setdefault(node_depth.get(id(n), 0), []).append(n)
+        chain = all(len(v) == 1 and len(v[0].inputs) <= 1 for v in nodes_at.values())
+        if chain:
+            per_layer: dict[int, int] = {}
+            for n in nodes_in_decreasing_depth:
+                per_layer[id(n.layer)] = per_layer.get(id(n.layer), 0) + 1
+            chain = all(c == 1 for c in per_layer.values())
+        m.sequential_like = chain  # type: ignore[attr-defined]
+        m.node_ids = {id(n) for n in nodes_in_decreasing_depth}  # type: ignore[attr-defined]
         by_depth: dict[int, list[int]] = {}
         for lid, d in layer_depth.items():
             by_depth.setdefault(d, []).append(lid)
@@ -1397,6 +1410,7 @@ class KerasApi:
             non_trainable_params=non_trainable,
             keras_name=m.keras_name,
             context=m.context,
+            sequential_like=getattr(m, "sequential_like", True),
         )
 
     def _node_in_model(self, layer: LayerV, m: ModelV) -> Node:
@@ -1405,11 +1419,14 @@ class KerasApi:
     def _connections(self, layer: LayerV, m: ModelV) -> list[str]:
         if m.kind != "functional" or not layer.calls:
             return []
-        n = layer.calls[0]
+        in_model = getattr(m, "node_ids", None)
         out = []
-        for t in n.inputs:
-            if isinstance(t, TensorV) and t.node is not None:
-                out.append(f"{t.node.layer.name}[{t.node.index}][{t.index}]")
+        for n in layer.calls:
+            if in_model is not None and id(n) not in in_model:
+                continue
+            for t in n.inputs:
+                if isinstance(t, TensorV) and t.node is not None:
+                    out.append(f"{t.node.layer.name}[{t.node.index}][{t.index}]")
         return out
 
 

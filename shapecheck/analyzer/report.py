@@ -68,6 +68,7 @@ class ModelReport:
     end_col: int = 0
     cell: Optional[int] = None
     context: str = ""  # e.g. "build_model(n=10) at line 30"
+    sequential_like: bool = True  # Keras's summary omits "Connected to" for chains
 
     def to_json(self) -> dict:
         d = {

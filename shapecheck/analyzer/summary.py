@@ -1,14 +1,23 @@
-"""Text rendering of models, in the layout of Keras 3's ``model.summary()``."""
+"""Text rendering of models in the layout of Keras 3's ``model.summary()``.
+
+Keras 3 draws the table with rich: 88 columns wide for chain-like models
+(column widths 38/29/17 including padding), 108 with a "Connected to" column
+(31/27/17/28); cells wrap at spaces.  Counts are unknown ("?") only where a
+dimension is unknown to the analyzer.
+"""
 from __future__ import annotations
 
 from ..layers.shape import format_shape
 from .report import FileReport, ModelReport
 
+CHAIN_WIDTHS = (38, 29, 17)
+GRAPH_WIDTHS = (31, 27, 17, 28)
+
 
 def format_size(n_params, bytes_per_param: int = 4) -> str:
-    """Keras's ``readable_memory_size``: 25,461 float32 params -> '99.46 KB'."""
+    """Keras's readable memory size: 25,461 float32 params -> '99.46 KB'."""
     if n_params is None:
-        return "unknown"
+        return "unknown size"
     size = float(n_params * bytes_per_param)
     units = ["B", "KB", "MB", "GB", "TB", "PB"]
     i = 0
@@ -28,62 +37,91 @@ def _shape_text(shape) -> str:
     return format_shape(shape)
 
 
+def _wrap(text: str, width: int) -> list[str]:
+    """Fold like rich: at spaces when possible, hard-split overlong words."""
+    if len(text) <= width:
+        return [text]
+    lines: list[str] = []
+    current = ""
+    for word in text.split(" "):
+        while len(word) > width:
+            if current:
+                lines.append(current)
+                current = ""
+            lines.append(word[:width])
+            word = word[width:]
+        candidate = f"{current} {word}" if current else word
+        if len(candidate) <= width:
+            current = candidate
+        else:
+            lines.append(current)
+            current = word
+    if current:
+        lines.append(current)
+    return lines
+
+
 def render_model(model: ModelReport) -> str:
-    show_connections = model.kind == "functional" and _is_branching(model)
-    headers = ["Layer (type)", "Output Shape", "Param #"] + (["Connected to"] if show_connections else [])
+    graph = model.kind == "functional" and not model.sequential_like
+    widths = GRAPH_WIDTHS if graph else CHAIN_WIDTHS
+    headers = ["Layer (type)", "Output Shape", "Param #"] + (["Connected to"] if graph else [])
     rows = []
     for layer in model.layers:
-        row = [f"{layer.name} ({layer.class_name})", _shape_text(layer.output_shape), _count(layer.params)]
-        if show_connections:
+        if layer.params is None and (not model.built or layer.output_shape is None):
+            params = "0 (unbuilt)"
+        else:
+            params = _count(layer.params)
+        shape = "?" if layer.output_shape is None else _shape_text(layer.output_shape)
+        row = [f"{layer.name} ({layer.class_name})", shape, params]
+        if graph:
             row.append(", ".join(layer.connected_to) if layer.connected_to else "-")
         rows.append(row)
-    widths = [max([len(headers[i])] + [len(r[i]) for r in rows]) + 2 for i in range(len(headers))]
-    widths[0] = max(widths[0], 33)
-    widths[1] = max(widths[1], 24)
-    widths[2] = max(widths[2], 15)
 
-    def line(left, mid, right, fill):
+    def rule(left: str, mid: str, right: str, fill: str) -> str:
         return left + mid.join(fill * w for w in widths) + right
 
-    def cells(values, sep):
+    def cells(values: list[str], sep: str) -> list[str]:
+        wrapped = [_wrap(v, w - 2) for v, w in zip(values, widths)]
+        height = max(len(c) for c in wrapped)
         out = []
-        for i, v in enumerate(values):
-            w = widths[i] - 2
-            out.append(" " + (v.rjust(w) if i == 2 else v.ljust(w)) + " ")
-        return sep + sep.join(out) + sep
+        for i in range(height):
+            parts = []
+            for col, (lines, w) in enumerate(zip(wrapped, widths)):
+                text = lines[i] if i < len(lines) else ""
+                parts.append(" " + (text.rjust(w - 2) if col == 2 else text.ljust(w - 2)) + " ")
+            out.append(sep + sep.join(parts) + sep)
+        return out
 
     out = [f'Model: "{model.keras_name or model.name}"']
-    out.append(line("┏", "┳", "┓", "━"))
-    out.append(cells(headers, "┃"))
-    out.append(line("┡", "╇", "┩", "━"))
+    out.append(rule("┏", "┳", "┓", "━"))
+    out.extend(cells(headers, "┃"))
+    out.append(rule("┡", "╇", "┩", "━"))
     for i, r in enumerate(rows):
-        out.append(cells(r, "│"))
+        out.extend(cells(r, "│"))
         if i != len(rows) - 1:
-            out.append(line("├", "┼", "┤", "─"))
-    out.append(line("└", "┴", "┘", "─"))
-    out.append(f" Total params: {_count(model.total_params)} ({format_size(model.total_params)})")
-    out.append(f" Trainable params: {_count(model.trainable_params)} ({format_size(model.trainable_params)})")
-    out.append(f" Non-trainable params: {_count(model.non_trainable_params)} ({format_size(model.non_trainable_params)})")
+            out.append(rule("├", "┼", "┤", "─"))
+    out.append(rule("└", "┴", "┘", "─"))
+    total, trainable, frozen = model.total_params, model.trainable_params, model.non_trainable_params
+    if not model.built:
+        total = trainable = frozen = 0  # Keras counts no weights before the build
+    out.append(f" Total params: {_count(total)} ({format_size(total)})")
+    out.append(f" Trainable params: {_count(trainable)} ({format_size(trainable)})")
+    out.append(f" Non-trainable params: {_count(frozen)} ({format_size(frozen)})")
     return "\n".join(out) + "\n"
-
-
-def _is_branching(model: ModelReport) -> bool:
-    return any(len(l.connected_to) > 1 for l in model.layers) or len(model.inputs) > 1 or len(model.outputs) > 1
 
 
 def render_file(report: FileReport) -> str:
     parts = []
     for model in report.models:
-        where = f"line {model.line}" if model.cell is None else f"cell {model.cell}, line {model.line}"
-        head = f"{report.path}:{model.line}: {model.name}"
+        where = f"{report.path}:{model.line}" if model.cell is None else f"{report.path}:cell {model.cell}:{model.line}"
+        head = f"{where}: {model.name}"
         if model.context:
-            head += f"  [{model.context}]"
+            head += f"  ({model.context})"
         if not model.built:
-            parts.append(f"{head}\n  model not built: no input shape is known ({where})\n")
-            continue
+            head += "  (not built: no input shape is known yet, as Keras reports it)"
         parts.append(head + "\n" + render_model(model))
     for d in report.diagnostics:
-        if d.severity == "error" and d.code in ("SC001", "SC004"):
+        if d.code in ("SC001", "SC004"):
             parts.append(f"{report.path}:{d.line}:{d.col}: {d.code} {d.message}\n")
     if not parts:
         parts.append(f"{report.path}: no models found\n")

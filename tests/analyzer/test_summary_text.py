@@ -1,0 +1,38 @@
+"""`shapecheck summary` text against the tables real Keras 3 printed.
+
+Each fixture program's `<name>.summary.txt` holds what `model.summary()`
+printed under Keras 3.15 (tests/oracle/gen_models.py); our rendering of the
+statically found models must be the same text.
+"""
+from pathlib import Path
+
+import pytest
+
+from shapecheck.analyzer import analyze
+from shapecheck.analyzer.summary import render_model
+
+ROOT = Path(__file__).resolve().parents[2]
+FIXTURES = sorted((ROOT / "tests" / "fixtures" / "models").glob("*.summary.txt"))
+
+
+def _keras_tables(text: str) -> list[str]:
+    tables = []
+    for chunk in text.split('Model: "')[1:]:
+        body = 'Model: "' + chunk
+        lines = body.splitlines()
+        end = max(i for i, l in enumerate(lines) if l.startswith(" Non-trainable params:"))
+        tables.append("\n".join(lines[: end + 1]) + "\n")
+    return tables
+
+
+@pytest.mark.parametrize("summary_path", FIXTURES, ids=[p.name.split(".")[0] for p in FIXTURES])
+def test_summary_text_matches_keras(summary_path):
+    source_path = summary_path.with_name(summary_path.name.split(".")[0] + ".py")
+    report = analyze(source_path.read_text(), str(source_path))
+    keras_tables = _keras_tables(summary_path.read_text())
+    ours = {render_model(m).splitlines()[0]: render_model(m) for m in report.models}
+    assert keras_tables, "fixture holds no summary"
+    for table in keras_tables:
+        title = table.splitlines()[0]
+        assert title in ours, f"no model named {title} found; we have {list(ours)}"
+        assert ours[title] == table
