@@ -217,3 +217,22 @@ def test_syms_never_cause_a_fault(case):
     positions = [(i, j) for i, s in enumerate(case["inputs"]) for j in range(1, len(s)) if isinstance(s[j], int)]
     for only in [None] + positions:
         evaluate({**case, "inputs": _with_syms(case["inputs"], only)})
+
+
+def test_dot_axes_the_analyzer_lost_are_not_a_fault():
+    from shapecheck.layers import UNKNOWN
+
+    dot = get_spec("Dot")
+    dot.validate({"axes": [UNKNOWN, 1]})
+    dot.validate({"axes": UNKNOWN})
+    assert dot.output_shape({"axes": [UNKNOWN, 1]}, [(None, 4), (None, 4)]) is None
+    with pytest.raises(ShapeFault):
+        dot.validate({"axes": [1.0, 1]})
+
+
+def test_functional_dot_default_binds():
+    form = FUNCTIONAL_FORMS["dot"]
+    spec = get_spec(form.class_name)
+    bound = spec.bind([], {**form.params})
+    assert not bound.faults and bound.cfg["axes"] == -1
+    assert spec.output_shape(bound.cfg, [(None, 8), (None, 8)]) == (None, 1)

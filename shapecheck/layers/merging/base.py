@@ -108,8 +108,8 @@ class ElementwiseMerge(LayerSpec):
                 # Name the whole input shapes, as the batch axis helps to read them.
                 raise ShapeFault(
                     "SC102",
-                    f"{self.class_name} got inputs with incompatible shapes: "
-                    f"{' vs '.join(format_shape(x) for x in inputs)} ({fault.message})",
+                    f"{fault.message} -- {self.class_name} inputs "
+                    f"{' vs '.join(format_shape(x) for x in inputs)} do not broadcast together",
                 ) from None
         return (batch,) + out
 

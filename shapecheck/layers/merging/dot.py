@@ -28,7 +28,8 @@ class Dot(LayerSpec):
                     f"Invalid format for argument `axes`: it should contain two elements. Received: axes={axes}",
                     arg="axes",
                 )
-            if not all(is_known(a) or not isinstance(a, (int, float, str, bool)) for a in axes):
+            # A known non-integer (float, str, bool) is refused; values the analyzer lost are not.
+            if any(isinstance(a, (float, str, bool)) for a in axes):
                 raise ShapeFault(
                     "SC108",
                     f"Invalid format for argument `axes`: list elements should be integers. Received: axes={axes}",
