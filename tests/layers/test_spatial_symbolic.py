@@ -122,3 +122,26 @@ def test_same_conv_length_is_ceil(n, k, s):
 def test_transpose_same_inverts_strided_same_conv(n, k, s):
     up = g.conv_transpose_length(n, k, s, 1, "same", None)
     assert up == n * s and g.conv_length(up, k, s, 1, "same") == n
+
+
+JUNK = [UNKNOWN, Sym("q"), "x", 2.5, None, [1], -3, 0, True, [[1, 2]], (UNKNOWN, 2)]
+
+
+@pytest.mark.parametrize("case", BUILT, ids=lambda c: c["layer"])
+def test_any_config_value_gives_a_shape_or_a_fault_never_a_crash(case):
+    """Replace each argument by junk: only ShapeFault may escape, and an unknown value never faults."""
+    spec = get_spec(case["layer"])
+    shape = tuple(case["input_shape"])
+    for key in case["kwargs"]:
+        for junk in JUNK:
+            kwargs = dict(case["kwargs"], **{key: junk})
+            bound = spec.bind(list(case["args"]), kwargs)
+            try:
+                spec.validate(bound.cfg)
+                out = spec.output_shape(bound.cfg, [shape])
+                spec.weights(bound.cfg, [shape])
+            except ShapeFault as f:
+                assert not (junk is UNKNOWN or isinstance(junk, Sym)), f"{key}={junk!r}: {f.code} {f.message}"
+                continue
+            if junk is UNKNOWN and case["layer"] != "Reshape":
+                assert out is None or len(out) == len(case["output_shape"])
