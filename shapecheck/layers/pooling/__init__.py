@@ -1,2 +1,2 @@
-"""Pooling layers: Max/Average pooling and their global forms (1D-3D)."""
-from . import global_pooling, pooling  # noqa: F401
+"""Pooling layers: Max/Average pooling, their global and adaptive forms (1D-3D)."""
+from . import adaptive_pooling, global_pooling, pooling  # noqa: F401
