@@ -145,3 +145,23 @@ def test_any_config_value_gives_a_shape_or_a_fault_never_a_crash(case):
                 continue
             if junk is UNKNOWN and case["layer"] != "Reshape":
                 assert out is None or len(out) == len(case["output_shape"])
+
+
+@pytest.mark.parametrize(
+    "layer,shape,kwargs,names",
+    [
+        ("Conv2D", (None, 8, 8, 3), {"filters": 4, "kernel_size": 3, "use_bias": UNKNOWN}, ["kernel", "bias"]),
+        ("BatchNormalization", (None, 8), {"center": UNKNOWN}, ["gamma", "beta", "moving_mean", "moving_variance"]),
+        ("LayerNormalization", (None, 8), {"scale": UNKNOWN}, ["gamma", "beta"]),
+    ],
+)
+def test_unknown_flag_makes_counts_unknown_not_guessed(layer, shape, kwargs, names):
+    _, w = build(layer, shape, **kwargs)
+    assert [x.name for x in w] == names
+    assert params(w) is None
+
+
+def test_known_flag_settles_rms_scaling():
+    # rms_scaling=True creates gamma whatever `scale` is, and never beta.
+    _, w = build("LayerNormalization", (None, 8), scale=UNKNOWN, rms_scaling=True)
+    assert [(x.name, x.shape) for x in w] == [("gamma", (8,))]

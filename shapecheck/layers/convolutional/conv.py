@@ -92,8 +92,7 @@ class _Conv(LayerSpec):
         filters = g.as_dim(cfg["filters"], "filters")
         lora = cfg.get("lora_rank")
         w = [Weight("kernel", kshape, trainable=not lora)]
-        if g.flag(cfg, "use_bias", True):
-            w.append(Weight("bias", (filters,)))
+        w += g.optional_weight(g.flag(cfg, "use_bias", True), Weight("bias", (filters,)))
         if lora:
             r = g.as_dim(lora, "lora_rank")
             w.append(Weight("lora_kernel_a", kshape[:-1] + (r,)))

@@ -77,8 +77,7 @@ class _ConvTranspose(LayerSpec):
         c = a.channels(x, fmt, self.class_name)
         filters = g.as_dim(cfg["filters"], "filters")
         w = [Weight("kernel", kernel + (filters, c))]
-        if g.flag(cfg, "use_bias", True):
-            w.append(Weight("bias", (filters,)))
+        w += g.optional_weight(g.flag(cfg, "use_bias", True), Weight("bias", (filters,)))
         return w
 
 

@@ -64,8 +64,7 @@ class _DepthwiseConv(LayerSpec):
         c = a.channels(x, fmt, self.class_name)
         dm = g.as_dim(cfg.get("depth_multiplier"), "depth_multiplier")
         w = [Weight("kernel", kernel + (c, dm))]
-        if g.flag(cfg, "use_bias", True):
-            w.append(Weight("bias", (dim_mul(dm, c),)))
+        w += g.optional_weight(g.flag(cfg, "use_bias", True), Weight("bias", (dim_mul(dm, c),)))
         return w
 
 

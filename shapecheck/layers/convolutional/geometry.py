@@ -7,9 +7,9 @@ the analyzer could not work out (``UNKNOWN`` or a ``Sym``) become ``Sym`` dims.
 """
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Optional
 
-from ..base import UNKNOWN, ShapeFault
+from ..base import UNKNOWN, ShapeFault, Weight
 from ..shape import Dim, Sym, dim_add, dim_floordiv, dim_mul, dim_sub, format_shape, is_known
 
 CHANNELS_LAST = "channels_last"
@@ -212,10 +212,19 @@ def describe(shape: tuple) -> str:
     return format_shape(shape)
 
 
-def flag(cfg: dict, key: str, default: bool) -> bool:
+
+def flag(cfg: dict, key: str, default: bool) -> Optional[bool]:
     """A boolean argument read with Python truthiness, as Keras reads it (``use_bias=None``
-    means no bias); a value we cannot read counts as the signature's default."""
+    means no bias); None when the analyzer could not read the value."""
     v = cfg.get(key, default)
     if is_unknown_value(v):
-        return default
+        return None
     return bool(v)
+
+
+def optional_weight(on: Optional[bool], weight: Weight) -> list:
+    """The weight when its flag is on, nothing when off.  When the flag is unknown the
+    weight is kept with unknown sizes, so parameter counts become unknown instead of guessed."""
+    if on is None:
+        return [Weight(weight.name, tuple(Sym(f"{weight.name}?") for _ in weight.shape), weight.trainable)]
+    return [weight] if on else []

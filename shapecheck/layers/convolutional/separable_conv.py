@@ -71,8 +71,7 @@ class _SeparableConv(LayerSpec):
             Weight("depthwise_kernel", kernel + (c, dm)),
             Weight("pointwise_kernel", (1,) * self.rank + (dim_mul(dm, c), filters)),
         ]
-        if g.flag(cfg, "use_bias", True):
-            w.append(Weight("bias", (filters,)))
+        w += g.optional_weight(g.flag(cfg, "use_bias", True), Weight("bias", (filters,)))
         return w
 
 

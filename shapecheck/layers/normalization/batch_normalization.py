@@ -73,12 +73,10 @@ class BatchNormalization(LayerSpec):
         x = inputs[0]
         axes = ax.axis_list(cfg.get("axis"))
         shape = ax.weight_shape(x, axes, self.class_name) if axes is not None else (Sym("bn_axis"),)
-        w = []
-        if g.flag(cfg, "scale", True):
-            w.append(Weight("gamma", shape))
-        if g.flag(cfg, "center", True):
-            w.append(Weight("beta", shape))
+        w = g.optional_weight(g.flag(cfg, "scale", True), Weight("gamma", shape))
+        w += g.optional_weight(g.flag(cfg, "center", True), Weight("beta", shape))
         w += [Weight("moving_mean", shape, trainable=False), Weight("moving_variance", shape, trainable=False)]
-        if g.flag(cfg, "renorm", False):
-            w += [Weight(n, shape, trainable=False) for n in ("moving_stddev", "renorm_mean", "renorm_stddev")]
+        renorm = g.flag(cfg, "renorm", False)
+        for n in ("moving_stddev", "renorm_mean", "renorm_stddev"):
+            w += g.optional_weight(renorm, Weight(n, shape, trainable=False))
         return w

@@ -76,9 +76,5 @@ class GroupNormalization(LayerSpec):
 
     def weights(self, cfg, inputs):
         dim = self._channels(cfg, inputs[0])
-        w = []
-        if g.flag(cfg, "scale", True):
-            w.append(Weight("gamma", (dim,)))
-        if g.flag(cfg, "center", True):
-            w.append(Weight("beta", (dim,)))
-        return w
+        w = g.optional_weight(g.flag(cfg, "scale", True), Weight("gamma", (dim,)))
+        return w + g.optional_weight(g.flag(cfg, "center", True), Weight("beta", (dim,)))

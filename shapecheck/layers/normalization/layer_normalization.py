@@ -48,10 +48,9 @@ class LayerNormalization(LayerSpec):
         x = inputs[0]
         axes = ax.axis_list(cfg.get("axis"))
         shape = ax.weight_shape(x, axes, self.class_name) if axes is not None else (Sym("ln_axis"),)
-        rms = g.flag(cfg, "rms_scaling", False)
-        w = []
-        if g.flag(cfg, "scale", True) or rms:
-            w.append(Weight("gamma", shape))
-        if g.flag(cfg, "center", True) and not rms:
-            w.append(Weight("beta", shape))
-        return w
+        rms, scale, center = (g.flag(cfg, k, d) for k, d in (("rms_scaling", False), ("scale", True), ("center", True)))
+        # Three-valued logic: None (unknown) only where it decides the answer.
+        gamma_on = True if (scale or rms) else (None if None in (scale, rms) else False)
+        beta_on = False if (center is False or rms) else (None if None in (center, rms) else True)
+        w = g.optional_weight(gamma_on, Weight("gamma", shape))
+        return w + g.optional_weight(beta_on, Weight("beta", shape))
