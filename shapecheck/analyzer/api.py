@@ -3,12 +3,10 @@ from __future__ import annotations
 
 from typing import Optional
 
-import libcst as cst
-
 from ..diagnostics import Diagnostic
 from .interpreter import interpret
 from .report import FileReport
-from .source import parse_source
+from .source import SourceSyntaxError, parse_source
 
 
 def analyze(source: str, path: str = "<string>", *, options: Optional[dict] = None) -> FileReport:
@@ -16,9 +14,9 @@ def analyze(source: str, path: str = "<string>", *, options: Optional[dict] = No
     report = FileReport(path=path)
     try:
         parsed = parse_source(source)
-    except cst.ParserSyntaxError as err:
+    except SourceSyntaxError as err:
         report.syntax_error = True
-        report.diagnostics.append(syntax_diagnostic(err))
+        report.diagnostics.append(Diagnostic(err.line, err.col, err.line, err.col + 1, "error", "SC001", f"Syntax error: {err.message}"))
         return report
     except RecursionError:
         report.syntax_error = True
@@ -28,10 +26,3 @@ def analyze(source: str, path: str = "<string>", *, options: Optional[dict] = No
         return report
     interpret(parsed, source, report, options or {})
     return report
-
-
-def syntax_diagnostic(err: "cst.ParserSyntaxError") -> Diagnostic:
-    line = max(1, err.raw_line)
-    col = max(1, err.raw_column + 1)
-    msg = err.message.strip().splitlines()[0] if err.message else "invalid syntax"
-    return Diagnostic(line, col, line, col + 1, "error", "SC001", f"Syntax error: {msg}")

@@ -76,17 +76,41 @@ def _chunk_spans(tree: ast.Module, n_lines: int) -> list[tuple[int, int]]:
     return out
 
 
+class SourceSyntaxError(Exception):
+    """Invalid Python: 1-based line, 1-based column, and Python's own message."""
+
+    def __init__(self, line: int, col: int, message: str) -> None:
+        super().__init__(message)
+        self.line = line
+        self.col = col
+        self.message = message
+
+
 def parse_source(source: str) -> ParsedSource:
-    """Parse into statements; raises cst.ParserSyntaxError for invalid code."""
+    """Parse into statements; raises SourceSyntaxError for invalid code."""
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             tree = ast.parse(source)
-    except (SyntaxError, ValueError, MemoryError, RecursionError):
-        tree = None
+    except SyntaxError as err:
+        # CPython's message and position are the ones users know ("'(' was
+        # never closed"); libcst's parser names tokens instead.
+        raise SourceSyntaxError(max(1, err.lineno or 1), max(1, err.offset or 1), err.msg) from None
+    except (ValueError, MemoryError):
+        raise SourceSyntaxError(1, 1, "source cannot be parsed (null bytes or too large)") from None
+    except RecursionError:
+        raise SourceSyntaxError(1, 1, "the code is nested too deeply to parse") from None
+    try:
+        return _parse_chunks(source, tree)
+    except cst.ParserSyntaxError as err:
+        msg = err.message.strip().splitlines()[0] if err.message else "invalid syntax"
+        raise SourceSyntaxError(max(1, err.raw_line), max(1, err.raw_column + 1), msg) from None
+
+
+def _parse_chunks(source: str, tree) -> ParsedSource:
     lines = source.splitlines(keepends=True)
     if tree is None:
-        module = cst.parse_module(source)  # raises the libcst syntax error
+        module = cst.parse_module(source)
         index = PositionIndex(module)
         return ParsedSource(list(module.body), index.bound_names, index._ranges)
     body: list = []

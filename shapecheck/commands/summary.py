@@ -6,6 +6,7 @@ import sys
 
 from ..analyzer import analyze
 from ..analyzer.report import FileReport, reports_to_json
+from ..notebook import analyze_notebook, is_notebook_path
 from .files import iter_paths, read_source
 
 
@@ -29,7 +30,10 @@ def run(args) -> int:
             print(f"shapecheck: {src.error}", file=sys.stderr)
             status = 2
             continue
-        report = analyze(src.text, path)
+        if is_notebook_path(path):
+            report = analyze_notebook(src.text, path)
+        else:
+            report = analyze(src.text, path)
         reports.append(report)
         if report.syntax_error:
             status = 2

@@ -1,0 +1,182 @@
+"""Jupyter notebooks (.ipynb) as one program: the code cells in order.
+
+A notebook is analyzed the way a top-to-bottom run would see it: the code
+cells are joined into one source text, markdown and raw cells are skipped,
+and IPython-only lines (``%magic``, ``!shell``, ``obj?``) become blank lines
+so line numbers keep their meaning.  Every position in the report is then
+mapped back to (cell, line in cell); ``cell`` is the 1-based index of the
+cell among all cells of the notebook, as Jupyter shows them.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Callable, Optional
+
+from .diagnostics import Diagnostic
+
+
+class NotebookError(Exception):
+    """The file is not a notebook we can read (not JSON, not nbformat 4)."""
+
+
+@dataclass
+class Cell:
+    index: int  # 1-based among all cells
+    cell_type: str
+    source: str
+    raw: dict = field(default_factory=dict)
+
+
+@dataclass
+class Notebook:
+    cells: list[Cell]
+    data: dict  # the whole parsed JSON, kept for writing outputs back
+
+    def code_cells(self) -> list[Cell]:
+        return [c for c in self.cells if c.cell_type == "code"]
+
+
+def load_notebook(text: str) -> Notebook:
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as err:
+        raise NotebookError(f"not a valid notebook: invalid JSON at line {err.lineno}, column {err.colno}: {err.msg}") from None
+    if not isinstance(data, dict) or not isinstance(data.get("cells"), list):
+        raise NotebookError("not a valid notebook: no list of cells")
+    major = data.get("nbformat")
+    if major != 4:
+        raise NotebookError(f"unsupported notebook format: nbformat {major!r} (shapecheck reads nbformat 4)")
+    cells = []
+    for i, raw in enumerate(data["cells"], start=1):
+        if not isinstance(raw, dict):
+            raise NotebookError(f"not a valid notebook: cell {i} is not an object")
+        src = raw.get("source", "")
+        if isinstance(src, list):
+            src = "".join(s for s in src if isinstance(s, str))
+        elif not isinstance(src, str):
+            src = ""
+        cells.append(Cell(i, str(raw.get("cell_type", "")), src, raw))
+    return Notebook(cells, data)
+
+
+def _python_line(line: str, in_cell_magic: bool) -> str:
+    """The line as plain Python: IPython syntax becomes an empty line."""
+    stripped = line.strip()
+    if in_cell_magic:
+        return ""
+    if stripped.startswith(("%", "!")):
+        return ""
+    if stripped.endswith("?") and not stripped.startswith("#") and "(" not in stripped:
+        return ""  # obj? / obj?? help
+    # `x = !ls` and `x = %time f()` assignments from IPython
+    if "= !" in stripped or "= %" in stripped:
+        indent = line[: len(line) - len(line.lstrip())]
+        return indent + stripped.split("=", 1)[0].rstrip() + " = None"
+    return line
+
+
+@dataclass
+class JoinedSource:
+    text: str
+    # line_map[k] = (cell index, line in cell) for line k+1 of ``text``
+    line_map: list[tuple[int, int]]
+
+
+def join_code_cells(nb: Notebook, skip: frozenset | set = frozenset()) -> JoinedSource:
+    lines: list[str] = []
+    line_map: list[tuple[int, int]] = []
+    for cell in nb.code_cells():
+        cell_lines = cell.source.split("\n")
+        cell_magic = bool(cell_lines) and cell_lines[0].lstrip().startswith("%%")
+        for k, line in enumerate(cell_lines, start=1):
+            lines.append("" if cell.index in skip else _python_line(line, cell_magic))
+            line_map.append((cell.index, k))
+    return JoinedSource("\n".join(lines) + "\n", line_map)
+
+
+def _to_cell(line_map: list[tuple[int, int]], line: int) -> tuple[Optional[int], int]:
+    if 1 <= line <= len(line_map):
+        return line_map[line - 1]
+    if line_map:
+        cell, last = line_map[-1]
+        return cell, last
+    return None, line
+
+
+def remap_report(report, joined: JoinedSource):
+    """Rewrite every position of a FileReport from joined lines to cells."""
+    lm = joined.line_map
+    for m in report.models:
+        m.cell, m.line = _to_cell(lm, m.line)
+        _, m.end_line = _to_cell(lm, m.end_line) if m.end_line else (None, 0)
+        for layer in m.layers:
+            layer.cell, layer.line = _to_cell(lm, layer.line)
+            if layer.end_line:
+                _, layer.end_line = _to_cell(lm, layer.end_line)
+    for d in report.diagnostics:
+        cell, d.line = _to_cell(lm, d.line)
+        _, d.end_line = _to_cell(lm, d.end_line)
+        d.cell = cell
+    for s in report.sites:
+        s.cell, s.line = _to_cell(lm, s.line)
+        _, s.end_line = _to_cell(lm, s.end_line)
+    for ev in getattr(report, "events", []):
+        ev.cell, ev.line = _to_cell(lm, ev.line)
+        _, ev.end_line = _to_cell(lm, ev.end_line)
+    return report
+
+
+def analyze_notebook(text: str, path: str, analyze: Optional[Callable] = None, **kwargs):
+    """Analyze a notebook's code cells as one program; positions per cell.
+
+    ``analyze`` is the source-level function to run (the analyzer's
+    ``analyze`` by default, or the check pipeline); it must accept
+    ``(source, path, **kwargs)`` and return a FileReport.
+    """
+    from .analyzer.report import FileReport
+
+    if analyze is None:
+        from .analyzer import analyze as analyze_source
+
+        analyze = analyze_source
+    try:
+        nb = load_notebook(text)
+    except NotebookError as err:
+        report = FileReport(path=path)
+        report.syntax_error = True
+        report.diagnostics.append(Diagnostic(1, 1, 1, 2, "error", "SC004", str(err)))
+        return report
+    # A cell with a syntax error does not stop the others in Jupyter: report
+    # it, blank that cell, and analyze the rest.
+    blanked: set[int] = set()
+    syntax: list[Diagnostic] = []
+    while True:
+        joined = join_code_cells(nb, skip=blanked)
+        report = analyze(joined.text, path, **kwargs)
+        if not report.syntax_error:
+            break
+        err = next((d for d in report.diagnostics if d.code == "SC001"), None)
+        cell = _to_cell(joined.line_map, err.line)[0] if err is not None else None
+        if err is None or cell is None or cell in blanked:
+            break
+        blanked.add(cell)
+        syntax.append(err)
+        err_joined = joined
+        remap_report(_only_diag(err), err_joined)
+    report = remap_report(report, joined)
+    report.diagnostics[:0] = syntax
+    report.syntax_error = report.syntax_error or bool(syntax)
+    return report
+
+
+def _only_diag(d: Diagnostic):
+    from .analyzer.report import FileReport
+
+    r = FileReport(path="")
+    r.diagnostics.append(d)
+    return r
+
+
+def is_notebook_path(path: str) -> bool:
+    return path.endswith(".ipynb")
