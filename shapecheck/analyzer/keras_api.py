@@ -14,6 +14,7 @@ import libcst as cst
 from ..layers import get_spec
 from ..layers.base import BUILT_AT_INIT, UNKNOWN, NestedLayer, ShapeFault, Weight, to_snake_case
 from ..layers.shape import Sym, format_shape, is_known, dim_prod
+from ..layers.merging import FUNCTIONAL_FORMS
 from . import numpy_api, shape_ops, tensor_ops
 from .modules import canonical_module, canonical_name
 from .positions import Range
@@ -66,13 +67,6 @@ METHOD_PARAMS = {
     "evaluate_generator": ["generator"],
     "predict_generator": ["generator"],
 }
-
-# keras.layers lowercase function forms -> layer class.
-FUNCTION_FORMS = {
-    "concatenate": "Concatenate", "add": "Add", "subtract": "Subtract", "multiply": "Multiply", "average": "Average",
-    "maximum": "Maximum", "minimum": "Minimum", "dot": "Dot",
-}
-
 
 class KerasApi:
     def __init__(self, interp) -> None:
@@ -284,10 +278,16 @@ class KerasApi:
             return numpy_api.to_categorical(args, kwargs)
         if path.startswith("keras.layers."):
             sub = path[len("keras.layers."):]
-            if sub in FUNCTION_FORMS:
-                spec_name = FUNCTION_FORMS[sub]
-                inputs = args[0] if args else kwargs.pop("inputs", Unknown("inputs"))
-                layer = self.make_layer(spec_name, list(args[1:]), {k: v for k, v in kwargs.items() if k != "inputs"}, node, arg_nodes)
+            form = FUNCTIONAL_FORMS.get(sub)
+            if form is not None:
+                # concatenate(inputs, axis=-1, **kw) == Concatenate(axis=axis, **kw)(inputs)
+                inputs = args[0] if args else kwargs.get("inputs", Unknown("inputs"))
+                ctor = {k: v for k, v in kwargs.items() if k != "inputs"}
+                for (pname, default), value in zip(form.params.items(), args[1:]):
+                    ctor[pname] = value
+                for pname, default in form.params.items():
+                    ctor.setdefault(pname, Const(default))
+                layer = self.make_layer(form.class_name, [], ctor, node, arg_nodes)
                 return self.apply_layer(layer, [inputs], {}, node)
             if "." not in sub:
                 return self.make_layer(sub, args, kwargs, node, arg_nodes)
@@ -624,10 +624,11 @@ class KerasApi:
             out = TensorV(None)
             self._record_node(layer, tensors, [out], node)
             return out
+        # Keyword arguments of call() that change output shapes.
         extra_kwargs = {}
-        if spec.class_name in ("MultiHeadAttention",):
-            ras = kwargs.get("return_attention_scores")
-            extra_kwargs["return_attention_scores"] = bool(ras.value) if isinstance(ras, Const) else False
+        for pname, default in spec.call_params.items():
+            v = kwargs.get(pname)
+            extra_kwargs[pname] = default if v is None else _to_config(v)
         out_shapes = self.output_shapes(layer, shapes, node, extra_kwargs)
         if out_shapes is None:
             outs = [TensorV(None)]
@@ -637,11 +638,12 @@ class KerasApi:
         self._record_node(layer, tensors, outs, node)
         label_shape = out_shapes[0] if out_shapes and len(out_shapes) == 1 else out_shapes
         self.add_site(node, "layer", label_shape, layer)
-        if len(outs) == 1 and not (spec.class_name in ("LSTM", "GRU", "SimpleRNN", "Bidirectional") and layer.cfg.get("return_state")) and not (
-            spec.class_name == "MultiHeadAttention" and extra_kwargs.get("return_attention_scores")
-        ):
+        if out_shapes is not None and len(out_shapes) == 1 and not layer.cfg.get("return_state"):
             return outs[0]
-        return ListV(list(outs)) if spec.class_name != "MultiHeadAttention" else TupleV(list(outs))
+        if out_shapes is None:
+            return outs[0]
+        # Attention layers return (output, scores) tuples; RNNs [output, *states].
+        return TupleV(list(outs)) if extra_kwargs.get("return_attention_scores") else ListV(list(outs))
 
     def output_shapes(self, layer: LayerV, shapes: list, node, extra: Optional[dict] = None) -> Optional[list]:
         """Run the spec's shape rule (building the layer on first use)."""
@@ -691,14 +693,20 @@ class KerasApi:
             pass
 
     def _lambda_shapes(self, layer: LayerV, shapes: list, node) -> Optional[list]:
-        given = layer.cfg.get("output_shape")
-        if isinstance(given, tuple):
-            layer.weights = []
-            layer.built_inputs = shapes
-            return [(shapes[0][0],) + tuple(_dim(d) for d in given) if shapes[0] else tuple(given)]
-        fn = layer.func
+        spec = layer.spec
         layer.weights = []
         layer.built_inputs = shapes
+        source = spec.shape_source(layer.cfg) if hasattr(spec, "shape_source") else "function"
+        if source == "output_shape":
+            try:
+                out = spec.output_shape(layer.cfg, shapes)
+            except ShapeFault as fault:
+                self.it.diag(node, fault.code, fault.message, hint=fault.fix)
+                return None
+            return out if isinstance(out, list) else [out]
+        if source != "function":
+            return None  # an output_shape function or an unknown value: not followed
+        fn = layer.func
         if fn is None:
             return None
         arg = TensorV(shapes[0]) if len(shapes) == 1 else ListV([TensorV(s) for s in shapes])

@@ -200,3 +200,22 @@ def test_identical_lines_keep_their_own_positions():
         """
     )
     assert [l.line for l in r.models[0].layers] == [4, 5, 6, 7]
+
+
+def test_function_forms_take_their_defaults_and_call_keywords():
+    r = run(
+        """
+        import keras
+        from keras import layers
+        a = keras.Input(shape=(8,))
+        b = keras.Input(shape=(8,))
+        d = layers.dot([a, b])
+        q = keras.Input(shape=(5, 16))
+        v = keras.Input(shape=(7, 16))
+        o, scores = layers.Attention()([q, v], return_attention_scores=True)
+        m = keras.Model([a, b, q, v], [d, o, scores])
+        """
+    )
+    assert not [x for x in r.diagnostics if x.severity == "error"]
+    (m,) = r.models
+    assert m.outputs == [(None, 1), (None, 5, 16), (None, 5, 7)]
