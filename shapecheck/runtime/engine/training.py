@@ -105,11 +105,14 @@ class Trainer:
             names.append("compile_metrics")
         return names
 
-    def _output_names(self):
-        return getattr(self, "_output_names", None) or [f"output_{i}" for i in range(len(self._graph.outputs))]
+    def _out_names(self):
+        names = getattr(self, "_output_names", None)
+        if not names and self._graph is not None:
+            names = [t.node.layer.name for t in self._graph.outputs]
+        return names or ["output_0"]
 
     def _per_output(self, spec, n_out, what):
-        names = self._output_names()
+        names = self._out_names()
         if isinstance(spec, dict):
             return [spec.get(name) for name in names]
         if isinstance(spec, (list, tuple)) and what == "loss":
@@ -130,13 +133,13 @@ class Trainer:
         if self._loss_weights is None:
             self._lw = [1.0] * n
         elif isinstance(self._loss_weights, dict):
-            self._lw = [self._loss_weights.get(name, 1.0) for name in self._output_names()]
+            self._lw = [self._loss_weights.get(name, 1.0) for name in self._out_names()]
         else:
             self._lw = list(self._loss_weights)
         metric_specs = self._metric_spec
         self._metrics = []  # (output index, display name, Metric)
         if metric_specs:
-            names = self._output_names()
+            names = self._out_names()
             if isinstance(metric_specs, dict):
                 per = [metric_specs.get(name) for name in names]
             elif n > 1 and isinstance(metric_specs, (list, tuple)) and len(metric_specs) == n and all(
@@ -190,7 +193,7 @@ class Trainer:
         if y is None:
             return None
         if isinstance(y, dict):
-            names = self._output_names()
+            names = self._out_names()
             return [None if y.get(n) is None else np.asarray(y[n]) for n in names]
         ys = _as_list(y)
         if len(ys) != n_out and n_out == 1:

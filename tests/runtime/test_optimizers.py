@@ -1,0 +1,42 @@
+"""Optimizers against real Keras 3: three steps from the same weights and gradients."""
+import numpy as np
+import pytest
+
+from oracle_data import f32, oracle
+from shapecheck.runtime import optimizers
+
+CASES = oracle()["optimizers"]
+
+
+@pytest.mark.parametrize("case", CASES, ids=[f"{c['optimizer']}-{c['kwargs']}" for c in CASES])
+def test_three_steps_match_keras(case):
+    opt = getattr(optimizers, case["optimizer"])(**case["kwargs"])
+    w = f32(case["w0"]).copy()
+    for g, expected in zip(case["grads"], case["steps"]):
+        opt.apply([f32(g)], [w])
+        np.testing.assert_allclose(w, expected, rtol=1e-5, atol=1e-6)
+    assert opt.iterations == 3
+
+
+def test_keras3_defaults():
+    assert optimizers.SGD().learning_rate == 0.01
+    assert optimizers.get("rmsprop").learning_rate == 0.001
+    adam = optimizers.get("adam")
+    assert (adam.beta_1, adam.beta_2, adam.epsilon) == (0.9, 0.999, 1e-7)
+    assert optimizers.AdamW().weight_decay == 0.004
+    assert optimizers.Adagrad().initial_accumulator_value == 0.1
+
+
+def test_learning_rate_can_be_set_and_scheduled():
+    opt = optimizers.SGD(learning_rate=lambda step: 0.5 / (step + 1))
+    w = np.ones(2, np.float32)
+    opt.apply([np.ones(2, np.float32)], [w])
+    opt.apply([np.ones(2, np.float32)], [w])
+    np.testing.assert_allclose(w, 1 - 0.5 - 0.25)
+    opt.learning_rate = 0.1
+    assert opt.learning_rate == 0.1
+
+
+def test_unknown_optimizer_name():
+    with pytest.raises(ValueError, match="Could not interpret optimizer identifier: adamax2"):
+        optimizers.get("adamax2")
