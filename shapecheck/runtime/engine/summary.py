@@ -5,8 +5,8 @@ from .layer import InputLayer
 from .tensor import format_shape
 
 
-def readable_size(n_params: int, bytes_per_param: int = 4) -> str:
-    size = float(n_params * bytes_per_param)
+def readable_size(n_params: int, bytes_per_param: int = 4, extra_bytes: int = 0) -> str:
+    size = float(n_params * bytes_per_param + extra_bytes)
     units = ["B", "KB", "MB", "GB", "TB"]
     i = 0
     while size >= 1024 and i < len(units) - 1:
@@ -31,33 +31,48 @@ def _params(layer):
     return f"{sum(v.value.size for v in layer._all_vars()):,}"
 
 
-def render(model) -> str:
+def _sequential_like(model) -> bool:
+    """Keras prints a "Connected to" column unless the graph is a plain chain."""
     from .model import Sequential
 
-    layers = model.layers
     graph = model._graph
-    branching = False
-    if graph is not None and not isinstance(model, Sequential):
-        branching = len(graph.inputs) > 1 or any(len(n.inputs) > 1 for n in graph.nodes) or len(graph.outputs) > 1
+    if graph is None or isinstance(model, Sequential):
+        return True
+    if len(graph.inputs) != 1 or len(graph.outputs) != 1:
+        return False
+    consumers: dict[int, int] = {}
+    layer_calls: dict[int, int] = {}
+    for node in graph.nodes:
+        if len(node.inputs) != 1:
+            return False
+        consumers[id(node.inputs[0])] = consumers.get(id(node.inputs[0]), 0) + 1
+        layer_calls[id(node.layer)] = layer_calls.get(id(node.layer), 0) + 1
+    return all(c == 1 for c in consumers.values()) and all(c == 1 for c in layer_calls.values())
+
+
+# Column widths Keras 3 draws on a terminal of 120 columns (88 / 108 wide).
+_WIDTHS_CHAIN = [38, 29, 17]
+_WIDTHS_GRAPH = [31, 27, 17, 28]
+
+
+def render(model) -> str:
+    layers = model.layers
+    branching = not _sequential_like(model)
     headers = ["Layer (type)", "Output Shape", "Param #"] + (["Connected to"] if branching else [])
     rows = []
     for layer in layers:
-        row = [f"{layer.name} ({type(layer).__name__})", _shape_of(layer), _params(layer) if not isinstance(layer, InputLayer) else "0"]
+        row = [f"{layer.name} ({type(layer).__name__})", _shape_of(layer),
+               _params(layer) if not isinstance(layer, InputLayer) else "0"]
         if branching:
             node = layer._inbound_nodes[-1] if layer._inbound_nodes else None
-            conns = []
-            for t in (node.inputs if node else []):
-                if t.node is not None:
-                    conns.append(f"{t.node.layer.name}[0][{t.index}]")
+            conns = [f"{t.node.layer.name}[0][{t.index}]" for t in (node.inputs if node else []) if t.node is not None]
             row.append(", ".join(conns) if conns else "-")
         rows.append(row)
-    widths = [max([len(headers[i])] + [len(r[i]) for r in rows]) + 2 for i in range(len(headers))]
-    widths[0] = max(widths[0], 33)
-    widths[1] = max(widths[1], 24)
-    widths[2] = max(widths[2], 15)
+    base = _WIDTHS_GRAPH if branching else _WIDTHS_CHAIN
+    widths = [max([base[i]] + [len(r[i]) + 2 for r in rows]) for i in range(len(headers))]
 
-    def line(left, mid, right):
-        return left + mid.join("━" * w for w in widths) + right
+    def line(left, mid, right, fill):
+        return left + mid.join(fill * w for w in widths) + right
 
     def cells(values, sep):
         out = []
@@ -66,16 +81,24 @@ def render(model) -> str:
             out.append(" " + (v.rjust(w) if i == 2 else v.ljust(w)) + " ")
         return sep + sep.join(out) + sep
 
-    out = [f'Model: "{model.name}"', line("┏", "┳", "┓"), cells(headers, "┃"), line("┡", "╇", "┩")]
+    out = [f'Model: "{model.name}"', line("┏", "┳", "┓", "━"), cells(headers, "┃"), line("┡", "╇", "┩", "━")]
     for i, r in enumerate(rows):
         out.append(cells(r, "│"))
-        if branching and i < len(rows) - 1:
-            out.append("├" + "┼".join("─" * w for w in widths) + "┤")
-    out.append("└" + "┴".join("─" * w for w in widths) + "┘")
+        if i < len(rows) - 1:
+            out.append(line("├", "┼", "┤", "─"))
+    out.append(line("└", "┴", "┘", "─"))
     if model.built:
         total = sum(v.value.size for v in model._all_vars())
         trainable = sum(v.value.size for v in model.trainable_weights)
-        out.append(f" Total params: {total:,} ({readable_size(total)})")
+        opt = getattr(model, "optimizer", None)
+        # Once built (at the first step) Keras counts the optimizer's variables
+        # too: its slots plus `iterations` and `learning_rate`.
+        opt_params = 2 + sum(v.size for v in opt.variables) if opt is not None and opt.iterations else 0
+        # `iterations` is an int64: 4 bytes more than a float32.
+        extra = 4 if opt_params else 0
+        out.append(f" Total params: {total + opt_params:,} ({readable_size(total + opt_params, extra_bytes=extra)})")
         out.append(f" Trainable params: {trainable:,} ({readable_size(trainable)})")
         out.append(f" Non-trainable params: {total - trainable:,} ({readable_size(total - trainable)})")
+        if opt_params:
+            out.append(f" Optimizer params: {opt_params:,} ({readable_size(opt_params, extra_bytes=extra)})")
     return "\n".join(out)
