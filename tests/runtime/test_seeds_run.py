@@ -77,7 +77,7 @@ def test_sigmoid_stack_summary_through_tensorflow_keras(capsys):
     code, out, err = run(capsys, SEEDS / "sigmoid_stack.py")
     assert code == 0, err
     assert 'Model: "sequential"' in out
-    assert "│ dense (Dense)                   │ (None, 32)             │        25,120 │" in out
+    assert "│ dense (Dense)                        │ (None, 32)                  │          25,120 │" in out
     assert "Total params: 25,461 (99.46 KB)" in out
 
 

@@ -382,6 +382,8 @@ class CatalogLayer(Layer):
     def build(self, input_shape) -> None:
         shapes = self._shape_list(input_shape)
         try:
+            # The shape rule first: it raises the fault Keras raises in build().
+            self.spec.output_shape(self.cfg, shapes)
             weights = self.spec.weights(self.cfg, shapes)
         except ShapeFault as fault:
             raise ValueError(self._fault_message(fault)) from None
