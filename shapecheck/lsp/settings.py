@@ -39,6 +39,10 @@ _KEYS = {
 }
 
 
+# Keys editors keep in the same section for themselves (how to start the server).
+_CLIENT_ONLY = {"path", "args", "trace", "executable"}
+
+
 def unwrap_section(obj: Any) -> Any:
     """Accept ``{"shapecheck": {...}}`` as well as the bare settings object."""
     if isinstance(obj, dict) and isinstance(obj.get(SECTION), dict):
@@ -56,6 +60,8 @@ def merge_client(base: Settings, obj: Any) -> tuple[Settings, list[str]]:
     changes: dict[str, Any] = {}
     problems = []
     for key, value in obj.items():
+        if key in _CLIENT_ONLY:
+            continue
         if key not in _KEYS:
             problems.append(f"unknown setting shapecheck.{key} (known: {', '.join(_KEYS)})")
             continue

@@ -1,0 +1,81 @@
+"""Real editors, headless, with the configs shipped in editors/: the diagnostics must arrive.
+
+Skipped (with the reason) when the editor is not installed; `make editors`
+installs Debian's neovim, emacs-nox and elpa-eglot where apt is available.
+"""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+
+import pytest
+
+from .helpers import ROOT, SERVER_CMD, SERVER_ENV
+
+BROKEN = "import numpy as np\nx = np.zeros((3, 4)\ny = 2\n"
+EDITOR_TIMEOUT_S = 60
+
+
+def _env(tmp_path, src_name: str, want: int) -> tuple[dict, str]:
+    out = tmp_path / "out.json"
+    env = {
+        **SERVER_ENV,
+        "SHAPECHECK_REPO": str(ROOT),
+        "SHAPECHECK_CMD": json.dumps(SERVER_CMD),
+        "SHAPECHECK_FILE": str(tmp_path / src_name),
+        "SHAPECHECK_OUT": str(out),
+        "SHAPECHECK_WANT": str(want),
+        "HOME": str(tmp_path),  # no user config, no state left behind
+    }
+    return env, str(out)
+
+
+def _eglot_available() -> str | None:
+    if shutil.which("emacs") is None:
+        return "emacs is not installed (make editors installs emacs-nox and elpa-eglot)"
+    probe = subprocess.run(
+        ["emacs", "--batch", "-q", "--eval", "(progn (require 'package) (package-initialize) (require 'eglot))"],
+        capture_output=True, text=True, timeout=60,
+    )
+    if probe.returncode != 0:
+        return "eglot is not available to emacs (make editors installs elpa-eglot)"
+    return None
+
+
+needs_nvim = pytest.mark.skipif(
+    shutil.which("nvim") is None, reason="nvim is not installed (make editors installs Debian's neovim)"
+)
+
+
+@needs_nvim
+def test_neovim_receives_syntax_error(tmp_path):
+    (tmp_path / "a.py").write_text(BROKEN)
+    env, out = _env(tmp_path, "a.py", 1)
+    proc = subprocess.run(
+        ["nvim", "--headless", "--clean", "-u", str(ROOT / "tests/lsp/editors/nvim_check.lua")],
+        env=env, cwd=tmp_path, capture_output=True, text=True, timeout=EDITOR_TIMEOUT_S,
+    )
+    assert proc.returncode == 0, proc.stderr
+    result = json.loads(open(out).read())
+    assert result["ok"], result
+    assert [(d["lnum"], d["col"], d["code"], d["source"]) for d in result["diagnostics"]] == [(2, 0, "SC001", "shapecheck")]
+
+
+def test_eglot_receives_syntax_error(tmp_path):
+    reason = _eglot_available()
+    if reason:
+        pytest.skip(reason)
+    (tmp_path / "a.py").write_text(BROKEN)
+    env, out = _env(tmp_path, "a.py", 1)
+    proc = subprocess.run(
+        ["emacs", "--batch", "-q", "-l", str(ROOT / "tests/lsp/editors/eglot_check.el")],
+        env=env, cwd=tmp_path, capture_output=True, text=True, timeout=EDITOR_TIMEOUT_S,
+    )
+    assert proc.returncode == 0, proc.stderr
+    result = json.loads(open(out).read())
+    assert result["ok"] and result["server"], result
+    diags = result["diagnostics"]
+    assert [(d["line"], d["col"], d["type"]) for d in diags] == [(3, 0, "eglot-error")]
+    assert diags[0]["message"].startswith("shapecheck [SC001]: Syntax error")
