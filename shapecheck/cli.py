@@ -28,20 +28,29 @@ class _Parser(argparse.ArgumentParser):
         sys.exit(2)
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(selected: str | None = None) -> argparse.ArgumentParser:
+    """The full parser, or (with `selected`) one whose only complete sub-command is that
+    one, so `shapecheck lsp` does not import the analyzer before answering `initialize`."""
     parser = _Parser(prog="shapecheck", description="Static shape checker for Keras model code.")
     parser.add_argument("--version", action="version", version=f"shapecheck {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     for name, help_text in COMMANDS.items():
         p = sub.add_parser(name, help=help_text, description=help_text)
-        mod = importlib.import_module(f"shapecheck.commands.{name}")
-        mod.add_arguments(p)
-        p.set_defaults(_module=mod)
+        if selected is None or name == selected:
+            mod = importlib.import_module(f"shapecheck.commands.{name}")
+            mod.add_arguments(p)
+            p.set_defaults(_module=mod)
     return parser
 
 
+def _selected_command(argv: list[str]) -> str | None:
+    first = next((a for a in argv if not a.startswith("-")), None)
+    return first if first in COMMANDS else None
+
+
 def main(argv: list[str] | None = None) -> int:
-    parser = build_parser()
+    argv = sys.argv[1:] if argv is None else argv
+    parser = build_parser(_selected_command(argv))
     args = parser.parse_args(argv)
     if not getattr(args, "command", None):
         parser.print_help(sys.stderr)

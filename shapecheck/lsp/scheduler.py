@@ -12,13 +12,14 @@ from __future__ import annotations
 import asyncio
 import logging
 from concurrent.futures import ThreadPoolExecutor
-from typing import Callable, Optional
+from typing import TYPE_CHECKING, Callable, Optional
 
-from .analysis import Analysis
+if TYPE_CHECKING:  # the analyzer is imported in the worker, after `initialize` is answered
+    from .analysis import Analysis
 
 log = logging.getLogger(__name__)
 
-Job = Callable[[], Analysis]
+Job = Callable[[], "Analysis"]
 
 
 class Scheduler:

@@ -8,18 +8,25 @@ here imports numba (the analyzer is imported in the worker thread after
 from __future__ import annotations
 
 import logging
-from typing import Any, Optional
+from typing import TYPE_CHECKING, Any, Optional
 
 from lsprotocol import types
 from pygls.lsp.server import LanguageServer
 from pygls.uris import to_fs_path
 
 from .. import __version__
-from . import actions, views
-from .analysis import Analysis, run_analysis, warm_up
 from .conversions import Positions, split_lines, to_lsp_diagnostic
 from .scheduler import Scheduler
 from .settings import SECTION, ProjectConfigCache, Settings, merge_client
+
+if TYPE_CHECKING:
+    from .analysis import Analysis
+    from .views import View
+
+# `views`, `actions` and `analysis` import the analyzer (libcst and the layer
+# catalog: most of a second); handlers import them on first use, and a worker
+# warms them up right after `initialize` is answered.
+SUMMARY_COMMAND = "shapecheck.showSummary"
 
 log = logging.getLogger(__name__)
 
@@ -59,13 +66,12 @@ class ShapecheckServer(LanguageServer):
         settings, project = self.settings, self.projects.for_file(path, self.root_path())
         if project.error:
             self.window_log_message(types.LogMessageParams(types.MessageType.Warning, project.error))
-        self.scheduler.request(
-            uri,
-            version,
-            generation,
-            lambda: run_analysis(uri, version, generation, source, path, settings, project),
-            delay_s,
-        )
+        def job():
+            from .analysis import run_analysis
+
+            return run_analysis(uri, version, generation, source, path, settings, project)
+
+        self.scheduler.request(uri, version, generation, job, delay_s)
 
     def schedule_all(self) -> None:
         self.generation += 1
@@ -107,7 +113,7 @@ class ShapecheckServer(LanguageServer):
             self.schedule(uri, 0)
         return await self.scheduler.wait_for(uri, version, self.generation, wait_s)
 
-    async def view(self, uri: str) -> Optional[views.View]:
+    async def view(self, uri: str) -> Optional["View"]:
         """What hints and hovers show: the newest analysis that parsed, mapped onto the current text."""
         if not self.settings.enable:
             return None
@@ -116,7 +122,9 @@ class ShapecheckServer(LanguageServer):
         doc = self.open_document(uri)
         if good is None or doc is None:
             return None
-        return views.View(good, split_lines(doc.source), self.encoding)
+        from .views import View
+
+        return View(good, split_lines(doc.source), self.encoding)
 
     async def load_client_settings(self) -> bool:
         """Ask the client for the ``shapecheck`` section; True when the settings changed."""
@@ -143,6 +151,13 @@ class ShapecheckServer(LanguageServer):
         return self.settings != before
 
 
+def _warm_up() -> None:
+    from . import actions, views  # noqa: F401
+    from .analysis import warm_up
+
+    warm_up()
+
+
 SERVER = ShapecheckServer()
 
 
@@ -153,7 +168,7 @@ def initialize(ls: ShapecheckServer, params: types.InitializeParams) -> None:
     ls.pull_diagnostics = bool(text_caps and text_caps.diagnostic is not None)
     if params.initialization_options is not None:
         ls.apply_settings(params.initialization_options)
-    ls.scheduler.submit_background(warm_up)
+    ls.scheduler.submit_background(_warm_up)
 
 
 @SERVER.feature(types.INITIALIZED)
@@ -242,7 +257,9 @@ async def inlay_hint(ls: ShapecheckServer, params: types.InlayHintParams):
     view = await ls.view(params.text_document.uri)
     if view is None or not ls.settings.inlay_hints:
         return []
-    return views.inlay_hints(view, params.range)
+    from .views import inlay_hints
+
+    return inlay_hints(view, params.range)
 
 
 @SERVER.feature(types.TEXT_DOCUMENT_HOVER)
@@ -254,7 +271,9 @@ async def hover(ls: ShapecheckServer, params: types.HoverParams):
     line, col = Positions(lines, ls.encoding).from_lsp(params.position)
     line_text = lines[line - 1] if line <= len(lines) else ""
     view = await ls.view(params.text_document.uri)
-    return views.hover(view, line, col, line_text)
+    from .views import hover as hover_of
+
+    return hover_of(view, line, col, line_text)
 
 
 @SERVER.feature(types.TEXT_DOCUMENT_CODE_LENS, types.CodeLensOptions(resolve_provider=False))
@@ -262,13 +281,19 @@ async def code_lens(ls: ShapecheckServer, params: types.CodeLensParams):
     view = await ls.view(params.text_document.uri)
     if view is None or not ls.settings.code_lens:
         return []
-    return views.code_lenses(view, params.text_document.uri)
+    from .views import code_lenses
+
+    return code_lenses(view, params.text_document.uri, SUMMARY_COMMAND)
 
 
 @SERVER.feature(types.TEXT_DOCUMENT_DOCUMENT_SYMBOL)
 async def document_symbol(ls: ShapecheckServer, params: types.DocumentSymbolParams):
     view = await ls.view(params.text_document.uri)
-    return [] if view is None else views.document_symbols(view)
+    if view is None:
+        return []
+    from .views import document_symbols
+
+    return document_symbols(view)
 
 
 @SERVER.feature(
@@ -281,12 +306,14 @@ async def code_action(ls: ShapecheckServer, params: types.CodeActionParams):
     if analysis is None or doc is None or analysis.source != doc.source or not ls.settings.enable:
         return []  # edits are only valid against the exact text they were computed from
     positions = Positions(analysis.lines, ls.encoding)
-    return actions.code_actions(
+    from .actions import code_actions
+
+    return code_actions(
         analysis.report.diagnostics, analysis.source, uri, positions, params.range, params.context.only
     )
 
 
-@SERVER.command(views.SUMMARY_COMMAND)
+@SERVER.command(SUMMARY_COMMAND)
 def show_summary(ls: ShapecheckServer, uri: str, index: int, name: str = "") -> str:
     analysis = ls.scheduler.last_good(uri)
     models = analysis.report.models if analysis else []
@@ -297,6 +324,8 @@ def show_summary(ls: ShapecheckServer, uri: str, index: int, name: str = "") -> 
         model = matches[0]
     else:
         model = models[index]
-    text = views.summary_text(model)
+    from .views import summary_text
+
+    text = summary_text(model)
     ls.window_show_message(types.ShowMessageParams(types.MessageType.Info, text))
     return text

@@ -20,8 +20,6 @@ from ..layers.shape import format_shape, is_known
 from .analysis import Analysis
 from .conversions import Positions, contains
 
-SUMMARY_COMMAND = "shapecheck.showSummary"
-
 
 def line_map(old: Sequence[str], new: Sequence[str]) -> Optional[dict[int, int]]:
     """1-based old line -> new line for lines unchanged between the two texts; None means identical."""
@@ -97,10 +95,68 @@ def shape_text(shape) -> str:
     return format_shape(shape)
 
 
+# -- sites and the layers they show ---------------------------------------------
+Span = tuple[int, int, int, int]  # 1-based lines, 0-based code-point columns
+
+
+def report_span(item) -> Span:
+    """A model's or layer's range; the report stores 1-based columns (end exclusive)."""
+    end_line = item.end_line or item.line
+    end_col = item.end_col if item.end_line else item.col
+    return item.line, max(0, item.col - 1), end_line, max(0, end_col - 1)
+
+
+def _within(inner: Span, outer: Span) -> bool:
+    return (inner[0], inner[1]) >= (outer[0], outer[1]) and (inner[2], inner[3]) <= (outer[2], outer[3])
+
+
+def layer_label(layer: LayerReport) -> str:
+    return f"→ {shape_text(layer.output_shape)} · {count_text(layer.params)} params"
+
+
+class Anchor:
+    """A site, the layer it reports (when one matches) and where the editor shows it."""
+
+    __slots__ = ("site", "span", "model", "layer")
+
+    def __init__(self, site: Site, span: Span, model=None, layer=None):
+        self.site, self.span, self.model, self.layer = site, span, model, layer
+
+
+def anchors(report) -> list[Anchor]:
+    """Sites of a plain file (notebook cells are placed elsewhere), each matched to its layer.
+
+    A layer site is matched to the layer inside its range with the same shape
+    and params.  ``Sequential([Dense(32), Dense(10)])`` gives every layer a site
+    with the range of the whole list; those are moved onto their own layer, so
+    each hint lands after its layer instead of all piling up after the list.
+    """
+    sites = [s for s in report.sites if s.cell is None]
+    layers = [(m, l, report_span(l)) for m in report.models for l in m.layers if l.cell is None]
+    shared: dict[Span, int] = {}
+    for site in sites:
+        if site.kind == "layer":
+            key = (site.line, site.col, site.end_line, site.end_col)
+            shared[key] = shared.get(key, 0) + 1
+    used: set[int] = set()
+    out = []
+    for site in sites:
+        span = (site.line, site.col, site.end_line, site.end_col)
+        model = layer = None
+        if site.kind == "layer":
+            label = site.label.strip()
+            for m, l, lspan in layers:
+                if id(l) not in used and _within(lspan, span) and layer_label(l) == label:
+                    model, layer = m, l
+                    used.add(id(l))
+                    if shared[span] > 1:
+                        span = lspan
+                    break
+        out.append(Anchor(site, span, model, layer))
+    return out
+
+
 # -- inlay hints ---------------------------------------------------------------
-def _plain_sites(report) -> list[Site]:
-    # Notebook cells are placed by the notebook layer; a plain file has cell None.
-    return [s for s in report.sites if s.cell is None]
 
 
 def hint_label(site: Site) -> str:
@@ -111,8 +167,9 @@ def hint_label(site: Site) -> str:
 def inlay_hints(view: View, requested: types.Range) -> list[types.InlayHint]:
     first, last = requested.start.line + 1, requested.end.line + 1
     hints = []
-    for site in _plain_sites(view.report):
-        span = view.span(site.line, site.col, site.end_line, site.end_col)
+    for anchor in anchors(view.report):
+        site = anchor.site
+        span = view.span(*anchor.span)
         if span is None or not (first <= span[2] <= last):
             continue
         hints.append(
@@ -161,44 +218,23 @@ def rule_markdown(code: str) -> str:
 
 
 def _innermost(view: View, items, line: int, col: int):
-    best, best_size = None, None
-    for item in items:
-        span = view.span(item.line, item.col, item.end_line or item.line, item.end_col or item.col)
+    """The item with the smallest span around (line, col); items are (span, payload) pairs."""
+    best, best_key = None, None
+    for span0, payload in items:
+        span = view.span(*span0)
         if span is None or not contains(span, line, col):
             continue
-        size = (span[2] - span[0], span[3] - span[1] if span[2] == span[0] else span[3])
-        if best is None or size < best_size:
-            best, best_size = (item, span), size
+        key = (span[2] - span[0], span[3] - span[1] if span[2] == span[0] else span[3])
+        if best is None or key < best_key:
+            best, best_key = (payload, span), key
     return best
 
 
-def layer_of_site(report, site: Site) -> Optional[tuple[ModelReport, LayerReport]]:
-    for model in report.models:
-        for layer in model.layers:
-            if layer.line == site.line and layer.col == site.col:
-                return model, layer
-    for model in report.models:
-        for layer in model.layers:
-            if layer.end_line and contains((layer.line, layer.col, layer.end_line, layer.end_col), site.line, site.col):
-                return model, layer
-    return None
-
-
-def model_of_site(report, site: Site) -> Optional[ModelReport]:
-    for model in report.models:
-        if model.line == site.line and model.col == site.col:
-            return model
-    for model in report.models:
-        if model.end_line and contains((model.line, model.col, model.end_line, model.end_col), site.line, site.col):
-            return model
-    return None
-
-
-def layer_markdown(layer: LayerReport, model: Optional[ModelReport] = None) -> str:
+def layer_markdown(layer: LayerReport, model: Optional[ModelReport] = None, formula: str = "") -> str:
     parts = [f"**{layer.name}** ({layer.class_name}) → `{shape_text(layer.output_shape)}`"]
     if layer.input_shapes:
         parts.append("input: " + ", ".join(f"`{shape_text(s)}`" for s in layer.input_shapes))
-    formula = params_formula(layer.weights)
+    formula = params_formula(layer.weights) or formula
     if layer.params is not None:
         parts.append(f"params: {formula}" if formula else f"params: {count_text(layer.params)}")
     if layer.trainable_params is not None and layer.params is not None and layer.trainable_params != layer.params:
@@ -223,20 +259,29 @@ def model_markdown(model: ModelReport) -> str:
     return "  \n".join(parts)
 
 
-def site_markdown(report, site: Site) -> str:
-    body = ""
-    if site.kind == "layer":
-        found = layer_of_site(report, site)
-        if found is not None:
-            body = layer_markdown(found[1], found[0])
-    elif site.kind == "model":
-        model = model_of_site(report, site)
-        if model is not None:
-            body = model_markdown(model)
-    if not body:
-        body = f"**{site.kind}** `{site.label}`"
-    if site.detail and site.detail.strip() not in body:
-        body += "\n\n" + site.detail.strip()
+_FORMULA = re.compile(r"^[\d×+ ]+= [\d,]+$")
+
+_KIND_TITLES = {"tensor": "tensor", "array": "NumPy array", "model": "model", "layer": "layer"}
+
+
+def anchor_markdown(report, anchor: Anchor) -> str:
+    site = anchor.site
+    detail = site.detail.strip()
+    if anchor.layer is not None:
+        formula = detail if _FORMULA.match(detail) else ""
+        body = layer_markdown(anchor.layer, anchor.model, formula)
+        if detail and not formula:
+            body += "\n\n" + detail
+        return body
+    if site.kind == "model":
+        for model in report.models:
+            if _within(report_span(model), anchor.span) or (model.line == site.line):
+                body = model_markdown(model)
+                return body + ("\n\n" + detail if detail else "")
+    label = site.label.strip().lstrip("→").strip()
+    body = f"**{_KIND_TITLES.get(site.kind, site.kind)}** `{label}`"
+    if detail:
+        body += "  \nparams: " + detail if _FORMULA.match(detail) else "\n\n" + detail
     return body
 
 
@@ -246,16 +291,38 @@ def hover(view: Optional[View], line: int, col: int, line_text: str) -> Optional
         return types.Hover(types.MarkupContent(types.MarkupKind.Markdown, "\n\n---\n\n".join(rule_markdown(c) for c in codes)))
     if view is None:
         return None
-    found = _innermost(view, _plain_sites(view.report), line, col)
+    found = _innermost(view, [(a.span, a) for a in anchors(view.report)], line, col)
     if found is not None:
-        site, span = found
-        return types.Hover(types.MarkupContent(types.MarkupKind.Markdown, site_markdown(view.report, site)), view.range(span))
-    layers = [(m, l) for m in view.report.models for l in m.layers if l.cell is None]
-    found = _innermost(view, [l for _m, l in layers], line, col)
+        anchor, span = found
+        return types.Hover(types.MarkupContent(types.MarkupKind.Markdown, anchor_markdown(view.report, anchor)), view.range(span))
+    # No site here: a model's own name or constructor, or a layer the analyzer placed but did not annotate.
+    items = [(report_span(m), ("model", m, None)) for m in view.report.models if m.cell is None]
+    items += [(report_span(l), ("layer", l, m)) for m in view.report.models for l in m.layers if l.cell is None]
+    found = _innermost(view, items, line, col)
     if found is not None:
-        layer, span = found
-        model = next(m for m, l in layers if l is layer)
-        return types.Hover(types.MarkupContent(types.MarkupKind.Markdown, layer_markdown(layer, model)), view.range(span))
+        (kind, item, model), span = found
+        text = model_markdown(item) if kind == "model" else layer_markdown(item, model)
+        return types.Hover(types.MarkupContent(types.MarkupKind.Markdown, text), view.range(span))
+    # A model's variable anywhere in the file (`model.fit(...)`): its summary.
+    word = _word_at(line_text, col)
+    if word is not None:
+        name, start, end = word
+        models = [m for m in view.report.models if m.name == name and m.cell is None]
+        if models:
+            return types.Hover(
+                types.MarkupContent(types.MarkupKind.Markdown, model_markdown(models[-1])),
+                view.positions.range(line, start, line, end),
+            )
+    return None
+
+
+_IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
+def _word_at(text: str, col: int) -> Optional[tuple[str, int, int]]:
+    for m in _IDENT.finditer(text):
+        if m.start() <= col <= m.end():
+            return m.group(0), m.start(), m.end()
     return None
 
 
@@ -266,7 +333,7 @@ def lens_title(model: ModelReport) -> str:
     return f"Total params: {model.total_params:,} ({format_size(model.total_params)})"
 
 
-def code_lenses(view: View, uri: str) -> list[types.CodeLens]:
+def code_lenses(view: View, uri: str, command: str) -> list[types.CodeLens]:
     lenses = []
     for index, model in enumerate(view.report.models):
         if model.cell is not None:
@@ -278,7 +345,7 @@ def code_lenses(view: View, uri: str) -> list[types.CodeLens]:
         lenses.append(
             types.CodeLens(
                 range=types.Range(pos, pos),
-                command=types.Command(lens_title(model), SUMMARY_COMMAND, [uri, index, model.name]),
+                command=types.Command(lens_title(model), command, [uri, index, model.name]),
             )
         )
     return lenses
@@ -289,13 +356,13 @@ def document_symbols(view: View) -> list[types.DocumentSymbol]:
     for model in view.report.models:
         if model.cell is not None:
             continue
-        head = view.span(model.line, model.col, model.end_line or model.line, model.end_col or model.col)
+        head = view.span(*report_span(model))
         if head is None:
             continue
         children = []
         end = head
         for layer in model.layers:
-            span = view.span(layer.line, layer.col, layer.end_line or layer.line, layer.end_col or layer.col)
+            span = view.span(*report_span(layer))
             if span is None:
                 continue
             if (span[2], span[3]) > (end[2], end[3]):

@@ -26,13 +26,23 @@ def _params(caps, options=None, root=ROOT) -> types.InitializeParams:
 
 
 def accept_registrations(client: LanguageClient) -> list:
-    """pytest-lsp's client does not answer client/registerCapability; record and accept."""
+    """Answer the server-to-client requests pytest-lsp's client leaves unhandled
+    (registrations, refreshes), recording them for the tests."""
     seen: list = []
+    client.refreshes = {"codeLens": 0, "inlayHint": 0}
 
     @client.feature(types.CLIENT_REGISTER_CAPABILITY)
     def _register(params: types.RegistrationParams):
         seen.extend(params.registrations)
         return None
+
+    @client.feature(types.WORKSPACE_CODE_LENS_REFRESH)
+    def _lens_refresh(params):
+        client.refreshes["codeLens"] += 1
+
+    @client.feature(types.WORKSPACE_INLAY_HINT_REFRESH)
+    def _hint_refresh(params):
+        client.refreshes["inlayHint"] += 1
 
     client.registrations = seen
     return seen
