@@ -60,7 +60,7 @@ def test_neovim_receives_syntax_error(tmp_path):
     assert proc.returncode == 0, proc.stderr
     result = json.loads(open(out).read())
     assert result["ok"], result
-    assert [(d["lnum"], d["col"], d["code"], d["source"]) for d in result["diagnostics"]] == [(2, 0, "SC001", "shapecheck")]
+    assert [(d["lnum"], d["col"], d["code"], d["source"]) for d in result["diagnostics"]] == [(1, 12, "SC001", "shapecheck")]
 
 
 def test_eglot_receives_syntax_error(tmp_path):
@@ -77,5 +77,5 @@ def test_eglot_receives_syntax_error(tmp_path):
     result = json.loads(open(out).read())
     assert result["ok"] and result["server"], result
     diags = result["diagnostics"]
-    assert [(d["line"], d["col"], d["type"]) for d in diags] == [(3, 0, "eglot-error")]
-    assert diags[0]["message"].startswith("shapecheck [SC001]: Syntax error")
+    assert [(d["line"], d["col"], d["type"]) for d in diags] == [(2, 12, "eglot-error")]
+    assert diags[0]["message"]== "shapecheck [SC001]: Syntax error: '(' was never closed"

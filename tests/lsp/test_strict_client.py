@@ -35,7 +35,7 @@ def run_client(client, tmp_path, server_cmd, timeout_ms=10000):
     scenario = {
         "file": str(src),
         "timeoutMs": timeout_ms,
-        "expectDiagnostics": [["SC001", 2]],
+        "expectDiagnostics": [["SC001", 1]],
         "hover": {"position": {"line": 1, "character": 40}, "contains": "**SC103** `dimension-mismatch`"},
     }
     (tmp_path / "scenario.json").write_text(json.dumps(scenario))
@@ -49,7 +49,7 @@ def run_client(client, tmp_path, server_cmd, timeout_ms=10000):
 def test_strict_client_sees_only_protocol(node_client, tmp_path):
     rc, result = run_client(node_client, tmp_path, SERVER_CMD)
     assert result["failures"] == [] and rc == 0
-    assert result["seen"]["diagnostics"] == [["SC001", 2, 0, 1]]
+    assert result["seen"]["diagnostics"] == [["SC001", 1, 12, 1]]
     assert result["seen"]["exitCode"] == 0
 
 
@@ -75,4 +75,4 @@ def test_prints_inside_the_server_go_to_stderr(node_client, tmp_path):
     )
     rc, result = run_client(node_client, tmp_path, [sys.executable, "-c", code])
     assert result["failures"] == [] and rc == 0
-    assert result["seen"]["diagnostics"] == [["SC001", 2, 0, 1]]
+    assert result["seen"]["diagnostics"] == [["SC001", 1, 12, 1]]
