@@ -143,6 +143,7 @@ class Interpreter:
         self.undefined_reported: set[str] = set()
         self.diag_keys: set[tuple] = set()
         self.loop_vars: list[set[str]] = []  # names rebound by enclosing loops/comprehensions
+        self.pending_late: list[list] = []  # late-bound Lambdas per enclosing loop
         self.current_stmt: Optional[cst.CSTNode] = None
         self.called_functions: set[int] = set()
         self.defined_functions: list[FuncV] = []
@@ -430,6 +431,7 @@ class Interpreter:
         names: set[str] = set()
         _collect_target(node.target, names)
         self.loop_vars.append(names)
+        self.pending_late.append([])
         try:
             if items is None:
                 # One pass with the loop variable unknown: enough to see what
@@ -455,6 +457,7 @@ class Interpreter:
                 self.exec_block(node.orelse.body.body, scope)
         finally:
             self.loop_vars.pop()
+            self._flush_late(scope)
 
     def exec_while(self, node: cst.While, scope: Scope) -> None:
         count = 0
@@ -479,6 +482,19 @@ class Interpreter:
                 return
             except _Continue:
                 continue
+
+    def _flush_late(self, scope: Scope) -> None:
+        pending = self.pending_late.pop()
+        for fn in pending:
+            final = {}
+            for name in fn.late_bound:
+                v = scope.lookup(name)
+                if isinstance(v, Const):
+                    final[name] = v.value
+            if self.pending_late and not final:
+                self.pending_late[-1].append(fn)  # an outer loop may know it
+            else:
+                self.keras.report_late_bound(fn, final)
 
     # -- binding ---------------------------------------------------------------
     def bind(self, target: cst.CSTNode, value: Value, scope: Scope, rhs: Optional[cst.CSTNode] = None) -> None:
@@ -708,6 +724,7 @@ class Interpreter:
         names: set[str] = set()
         _collect_target(comp.target, names)
         self.loop_vars.append(names)
+        self.pending_late.append([])
         try:
             if items is None:
                 self.bind(comp.target, Unknown(_dotted(comp.target) or "item"), scope)
@@ -737,6 +754,7 @@ class Interpreter:
             return ok
         finally:
             self.loop_vars.pop()
+            self._flush_late(scope)
 
     def eval_UnaryOperation(self, node, scope):
         v = self.eval(node.expression, scope)

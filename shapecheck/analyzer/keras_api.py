@@ -522,17 +522,25 @@ class KerasApi:
         return layer
 
     def late_bound_lambda(self, fn: FuncV, node) -> None:
+        """Defer the report to the end of the loop, when the value every copy
+        will read at predict time (the loop's last) is known."""
+        pending = self.it.pending_late
+        if pending:
+            pending[-1].append(fn)
+        else:
+            self.report_late_bound(fn, {})
+
+    def report_late_bound(self, fn: FuncV, final: dict) -> None:
         names = ", ".join(f"`{n}`" for n in fn.late_bound)
-        scope_vals = []
-        for n in fn.late_bound:
-            v = fn.scope.lookup(n)
-            scope_vals.append(v)
+        seen = ", ".join(f"`{n}` = {final[n]!r}" for n in fn.late_bound if n in final)
+        what = f"sees {seen} (the loop's last value)" if seen else "sees the loop's last value"
+        first = fn.late_bound[0]
         self.it.diag(
             fn.node,
             "SC514",
             f"this Lambda's function reads the loop variable {names} when it runs, not when it is made: "
-            f"under Keras 3 every copy made in this loop sees the loop's last value at predict/fit time",
-            hint=f"bind it now: `lambda x, {fn.late_bound[0]}={fn.late_bound[0]}: ...` or pass it with Lambda(..., arguments={{'{fn.late_bound[0]}': {fn.late_bound[0]}}})",
+            f"under Keras 3 every copy made in this loop {what} at predict/fit time",
+            hint=f"bind it now: `lambda x, {first}={first}: ...` or pass it with Lambda(..., arguments={{'{first}': {first}}})",
         )
 
     def make_input(self, args: list, kwargs: dict, node) -> Value:
