@@ -13,6 +13,14 @@ from shapecheck.analyzer.summary import render_model
 
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURES = sorted((ROOT / "tests" / "fixtures" / "models").glob("*.summary.txt"))
+# Tables we do not render like Keras yet (xfail strict; tests/oracle/known_gaps.py rewrites the list).
+_GAPS_FILE = ROOT / "tests" / "fixtures" / "models" / "KNOWN_SUMMARY_GAPS.txt"
+_GAPS = {l.split("#", 1)[0].strip() for l in _GAPS_FILE.read_text().splitlines()} - {""} if _GAPS_FILE.exists() else set()
+_CASES = [
+    pytest.param(p, id=p.name.split(".")[0],
+                 marks=[pytest.mark.xfail(strict=True, reason="KNOWN_SUMMARY_GAPS.txt")] if p.name.split(".")[0] in _GAPS else [])
+    for p in FIXTURES
+]
 
 
 def _keras_tables(text: str) -> list[str]:
@@ -25,7 +33,7 @@ def _keras_tables(text: str) -> list[str]:
     return tables
 
 
-@pytest.mark.parametrize("summary_path", FIXTURES, ids=[p.name.split(".")[0] for p in FIXTURES])
+@pytest.mark.parametrize("summary_path", _CASES)
 def test_summary_text_matches_keras(summary_path):
     source_path = summary_path.with_name(summary_path.name.split(".")[0] + ".py")
     report = analyze(source_path.read_text(), str(source_path))

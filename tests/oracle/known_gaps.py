@@ -3,7 +3,8 @@
     PYTHONPATH=. /work/devenv/bin/python tests/oracle/known_gaps.py          # rewrite
     PYTHONPATH=. /work/devenv/bin/python tests/oracle/known_gaps.py --check  # list changes only
 
-A fixture is a gap when the analyzer's models differ from the expected JSON,
+Also rewrites tests/fixtures/models/KNOWN_SUMMARY_GAPS.txt (summary text
+that differs from Keras's table). A fixture is a gap when the analyzer's models differ from the expected JSON,
 when it reports an error diagnostic on a fixture program, or when it crashes.
 Needs no TensorFlow (runs in the project environment).
 """
@@ -50,6 +51,34 @@ def seed_numbers_ok() -> bool:
         return False
 
 
+def summary_gaps() -> list:
+    """Fixtures whose `summary` text differs from Keras's (the check of
+    tests/analyzer/test_summary_text.py, run here without pytest)."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("_summary_text", ROOT / "tests" / "analyzer" / "test_summary_text.py")
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    out = []
+    for path in mod.FIXTURES:
+        try:
+            mod.test_summary_text_matches_keras(path)
+        except Exception:
+            out.append(path.name.split(".")[0])
+    return out
+
+
+def rewrite(path: Path, gaps: list, check: bool) -> bool:
+    text = HEADER + "".join(f"{g}\n" for g in gaps)
+    old = path.read_text() if path.exists() else ""
+    if old == text:
+        return False
+    print(f"  {path.relative_to(ROOT)} {'would change' if check else 'rewritten'}")
+    if not check:
+        path.write_text(text)
+    return True
+
+
 def main(argv) -> int:
     check = "--check" in argv
     changed = False
@@ -57,16 +86,14 @@ def main(argv) -> int:
         gaps = failing(directory, check_errors=(kind == "models"))
         if kind == "examples" and not seed_numbers_ok():
             gaps.append("seed_numbers_sigmoid_stack")
-        text = HEADER + "".join(f"{g}\n" for g in gaps)
-        path = directory / "KNOWN_GAPS.txt"
-        old = path.read_text() if path.exists() else ""
         n_cases = len(list(directory.glob("*.json")))
         print(f"{kind}: {n_cases - len([g for g in gaps if g != 'seed_numbers_sigmoid_stack'])}/{n_cases} match Keras")
-        if old != text:
-            changed = True
-            print(f"  {path.relative_to(ROOT)} {'would change' if check else 'rewritten'}")
-            if not check:
-                path.write_text(text)
+        changed |= rewrite(directory / "KNOWN_GAPS.txt", gaps, check)
+    if (ROOT / "tests" / "analyzer" / "test_summary_text.py").exists():
+        gaps = summary_gaps()
+        n_cases = len(list(DIRS["models"].glob("*.summary.txt")))
+        print(f"summary text: {n_cases - len(gaps)}/{n_cases} match Keras")
+        changed |= rewrite(DIRS["models"] / "KNOWN_SUMMARY_GAPS.txt", gaps, check)
     return 1 if (check and changed) else 0
 
 
