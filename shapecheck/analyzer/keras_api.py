@@ -15,7 +15,7 @@ from ..layers import get_spec
 from ..layers.base import BUILT_AT_INIT, UNKNOWN, NestedLayer, ShapeFault, Weight, to_snake_case
 from ..layers.shape import Sym, format_shape, is_known, dim_prod
 from ..layers.merging import FUNCTIONAL_FORMS
-from . import numpy_api, shape_ops, tensor_ops
+from . import datasets, numpy_api, shape_ops, tensor_ops
 from .modules import canonical_module, canonical_name
 from .positions import Range
 from .report import ArgInfo, CallEvent, LayerReport, ModelReport, Site
@@ -67,6 +67,9 @@ METHOD_PARAMS = {
     "evaluate_generator": ["generator"],
     "predict_generator": ["generator"],
 }
+
+UNKNOWN_RANK = object()  # an input shape that was given but is unknown to us
+
 
 class KerasApi:
     def __init__(self, interp) -> None:
@@ -274,8 +277,12 @@ class KerasApi:
             return self.make_sequential(args, kwargs, node)
         if path == "keras.Model":
             return self.make_functional(args, kwargs, node)
-        if path in ("keras.utils.to_categorical",):
+        if path in ("keras.utils.to_categorical", "keras.utils.np_utils.to_categorical"):
             return numpy_api.to_categorical(args, kwargs)
+        if path.startswith("keras.datasets.") and leaf == "load_data":
+            return datasets.load_data(path.split(".")[2], kwargs)
+        if leaf == "pad_sequences" and path.startswith(("keras.utils", "keras.preprocessing")):
+            return datasets.pad_sequences(args, kwargs)
         if path.startswith("keras.layers."):
             sub = path[len("keras.layers."):]
             form = FUNCTIONAL_FORMS.get(sub)
@@ -834,8 +841,10 @@ class KerasApi:
             d = base["input_dim"]
             # Keras 3 Embedding keeps `input_length` only as a deprecated no-op.
             return (None, _dim(d))
-        if base.get("input_shape") is UNKNOWN or base.get("input_dim") is UNKNOWN or isinstance(base.get("input_shape"), Sym):
-            return (None, Sym("input_shape"))
+        if base.get("input_dim") is UNKNOWN or isinstance(base.get("input_dim"), Sym):
+            return (None, Sym(str(base.get("input_dim")) if isinstance(base.get("input_dim"), Sym) else "input_dim"))
+        if base.get("input_shape") is UNKNOWN or isinstance(base.get("input_shape"), Sym):
+            return UNKNOWN_RANK  # given, but not known to us: not even its rank
         return None
 
     def sequential_add(self, m: ModelV, item: Value, node) -> None:
@@ -861,7 +870,11 @@ class KerasApi:
         layer = item
         if not m.layers and m.input_shape is None and not m.built:
             shape = self._first_layer_input_shape(layer)
-            if shape is not None:
+            if shape is UNKNOWN_RANK:
+                m.input_shape = None
+                m.built = True
+                self.uid("input_layer")
+            elif shape is not None:
                 m.input_shape = shape
                 m.built = True
                 self.uid("input_layer")

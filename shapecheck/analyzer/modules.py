@@ -97,8 +97,11 @@ def canonical_module(path: str) -> tuple[Optional[str], bool]:
         return KERAS2_MODULES[path], True
     if path in KNOWN_MODULES:
         return path, False
-    if path.startswith("keras.applications") or path.startswith("keras.datasets") or path.startswith("keras.preprocessing"):
-        return path, False
+    if path.startswith(("keras.applications", "keras.datasets", "keras.preprocessing")):
+        # keras.datasets.mnist is a module; keras.datasets.mnist.load_data is not
+        return (path, False) if path.count(".") <= 2 else (None, False)
+    if path.startswith("keras.utils."):
+        return "keras.utils", False
     if path.startswith("keras.optimizers") or path.startswith("keras.utils"):
         return path.rsplit(".", 1)[0] if path.count(".") > 1 else path, False
     return None, False

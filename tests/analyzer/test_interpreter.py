@@ -219,3 +219,40 @@ def test_function_forms_take_their_defaults_and_call_keywords():
     assert not [x for x in r.diagnostics if x.severity == "error"]
     (m,) = r.models
     assert m.outputs == [(None, 1), (None, 5, 16), (None, 5, 7)]
+
+
+def test_keras_datasets_shapes_flow_into_fit():
+    r = run(
+        """
+        import tensorflow as tf
+        mnist = tf.keras.datasets.mnist
+        (x_train, y_train), (x_test, y_test) = mnist.load_data()
+        x_train, x_test = x_train / 255.0, x_test / 255.0
+        model = tf.keras.models.Sequential([
+            tf.keras.layers.Flatten(input_shape=(28, 28)),
+            tf.keras.layers.Dense(10, activation=tf.nn.softmax),
+        ])
+        model.compile(optimizer='adam', loss='sparse_categorical_crossentropy')
+        model.fit(x_train, y_train, epochs=5, validation_data=(x_test, y_test))
+        """
+    )
+    fit = [e for e in r.events if e.method == "fit"][0]
+    assert fit.args["x"].shape == (60000, 28, 28) and fit.args["x"].max_value == 1.0
+    assert fit.args["y"].shape == (60000,) and fit.args["y"].max_value == 9
+    assert [i.shape for i in fit.args["validation_data"].items] == [(10000, 28, 28), (10000,)]
+    assert r.models[0].layers[1].activation == "softmax"
+
+
+def test_unknown_input_shape_is_not_given_a_rank():
+    r = run(
+        """
+        import tensorflow as tf
+        data = load_my_images()
+        cnn = tf.keras.Sequential()
+        cnn.add(tf.keras.layers.Conv2D(32, (3, 3), input_shape=data.shape[1:]))
+        cnn.add(tf.keras.layers.Flatten())
+        """
+    )
+    assert not [d for d in r.diagnostics if d.severity == "error" and d.code != "SC401"]
+    (m,) = r.models
+    assert m.layers[0].output_shape is None
