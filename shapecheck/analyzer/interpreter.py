@@ -144,6 +144,7 @@ class Interpreter:
         self.diag_keys: set[tuple] = set()
         self.loop_vars: list[set[str]] = []  # names rebound by enclosing loops/comprehensions
         self.pending_late: list[list] = []  # late-bound Lambdas per enclosing loop
+        self.lambda_depth = 0  # > 0 while a Lambda layer's function is followed
         self.current_stmt: Optional[cst.CSTNode] = None
         self.called_functions: set[int] = set()
         self.defined_functions: list[FuncV] = []

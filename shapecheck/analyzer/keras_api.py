@@ -233,18 +233,23 @@ class KerasApi:
         return BoundMethod(layer, attr)
 
     def set_attribute(self, obj: Value, attr: str, value: Value, node) -> None:
+        if isinstance(value, ModelV):
+            target = node.value if isinstance(node, cst.Attribute) else None
+            base = target.value if isinstance(target, cst.Name) else "self"
+            value.var_names.append((f"{base}.{attr}", False))
         if isinstance(obj, ModelV):
             obj.self_attrs[attr] = value
             if obj.kind == "subclassed":
-                for layer in _layers_in(value):
+                for layer in _layers_in(value, self):
                     if all(l is not layer for l in obj.layers):
                         obj.layers.append(layer)
         elif isinstance(obj, InstanceV):
             obj.attrs[attr] = value
         elif isinstance(obj, LayerV) and obj.user_class is not None:
             obj.cfg.setdefault("__attrs__", {})[attr] = value
-            for layer in _layers_in(value):
-                obj.cfg.setdefault("__sublayers__", []).append(layer)
+            for layer in _layers_in(value, self):
+                if all(l is not layer for l in obj.cfg.get("__sublayers__", [])):
+                    obj.cfg.setdefault("__sublayers__", []).append(layer)
 
     # -- calls ------------------------------------------------------------------
     def call(self, func: Value, args: list, kwargs: dict, node: cst.Call, arg_nodes: dict) -> Value:
@@ -311,7 +316,12 @@ class KerasApi:
                 self.it.diag(node, "SC403", "keras.backend.eval() does not exist in Keras 3 (removed with the Keras 2 backend API)",
                              hint="use keras.ops.convert_to_numpy(...)")
                 return args[0] if args else Unknown("eval")
-            return tensor_ops.call_tensor_op(leaf, args, kwargs)
+            out = tensor_ops.call_tensor_op(leaf, args, kwargs)
+            if path.startswith("keras.ops."):
+                operands = list(args) + list(kwargs.values())
+                flat = [t for a in operands for t in (self._input_tensors(a) or [])]
+                return self.op_node(leaf, flat, out, node)
+            return out
         if path.startswith(("keras.optimizers.", "keras.losses.", "keras.metrics.", "keras.callbacks.", "keras.initializers.",
                             "keras.regularizers.", "keras.constraints.", "keras.activations.")):
             if leaf[:1].isupper():
@@ -650,7 +660,14 @@ class KerasApi:
         else:
             dtype = "float32"
             outs = [ArrayV(s, "float32") if eager else TensorV(s, dtype) for s in out_shapes]
-        self._record_node(layer, tensors, outs, node)
+        # Tensors passed by keyword (initial_state=, mask=, constants=) are
+        # inputs of the node too: they connect the graph.
+        extra_inputs = []
+        for k, v in kwargs.items():
+            if spec is not None and (k in spec.extra_call_inputs or k in ("inputs", "query")):
+                continue
+            extra_inputs.extend(t for t in (self._input_tensors(v) or []) if isinstance(t, TensorV))
+        self._record_node(layer, list(tensors) + extra_inputs, outs, node)
         label_shape = out_shapes[0] if out_shapes and len(out_shapes) == 1 else out_shapes
         self.add_site(node, "layer", label_shape, layer)
         if out_shapes is not None and len(out_shapes) == 1 and not layer.cfg.get("return_state"):
@@ -679,6 +696,8 @@ class KerasApi:
                 out = spec.output_shape(cfg, shapes)
                 layer.weights = list(spec.weights(cfg, shapes))
                 layer.built_inputs = shapes
+                for prefix in spec.internal_sublayers:
+                    self.uid(prefix)
                 self._keras2_weights_check(layer, node)
             else:
                 out = spec.output_shape(cfg, shapes)
@@ -730,8 +749,12 @@ class KerasApi:
         if isinstance(arguments, dict):
             kwargs = {k: (v if isinstance(v, Value) else Const(v)) for k, v in arguments.items()}
         saved = self.it.current_stmt
-        result = self.it.call_function(fn, [arg], kwargs, node)
-        self.it.current_stmt = saved
+        self.it.lambda_depth += 1
+        try:
+            result = self.it.call_function(fn, [arg], kwargs, node)
+        finally:
+            self.it.lambda_depth -= 1
+            self.it.current_stmt = saved
         if isinstance(result, TensorV):
             err = getattr(result, "error", None)
             if err:
@@ -1055,7 +1078,7 @@ class KerasApi:
         ordered = []
         for d in sorted(by_depth, reverse=True):
             ids = sorted(by_depth[d], key=lambda x: layer_index[x])
-            ordered.extend(layer_by_id[i] for i in ids)
+            ordered.extend(layer_by_id[i] for i in ids if not layer_by_id[i].is_operation)
         # An input tensor that is not itself an InputLayer output (a model
         # built on intermediate tensors): Keras makes no InputLayer row for it.
         return ordered
@@ -1108,10 +1131,12 @@ class KerasApi:
         if isinstance(first, (ArrayV,)):
             first = TensorV(first.shape)
         result = self.it.call_function(call, [m, first], {}, node)
-        if not m.built and isinstance(first, TensorV):
+        ins = self._input_tensors(first)
+        if not m.built and ins and all(isinstance(t, (TensorV, ArrayV)) for t in ins):
             m.built = True
-            m.inputs = [first]
-            m.outputs = [result] if isinstance(result, TensorV) else []
+            m.inputs = [t if isinstance(t, TensorV) else TensorV(t.shape) for t in ins]
+            outs = self._input_tensors(result)
+            m.outputs = [t for t in outs if isinstance(t, TensorV)] if outs else []
         return result
 
     def model_layers(self, m: ModelV) -> list:
@@ -1243,7 +1268,27 @@ class KerasApi:
         return ArgInfo("unknown", **pos)
 
     # -- operators on tensors and arrays ---------------------------------------
+    def op_node(self, op_name: str, operands: list, out: Value, node) -> Value:
+        """Record a keras.ops operation on symbolic tensors (``x + y``,
+        ``ops.mean(x)``) as a graph node: Keras names it from its counters
+        (so a later ``layers.Add()`` is ``add_1``) but lists no layer for it.
+        Inside a Lambda body the ops run in a scratch trace and take no name."""
+        if self.it.lambda_depth or not isinstance(out, TensorV):
+            return out
+        tensors = [t for t in operands if isinstance(t, TensorV)]
+        if not tensors:
+            return out
+        op = LayerV(None, op_name, {}, {}, self.uid(op_name), self.it.range_of(node), is_operation=True)
+        self._record_node(op, tensors, [out], node)
+        return out
+
     def binop(self, op: str, left: Value, right: Value, node) -> Value:
+        out = self._binop(op, left, right, node)
+        if isinstance(out, TensorV) and (isinstance(left, TensorV) or isinstance(right, TensorV)):
+            return self.op_node(_OP_NAMES.get(op, op.lower()), [left, right], out, node)
+        return out
+
+    def _binop(self, op: str, left: Value, right: Value, node) -> Value:
         if op == "MatrixMultiply":
             a, b = tensor_ops.shape_of(left), tensor_ops.shape_of(right)
             if a == "?" or b == "?":
@@ -1298,7 +1343,7 @@ class KerasApi:
                 out.error = str(err)  # type: ignore[attr-defined]
                 return out if isinstance(obj, TensorV) else Unknown("index")
             if isinstance(obj, TensorV):
-                return TensorV(s, obj.dtype)
+                return self.op_node("get_item", [obj], TensorV(s, obj.dtype), node)
             if s == ():
                 return Unknown("scalar")
             return ArrayV(s, obj.dtype, obj.min_value, obj.max_value)
@@ -1377,10 +1422,10 @@ class KerasApi:
                     out_shape = seq_outs[i].shape
             elif layer.input_tensor is not None:
                 out_shape = layer.input_tensor.shape
-            elif layer.calls and not (m.kind == "subclassed" and not layer.weights):
-                # Keras shows a subclassed model's layer shape only when the
-                # layer recorded build shapes (layers with weights); a Dropout
-                # called inside `call` shows "?".
+            elif layer.calls and not (m.kind == "subclassed" and layer.class_name in BUILT_AT_INIT):
+                # Keras shows a subclassed model's layer shape from the shapes
+                # its build() recorded; layers built at construction (Dropout,
+                # Activation...) never run build, so Keras shows "?".
                 node = self._node_in_model(layer, m)
                 outs = node.outputs
                 out_shape = outs[0].shape if len(outs) == 1 else [o.shape for o in outs]
@@ -1501,20 +1546,27 @@ def _index_item(v: Value):
     return "?"
 
 
+# Keras op names of Python operators on KerasTensors.
+_OP_NAMES = {
+    "Add": "add", "Subtract": "subtract", "Multiply": "multiply", "Divide": "true_divide",
+    "FloorDivide": "floor_divide", "Modulo": "mod", "Power": "power", "MatrixMultiply": "matmul",
+}
+
+
 def _weightless(layer: LayerV) -> bool:
     """A layer Keras counts as built from construction (Dropout, Activation...)."""
     return layer.spec is not None and layer.model is None and layer.spec.class_name in BUILT_AT_INIT
 
 
-def _layers_in(value: Value) -> list:
+def _layers_in(value: Value, api: Optional["KerasApi"] = None) -> list:
     if isinstance(value, LayerV):
         return [value]
     if isinstance(value, ModelV):
-        return []
+        return [api.model_as_layer(value)] if api is not None else []
     if isinstance(value, (ListV, TupleV)):
         out = []
         for v in value.items:
-            out.extend(_layers_in(v))
+            out.extend(_layers_in(v, api))
         return out
     return []
 

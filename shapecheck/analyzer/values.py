@@ -151,6 +151,7 @@ class LayerV(Value):
     input_tensor: Optional["TensorV"] = None  # InputLayer's tensor
     unknown_reason: str = ""  # for layers we don't have a spec for
     user_class: Optional[ClassV] = None  # custom Layer subclass
+    is_operation: bool = False  # a keras.ops node (x + y, ops.mean): in the graph, not in model.layers
 
     @property
     def param_count(self) -> Optional[int]:

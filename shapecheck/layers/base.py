@@ -140,6 +140,11 @@ class LayerSpec:
     # analyzer binds them from the call site and passes them in ``cfg`` under
     # the same names, next to the constructor's.
     call_params: ClassVar[dict[str, Any]] = {}
+    # Layers Keras creates inside this one when it is first built, by their
+    # auto-name prefix (MultiHeadAttention makes a Softmax and a Dropout):
+    # each takes a number from Keras's name counters, so the next user
+    # Dropout is "dropout_1".
+    internal_sublayers: ClassVar[tuple[str, ...]] = ()
     # Keras 2 keywords this layer itself still accepts in Keras 3.
     accepts_keras2: ClassVar[frozenset] = frozenset()
 

@@ -23,6 +23,7 @@ class GroupedQueryAttention(LayerSpec):
     family = "attention"
     extra_call_inputs = ("value", "key")
     call_params = {"return_attention_scores": False, "use_causal_mask": False}
+    internal_sublayers = ("softmax", "dropout")
     params = {
         "head_dim": REQUIRED,
         "num_query_heads": REQUIRED,

@@ -49,6 +49,7 @@ class MultiHeadAttention(LayerSpec):
     family = "attention"
     extra_call_inputs = ("value", "key")
     call_params = {"return_attention_scores": False, "use_causal_mask": False}
+    internal_sublayers = ("softmax", "dropout")
     params = {
         "num_heads": REQUIRED,
         "key_dim": REQUIRED,
