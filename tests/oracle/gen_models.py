@@ -8,8 +8,8 @@ Each program runs in its own process (fresh Keras name counters, no state
 shared between fixtures) under ``keras_run.py``. Writes, next to each program:
 ``<name>.json`` (the models, schema of ``shapecheck summary --format json``
 without diagnostics) and ``<name>.summary.txt`` (Keras's own ``model.summary()``
-text for each model, in the same order). Seed examples go to
-tests/fixtures/examples/. Exit status 1 if a fixture fails under Keras (or,
+text for each model, in the same order). The programs under examples/
+(seeds included) go to tests/fixtures/examples/. Exit status 1 if a fixture fails under Keras (or,
 with --check, differs from the committed files).
 """
 from __future__ import annotations
@@ -33,7 +33,7 @@ from keras_run import QUIET_ENV  # noqa: E402  (keras_run imports Keras lazily)
 
 MODELS_DIR = ROOT / "tests" / "fixtures" / "models"
 EXAMPLES_DIR = ROOT / "tests" / "fixtures" / "examples"
-SEEDS_DIR = ROOT / "examples" / "seeds"
+EXAMPLES_SRC = ROOT / "examples"
 DEFAULT_PYTHON = os.environ.get("SHAPECHECK_ORACLE_PYTHON", "/work/oracle-venv/bin/python")
 
 
@@ -43,7 +43,10 @@ def jobs(names: set, models: bool, examples: bool) -> list:
     if models:
         out += [(p, MODELS_DIR, False) for p in sorted(MODELS_DIR.glob("*.py"))]
     if examples:
-        out += [(p, EXAMPLES_DIR, True) for p in sorted(SEEDS_DIR.glob("*.py"))]
+        programs = sorted(EXAMPLES_SRC.rglob("*.py"))
+        stems = [p.stem for p in programs]
+        assert len(set(stems)) == len(stems), "two examples share a file name; their expected files would collide"
+        out += [(p, EXAMPLES_DIR, True) for p in programs]
     if names:
         out = [j for j in out if j[0].stem in names]
     return out
