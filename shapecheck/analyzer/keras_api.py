@@ -1078,7 +1078,9 @@ class KerasApi:
         ordered = []
         for d in sorted(by_depth, reverse=True):
             ids = sorted(by_depth[d], key=lambda x: layer_index[x])
-            ordered.extend(layer_by_id[i] for i in ids if not layer_by_id[i].is_operation)
+            ordered.extend(layer_by_id[i] for i in ids)
+        m.operations = ordered  # type: ignore[attr-defined]
+        ordered = [l for l in ordered if not l.is_operation]
         # An input tensor that is not itself an InputLayer output (a model
         # built on intermediate tensors): Keras makes no InputLayer row for it.
         return ordered
@@ -1278,7 +1280,9 @@ class KerasApi:
         tensors = [t for t in operands if isinstance(t, TensorV)]
         if not tensors:
             return out
-        op = LayerV(None, op_name, {}, {}, self.uid(op_name), self.it.range_of(node), is_operation=True)
+        class_name = "".join(part.capitalize() for part in op_name.split("_"))
+        op = LayerV(None, class_name, {}, {}, self.uid(op_name), self.it.range_of(node), is_operation=True)
+        op.weights = []
         self._record_node(op, tensors, [out], node)
         return out
 
@@ -1415,7 +1419,10 @@ class KerasApi:
         layers = []
         built = m.built and not (m.kind == "subclassed" and not m.built)
         seq_outs = getattr(m, "seq_outputs", [])
-        for i, layer in enumerate(self.model_layers(m)):
+        all_ops = getattr(m, "operations", None)
+        layer_list = self.model_layers(m)
+        reports_by_id = {}
+        for i, layer in enumerate(all_ops if all_ops and m.kind == "functional" else layer_list):
             out_shape: Any = None
             if m.kind == "sequential":
                 if m.built and i < len(seq_outs):
@@ -1453,6 +1460,11 @@ class KerasApi:
                     connected_to=self._connections(layer, m),
                 )
             )
+            reports_by_id[id(layer)] = layers[-1]
+        operations = []
+        if all_ops and m.kind == "functional":
+            operations = layers
+            layers = [reports_by_id[id(l)] for l in layer_list if id(l) in reports_by_id]
         # A layer never built (weights None, never called) holds no weights
         # yet and adds 0, as Keras counts; a count unknown to us (a Sym
         # dimension) makes the total unknown.
@@ -1485,6 +1497,7 @@ class KerasApi:
             keras_name=m.keras_name,
             context=m.context,
             sequential_like=getattr(m, "sequential_like", True),
+            operations=operations,
         )
 
     def _node_in_model(self, layer: LayerV, m: ModelV) -> Node:

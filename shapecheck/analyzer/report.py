@@ -69,6 +69,7 @@ class ModelReport:
     cell: Optional[int] = None
     context: str = ""  # e.g. "build_model(n=10) at line 30"
     sequential_like: bool = True  # Keras's summary omits "Connected to" for chains
+    operations: list = field(default_factory=list)  # layers and keras.ops nodes, for the summary table
 
     def to_json(self) -> dict:
         d = {

@@ -44,12 +44,8 @@ def _wrap(text: str, width: int) -> list[str]:
     lines: list[str] = []
     current = ""
     for word in text.split(" "):
-        while len(word) > width:
-            if current:
-                lines.append(current)
-                current = ""
-            lines.append(word[:width])
-            word = word[width:]
+        if len(word) > width:
+            word = word[: width - 1] + "…"  # rich cuts an overlong word with an ellipsis
         candidate = f"{current} {word}" if current else word
         if len(candidate) <= width:
             current = candidate
@@ -66,7 +62,9 @@ def render_model(model: ModelReport) -> str:
     widths = GRAPH_WIDTHS if graph else CHAIN_WIDTHS
     headers = ["Layer (type)", "Output Shape", "Param #"] + (["Connected to"] if graph else [])
     rows = []
-    for layer in model.layers:
+    # Keras's summary lists every operation of a functional graph (an `x + y`
+    # shows as "add (Add)"), while model.layers holds only the layers.
+    for layer in (model.operations or model.layers):
         if layer.params is None and (not model.built or layer.output_shape is None):
             params = "0 (unbuilt)"
         else:
