@@ -1455,7 +1455,9 @@ class KerasApi:
                     params=params,
                     trainable_params=trainable,
                     activation=layer.spec.activation(layer.cfg) if layer.spec is not None else None,
-                    config={k: v for k, v in layer.cfg.items() if not k.startswith("__")},
+                    # Keras 2 keywords Keras 3 still swallows (Embedding's input_length) go along for the rules.
+                    config={**{k: v for k, v in layer.cfg.items() if not k.startswith("__")},
+                            **{k: v for k, v in (getattr(layer, "keras2", None) or {}).items() if k == "input_length"}},
                     input_shapes=list(layer.built_inputs or []),
                     connected_to=self._connections(layer, m),
                 )

@@ -19,20 +19,25 @@ def _loss_strings(arg):
 
 def check(report, ctx):
     for ev in events_of(report, ("compile",)):
-        trained = any(e.compiled is ev for e in report.events if e.method in TRAINING_METHODS)
+        uses = [e for e in report.events if e.compiled is ev and e.method in TRAINING_METHODS]
         for arg in _loss_strings(ev.args.get("loss")):
             if canonical_loss(arg.value) is not None:
                 continue
             guess = did_you_mean(arg.value, loss_spellings())
-            when = "at the first fit()" if trained else "as soon as the model is trained or evaluated"
-            d = diag(
-                RULE, arg,
-                f"Unknown loss {arg.value!r}: Keras 3 raises `Could not interpret loss identifier: {arg.value}` {when}",
-                hint=f"did you mean {guess!r}?" if guess else "use a name from keras.losses, e.g. 'mse' or 'categorical_crossentropy'",
-            )
-            if not trained:
+            hint = f"did you mean {guess!r}?" if guess else "use a name from keras.losses, e.g. 'mse' or 'categorical_crossentropy'"
+            if uses:
+                # Keras fails at the first training call, not at compile(): report it there
+                first = uses[0]
+                yield diag(RULE, first,
+                           f"{first.method}() uses the unknown loss {arg.value!r} given to compile() at line "
+                           f"{arg.line or ev.line}: Keras 3 raises `Could not interpret loss identifier: {arg.value}`",
+                           hint=hint)
+            else:
+                d = diag(RULE, [arg, ev.args.get("loss"), ev],
+                         f"Unknown loss {arg.value!r}: Keras 3 raises `Could not interpret loss identifier: "
+                         f"{arg.value}` as soon as the model is trained or evaluated", hint=hint)
                 d.severity = "warning"  # compile() alone accepts it
-            yield d
+                yield d
 
 
 RULE = Rule(
@@ -41,7 +46,7 @@ RULE = Rule(
     severity="error",
     title="Unknown loss",
     what="A `loss=` string in compile() that Keras 3's loss table does not hold (`'Mse'`, `'categorical_crossentropy_loss'`, Keras 2 aliases Keras 3 dropped).",
-    why="compile() accepts any string, but the first fit()/evaluate() raises `ValueError: Could not interpret loss identifier`. Loss names are looked up exactly: `'mse'`, `'MSE'` and `'MeanSquaredError'` work, `'Mse'` does not. Reported as a warning when the file never trains the model.",
+    why="compile() accepts any string, but the first fit()/evaluate() raises `ValueError: Could not interpret loss identifier`; the error is reported at that call, where Keras stops. Loss names are looked up exactly: `'mse'`, `'MSE'` and `'MeanSquaredError'` work, `'Mse'` does not. Reported as a warning when the file never trains the model.",
     example="model.compile(optimizer='adam', loss='categorical_crossentropie')",
     fix="Use a name Keras 3 knows (the message suggests the closest), or a loss object such as `keras.losses.CategoricalCrossentropy()`.",
     check=check,

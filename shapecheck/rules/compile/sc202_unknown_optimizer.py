@@ -13,7 +13,7 @@ def check(report, ctx):
             continue
         guess = did_you_mean(arg.value, OPTIMIZERS, fold_case=True)
         yield diag(
-            RULE, arg,
+            RULE, [arg, ev],
             f"Unknown optimizer {arg.value!r}: Keras 3 raises `Could not interpret optimizer identifier: {arg.value}` in compile()",
             hint=f"did you mean {guess!r}?" if guess else "use a name from keras.optimizers, e.g. 'adam' or 'sgd'",
         )

@@ -26,25 +26,29 @@ def check(report, ctx):
             continue
         if metrics.kind == "const" and isinstance(metrics.value, str):
             yield diag(
-                RULE, metrics,
+                RULE, [metrics, ev],
                 f"metrics={metrics.value!r} is a string: Keras 3 raises `Expected metrics argument to be a list, tuple, or dict` in compile()",
                 hint=f"write metrics=[{metrics.value!r}]",
             )
             continue
-        trained = any(e.compiled is ev for e in report.events if e.method in TRAINING_METHODS)
+        uses = [e for e in report.events if e.compiled is ev and e.method in TRAINING_METHODS]
         for arg in _metric_strings(metrics):
             if is_known_metric(arg.value):
                 continue
             guess = KERAS2_METRICS.get(arg.value.lower()) or did_you_mean(arg.value, METRICS + ("accuracy",))
-            when = "at the first fit()" if trained else "as soon as the model is trained or evaluated"
-            d = diag(
-                RULE, arg,
-                f"Unknown metric {arg.value!r}: Keras 3 raises `Could not interpret metric identifier: {arg.value}` {when}",
-                hint=f"did you mean {guess!r}?" if guess else "use a name from keras.metrics, e.g. 'accuracy' or 'mae'",
-            )
-            if not trained:
+            hint = f"did you mean {guess!r}?" if guess else "use a name from keras.metrics, e.g. 'accuracy' or 'mae'"
+            if uses:
+                first = uses[0]
+                yield diag(RULE, first,
+                           f"{first.method}() uses the unknown metric {arg.value!r} given to compile() at line "
+                           f"{arg.line or metrics.line or ev.line}: Keras 3 raises `Could not interpret metric identifier: {arg.value}`",
+                           hint=hint)
+            else:
+                d = diag(RULE, [arg, metrics, ev],
+                         f"Unknown metric {arg.value!r}: Keras 3 raises `Could not interpret metric identifier: "
+                         f"{arg.value}` as soon as the model is trained or evaluated", hint=hint)
                 d.severity = "warning"
-            yield d
+                yield d
 
 
 RULE = Rule(
@@ -53,7 +57,7 @@ RULE = Rule(
     severity="error",
     title="Unknown metric",
     what="A `metrics=` entry in compile() that Keras 3 cannot interpret, or `metrics` given as a bare string.",
-    why="A bare string fails in compile() (`Expected metrics argument to be a list, tuple, or dict`); an unknown name fails at the first fit()/evaluate() (`Could not interpret metric identifier`). `'accuracy'`/`'acc'` are accepted in any case; Keras 2's `'crossentropy'`/`'ce'` are not. Reported as a warning when the file never trains the model.",
+    why="A bare string fails in compile() (`Expected metrics argument to be a list, tuple, or dict`); an unknown name fails at the first fit()/evaluate() (`Could not interpret metric identifier`), and is reported at that call. `'accuracy'`/`'acc'` are accepted in any case; Keras 2's `'crossentropy'`/`'ce'` are not. Reported as a warning when the file never trains the model.",
     example="model.compile(optimizer='adam', loss='mse', metrics=['accuracyy'])",
     fix="Pass a list of names Keras 3 knows (the message suggests the closest) or metric objects.",
     check=check,

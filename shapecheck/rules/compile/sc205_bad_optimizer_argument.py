@@ -63,10 +63,7 @@ def check(report, ctx):
         if cls not in SIGNATURES:
             continue
         for key, message, hint in problems(cls, arg.kwargs or {}):
-            at = (arg.kwargs or {}).get(key) or arg
-            if getattr(at, "line", 0) == 0:
-                at = arg
-            yield diag(RULE, at, message, hint=hint)
+            yield diag(RULE, [(arg.kwargs or {}).get(key), arg, ev], message, hint=hint)
 
 
 RULE = Rule(

@@ -9,7 +9,7 @@ def check(report, ctx):
         if ev.model is None:
             continue
         for at, message, hint in input_shape_problems(ev.model, ev.args.get("x")):
-            yield diag(RULE, at, f"{ev.method}(): {message}", hint=hint)
+            yield diag(RULE, [at, ev.args.get("x"), ev], f"{ev.method}(): {message}", hint=hint)
 
 
 RULE = Rule(

@@ -9,7 +9,7 @@ def check(report, ctx):
         if ev.model is None:
             continue
         for at, message, hint in label_problems(ev.model, ev.compiled, ev.args.get("y")):
-            yield diag(RULE, at, f"{ev.method}(): {message}", hint=hint)
+            yield diag(RULE, [at, ev.args.get("y"), ev], f"{ev.method}(): {message}", hint=hint)
 
 
 RULE = Rule(

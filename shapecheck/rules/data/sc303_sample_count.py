@@ -9,7 +9,7 @@ def check(report, ctx):
         problem = sample_count_problem(ev.args.get("x"), ev.args.get("y"))
         if problem:
             at, message, hint = problem
-            yield diag(RULE, at, f"{ev.method}(): {message}", hint=hint)
+            yield diag(RULE, [at, ev.args.get("y"), ev], f"{ev.method}(): {message}", hint=hint)
 
 
 RULE = Rule(

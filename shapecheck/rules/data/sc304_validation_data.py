@@ -10,7 +10,7 @@ def check(report, ctx):
         if ev.model is None or val is None or val.kind not in ("tuple", "list") or not isinstance(val.items, list):
             continue
         if len(val.items) not in (2, 3):
-            yield diag(RULE, val, f"validation_data has {len(val.items)} items: Keras expects (x_val, y_val) "
+            yield diag(RULE, [val, ev], f"validation_data has {len(val.items)} items: Keras expects (x_val, y_val) "
                                   "or (x_val, y_val, sample_weight)", hint="pass validation_data=(x_val, y_val)")
             continue
         xv, yv = val.items[0], val.items[1]
@@ -25,7 +25,7 @@ def check(report, ctx):
         if n:
             problems.append(n)
         for at, message, hint in problems:
-            yield diag(RULE, at, f"fit(validation_data=...): {message}", hint=hint)
+            yield diag(RULE, [at, val, ev], f"fit(validation_data=...): {message}", hint=hint)
 
 
 RULE = Rule(

@@ -11,7 +11,7 @@ def check(report, ctx):
         problem = input_count_problem(ev.model, ev.args.get("x"))
         if problem:
             at, message, hint = problem
-            yield diag(RULE, at, f"{ev.method}(): {message}", hint=hint)
+            yield diag(RULE, [at, ev.args.get("x"), ev], f"{ev.method}(): {message}", hint=hint)
 
 
 RULE = Rule(

@@ -25,7 +25,7 @@ def check(report, ctx):
             continue
         for acc in _accuracy_args(ev.args.get("metrics")):
             yield diag(
-                RULE, acc,
+                RULE, [acc, ev.args.get("metrics"), ev],
                 f"metrics=[{acc.value!r}] with the regression loss {info.spelled}: accuracy counts exact matches of "
                 "real-valued predictions and stays near 0",
                 hint="use 'mae' or 'mse' (or keras.metrics.R2Score()) to measure a regression",

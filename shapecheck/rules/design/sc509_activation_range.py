@@ -3,7 +3,8 @@ import math
 
 from .. import Rule
 from ..support.context import TRAINING_METHODS, diag, events_of, losses_per_output, output_activation, output_layers
-from ..support.losses import SPARSE_LOSSES
+from ..support.data import label_problems
+from ..support.losses import REGRESSION_LOSSES, SAME_SHAPE_LOSSES
 
 # closed ranges of each activation's values
 RANGES = {
@@ -25,8 +26,10 @@ def check(report, ctx):
         if model is None or y is None or len(model.outputs or []) != 1 or y.kind != "array":
             continue
         loss = losses_per_output(model, ev.compiled)[0]
-        if loss is not None and loss.name in SPARSE_LOSSES:
-            continue  # labels are class ids, not targets
+        if loss is None or loss.name not in REGRESSION_LOSSES | SAME_SHAPE_LOSSES:
+            continue  # class ids and one-hot labels are not targets to reach
+        if any(label_problems(model, ev.compiled, y)):
+            continue  # labels that do not fit the loss at all are SC302's
         layer = output_layers(model)[0]
         act = output_activation(model, layer)
         if act not in RANGES:
@@ -41,7 +44,7 @@ def check(report, ctx):
             continue
         rng = f"[{_fmt(lo)}, {'inf' if hi == math.inf else _fmt(hi)}]" if lo != -math.inf else f"(-inf, {_fmt(hi)}]"
         yield diag(
-            RULE, y,
+            RULE, [y, ev],
             f"{ev.method}(): the labels go {' and '.join(bad)}, but {layer.name}'s {act} output only reaches {rng}: "
             "those targets can never be predicted",
             hint="use a linear output (no activation) for unbounded targets, or rescale the labels into the output's range",
@@ -54,7 +57,7 @@ RULE = Rule(
     severity="warning",
     title="Final activation that cannot reach the labels' range",
     what="A model trained on labels whose values (known from the code that made them) lie outside what its output activation can produce: negative targets with relu/sigmoid/softmax, targets above 1 with sigmoid/tanh.",
-    why="The loss can never reach its minimum for those samples; the model learns a clipped, biased fit. Keras trains it without complaint. Sparse class ids are not targets and are not checked here (see SC302).",
+    why="The loss can never reach its minimum for those samples; the model learns a clipped, biased fit. Keras trains it without complaint. Checked for regression losses and binary/categorical crossentropy; sparse class ids are not targets and labels that do not fit the loss at all are SC302's.",
     example="model.add(layers.Dense(1, activation='sigmoid'))\nmodel.compile(loss='mse', optimizer='adam')\nmodel.fit(x, np.random.uniform(-5, 5, size=(100, 1)))",
     fix="Use no activation (linear) on a regression output, or scale the labels to the activation's range.",
     check=check,

@@ -13,7 +13,7 @@ def check(report, ctx):
         if n is None or bs <= n:
             continue
         yield diag(
-            RULE, bs_arg if getattr(bs_arg, "line", 0) else ev,
+            RULE, [bs_arg, ev],
             f"{ev.method}(batch_size={bs}) on {n} samples: every epoch is a single batch of {n}, "
             + ("one weight update per epoch" if ev.method == "fit" else "the batch size has no effect"),
             hint=f"use a batch_size below {n} (e.g. 32), or leave it out",

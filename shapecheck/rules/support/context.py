@@ -41,23 +41,38 @@ class RuleContext:
         return self.options.get(name, DEFAULT_OPTIONS.get(name))
 
 
+def _one_based_cols(obj) -> bool:
+    # LayerReport and ModelReport columns are 1-based (as in the JSON schema);
+    # ArgInfo and CallEvent columns are libcst's 0-based ones.
+    return type(obj).__name__ in ("LayerReport", "ModelReport")
+
+
+def has_place(obj) -> bool:
+    return obj is not None and (getattr(obj, "line", 0) or 0) > 0
+
+
 def span(obj) -> tuple[int, int, int, int]:
-    """(line, col, end_line, end_col), 1-based, of a report object."""
+    """(line, col, end_line, end_col), 1-based, end exclusive, of a report object."""
+    shift = 0 if _one_based_cols(obj) else 1
     line = max(1, getattr(obj, "line", 1) or 1)
-    col = (getattr(obj, "col", 0) or 0) + 1
+    col = max(1, (getattr(obj, "col", 0) or 0) + shift)
     end_line = getattr(obj, "end_line", 0) or line
     end_col = getattr(obj, "end_col", 0)
-    end_col = end_col + 1 if end_col else col + 1
+    end_col = end_col + shift if end_col else col + 1
     if end_line < line or (end_line == line and end_col <= col):
         end_line, end_col = line, col + 1
     return line, col, end_line, end_col
 
 
 def diag(rule, at, message: str, *, hint: Optional[str] = None, cell=None, related=()) -> Diagnostic:
-    line, col, end_line, end_col = span(at)
+    """A diagnostic of ``rule`` at ``at`` — one report object, or a list of them
+    tried in order (nested arguments may carry no position of their own)."""
+    candidates = at if isinstance(at, (list, tuple)) else [at]
+    place = next((c for c in candidates if has_place(c)), candidates[-1])
+    line, col, end_line, end_col = span(place)
     return Diagnostic(
         line, col, end_line, end_col, rule.severity, rule.code, message,
-        hint=hint, cell=cell if cell is not None else getattr(at, "cell", None), related=list(related),
+        hint=hint, cell=cell if cell is not None else getattr(place, "cell", None), related=list(related),
     )
 
 
@@ -283,9 +298,7 @@ class OutputLoss:
     @property
     def at(self):
         """Where to report: the loss argument when it has a place, else compile()."""
-        if self.loss is not None and getattr(self.loss.arg, "line", 0):
-            return self.loss.arg
-        return self.event
+        return [self.loss.arg if self.loss is not None else None, self.event.args.get("loss"), self.event]
 
 
 def output_losses(report) -> list[OutputLoss]:

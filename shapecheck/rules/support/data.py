@@ -35,7 +35,8 @@ def adjust_input_rank(data: tuple, ref: tuple) -> Optional[tuple]:
 
 
 def _where(arg) -> str:
-    return f" (line {arg.line})" if getattr(arg, "line", 0) else ""
+    # An ArgInfo's place is the argument itself, already the diagnostic's place.
+    return ""
 
 
 def input_count_problem(model, x) -> Optional[Problem]:
@@ -114,7 +115,7 @@ def sample_count_problem(x, y) -> Optional[Problem]:
     first = counted[0]
     for name, item, n in counted[1:]:
         if n != first[2]:
-            return (item, f"{name} has {n} samples{_where(item)} but {first[0]} has {first[2]}{_where(first[1])}: "
+            return (item, f"{name} has {n} samples but {first[0]} has {first[2]}: "
                           f"Keras 3 raises `Data cardinality is ambiguous. Make sure all arrays contain the same number of samples.`",
                     "give x and y the same first dimension")
     return None
@@ -154,7 +155,8 @@ def _label_vs_output(model, arg, yshape, out_shape, units, loss, out_desc) -> It
     if name in SAME_SHAPE_LOSSES:
         y2, p2 = squeeze_or_expand(yshape, out_shape)
         if len(y2) != len(p2):
-            hint = _integer_label_hint(name, units) if len(yshape) < len(out_shape) else None
+            hint = (_integer_label_hint(name, units) if name == "categorical_crossentropy" and len(yshape) < len(out_shape)
+                    else f"labels must have the output's shape, {fmt(out_shape)}")
             yield (arg, f"Labels of shape {fmt(yshape)}{where} do not fit {name} on {out_desc}: Keras 3 raises "
                         f"`Arguments target and output must have the same rank (ndim)`", hint)
             return
@@ -167,8 +169,10 @@ def _label_vs_output(model, arg, yshape, out_shape, units, loss, out_desc) -> It
                            f"needs one-hot labels as wide as {out_desc} ({units} units)")
                     hint = _integer_label_hint(name, units)
                 else:
-                    msg = (f"One-hot labels of width {y2[-1]}{where} (e.g. to_categorical(num_classes={y2[-1]})) do not fit "
-                           f"{out_desc} with {units} units")
+                    nc = arg.kwargs.get("num_classes") if arg.kwargs else None
+                    origin = (f" from to_categorical(num_classes={nc.value})" if nc is not None and nc.kind == "const"
+                              else "")
+                    msg = f"One-hot labels of width {y2[-1]}{origin} do not fit {out_desc} with {units} units"
                     hint = f"use to_categorical(y, num_classes={units}) or give the output layer {y2[-1]} units"
             else:
                 msg = f"Labels of shape {fmt(yshape)}{where} do not fit {name} on {out_desc}"

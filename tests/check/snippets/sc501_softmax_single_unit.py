@@ -1,0 +1,13 @@
+# expect: SC501
+import numpy as np
+import keras
+from keras import layers
+
+x = np.random.rand(32, 4)
+model = keras.Sequential([
+    keras.Input(shape=(4,)),
+    layers.Dense(16, activation="relu"),
+    layers.Dense(1, activation="softmax"),
+])
+model.compile(optimizer="adam", loss="binary_crossentropy")
+model.fit(x, np.random.randint(0, 2, size=(32, 1)), epochs=1, verbose=0)

@@ -1,0 +1,13 @@
+# expect: SC504
+import numpy as np
+import keras
+from keras import layers
+
+x = np.random.rand(32, 4)
+model = keras.Sequential([
+    keras.Input(shape=(4,)),
+    layers.Dense(16, activation="relu"),
+    layers.Dense(3),
+])
+model.compile(optimizer="adam", loss="sparse_categorical_crossentropy")
+model.fit(x, np.random.randint(0, 3, size=(32,)), epochs=1, verbose=0)
