@@ -1257,8 +1257,15 @@ class KerasApi:
         if isinstance(v, ModelV):
             return ArgInfo("model", **pos)
         if isinstance(v, ObjectV):
-            return ArgInfo("object", class_name=v.leaf, kwargs={k: self.arg_info(x, None) for k, x in v.kwargs.items()},
+            info = ArgInfo("object", class_name=v.leaf, kwargs={k: self.arg_info(x, None) for k, x in v.kwargs.items()},
                            items=[self.arg_info(x, None) for x in v.args], **pos)
+            if v.site is not None:
+                # Constructor arguments are placed at the constructor call, where Keras raises for them.
+                site = dict(line=v.site.line, col=v.site.col, end_line=v.site.end_line, end_col=v.site.end_col)
+                for sub in list(info.kwargs.values()) + list(info.items):
+                    if not sub.line:
+                        sub.line, sub.col, sub.end_line, sub.end_col = site["line"], site["col"], site["end_line"], site["end_col"]
+            return info
         if isinstance(v, (ListV, TupleV)):
             return ArgInfo("list" if isinstance(v, ListV) else "tuple", items=[self.arg_info(x, None) for x in v.items], **pos)
         if isinstance(v, DictV):
