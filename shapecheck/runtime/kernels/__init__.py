@@ -5,4 +5,4 @@ module registers its kernels with ``@register_kernel`` when this package is
 imported.
 """
 from .base import KERNELS, LayerKernel, get_kernel, register_kernel  # noqa: F401
-from . import conv, core, merging, normalization, pooling, reshaping, rnn  # noqa: F401,E402  (registration side effects)
+from . import activation_layers, attention, conv, core, merging, normalization, pooling, reshaping, rnn  # noqa: F401,E402  (registration side effects)

@@ -99,11 +99,9 @@ def act_forward(code, z, y):
         for i in range(n):
             y[i] = z[i] if z[i] > 0 else np.float32(0.0)
     elif code == SIGMOID:
-        for i in range(n):
-            y[i] = np.float32(1.0) / (np.float32(1.0) + math.exp(-z[i]))
+        sigmoid_into(z, y, np.empty(n, dtype=np.int32))
     elif code == TANH:
-        for i in range(n):
-            y[i] = fast_tanh(z[i])
+        tanh_into(z, y, np.empty(n, dtype=np.int32))
     elif code == ELU:
         for i in range(n):
             y[i] = z[i] if z[i] > 0 else math.expm1(z[i])
@@ -241,6 +239,28 @@ def apply(code: int, z: np.ndarray) -> np.ndarray:
     return y
 
 
+# Activations whose derivative can be read off the output alone (act_backward
+# only compares z with 0 or 6 for them, and y has the same sign / range).
+# Layers apply these in place on their fresh pre-activation buffer and keep
+# one array instead of two.
+Y_ONLY = frozenset({LINEAR, RELU, SIGMOID, TANH, ELU, SELU, LEAKY_RELU, RELU6, EXPONENTIAL, SOFTMAX})
+
+
+def apply_owned(code: int, z: np.ndarray):
+    """For a z the caller owns: (z for the gradient, y).  Overwrites z with y
+    when the derivative needs only y."""
+    if code not in Y_ONLY:
+        return z, apply(code, z)
+    if code == LINEAR:
+        return z, z
+    if code == SOFTMAX:
+        k = z.shape[-1] if z.ndim else 1
+        _softmax_rows(z.reshape(-1, k), z.reshape(-1, k), False)
+    else:
+        act_forward(code, z.reshape(-1), z.reshape(-1))
+    return z, z
+
+
 def gradient(code: int, z: np.ndarray, y: np.ndarray, dy: np.ndarray) -> np.ndarray:
     """dL/dz from dL/dy, given the pre-activation z and the output y."""
     dy = np.ascontiguousarray(dy, dtype=np.float32)
@@ -255,53 +275,133 @@ def gradient(code: int, z: np.ndarray, y: np.ndarray, dy: np.ndarray) -> np.ndar
     return dz
 
 
-# -- scalar forms, for the recurrent cells' fused loops ------------------------
-@njit(cache=True)
-def fast_tanh(v):
-    # 1 - 2 / (exp(2v) + 1): one exp (~3 ns) instead of libm's tanhf (~15 ns);
-    # absolute error below 1e-7, saturates cleanly at +-1.
-    return np.float32(1.0) - np.float32(2.0) / (math.exp(np.float32(2.0) * v) + np.float32(1.0))
+# -- vectorisable exp ------------------------------------------------------------
+# numba's math.exp is a call to libm's expf per element (~3 ns); this version
+# is plain arithmetic that LLVM turns into AVX-512/AVX2 code: 2^k * p(r) with
+# k = round(x / ln 2), r = x - k ln 2 (Cody-Waite split), p a degree-7
+# polynomial (the Cephes expf coefficients), and 2^k built from its IEEE bits
+# in a scratch int32 array viewed as float32.  Relative error ~1.2e-7.
+LOG2E = np.float32(1.4426950408889634)
+LN2_HI = np.float32(0.693359375)
+LN2_LO = np.float32(-2.12194440e-4)
 
 
 @njit(cache=True)
+def exp_scaled(z, scale, out, bits):
+    """out[i] = exp(scale * z[i]) for flat float32 arrays; bits: int32 scratch
+    of the same size.  Arguments are clamped to [-87, 88] (no inf/denormals)."""
+    n = z.size
+    for i in range(n):
+        v = min(max(z[i] * scale, np.float32(-87.0)), np.float32(88.0))
+        ki = np.int32(v * LOG2E + np.float32(128.5)) - np.int32(128)
+        k = np.float32(ki)
+        r = v - k * LN2_HI - k * LN2_LO
+        p = np.float32(1.98756915e-4)
+        p = p * r + np.float32(1.39819994e-3)
+        p = p * r + np.float32(8.33345205e-3)
+        p = p * r + np.float32(4.16657962e-2)
+        p = p * r + np.float32(1.66666657e-1)
+        p = p * r + np.float32(5.00000012e-1)
+        out[i] = p * r * r + r + np.float32(1.0)
+        bits[i] = (ki + np.int32(127)) << 23
+    pow2 = bits.view(np.float32)
+    for i in range(n):
+        out[i] *= pow2[i]
+
+
+@njit(cache=True)
+def sigmoid_into(z, y, bits):
+    exp_scaled(z, np.float32(-1.0), y, bits)
+    for i in range(z.size):
+        y[i] = np.float32(1.0) / (np.float32(1.0) + y[i])
+
+
+@njit(cache=True)
+def tanh_into(z, y, bits):
+    # tanh(x) = 1 - 2 / (exp(2x) + 1): saturates cleanly at +-1, absolute
+    # error ~1e-7 around 0.
+    exp_scaled(z, np.float32(2.0), y, bits)
+    for i in range(z.size):
+        y[i] = np.float32(1.0) - np.float32(2.0) / (y[i] + np.float32(1.0))
+
+
+# -- scalar forms, for the recurrent cells' loops -----------------------------
+@njit(cache=True, inline="always")
 def scalar(code, v):
     """act(v) for one float32 value (element-wise activations only)."""
+    one = np.float32(1.0)
+    zero = np.float32(0.0)
     if code == SIGMOID:
-        return np.float32(1.0) / (np.float32(1.0) + math.exp(-v))
+        return one / (one + math.exp(-v))
     if code == TANH:
-        return fast_tanh(v)
-    if code == LINEAR:
-        return v
+        return one - np.float32(2.0) / (math.exp(np.float32(2.0) * v) + one)
     if code == RELU:
-        return v if v > 0 else np.float32(0.0)
+        return v if v > 0 else zero
     if code == HARD_SIGMOID:
-        return min(max(v * np.float32(1.0 / 6.0) + np.float32(0.5), np.float32(0.0)), np.float32(1.0))
-    a = np.empty(1, dtype=np.float32)
-    b = np.empty(1, dtype=np.float32)
-    a[0] = v
-    act_forward(code, a, b)
-    return b[0]
+        return min(max(v * np.float32(1.0 / 6.0) + np.float32(0.5), zero), one)
+    if code == ELU:
+        return v if v > 0 else np.float32(math.expm1(v))
+    if code == SELU:
+        return np.float32(SELU_SCALE) * (v if v > 0 else np.float32(SELU_ALPHA) * np.float32(math.expm1(v)))
+    if code == SOFTPLUS:
+        return max(v, zero) + np.float32(math.log1p(math.exp(-abs(v))))
+    if code == SOFTSIGN:
+        return v / (one + abs(v))
+    if code == GELU:
+        return np.float32(0.5) * v * (one + np.float32(math.erf(v * np.float32(SQRT_HALF))))
+    if code == SWISH:
+        return v / (one + math.exp(-v))
+    if code == LEAKY_RELU:
+        return v if v > 0 else np.float32(LEAKY_SLOPE) * v
+    if code == RELU6:
+        return min(max(v, zero), np.float32(6.0))
+    if code == EXPONENTIAL:
+        return np.float32(math.exp(v))
+    if code == MISH:
+        return v * np.float32(math.tanh(max(v, zero) + math.log1p(math.exp(-abs(v)))))
+    return v  # LINEAR
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def scalar_grad(code, z, y):
     """act'(z) for one value, given z and y = act(z)."""
+    one = np.float32(1.0)
+    zero = np.float32(0.0)
     if code == SIGMOID:
-        return y * (np.float32(1.0) - y)
+        return y * (one - y)
     if code == TANH:
-        return np.float32(1.0) - y * y
-    if code == LINEAR:
-        return np.float32(1.0)
+        return one - y * y
     if code == RELU:
-        return np.float32(1.0) if z > 0 else np.float32(0.0)
-    a = np.empty(1, dtype=np.float32)
-    b = np.empty(1, dtype=np.float32)
-    one = np.ones(1, dtype=np.float32)
-    d = np.empty(1, dtype=np.float32)
-    a[0] = z
-    b[0] = y
-    act_backward(code, a, b, one, d)
-    return d[0]
+        return one if z > 0 else zero
+    if code == HARD_SIGMOID:
+        return np.float32(1.0 / 6.0) if -3.0 < z < 3.0 else zero
+    if code == ELU:
+        return one if z > 0 else y + one
+    if code == SELU:
+        return np.float32(SELU_SCALE) if z > 0 else y + np.float32(SELU_SCALE * SELU_ALPHA)
+    if code == SOFTPLUS:
+        return one / (one + math.exp(-z))
+    if code == SOFTSIGN:
+        d = one + abs(z)
+        return one / (d * d)
+    if code == GELU:
+        cdf = np.float32(0.5) * (one + np.float32(math.erf(z * np.float32(SQRT_HALF))))
+        return cdf + z * np.float32(INV_SQRT_2PI) * np.float32(math.exp(np.float32(-0.5) * z * z))
+    if code == SWISH:
+        s = one / (one + math.exp(-z))
+        return s + y * (one - s)
+    if code == LEAKY_RELU:
+        return one if z > 0 else np.float32(LEAKY_SLOPE)
+    if code == RELU6:
+        return one if 0.0 < z < 6.0 else zero
+    if code == EXPONENTIAL:
+        return y
+    if code == MISH:
+        sp = max(z, zero) + math.log1p(math.exp(-abs(z)))
+        t = np.float32(math.tanh(sp))
+        sg = one / (one + math.exp(-z))
+        return t + z * (one - t * t) * sg
+    return one  # LINEAR
 
 
 def elementwise_code(value, role: str) -> int:

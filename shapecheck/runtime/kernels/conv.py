@@ -92,6 +92,72 @@ def gemm_backward(a, k, dz, with_bias, need_da):
     return da, dk, db
 
 
+@njit(cache=True)
+def conv_direct_forward(x, k, bias, sh, sw, dh, dw, pt, pl, oh, ow):
+    """Direct convolution, for inputs with few channels (the first layer of a
+    convnet): with kh*kw*C tiny, im2col + GEMM is a K=9 GEMM BLAS runs
+    badly, while here the inner loop runs over the filters, contiguous."""
+    nb, h, w, c = x.shape
+    kh, kw, _, f = k.shape
+    y = np.empty((nb * oh * ow, f), dtype=np.float32)
+    for b in range(nb):
+        for oy in range(oh):
+            for ox in range(ow):
+                r = (b * oh + oy) * ow + ox
+                if bias.size:
+                    for q in range(f):
+                        y[r, q] = bias[q]
+                else:
+                    for q in range(f):
+                        y[r, q] = 0.0
+                for i in range(kh):
+                    iy = oy * sh + i * dh - pt
+                    if iy < 0 or iy >= h:
+                        continue
+                    for j in range(kw):
+                        ix = ox * sw + j * dw - pl
+                        if ix < 0 or ix >= w:
+                            continue
+                        for ch in range(c):
+                            v = x[b, iy, ix, ch]
+                            for q in range(f):
+                                y[r, q] += v * k[i, j, ch, q]
+    return y
+
+
+@njit(cache=True)
+def conv_direct_backward(x, k, dz, sh, sw, dh, dw, pt, pl, oh, ow, need_dx):
+    nb, h, w, c = x.shape
+    kh, kw, _, f = k.shape
+    dk = np.zeros_like(k)
+    dx = np.zeros_like(x) if need_dx else np.zeros((0, 0, 0, 0), dtype=np.float32)
+    for b in range(nb):
+        for oy in range(oh):
+            for ox in range(ow):
+                r = (b * oh + oy) * ow + ox
+                for i in range(kh):
+                    iy = oy * sh + i * dh - pt
+                    if iy < 0 or iy >= h:
+                        continue
+                    for j in range(kw):
+                        ix = ox * sw + j * dw - pl
+                        if ix < 0 or ix >= w:
+                            continue
+                        for ch in range(c):
+                            v = x[b, iy, ix, ch]
+                            for q in range(f):
+                                dk[i, j, ch, q] += v * dz[r, q]
+                            if need_dx:
+                                acc = np.float32(0.0)
+                                for q in range(f):
+                                    acc += dz[r, q] * k[i, j, ch, q]
+                                dx[b, iy, ix, ch] += acc
+    return dk, dx
+
+
+DIRECT_MAX_PATCH = 16  # kh*kw*C up to which the direct loop beats im2col+GEMM
+
+
 def out_length(n, k, s, d, padding):
     """Output length and the padding before it, as TensorFlow computes them."""
     keff = d * (k - 1) + 1
@@ -162,25 +228,43 @@ class _ConvKernel(LayerKernel):
         dilation = (1,) * (2 - n) + pair(cfg.get("dilation_rate", 1), n)
         kh, kw, c, f = k4.shape
         g = _Geometry(x4.shape, kh, kw, strides, dilation, cfg.get("padding", "valid"))
-        cols = g.im2col(np.ascontiguousarray(x4))
-        k2 = k4.reshape(kh * kw * c, f)
-        z = gemm_bias(cols, k2, b)
+        x4 = np.ascontiguousarray(x4)
+        direct = kh * kw * c <= DIRECT_MAX_PATCH
+        if direct:
+            k4 = np.ascontiguousarray(k4)
+            z = conv_direct_forward(x4, k4, b, g.sh, g.sw, g.dh, g.dw, g.pt, g.pl, g.oh, g.ow)
+            saved, k2 = x4, k4
+        else:
+            cols = g.im2col(x4)
+            k2 = k4.reshape(kh * kw * c, f)
+            z = gemm_bias(cols, k2, b)
+            saved = cols
         code = act.activation_code(cfg.get("activation"))
-        y = act.apply(code, z)
+        z, y = act.apply_owned(code, z)
         shape = (g.nb, g.ow, f) if n == 1 else (g.nb, g.oh, g.ow, f)
-        return [_from_last(y.reshape(shape), cfg)], (g, cols, k2, z, y, code, b.size > 0, kernel.shape)
+        return [_from_last(y.reshape(shape), cfg)], (g, saved, k2, z, y, code, b.size > 0, kernel.shape, direct)
 
     def backward(self, cfg, params, cache, d_outputs, input_grads=True):
-        g, cols, k2, z, y, code, with_bias, kshape = cache
+        g, saved, k2, z, y, code, with_bias, kshape, direct = cache
         dy = _to_last(f32(d_outputs[0]), cfg).reshape(z.shape)
         dz = act.gradient(code, z, y, dy)
-        dcols, dk, db = gemm_backward(cols, k2, dz, with_bias, input_grads)
-        grads = {"kernel": dk.reshape(kshape)}
-        if with_bias:
-            grads["bias"] = db
-        if not input_grads:
-            return [None], grads
-        dx = g.col2im(dcols)
+        if direct:
+            dk, dx = conv_direct_backward(
+                saved, k2, dz, g.sh, g.sw, g.dh, g.dw, g.pt, g.pl, g.oh, g.ow, input_grads
+            )
+            grads = {"kernel": dk.reshape(kshape)}
+            if with_bias:
+                grads["bias"] = dz.sum(axis=0)
+            if not input_grads:
+                return [None], grads
+        else:
+            dcols, dk, db = gemm_backward(saved, k2, dz, with_bias, input_grads)
+            grads = {"kernel": dk.reshape(kshape)}
+            if with_bias:
+                grads["bias"] = db
+            if not input_grads:
+                return [None], grads
+            dx = g.col2im(dcols)
         if self.rank == 1:
             dx = dx[:, 0]
         return [_from_last(dx, cfg)], grads
@@ -394,7 +478,7 @@ class _SeparableKernel(_DepthwiseKernel):
         d2 = d.reshape(-1, p2.shape[0])
         z = gemm_bias(d2, p2, b)
         code = act.activation_code(cfg.get("activation"))
-        y = act.apply(code, z)
+        z, y = act.apply_owned(code, z)
         nb, oh, ow, _ = d.shape
         shape = (nb, oh, ow, p2.shape[1]) if self.rank == 2 else (nb, ow, p2.shape[1])
         return [_from_last(y.reshape(shape), cfg)], (dcache, d.shape, d2, p2, z, y, code, b.size > 0, pw.shape)

@@ -55,7 +55,7 @@ class DenseKernel(LayerKernel):
         x2 = x.reshape(-1, x.shape[-1])
         z = dense_forward(x2, w, b)
         code = act.activation_code(cfg.get("activation"))
-        y = act.apply(code, z)
+        z, y = act.apply_owned(code, z)
         out_shape = x.shape[:-1] + (w.shape[1],)
         return [y.reshape(out_shape)], (x2, z, y, code, x.shape, b.size > 0)
 

@@ -248,3 +248,78 @@ class UnitNormalizationKernel(LayerKernel):
         proj = (dy * y).sum(axis=axes, keepdims=True)
         dx = inv * (dy - np.where(active, y * proj, 0.0))
         return [dx.astype(np.float32)], {}
+
+
+@register_kernel("GroupNormalization")
+class GroupNormalizationKernel(LayerKernel):
+    """Channels split into ``groups``; each sample's group is normalised over
+    its spatial positions and channels (a layer norm of the regrouped rows),
+    then gamma/beta per channel."""
+
+    class_name = "GroupNormalization"
+
+    def forward(self, cfg, params, inputs, training, rng):
+        x = f32(inputs[0])
+        axis = int(cfg.get("axis", -1)) % x.ndim
+        xl = np.ascontiguousarray(np.moveaxis(x, axis, -1))
+        nb, c = xl.shape[0], xl.shape[-1]
+        groups = int(cfg.get("groups", 32))
+        s = int(np.prod(xl.shape[1:-1]))
+        # (B, S, G, C/G) -> (B, G, S, C/G) -> rows (B*G, S*C/G)
+        rows = np.ascontiguousarray(xl.reshape(nb, s, groups, c // groups).transpose(0, 2, 1, 3)).reshape(nb * groups, -1)
+        k = rows.shape[1]
+        ones, zeros = np.ones(k, np.float32), np.zeros(k, np.float32)
+        eps = float(cfg.get("epsilon", 1e-3))
+        _, xhat, inv = layer_norm_forward(rows, ones, zeros, eps, False)
+        xhat_l = np.ascontiguousarray(xhat.reshape(nb, groups, s, c // groups).transpose(0, 2, 1, 3)).reshape(xl.shape)
+        gamma = f32(params["gamma"]) if "gamma" in params else np.ones(c, np.float32)
+        beta = f32(params["beta"]) if "beta" in params else np.zeros(c, np.float32)
+        y = xhat_l * gamma + beta
+        return [np.ascontiguousarray(np.moveaxis(y, -1, axis))], (rows, xhat, inv, xhat_l, gamma, axis, groups)
+
+    def backward(self, cfg, params, cache, d_outputs, input_grads=True):
+        rows, xhat, inv, xhat_l, gamma, axis, groups = cache
+        dy = np.ascontiguousarray(np.moveaxis(f32(d_outputs[0]), axis, -1))
+        c = dy.shape[-1]
+        grads = {}
+        red = tuple(range(dy.ndim - 1))
+        if "gamma" in params:
+            grads["gamma"] = (dy * xhat_l).sum(axis=red).astype(np.float32)
+        if "beta" in params:
+            grads["beta"] = dy.sum(axis=red).astype(np.float32)
+        dxhat = dy * gamma
+        nb, s = dy.shape[0], int(np.prod(dy.shape[1:-1]))
+        drows = np.ascontiguousarray(dxhat.reshape(nb, s, groups, c // groups).transpose(0, 2, 1, 3)).reshape(rows.shape)
+        ones = np.ones(rows.shape[1], np.float32)
+        drow_x, _, _ = layer_norm_backward(rows, xhat, inv, ones, drows.astype(np.float32), False)
+        dx = np.ascontiguousarray(drow_x.reshape(nb, groups, s, c // groups).transpose(0, 2, 1, 3)).reshape(dy.shape)
+        return [np.ascontiguousarray(np.moveaxis(dx, -1, axis))], grads
+
+
+@register_kernel("RMSNormalization")
+class RMSNormalizationKernel(LayerKernel):
+    """x * rsqrt(mean(x^2 over axis) + epsilon) * scale."""
+
+    class_name = "RMSNormalization"
+
+    def forward(self, cfg, params, inputs, training, rng):
+        x = f32(inputs[0])
+        axes = tuple(_axes(cfg.get("axis", -1), x.ndim))
+        eps = float(cfg.get("epsilon", 1e-6))
+        ms = (x.astype(np.float64) ** 2).mean(axis=axes, keepdims=True)
+        r = (1.0 / np.sqrt(ms + eps)).astype(np.float32)
+        xn = x * r
+        scale = f32(params["scale"]) if "scale" in params else np.float32(1.0)
+        return [(xn * scale).astype(np.float32)], (xn, r, axes, scale)
+
+    def backward(self, cfg, params, cache, d_outputs, input_grads=True):
+        xn, r, axes, scale = cache
+        dy = f32(d_outputs[0])
+        grads = {}
+        if "scale" in params:
+            red = tuple(i for i in range(dy.ndim) if i not in axes)
+            grads["scale"] = (dy * xn).sum(axis=red).reshape(np.shape(params["scale"])).astype(np.float32)
+        g = dy * scale
+        k = int(np.prod([dy.shape[a] for a in axes]))
+        dx = r * (g - xn * (g * xn).sum(axis=axes, keepdims=True) / np.float32(k))
+        return [dx.astype(np.float32)], grads

@@ -18,43 +18,47 @@ from .conv import out_length
 
 @njit(cache=True)
 def max_pool_forward(x, ph, pw, sh, sw, pt, pl, oh, ow):
+    # Channels innermost: every window cell is one contiguous channel row.
     nb, h, w, c = x.shape
     y = np.empty((nb, oh, ow, c), dtype=np.float32)
-    arg = np.empty((nb, oh, ow, c), dtype=np.int64)
+    arg = np.empty((nb, oh, ow, c), dtype=np.int32)
     for b in range(nb):
         for oy in range(oh):
             for ox in range(ow):
-                for ch in range(c):
-                    best = -np.inf
-                    where = -1
-                    for i in range(ph):
-                        iy = oy * sh + i - pt
-                        if iy < 0 or iy >= h:
+                first = True
+                for i in range(ph):
+                    iy = oy * sh + i - pt
+                    if iy < 0 or iy >= h:
+                        continue
+                    for j in range(pw):
+                        ix = ox * sw + j - pl
+                        if ix < 0 or ix >= w:
                             continue
-                        for j in range(pw):
-                            ix = ox * sw + j - pl
-                            if ix < 0 or ix >= w:
-                                continue
-                            v = x[b, iy, ix, ch]
-                            if v > best or where < 0:
-                                best = v
-                                where = iy * w + ix
-                    y[b, oy, ox, ch] = best
-                    arg[b, oy, ox, ch] = where
+                        cell = (iy * w + ix) * c  # flat offset in the sample
+                        if first:
+                            for ch in range(c):
+                                y[b, oy, ox, ch] = x[b, iy, ix, ch]
+                                arg[b, oy, ox, ch] = cell + ch
+                            first = False
+                        else:
+                            for ch in range(c):
+                                v = x[b, iy, ix, ch]
+                                if v > y[b, oy, ox, ch]:
+                                    y[b, oy, ox, ch] = v
+                                    arg[b, oy, ox, ch] = cell + ch
     return y, arg
 
 
 @njit(cache=True)
 def max_pool_backward(dy, arg, h, w):
     nb, oh, ow, c = dy.shape
-    dx = np.zeros((nb, h, w, c), dtype=np.float32)
+    dx = np.zeros((nb, h * w * c), dtype=np.float32)
     for b in range(nb):
         for oy in range(oh):
             for ox in range(ow):
                 for ch in range(c):
-                    k = arg[b, oy, ox, ch]
-                    dx[b, k // w, k % w, ch] += dy[b, oy, ox, ch]
-    return dx
+                    dx[b, arg[b, oy, ox, ch]] += dy[b, oy, ox, ch]
+    return dx.reshape(nb, h, w, c)
 
 
 @njit(cache=True)

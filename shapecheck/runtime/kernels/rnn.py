@@ -32,7 +32,11 @@ from .base import LayerKernel, get_kernel, register_kernel
 def lstm_forward(xw, u, h0, c0, rmask, a_code, r_code):
     """xw: (T, B, 4H) input projections incl. bias.  Returns hs (T+1, B, H),
     cs (T+1, B, H), gates (T, B, 4H) after activation, zs (T, B, 4H) before,
-    tc (T, B, H) = act(c_t)."""
+    tc (T, B, H) = act(c_t).
+
+    With Keras's default activations (tanh, sigmoid) every gate goes through
+    one vectorised sigmoid per step: tanh(x) = 2 sigmoid(2x) - 1 for the
+    candidate gate and for act(c)."""
     nt, nb, h4 = xw.shape
     nh = h4 // 4
     hs = np.empty((nt + 1, nb, nh), dtype=np.float32)
@@ -42,28 +46,54 @@ def lstm_forward(xw, u, h0, c0, rmask, a_code, r_code):
     tc = np.empty((nt, nb, nh), dtype=np.float32)
     hs[0] = h0
     cs[0] = c0
+    fast = a_code == act.TANH and r_code == act.SIGMOID
+    masked = rmask.size > 0
+    if fast:
+        zs = gates  # the default activations' derivatives need outputs only
+    bits = np.empty(nb * h4, dtype=np.int32)
+    w = np.empty((nb, h4), dtype=np.float32)
+    c2 = np.empty((nb, nh), dtype=np.float32)
+    two = np.float32(2.0)
+    one = np.float32(1.0)
     for t in range(nt):
-        hp = hs[t] * rmask
-        z = np.dot(hp, u)
-        for b in range(nb):
-            for j in range(h4):
-                z[b, j] += xw[t, b, j]
-        zs[t] = z
-        for b in range(nb):
-            for j in range(nh):
-                i_ = act.scalar(r_code, z[b, j])
-                f_ = act.scalar(r_code, z[b, nh + j])
-                g_ = act.scalar(a_code, z[b, 2 * nh + j])
-                o_ = act.scalar(r_code, z[b, 3 * nh + j])
-                c = f_ * cs[t, b, j] + i_ * g_
-                ct = act.scalar(a_code, c)
-                cs[t + 1, b, j] = c
-                tc[t, b, j] = ct
-                hs[t + 1, b, j] = o_ * ct
-                gates[t, b, j] = i_
-                gates[t, b, nh + j] = f_
-                gates[t, b, 2 * nh + j] = g_
-                gates[t, b, 3 * nh + j] = o_
+        z = np.dot(hs[t] * rmask, u) if masked else np.dot(hs[t], u)
+        g = gates[t]
+        if fast:
+            for b in range(nb):
+                for j in range(2 * nh):
+                    w[b, j] = z[b, j] + xw[t, b, j]
+                for j in range(2 * nh, 3 * nh):
+                    w[b, j] = two * (z[b, j] + xw[t, b, j])
+                for j in range(3 * nh, h4):
+                    w[b, j] = z[b, j] + xw[t, b, j]
+            act.sigmoid_into(w.reshape(-1), g.reshape(-1), bits)
+            for b in range(nb):
+                for j in range(nh):
+                    gg = two * g[b, 2 * nh + j] - one
+                    g[b, 2 * nh + j] = gg
+                    c = g[b, nh + j] * cs[t, b, j] + g[b, j] * gg
+                    cs[t + 1, b, j] = c
+                    c2[b, j] = two * c
+            act.sigmoid_into(c2.reshape(-1), tc[t].reshape(-1), bits[: nb * nh])
+            for b in range(nb):
+                for j in range(nh):
+                    v = two * tc[t, b, j] - one
+                    tc[t, b, j] = v
+                    hs[t + 1, b, j] = g[b, 3 * nh + j] * v
+        else:
+            for b in range(nb):
+                for j in range(h4):
+                    v = z[b, j] + xw[t, b, j]
+                    zs[t, b, j] = v
+                    code = a_code if 2 * nh <= j < 3 * nh else r_code
+                    g[b, j] = act.scalar(code, v)
+            for b in range(nb):
+                for j in range(nh):
+                    c = g[b, nh + j] * cs[t, b, j] + g[b, j] * g[b, 2 * nh + j]
+                    cs[t + 1, b, j] = c
+                    v = act.scalar(a_code, c)
+                    tc[t, b, j] = v
+                    hs[t + 1, b, j] = g[b, 3 * nh + j] * v
     return hs, cs, gates, zs, tc
 
 
@@ -92,7 +122,9 @@ def lstm_backward(u, cs, gates, zs, tc, dseq, dh_last, dc_last, rmask, a_code, r
                 dz[t, b, 2 * nh + j] = d_c * i_ * act.scalar_grad(a_code, zs[t, b, 2 * nh + j], g_)
                 dz[t, b, 3 * nh + j] = d_h * ct * act.scalar_grad(r_code, zs[t, b, 3 * nh + j], o_)
                 dc[b, j] = d_c * f_
-        dh = np.dot(dz[t], ut) * rmask
+        dh = np.dot(dz[t], ut)
+        if rmask.size:
+            dh = dh * rmask
     return dz, dh, dc
 
 
@@ -271,8 +303,7 @@ class _RecurrentKernel(LayerKernel):
     def _masks(self, cfg, training, rng, nb, nd, nh):
         rate = float(cfg.get("dropout", 0.0) or 0.0)
         rrate = float(cfg.get("recurrent_dropout", 0.0) or 0.0)
-        xmask = None
-        rmask = np.ones((nb, nh), dtype=np.float32)
+        xmask = rmask = None
         if training and 0.0 < rate < 1.0:
             keep = get_rng(rng).random((nb, 1, nd), dtype=np.float32) >= np.float32(rate)
             xmask = keep.astype(np.float32) / np.float32(1.0 - rate)
@@ -280,6 +311,17 @@ class _RecurrentKernel(LayerKernel):
             keep = get_rng(rng).random((nb, nh), dtype=np.float32) >= np.float32(rrate)
             rmask = keep.astype(np.float32) / np.float32(1.0 - rrate)
         return xmask, rmask
+
+    @staticmethod
+    def _ones_if_none(rmask, nb, nh):
+        return np.ones((nb, nh), dtype=np.float32) if rmask is None else rmask
+
+    @staticmethod
+    def _prev_states(hs, rmask):
+        """The (T*B, H) matrix of states the recurrent kernel multiplied."""
+        nt1, nb, nh = hs.shape
+        hp = hs[:-1] if rmask is None else hs[:-1] * rmask
+        return np.ascontiguousarray(hp).reshape((nt1 - 1) * nb, nh)
 
     def _prepare(self, cfg, params, inputs, training, rng):
         x = f32(inputs[0])
@@ -354,7 +396,7 @@ class SimpleRNNKernel(_RecurrentKernel):
         b = f32(params["bias"]) if "bias" in params else np.zeros(0, np.float32)
         a_code = act.elementwise_code(cfg.get("activation", "tanh"), "activation")
         xw = project(xt.reshape(nt * nb, nd), w, b).reshape(nt, nb, -1)
-        hs, zs = simple_rnn_forward(xw, u, h0, rmask, a_code)
+        hs, zs = simple_rnn_forward(xw, u, h0, self._ones_if_none(rmask, nb, u.shape[0]), a_code)
         return self._outputs(cfg, hs), (xt, hs, zs, rmask, xmask, a_code, len(inputs))
 
     def backward(self, cfg, params, cache, d_outputs, input_grads=True):
@@ -362,9 +404,9 @@ class SimpleRNNKernel(_RecurrentKernel):
         nt, nb, nh = zs.shape
         u = f32(params["recurrent_kernel"])
         dseq, dh, _ = self._d_outputs(cfg, d_outputs, nt, nb, nh)
-        dz, dh0 = simple_rnn_backward(u, hs, zs, dseq, dh, rmask, a_code)
+        dz, dh0 = simple_rnn_backward(u, hs, zs, dseq, dh, self._ones_if_none(rmask, nb, nh), a_code)
         dz2 = dz.reshape(nt * nb, nh)
-        hp2 = np.ascontiguousarray((hs[:-1] * rmask).reshape(nt * nb, nh))
+        hp2 = self._prev_states(hs, rmask)
         du, _, _ = weight_grads(hp2, u, dz2, False)
         dw, db, dx2 = weight_grads(xt.reshape(nt * nb, -1), f32(params["kernel"]), dz2, input_grads)
         grads = {"kernel": dw, "recurrent_kernel": du}
@@ -386,7 +428,8 @@ class LSTMKernel(_RecurrentKernel):
         a_code = act.elementwise_code(cfg.get("activation", "tanh"), "activation")
         r_code = act.elementwise_code(cfg.get("recurrent_activation", "sigmoid"), "recurrent_activation")
         xw = project(xt.reshape(nt * nb, nd), w, b).reshape(nt, nb, -1)
-        hs, cs, gates, zs, tc = lstm_forward(xw, u, h0, c0, rmask, a_code, r_code)
+        rm = np.zeros((0, 0), np.float32) if rmask is None else rmask
+        hs, cs, gates, zs, tc = lstm_forward(xw, u, h0, c0, rm, a_code, r_code)
         outs = self._outputs(cfg, hs, (cs[-1],))
         return outs, (xt, hs, cs, gates, zs, tc, rmask, xmask, a_code, r_code, len(inputs))
 
@@ -396,9 +439,10 @@ class LSTMKernel(_RecurrentKernel):
         nh = h4 // 4
         u = f32(params["recurrent_kernel"])
         dseq, dh, (dc,) = self._d_outputs(cfg, d_outputs, nt, nb, nh)
-        dz, dh0, dc0 = lstm_backward(u, cs, gates, zs, tc, dseq, dh, dc, rmask, a_code, r_code)
+        rm = np.zeros((0, 0), np.float32) if rmask is None else rmask
+        dz, dh0, dc0 = lstm_backward(u, cs, gates, zs, tc, dseq, dh, dc, rm, a_code, r_code)
         dz2 = dz.reshape(nt * nb, h4)
-        hp2 = np.ascontiguousarray((hs[:-1] * rmask).reshape(nt * nb, nh))
+        hp2 = self._prev_states(hs, rmask)
         du, _, _ = weight_grads(hp2, u, dz2, False)
         dw, db, dx2 = weight_grads(xt.reshape(nt * nb, -1), f32(params["kernel"]), dz2, input_grads)
         grads = {"kernel": dw, "recurrent_kernel": du}
@@ -429,6 +473,7 @@ class GRUKernel(_RecurrentKernel):
         a_code = act.elementwise_code(cfg.get("activation", "tanh"), "activation")
         r_code = act.elementwise_code(cfg.get("recurrent_activation", "sigmoid"), "recurrent_activation")
         xw = project(xt.reshape(nt * nb, nd), w, b_in).reshape(nt, nb, h3)
+        rmask = self._ones_if_none(rmask, nb, u.shape[0])
         hs, gates, zs, rec = gru_forward(xw, u, b_rec, h0, rmask, a_code, r_code, reset_after)
         return self._outputs(cfg, hs), (xt, hs, gates, zs, rec, rmask, xmask, a_code, r_code, reset_after, len(inputs))
 
