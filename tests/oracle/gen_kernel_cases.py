@@ -144,10 +144,44 @@ FAMILIES = {
         case("TimeDistributed", {"layer": {"class_name": "Conv2D", "config": {"filters": 2, "kernel_size": 2}}},
              [(1, 2, 3, 3, 1)]),
     ],
+    "attention": [
+        case("Attention", {}, [(2, 3, 4), (2, 5, 4)]),
+        case("Attention", {"use_scale": True}, [(2, 3, 4), (2, 5, 4), (2, 5, 4)]),
+        case("Attention", {"score_mode": "concat", "use_scale": True}, [(2, 3, 4), (2, 5, 4)]),
+        case("Attention", {}, [(2, 4, 3), (2, 4, 3)], call_kwargs={"use_causal_mask": True}),
+        case("Attention", {}, [(1, 2, 3), (1, 3, 3)], call_kwargs={"return_attention_scores": True}),
+        case("AdditiveAttention", {}, [(2, 3, 4), (2, 5, 4)]),
+        case("AdditiveAttention", {"use_scale": False}, [(2, 3, 4), (2, 5, 4), (2, 5, 4)]),
+        case("MultiHeadAttention", {"num_heads": 2, "key_dim": 3}, [(2, 4, 5), (2, 3, 5)]),
+        case("MultiHeadAttention", {"num_heads": 2, "key_dim": 2, "value_dim": 3, "output_shape": 4},
+             [(2, 3, 5), (2, 4, 6), (2, 4, 3)]),
+        case("MultiHeadAttention", {"num_heads": 1, "key_dim": 2, "use_bias": False}, [(1, 3, 4), (1, 3, 4)],
+             call_kwargs={"use_causal_mask": True}),
+    ],
+    "activation_layers": [
+        case("ReLU", {}, [(3, 5)]),
+        case("ReLU", {"max_value": 0.8, "negative_slope": 0.1, "threshold": 0.2}, [(4, 5)]),
+        case("ReLU", {"threshold": 0.3}, [(2, 5)]),
+        case("ReLU", {"max_value": 6.0}, [(2, 5)], call_kwargs={"scale": 5.0}),
+        case("LeakyReLU", {}, [(3, 5)]),
+        case("ELU", {"alpha": 0.7}, [(3, 5)]),
+        case("Softmax", {}, [(3, 5)]),
+        case("Softmax", {"axis": 1}, [(2, 3, 4)]),
+        case("PReLU", {}, [(3, 4, 2)]),
+        case("PReLU", {"shared_axes": [1]}, [(3, 4, 2)]),
+        case("Identity", {}, [(2, 3)]),
+        case("Rescaling", {"scale": 0.5, "offset": -0.5}, [(2, 3)]),
+        case("AlphaDropout", {"rate": 0.3}, [(2, 3)]),
+        case("GroupNormalization", {"groups": 2}, [(2, 3, 4)]),
+        case("GroupNormalization", {"groups": 3, "axis": 1}, [(2, 6, 2, 2)]),
+        case("RMSNormalization", {}, [(3, 5)]),
+    ],
 }
 
 
 def _jsonable(value):
+    if isinstance(value, np.generic):
+        value = np.asarray(value)
     if isinstance(value, np.ndarray):
         if np.issubdtype(value.dtype, np.integer):
             return value.tolist()
@@ -180,8 +214,15 @@ def run_case(keras, c):
     if c["layer"] == "Masking":
         inputs[0][0, 1] = 0.0
         inputs[0][1, 3] = 0.0
+    positional = c["layer"] == "MultiHeadAttention"  # called as mha(query, value, key)
+
+    def call(arg, **kw):
+        if positional:
+            return layer(*arg, **kw)
+        return layer(arg, **kw)
+
     arg = inputs if len(inputs) > 1 else inputs[0]
-    layer(arg)  # build
+    call(arg)  # build
     weights = {}
     values = []
     for v in layer.weights:
@@ -198,7 +239,7 @@ def run_case(keras, c):
     if act_scale is not None:  # exercise the saturated range of piecewise activations
         inputs = [x * np.float32(act_scale) for x in inputs]
         arg = inputs if len(inputs) > 1 else inputs[0]
-    out = layer(arg, training=c["training"], **kw)
+    out = call(arg, training=c["training"], **kw)
     outs = out if isinstance(out, (list, tuple)) else [out]
     after = {}
     if c["training"]:
@@ -209,6 +250,7 @@ def run_case(keras, c):
             if not v.trainable
         }
     return {
+        "call_kwargs": kw,
         "state_after": after,
         "layer": c["layer"],
         "kwargs": c["kwargs"],

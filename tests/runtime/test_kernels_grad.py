@@ -233,6 +233,37 @@ CASES += [
     ("TimeDistributed", {"layer": nested("Conv2D", filters=2, kernel_size=2)}, [rand(2, 3, 4, 4, 1)]),
 ]
 
+CASES += [
+    ("Attention", {}, [rand(2, 3, 4), rand(2, 5, 4, seed=2)]),
+    ("Attention", {"use_scale": True}, [rand(2, 3, 4), rand(2, 5, 4, seed=2), rand(2, 5, 4, seed=3)]),
+    ("Attention", {"score_mode": "concat"}, [rand(2, 3, 4), rand(2, 5, 4, seed=2)]),
+    ("Attention", {"score_mode": "concat", "use_scale": True, "dropout": 0.3},
+     [rand(2, 3, 4), rand(2, 5, 4, seed=2), rand(2, 5, 4, seed=3)]),
+    ("Attention", {"use_causal_mask": True}, [rand(2, 4, 3), rand(2, 4, 3, seed=2)]),
+    ("AdditiveAttention", {}, [rand(2, 3, 4), rand(2, 5, 4, seed=2)]),
+    ("AdditiveAttention", {"use_scale": False}, [rand(2, 3, 4), rand(2, 5, 4, seed=2), rand(2, 5, 4, seed=3)]),
+    ("MultiHeadAttention", {"num_heads": 2, "key_dim": 3}, [rand(2, 4, 5), rand(2, 3, 5, seed=2)]),
+    ("MultiHeadAttention", {"num_heads": 2, "key_dim": 2, "value_dim": 3, "output_shape": 4, "dropout": 0.2},
+     [rand(2, 3, 5), rand(2, 4, 6, seed=2), rand(2, 4, 3, seed=3)]),
+    ("MultiHeadAttention", {"num_heads": 1, "key_dim": 2, "use_bias": False, "use_causal_mask": True},
+     [rand(2, 3, 4), rand(2, 3, 4, seed=2)]),
+    ("ReLU", {}, [rand(3, 5)]),
+    ("ReLU", {"max_value": 0.8, "negative_slope": 0.1, "threshold": 0.2}, [rand(4, 5)]),
+    ("ReLU", {"threshold": 0.3}, [rand(4, 5)]),
+    ("LeakyReLU", {}, [rand(3, 5)]),
+    ("ELU", {"alpha": 0.7}, [rand(3, 5)]),
+    ("Softmax", {}, [rand(3, 5)]),
+    ("Softmax", {"axis": 1}, [rand(2, 3, 4)]),
+    ("PReLU", {}, [rand(3, 4, 2)]),
+    ("PReLU", {"shared_axes": [1]}, [rand(3, 4, 2)]),
+    ("Identity", {}, [rand(2, 3)]),
+    ("Rescaling", {"scale": 1 / 255.0, "offset": -0.5}, [rand(2, 3)]),
+    ("AlphaDropout", {"rate": 0.3}, [rand(4, 5)]),
+    ("GroupNormalization", {"groups": 2}, [rand(2, 3, 4)]),
+    ("GroupNormalization", {"groups": 3, "axis": 1}, [rand(2, 6, 2, 2)]),
+    ("RMSNormalization", {}, [rand(3, 5)]),
+]
+
 
 def _id(case):
     name, cfg, _ = case

@@ -75,6 +75,7 @@ def spec_shape(spec, cfg, inputs, name):
 def test_forward_agrees_with_keras(case):
     layer = case["layer"]
     cfg = bind(layer, case["kwargs"])
+    cfg.update(case.get("call_kwargs") or {})  # use_causal_mask, return_attention_scores
     inputs = [_array(x) for x in case["inputs"]]
     params = {k: _array(v) for k, v in case["weights"].items()}
     spec = get_spec(layer)

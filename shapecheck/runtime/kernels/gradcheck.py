@@ -26,7 +26,9 @@ class GradCheck:
 
     @property
     def error(self) -> float:
-        return abs(self.analytic - self.numeric) / max(abs(self.analytic), abs(self.numeric), 1e-3)
+        # The floor keeps float32 finite-difference noise (~1e-4) on a
+        # derivative that is truly ~0 from counting as a relative error.
+        return abs(self.analytic - self.numeric) / max(abs(self.analytic), abs(self.numeric), 1e-2)
 
 
 def check_gradients(
