@@ -908,6 +908,8 @@ class Interpreter:
             return self.call_function(func, args, kwargs, node)
         if isinstance(func, ClassV):
             return self.keras.instantiate_user_class(func, args, kwargs, node)
+        if isinstance(func, ApiRef) and func.path == "builtins.super" and scope is not None:
+            return SuperV(scope.lookup("self") or Unknown("self"), None)
         if isinstance(func, BoundMethod) and isinstance(func.obj, InstanceV):
             m = func.obj.cls.methods.get(func.name)
             if m is not None:

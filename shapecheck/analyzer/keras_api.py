@@ -473,7 +473,9 @@ class KerasApi:
                     pass
             return Unknown("str")
         if isinstance(obj, SuperV):
-            return Const(None)  # super().__init__(...) and friends: nothing to follow
+            if name == "__init__" and isinstance(obj.instance, ModelV) and not obj.instance.keras_name:
+                self.name_subclassed(obj.instance, kwargs)
+            return Const(None)  # super().__init__(...) and friends: nothing more to follow
         if isinstance(obj, LayerV):
             if name in ("get_weights", "count_params"):
                 return Const(obj.param_count) if name == "count_params" and obj.param_count is not None else Unknown(name)
@@ -808,12 +810,15 @@ class KerasApi:
 
     def instantiate_user_class(self, cls: ClassV, args: list, kwargs: dict, node) -> Value:
         if cls.model_base:
-            model = ModelV("subclassed", self.it.range_of(node), self.uid(to_snake_case(cls.name)))
+            # Named when its __init__ reaches keras.Model.__init__ (super().__init__(name=...)).
+            model = ModelV("subclassed", self.it.range_of(node), "")
             model.user_class = cls
             self.it.models.append(model)
             init = cls.methods.get("__init__")
             if init is not None:
                 self.it.call_function(init, [model] + list(args), dict(kwargs), node)
+            if not model.keras_name:
+                self.name_subclassed(model, kwargs if init is None else {})
             return model
         if cls.layer_base:
             name_v = kwargs.get("name")
@@ -830,23 +835,39 @@ class KerasApi:
         return inst
 
     # -- models ---------------------------------------------------------------
-    def new_model(self, kind: str, node) -> ModelV:
-        prefix = "sequential" if kind == "sequential" else "functional"
+    def new_model(self, kind: str, node, kwargs: dict) -> ModelV:
         m = ModelV(kind, self.it.range_of(node), "")
-        m.keras_name = prefix  # numbered in finish(), in construction order
-        self.it.models.append(m)
-        return m
-
-    def make_sequential(self, args: list, kwargs: dict, node) -> Value:
-        m = self.new_model("sequential", node)
         name = kwargs.get("name")
         if isinstance(name, Const) and isinstance(name.value, str):
             m.keras_name = name.value
-            m.explicit_name = True  # type: ignore[attr-defined]
+        else:
+            m.keras_name = self.uid("sequential" if kind == "sequential" else "functional")
+        self.it.models.append(m)
+        return m
+
+    def name_subclassed(self, m: ModelV, kwargs: dict) -> None:
+        name = kwargs.get("name")
+        if isinstance(name, Const) and isinstance(name.value, str):
+            m.keras_name = name.value
+        else:
+            m.keras_name = self.uid(to_snake_case(m.user_class.name if m.user_class else "model"))
+
+    def sequential_built(self, m: ModelV) -> None:
+        """Keras 3 rebuilds a Sequential's inner Functional graph whenever it
+        gets built or changes while built; each rebuild takes a "functional"
+        name, which shifts the names of functional models made after it."""
+        if m.built and any(not (l.class_name == "InputLayer") for l in m.layers):
+            self.uid("functional")
+
+    def make_sequential(self, args: list, kwargs: dict, node) -> Value:
+        m = self.new_model("sequential", node, kwargs)
         layers = args[0] if args else kwargs.get("layers")
         if isinstance(layers, (ListV, TupleV)):
+            m.batching = True  # type: ignore[attr-defined]
             for item in layers.items:
                 self.sequential_add(m, item, node)
+            m.batching = False  # type: ignore[attr-defined]
+            self.sequential_built(m)
         elif layers is not None and not (isinstance(layers, Const) and layers.value is None):
             m.broken = True
         return m
@@ -907,6 +928,8 @@ class KerasApi:
         m.layers.append(layer)
         if m.built and not m.broken:
             self._propagate_sequential(m, node, only_last=True)
+        if not getattr(m, "batching", False):
+            self.sequential_built(m)
 
     def _propagate_sequential(self, m: ModelV, node, only_last: bool = False) -> None:
         """Apply the Sequential's layers in order to its input shape."""
@@ -955,11 +978,7 @@ class KerasApi:
     def make_functional(self, args: list, kwargs: dict, node) -> Value:
         inputs_v = args[0] if args else kwargs.get("inputs")
         outputs_v = args[1] if len(args) > 1 else kwargs.get("outputs")
-        m = self.new_model("functional", node)
-        name = kwargs.get("name")
-        if isinstance(name, Const) and isinstance(name.value, str):
-            m.keras_name = name.value
-            m.explicit_name = True  # type: ignore[attr-defined]
+        m = self.new_model("functional", node, kwargs)
         ins = self._input_tensors(inputs_v) if inputs_v is not None else None
         outs = self._input_tensors(outputs_v) if outputs_v is not None else None
         if isinstance(inputs_v, DictV):
@@ -1099,6 +1118,7 @@ class KerasApi:
             m.input_shape = tensors[0].shape
             m.built = True
             self._propagate_sequential(m, node)
+            self.sequential_built(m)
         if not m.outputs:
             outs = [TensorV(None)]
         else:
@@ -1156,6 +1176,7 @@ class KerasApi:
                 m.layers.pop()
                 if m.built and m.input_shape is not None:
                     self._propagate_sequential(m, node)
+                self.sequential_built(m)
             return Const(None)
         if name == "build":
             shape = numpy_api.as_shape(args[0] if args else kwargs.get("input_shape", Unknown("input_shape")))
@@ -1190,6 +1211,7 @@ class KerasApi:
                 m.input_shape = shape
                 m.built = True
                 self._propagate_sequential(m, node)
+                self.sequential_built(m)
         elif m.kind == "subclassed" and not m.built:
             # Keras 3's Model.build on a subclass without its own build():
             # the model is marked built, its layers stay unbuilt.
@@ -1400,13 +1422,6 @@ class KerasApi:
     # -- the end: reports ---------------------------------------------------------
     def finish(self) -> None:
         it = self.it
-        # Model names in construction order, as Keras numbers them.
-        for m in it.models:
-            if getattr(m, "explicit_name", False):
-                continue
-            if m.kind == "subclassed":
-                continue
-            m.keras_name = self.uid(m.keras_name)
         reports = {}
         for m in it.models:
             rep = self.model_report(m)
