@@ -42,18 +42,50 @@ _pipeline: Optional[Callable] = None
 
 
 def _load_pipeline() -> Callable:
-    """check_source(source, path, config) when the check pipeline exists, else analyze."""
+    """check_source (analysis, rules, config, suppressions) when the check pipeline
+    exists, else the analyzer alone; both take (source, path, project)."""
     global _pipeline
     if _pipeline is None:
         if importlib.util.find_spec("shapecheck.checking") is not None:
             from ..checking import check_source
 
-            _pipeline = lambda source, path, config: check_source(source, path, config)  # noqa: E731
+            def pipeline(source: str, path: str, project: ProjectConfig) -> FileReport:
+                return check_source(source, path, project_config(project))
+
+            _pipeline = pipeline
         else:
             from ..analyzer import analyze
 
-            _pipeline = lambda source, path, config: analyze(source, path)  # noqa: E731
+            _pipeline = lambda source, path, project: analyze(source, path)  # noqa: E731
     return _pipeline
+
+
+def project_config(project: ProjectConfig):
+    """The check pipeline's Config for a ``[tool.shapecheck]`` table (defaults when it is invalid:
+    the server has already logged why)."""
+    from ..config import Config, ConfigError, config_from_table
+
+    if not project.table:
+        return Config()
+    try:
+        return config_from_table(project.table, project.path or "pyproject.toml")
+    except ConfigError:
+        return Config()
+
+
+def project_problem(project: ProjectConfig) -> Optional[str]:
+    """Why a ``[tool.shapecheck]`` table cannot be used, or None."""
+    if project.error:
+        return project.error
+    if not project.table or importlib.util.find_spec("shapecheck.config") is None:
+        return None
+    from ..config import ConfigError, config_from_table
+
+    try:
+        config_from_table(project.table, project.path or "pyproject.toml")
+    except ConfigError as err:
+        return str(err)
+    return None
 
 
 def warm_up() -> None:
@@ -67,11 +99,11 @@ def run_analysis(
     start = time.perf_counter()
     failure = None
     try:
-        report = _load_pipeline()(source, path, project.table)
-    except Exception:  # the analyzer is young: a bug in it must not take the server down
+        report = _load_pipeline()(source, path, project)
+    except Exception:  # a bug in shapecheck must not take the server down
         report = FileReport(path=path)
         failure = traceback.format_exc()
-    keep = code_filter(settings, project.table)
+    keep = code_filter(settings)
     report.diagnostics = [d for d in report.diagnostics if keep(d.code)]
     elapsed = (time.perf_counter() - start) * 1000
     return Analysis(uri, version, generation, source, report, elapsed, failure)

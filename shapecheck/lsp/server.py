@@ -7,6 +7,7 @@ here imports numba (the analyzer is imported in the worker thread after
 """
 from __future__ import annotations
 
+import asyncio
 import logging
 from typing import TYPE_CHECKING, Any, Optional
 
@@ -42,6 +43,14 @@ class ShapecheckServer(LanguageServer):
         self.projects = ProjectConfigCache()
         self.scheduler = Scheduler(self.on_analysis)
         self.pull_diagnostics = False  # the client asks with textDocument/diagnostic
+        self.reported_problems: dict = {}  # pyproject.toml -> the message last shown for it
+        self._loop: Optional[asyncio.AbstractEventLoop] = None
+
+    def report_problem(self, message: str) -> None:
+        """Show a settings problem to the user once (called from the worker thread)."""
+        params = types.ShowMessageParams(types.MessageType.Warning, f"shapecheck: {message}")
+        if self._loop is not None:
+            self._loop.call_soon_threadsafe(self.window_show_message, params)
 
     # -- helpers the handlers share ---------------------------------------------
     @property
@@ -64,11 +73,14 @@ class ShapecheckServer(LanguageServer):
         source, version, generation = doc.source, doc.version or 0, self.generation
         path = to_fs_path(uri) or uri
         settings, project = self.settings, self.projects.for_file(path, self.root_path())
-        if project.error:
-            self.window_log_message(types.LogMessageParams(types.MessageType.Warning, project.error))
-        def job():
-            from .analysis import run_analysis
 
+        def job():
+            from .analysis import project_problem, run_analysis
+
+            problem = project_problem(project)
+            if problem and self.reported_problems.get(project.path) != problem:
+                self.reported_problems[project.path] = problem
+                self.report_problem(problem)
             return run_analysis(uri, version, generation, source, path, settings, project)
 
         self.scheduler.request(uri, version, generation, job, delay_s)
@@ -166,6 +178,7 @@ SERVER = ShapecheckServer()
 def initialize(ls: ShapecheckServer, params: types.InitializeParams) -> None:
     text_caps = params.capabilities.text_document
     ls.pull_diagnostics = bool(text_caps and text_caps.diagnostic is not None)
+    ls._loop = asyncio.get_running_loop()
     if params.initialization_options is not None:
         ls.apply_settings(params.initialization_options)
     ls.scheduler.submit_background(_warm_up)

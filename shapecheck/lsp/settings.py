@@ -119,7 +119,8 @@ class ProjectConfigCache:
             if table is not None:
                 return ProjectConfig(candidate, table)
             parent = os.path.dirname(directory)
-            if parent == directory or (stop and os.path.normcase(directory) == os.path.normcase(stop)):
+            at_repo_root = os.path.exists(os.path.join(directory, ".git"))
+            if parent == directory or at_repo_root or (stop and os.path.normcase(directory) == os.path.normcase(stop)):
                 return ProjectConfig(None)
             directory = parent
 
@@ -128,13 +129,13 @@ def _matches(code: str, patterns) -> bool:
     return any(code == p or (p and code.startswith(p)) for p in patterns)
 
 
-def code_filter(settings: Settings, project: dict):
-    """A predicate on diagnostic codes from the client's and the project's select/ignore lists."""
-    ignore = list(settings.ignore) + [c for c in project.get("ignore", []) if isinstance(c, str)]
-    select = list(settings.select) or [c for c in project.get("select", []) if isinstance(c, str)]
+def code_filter(settings: Settings):
+    """A predicate on diagnostic codes from the client's select/ignore lists (the
+    project's own lists are applied by the check pipeline)."""
+    ignore, select = list(settings.ignore), list(settings.select)
 
     def keep(code: str) -> bool:
-        if code == "SC001":  # a syntax error is never filtered away
+        if code in ("SC000", "SC001"):  # internal and syntax errors are never filtered away
             return True
         if select and not _matches(code, select):
             return False

@@ -345,7 +345,7 @@ def code_lenses(view: View, uri: str, command: str) -> list[types.CodeLens]:
         lenses.append(
             types.CodeLens(
                 range=types.Range(pos, pos),
-                command=types.Command(lens_title(model), command, [uri, index, model.name]),
+                command=types.Command(title=lens_title(model), command=command, arguments=[uri, index, model.name]),
             )
         )
     return lenses

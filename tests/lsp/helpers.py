@@ -73,3 +73,39 @@ def summary(diags) -> list[tuple]:
     return sorted(
         (d.code, d.range.start.line, d.range.start.character, d.range.end.line, d.range.end.character) for d in diags
     )
+
+
+def doc_id(uri: str) -> types.TextDocumentIdentifier:
+    return types.TextDocumentIdentifier(uri)
+
+
+def full_range(text: str) -> types.Range:
+    return types.Range(types.Position(0, 0), types.Position(len(text.splitlines()) + 1, 0))
+
+
+def hints_summary(hints) -> list[tuple]:
+    return [(h.position.line, h.position.character, h.label) for h in hints]
+
+
+def _offset(lines: list[str], pos: types.Position, encoding: str) -> int:
+    """Client-side: an LSP position to a string offset, counting code units as the encoding says."""
+    before = sum(len(line) + 1 for line in lines[: pos.line])
+    text = lines[pos.line] if pos.line < len(lines) else ""
+    units = 0
+    for i, ch in enumerate(text):
+        if units >= pos.character:
+            return before + i
+        units += len(ch.encode("utf-8")) if encoding == "utf-8" else (2 if ord(ch) > 0xFFFF else 1)
+    return before + len(text)
+
+
+def apply_edits(text: str, edits, encoding: str = "utf-16") -> str:
+    """Apply LSP TextEdits (non-overlapping) to `text`, as an editor would."""
+    lines = text.split("\n")
+    spans = sorted(
+        ((_offset(lines, e.range.start, encoding), _offset(lines, e.range.end, encoding), e.new_text) for e in edits),
+        reverse=True,
+    )
+    for start, end, new in spans:
+        text = text[:start] + new + text[end:]
+    return text

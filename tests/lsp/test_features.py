@@ -1,0 +1,202 @@
+"""Inlay hints, hovers, code lenses, symbols and code actions over the real server.
+
+The expected shapes and counts are Keras 3's (Dense(32) on 784 features:
+784×32 + 32 = 25,120 params; Dense(10) on 32: 330; 25,450 float32 params = 99.41 KB).
+"""
+from __future__ import annotations
+
+import importlib.util
+
+import pytest
+from lsprotocol import types
+
+from .helpers import (
+    apply_edits,
+    doc_id,
+    full_range,
+    hints_summary,
+    open_doc,
+    pushed,
+    replace_all,
+    request,
+    summary,
+)
+
+pytestmark = pytest.mark.asyncio
+
+MLP = """\
+import numpy as np
+from keras import layers, models
+
+x_train = np.random.random((1000, 784))
+model = models.Sequential()
+model.add(layers.Input((784,)))
+model.add(layers.Dense(32, activation="relu"))
+model.add(layers.Dense(10, activation="softmax"))
+"""
+
+MLP_HINTS = [
+    (3, 39, "→ (1000, 784)"),
+    (5, 30, "→ (None, 784)"),
+    (6, 46, "→ (None, 32) · 25,120 params"),
+    (7, 49, "→ (None, 10) · 330 params"),
+]
+
+# Concatenate of (None, 32) and (None, 3, 5): Keras raises at build time.
+MERGE = """\
+from keras import layers
+
+inp = layers.Input((784,))
+h = layers.Dense(32)(inp)
+bad = layers.Concatenate()([h, layers.Dense(5)(layers.Input((3, 4)))])
+"""
+MERGE_DIAG = ("SC102", 4, 6, 4, 70)
+
+
+async def hints(client, uri, text):
+    return await request(
+        client.text_document_inlay_hint_async(types.InlayHintParams(doc_id(uri), full_range(text)))
+    )
+
+
+async def hover_at(client, uri, line, character):
+    return await request(
+        client.text_document_hover_async(types.HoverParams(doc_id(uri), types.Position(line, character)))
+    )
+
+
+async def test_inlay_hints_for_layers_and_arrays(push_client, tmp_path):
+    uri = open_doc(push_client, tmp_path / "mlp.py", MLP)
+    assert hints_summary(await hints(push_client, uri, MLP)) == MLP_HINTS
+    # Only the requested range: line 7 (0-based 6) holds the first Dense.
+    only = await request(
+        push_client.text_document_inlay_hint_async(
+            types.InlayHintParams(doc_id(uri), types.Range(types.Position(6, 0), types.Position(6, 10)))
+        )
+    )
+    assert hints_summary(only) == [MLP_HINTS[2]]
+
+
+async def test_hints_in_a_sequential_list_land_after_each_layer(push_client, tmp_path):
+    text = "from keras import layers, models\nm = models.Sequential([layers.Input((784,)), layers.Dense(32), layers.Dense(10)])\n"
+    uri = open_doc(push_client, tmp_path / "seq.py", text)
+    result = hints_summary(await hints(push_client, uri, text))
+    assert result == [
+        (1, 43, "→ (None, 784)"),
+        (1, 61, "→ (None, 32) · 25,120 params"),
+        (1, 79, "→ (None, 10) · 330 params"),
+    ]
+
+
+async def test_hover_layer_shows_params_formula(push_client, tmp_path):
+    uri = open_doc(push_client, tmp_path / "mlp.py", MLP)
+    hover = await hover_at(push_client, uri, 6, 20)  # on `Dense` in line 7
+    assert hover.contents.kind == types.MarkupKind.Markdown
+    lines = hover.contents.value.split("  \n")
+    assert lines[0] == "**dense** (Dense) → `(None, 32)`"
+    assert "params: 784×32 + 32 = 25,120" in lines
+    assert "in model `model`" in lines
+    assert (hover.range.start.line, hover.range.start.character, hover.range.end.character) == (6, 0, 46)
+
+
+async def test_hover_model_and_array(push_client, tmp_path):
+    uri = open_doc(push_client, tmp_path / "mlp.py", MLP)
+    hover = await hover_at(push_client, uri, 4, 2)  # the name `model`
+    value = hover.contents.value
+    assert value.startswith("**model**: sequential model, 2 layers")
+    assert "total params: 25,450 (99.41 KB)" in value
+    assert "outputs: `(None, 10)`" in value
+    hover = await hover_at(push_client, uri, 3, 20)  # np.random.random((1000, 784))
+    assert hover.contents.value.startswith("**NumPy array** `(1000, 784)`")
+    assert await hover_at(push_client, uri, 1, 3) is None  # `from`: nothing to say
+
+
+async def test_hover_on_suppression_comment_shows_rule_docs(push_client, tmp_path):
+    text = "x = 1  # shapecheck: ignore[SC101, SC204]\n"
+    uri = open_doc(push_client, tmp_path / "s.py", text)
+    hover = await hover_at(push_client, uri, 0, text.index("SC204") + 2)
+    first, second = hover.contents.value.split("\n\n---\n\n")
+    # the code under the cursor first
+    assert first.startswith("**SC204** `unknown-activation` (error)\n\nUnknown activation")
+    assert second.startswith("**SC101** `input-rank` (error)")
+
+
+async def test_code_lens_and_summary_command(push_client, tmp_path):
+    uri = open_doc(push_client, tmp_path / "mlp.py", MLP)
+    lenses = await request(push_client.text_document_code_lens_async(types.CodeLensParams(doc_id(uri))))
+    assert [(l.range.start.line, l.command.title, l.command.command) for l in lenses] == [
+        (4, "Total params: 25,450 (99.41 KB)", "shapecheck.showSummary")
+    ]
+    text = await request(
+        push_client.workspace_execute_command_async(
+            types.ExecuteCommandParams(lenses[0].command.command, lenses[0].command.arguments)
+        )
+    )
+    assert text.startswith('Model: "sequential"')
+    rows = [[cell.strip() for cell in line.split("│")[1:-1]] for line in text.splitlines() if line.startswith("│")]
+    assert rows == [["dense (Dense)", "(None, 32)", "25,120"], ["dense_1 (Dense)", "(None, 10)", "330"]]
+    assert " Total params: 25,450 (99.41 KB)" in text
+    assert push_client.messages[-1].message == text
+
+
+async def test_document_symbols_outline_models_and_layers(push_client, tmp_path):
+    uri = open_doc(push_client, tmp_path / "mlp.py", MLP)
+    symbols = await request(
+        push_client.text_document_document_symbol_async(types.DocumentSymbolParams(doc_id(uri)))
+    )
+    assert [(s.name, s.kind, s.detail) for s in symbols] == [
+        ("model", types.SymbolKind.Class, "sequential · 25,450 params")
+    ]
+    assert [(c.name, c.detail, c.range.start.line) for c in symbols[0].children] == [
+        ("dense", "Dense → (None, 32) · 25,120 params", 6),
+        ("dense_1", "Dense → (None, 10) · 330 params", 7),
+    ]
+    assert (symbols[0].range.start.line, symbols[0].range.end.line) == (4, 7)
+
+
+async def test_shape_fault_pushed_with_range(push_client, tmp_path):
+    uri = open_doc(push_client, tmp_path / "merge.py", MERGE)
+    diags = await pushed(push_client, uri)
+    assert summary(diags) == [MERGE_DIAG]
+    assert diags[0].message.startswith("Concatenate(axis=-1) needs inputs with matching shapes")
+
+
+async def suppress_action(client, uri):
+    line = types.Range(types.Position(4, 0), types.Position(4, 0))
+    return await request(
+        client.text_document_code_action_async(
+            types.CodeActionParams(doc_id(uri), line, types.CodeActionContext(diagnostics=[]))
+        )
+    )
+
+
+SUPPRESSED_LINE = "bad = layers.Concatenate()([h, layers.Dense(5)(layers.Input((3, 4)))])  # shapecheck: ignore[SC102]"
+
+
+async def test_suppress_action_edit(push_client, tmp_path):
+    uri = open_doc(push_client, tmp_path / "merge.py", MERGE)
+    await pushed(push_client, uri, lambda ds: len(ds) == 1)
+    actions = await suppress_action(push_client, uri)
+    assert [a.title for a in actions] == ["Suppress SC102 on this line"]
+    assert actions[0].kind == types.CodeActionKind.QuickFix
+    assert summary(actions[0].diagnostics) == [MERGE_DIAG]
+    fixed = apply_edits(MERGE, actions[0].edit.changes[uri])
+    assert fixed.splitlines() == MERGE.splitlines()[:4] + [SUPPRESSED_LINE]
+    # Once the comment is there, a second suppression of the same code is not offered,
+    # and another code would join the same comment.
+    replace_all(push_client, uri, fixed, 2)
+    assert list(await suppress_action(push_client, uri)) == []
+
+
+@pytest.mark.xfail(
+    importlib.util.find_spec("shapecheck.checking") is None,
+    strict=True,
+    reason="suppression comments are honoured by the check pipeline (shapecheck.checking), not landed yet",
+)
+async def test_suppressed_after_reanalysis(push_client, tmp_path):
+    uri = open_doc(push_client, tmp_path / "merge.py", MERGE)
+    await pushed(push_client, uri, lambda ds: len(ds) == 1)
+    actions = await suppress_action(push_client, uri)
+    replace_all(push_client, uri, apply_edits(MERGE, actions[0].edit.changes[uri]), 2)
+    diags = await pushed(push_client, uri, lambda ds: len(ds) == 0, timeout_s=5)
+    assert list(diags) == []
