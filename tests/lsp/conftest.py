@@ -88,3 +88,27 @@ async def utf8_client(lsp_client: LanguageClient):
     assert result.capabilities.position_encoding == types.PositionEncodingKind.Utf8
     yield
     await lsp_client.shutdown_session()
+
+
+@pytest_lsp.fixture(config=CONFIG)
+async def configured_client(lsp_client: LanguageClient):
+    """Neovim 0.9 starting the server with initializationOptions."""
+    accept_registrations(lsp_client)
+    options = {"shapecheck": {"ignore": ["SC102"], "inlayHints": False}}
+    await lsp_client.initialize_session(_params(push_capabilities(), options))
+    yield
+    await lsp_client.shutdown_session()
+
+
+def record_versions(client: LanguageClient) -> list:
+    """Every publishDiagnostics (uri, version, codes) the client receives, in order."""
+    seen: list = []
+    features = client.protocol.fm.features
+    original = features[types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS]
+
+    def recording(params: types.PublishDiagnosticsParams):
+        seen.append((params.uri, params.version, [d.code for d in params.diagnostics]))
+        return original(params)
+
+    features[types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS] = recording
+    return seen
