@@ -17,6 +17,7 @@ import numpy as np
 from numba import njit
 
 from . import activations as act
+from ._blas import threads_for
 from ._util import EMPTY, f32, pair
 from .base import LayerKernel, register_kernel
 
@@ -237,7 +238,8 @@ class _ConvKernel(LayerKernel):
         else:
             cols = g.im2col(x4)
             k2 = k4.reshape(kh * kw * c, f)
-            z = gemm_bias(cols, k2, b)
+            with threads_for(cols.shape[0] * cols.shape[1] * f):
+                z = gemm_bias(cols, k2, b)
             saved = cols
         code = act.activation_code(cfg.get("activation"))
         z, y = act.apply_owned(code, z)
@@ -258,7 +260,8 @@ class _ConvKernel(LayerKernel):
             if not input_grads:
                 return [None], grads
         else:
-            dcols, dk, db = gemm_backward(saved, k2, dz, with_bias, input_grads)
+            with threads_for(saved.shape[0] * saved.shape[1] * k2.shape[1]):
+                dcols, dk, db = gemm_backward(saved, k2, dz, with_bias, input_grads)
             grads = {"kernel": dk.reshape(kshape)}
             if with_bias:
                 grads["bias"] = db

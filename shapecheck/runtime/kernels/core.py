@@ -12,6 +12,7 @@ import numpy as np
 from numba import njit
 
 from . import activations as act
+from ._blas import threads_for
 from ._util import EMPTY, f32, get_rng
 from .base import LayerKernel, register_kernel
 
@@ -53,7 +54,8 @@ class DenseKernel(LayerKernel):
         w = f32(params["kernel"])
         b = f32(params["bias"]) if "bias" in params and cfg.get("use_bias", True) is not False else EMPTY
         x2 = x.reshape(-1, x.shape[-1])
-        z = dense_forward(x2, w, b)
+        with threads_for(x2.shape[0] * w.shape[0] * w.shape[1]):
+            z = dense_forward(x2, w, b)
         code = act.activation_code(cfg.get("activation"))
         z, y = act.apply_owned(code, z)
         out_shape = x.shape[:-1] + (w.shape[1],)
@@ -63,7 +65,8 @@ class DenseKernel(LayerKernel):
         x2, z, y, code, in_shape, with_bias = cache
         w = f32(params["kernel"])
         dz = act.gradient(code, z, y, d_outputs[0].reshape(z.shape))
-        dw, db, dx = dense_backward(x2, w, dz, with_bias, input_grads)
+        with threads_for(x2.shape[0] * w.shape[0] * w.shape[1]):
+            dw, db, dx = dense_backward(x2, w, dz, with_bias, input_grads)
         grads = {"kernel": dw}
         if with_bias:
             grads["bias"] = db

@@ -23,6 +23,7 @@ import numpy as np
 from numba import njit
 
 from . import activations as act
+from ._blas import threads_for
 from ._util import f32, get_rng
 from .base import LayerKernel, get_kernel, register_kernel
 
@@ -268,7 +269,7 @@ def gru_backward(u, hs, gates, zs, rec, dseq, dh_last, rmask, a_code, r_code, re
 
 
 @njit(cache=True)
-def project(x2, w, b):
+def _project(x2, w, b):
     """x2 @ w + b (b may be empty)."""
     z = np.dot(x2, w)
     if b.size:
@@ -280,7 +281,7 @@ def project(x2, w, b):
 
 
 @njit(cache=True)
-def weight_grads(a2, w, dz2, need_da):
+def _weight_grads(a2, w, dz2, need_da):
     """For z = a2 @ w: (dw, dbias, da2)."""
     dw = np.dot(a2.T, dz2)
     n, m = dz2.shape
@@ -293,6 +294,16 @@ def weight_grads(a2, w, dz2, need_da):
     else:
         da = np.zeros((0, 0), dtype=np.float32)
     return dw, db, da
+
+
+def project(x2, w, b):
+    with threads_for(x2.shape[0] * w.shape[0] * w.shape[1]):
+        return _project(x2, w, b)
+
+
+def weight_grads(a2, w, dz2, need_da):
+    with threads_for(a2.shape[0] * a2.shape[1] * dz2.shape[1]):
+        return _weight_grads(a2, w, dz2, need_da)
 
 
 # -- kernels ------------------------------------------------------------------------
