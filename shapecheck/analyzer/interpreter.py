@@ -922,6 +922,9 @@ class Interpreter:
             self.called_functions.add(id(fn.node))
         if self.call_depth >= MAX_CALL_DEPTH:
             return Unknown(fn.name)
+        if not fn.is_lambda and _is_generator(fn.node):
+            # Calling a generator function runs none of its body.
+            return Unknown(fn.name + "()")
         scope = Scope(fn.scope, "function")
         params = fn.node.params
         positional = list(params.posonly_params) + list(params.params)
@@ -985,6 +988,38 @@ def _body_statements(fn: cst.FunctionDef):
     if isinstance(body, cst.IndentedBlock):
         return body.body
     return [body]  # a one-line def: SimpleStatementSuite
+
+
+_GENERATOR_CACHE: dict[int, bool] = {}
+
+
+def _is_generator(fn: cst.FunctionDef) -> bool:
+    """Does the function body contain yield (outside nested functions)?"""
+    key = id(fn)
+    got = _GENERATOR_CACHE.get(key)
+    if got is None:
+        found = False
+
+        class V(cst.CSTVisitor):
+            def visit_Yield(self, node) -> bool:
+                nonlocal found
+                found = True
+                return False
+
+            def visit_FunctionDef(self, node) -> bool:
+                return node is fn
+
+            def visit_Lambda(self, node) -> bool:
+                return False
+
+            def visit_ClassDef(self, node) -> bool:
+                return False
+
+        fn.visit(V())
+        got = _GENERATOR_CACHE[key] = found
+        if len(_GENERATOR_CACHE) > 50_000:
+            _GENERATOR_CACHE.clear()
+    return got
 
 
 def _const_or_obj(v: Value):

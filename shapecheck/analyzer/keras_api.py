@@ -43,14 +43,36 @@ from .values import (
     Value,
 )
 
+# Model methods Keras 3 removed -> what to use instead.
+KERAS3_REMOVED_METHODS = {
+    "fit_generator": "use model.fit(generator, ...)",
+    "evaluate_generator": "use model.evaluate(generator, ...)",
+    "predict_generator": "use model.predict(generator, ...)",
+    "predict_classes": "use np.argmax(model.predict(x), axis=-1) (or > 0.5 for one sigmoid unit)",
+    "predict_proba": "use model.predict(x)",
+}
+
+# Names Keras 2 exported from keras.layers that Keras 3 no longer has.
+KERAS2_REMOVED_LAYER_NAMES = {
+    "merge": "use the merge layers (Concatenate, Add, ...) or keras.layers.concatenate(...)",
+    "Merge": "use the merge layers (Concatenate, Add, ...)",
+    "CuDNNLSTM": "use LSTM (Keras 3 picks the fast kernel itself)",
+    "CuDNNGRU": "use GRU (Keras 3 picks the fast kernel itself)",
+    "Highway": "no replacement in Keras 3",
+    "MaxoutDense": "no replacement in Keras 3",
+    "AtrousConvolution1D": "use Conv1D(dilation_rate=...)",
+    "AtrousConvolution2D": "use Conv2D(dilation_rate=...)",
+    "LocallyConnected1D": "no replacement in Keras 3",
+    "LocallyConnected2D": "no replacement in Keras 3",
+}
+
 MODEL_METHODS = {
     "add", "pop", "compile", "fit", "evaluate", "predict", "train_on_batch", "test_on_batch", "predict_on_batch",
     "summary", "build", "count_params", "get_layer", "save", "save_weights", "load_weights", "set_weights",
-    "get_weights", "fit_generator", "evaluate_generator", "predict_generator", "call", "to_json", "get_config",
+    "get_weights", "call", "to_json", "get_config",
     "reset_states", "compute_output_shape",
 }
-EVENT_METHODS = {"compile", "fit", "evaluate", "predict", "train_on_batch", "test_on_batch", "predict_on_batch", "summary",
-                 "fit_generator", "evaluate_generator", "predict_generator"}
+EVENT_METHODS = {"compile", "fit", "evaluate", "predict", "train_on_batch", "test_on_batch", "predict_on_batch", "summary"}
 
 # Keras's parameter order for the model methods rules inspect.
 METHOD_PARAMS = {
@@ -96,6 +118,11 @@ class KerasApi:
 
     def getattr_module(self, mod: ModuleV, attr: str, node, quiet: bool = False) -> Optional[Value]:
         path = f"{mod.path}.{attr}"
+        if mod.path == "keras.layers" and attr in KERAS2_REMOVED_LAYER_NAMES:
+            if not quiet:
+                self.it.diag(node, "SC403", f"cannot import name '{attr}' from 'keras.layers': Keras 3 removed it",
+                             hint=KERAS2_REMOVED_LAYER_NAMES[attr])
+            return Unknown(attr)
         canon, keras2 = canonical_module(path)
         if canon is not None and (canon == path or keras2 or path.startswith("tensorflow.keras")):
             return ModuleV(canon)
@@ -192,6 +219,11 @@ class KerasApi:
             return ts[0] if len(ts) == 1 else ListV(list(ts))
         if attr in ("inputs", "outputs"):
             return ListV(list(m.inputs if attr == "inputs" else m.outputs))
+        if attr in ("input_shape", "output_shape") and m.kind == "sequential" and not m.built and not m.broken:
+            self.it.diag(node, "SC122", f"Sequential model '{m.keras_name}' has no defined {attr.replace('_', ' ')} yet: "
+                         "it is not built (no input shape is known)",
+                         hint="give the first layer an input shape, or start with keras.Input(shape=...)", severity="error")
+            return Unknown(attr)
         if attr in ("input_shape", "output_shape"):
             ts = m.inputs if attr == "input_shape" else m.outputs
             if len(ts) == 1:
@@ -203,6 +235,10 @@ class KerasApi:
             return Const(m.keras_name)
         if attr in MODEL_METHODS:
             return BoundMethod(m, attr)
+        if attr in KERAS3_REMOVED_METHODS and m.kind != "subclassed":
+            self.it.diag(node, "SC403", f"'{_model_class(m)}' object has no attribute '{attr}': Keras 3 removed it",
+                         hint=KERAS3_REMOVED_METHODS[attr])
+            return Unknown(attr)
         return Unknown(attr)
 
     def _layer_attr(self, layer: LayerV, attr: str) -> Value:
@@ -253,6 +289,11 @@ class KerasApi:
 
     # -- calls ------------------------------------------------------------------
     def call(self, func: Value, args: list, kwargs: dict, node: cst.Call, arg_nodes: dict) -> Value:
+        if isinstance(func, (Unknown, ExternalV)):
+            # A model handed to code we can't follow may be compiled or built there.
+            for v in list(args) + list(kwargs.values()):
+                if isinstance(v, ModelV):
+                    v.escaped = True
         if isinstance(func, ApiRef):
             return self.call_api(func, args, kwargs, node, arg_nodes)
         if isinstance(func, LayerV):
@@ -568,6 +609,9 @@ class KerasApi:
         cfg = bound.cfg
         shape = cfg.get("shape")
         batch_shape = cfg.get("batch_shape")
+        if is_known(shape):
+            self.it.diag(node, "SC108", f"Cannot convert '{shape}' to a shape: Input(shape=...) takes a tuple",
+                         hint=f"write shape=({shape},)")
         if shape is None and batch_shape is None:
             # Keras-2 spellings InputLayer still accepts through Layer's kwargs.
             if isinstance(bound.base.get("batch_input_shape"), tuple):
@@ -625,6 +669,12 @@ class KerasApi:
             return self.apply_model(layer.model, args, kwargs, node)
         first = args[0] if args else kwargs.get("inputs", kwargs.get("query", kwargs.get("x")))
         if first is None:
+            return Unknown(layer.name)
+        if isinstance(first, (Const, ApiRef, FuncV, ModuleV, LayerV, ClassV, ObjectV)) and not (
+            isinstance(first, Const) and isinstance(first.value, (int, float))
+        ):
+            self.it.diag(node, "SC402", f"Only input tensors may be passed as positional arguments to a layer. "
+                         f"Received: {_describe(first)}", hint="call the layer on a tensor, e.g. the result of keras.Input(...)")
             return Unknown(layer.name)
         spec = layer.spec
         tensors = self._input_tensors(first)
@@ -976,6 +1026,12 @@ class KerasApi:
         return m.as_layer
 
     def make_functional(self, args: list, kwargs: dict, node) -> Value:
+        for old, new in (("input", "inputs"), ("output", "outputs")):
+            if old in kwargs and new not in kwargs:
+                self.it.diag(node, "SC403", f"Unrecognized keyword arguments passed to Model: '{old}' (a Keras 1 spelling)",
+                             hint=f"use {new}=")
+                kwargs = dict(kwargs)
+                kwargs[new] = kwargs.pop(old)
         inputs_v = args[0] if args else kwargs.get("inputs")
         outputs_v = args[1] if len(args) > 1 else kwargs.get("outputs")
         m = self.new_model("functional", node, kwargs)
@@ -1169,6 +1225,12 @@ class KerasApi:
             if m.kind != "sequential":
                 return Const(None)
             item = args[0] if args else kwargs.get("layer", Unknown("layer"))
+            if _certainly_not_layer(item):
+                self.it.diag(node, "SC402", f"Only instances of `keras.Layer` can be added to a Sequential model. "
+                             f"Received: {_describe(item)}",
+                             hint="wrap an activation function in layers.Activation(...)" if isinstance(item, ApiRef) else None)
+                m.broken = True
+                return Const(None)
             self.sequential_add(m, item, node)
             return Const(None)
         if name == "pop":
@@ -1183,6 +1245,10 @@ class KerasApi:
             if shape is not None:
                 self.build_with_shape(m, shape, node)
             return Const(None)
+        if name == "count_params" and m.kind == "sequential" and not m.built and not m.broken:
+            self.it.diag(node, "SC122", f"You tried to call `count_params` on layer '{m.keras_name}', but the layer isn't built",
+                         hint="build it first: model.build(input_shape), or give the first layer an input shape", severity="error")
+            return Unknown("count_params")
         if name == "count_params":
             n = m.total_params()
             return Const(n) if n is not None else Unknown("count_params")
@@ -1223,6 +1289,15 @@ class KerasApi:
 
     def model_event(self, m: ModelV, name: str, args: list, kwargs: dict, node, arg_nodes) -> Value:
         params = METHOD_PARAMS.get(name, [])
+        if name in ("fit", "predict") and m.kind != "subclassed":
+            for k in kwargs:
+                if k not in params:
+                    hint = "use epochs=" if k == "nb_epoch" else None
+                    self.it.diag(arg_nodes.get(k, node), "SC402", f"{name}() got an unexpected keyword argument '{k}'", hint=hint)
+        if name in ("fit", "evaluate", "train_on_batch", "test_on_batch") and m.compiled is None and not m.escaped:
+            self.it.diag(node, "SC122", "You must call `compile()` before using the model: "
+                         f"{name}() on a model that was never compiled",
+                         hint="call model.compile(optimizer=..., loss=...) first", severity="error")
         bound: dict[str, Value] = {}
         nodes: dict[str, Any] = {}
         for i, a in enumerate(args):
@@ -1588,6 +1663,31 @@ _OP_NAMES = {
     "Add": "add", "Subtract": "subtract", "Multiply": "multiply", "Divide": "true_divide",
     "FloorDivide": "floor_divide", "Modulo": "mod", "Power": "power", "MatrixMultiply": "matmul",
 }
+
+
+def _certainly_not_layer(v: Value) -> bool:
+    """Values Keras's Sequential.add certainly refuses (not unknowns)."""
+    if isinstance(v, (Const, FuncV, ArrayV, RangeV, DictV, ModuleV)):
+        return True
+    if isinstance(v, ApiRef):
+        return v.leaf[:1].islower()  # a function such as keras.activations.relu
+    if isinstance(v, TensorV):
+        return not (v.node is not None and v.node.layer.class_name == "InputLayer")
+    return False
+
+
+def _describe(v: Value) -> str:
+    if isinstance(v, ApiRef):
+        return f"<function {v.leaf}>"
+    if isinstance(v, Const):
+        return f"{v.value!r} (of type {type(v.value).__name__})"
+    if isinstance(v, FuncV):
+        return f"<function {v.name}>"
+    return type(v).__name__.replace("V", "").lower()
+
+
+def _model_class(m: ModelV) -> str:
+    return {"sequential": "Sequential", "functional": "Functional"}.get(m.kind, m.user_class.name if m.user_class else "Model")
 
 
 def _weightless(layer: LayerV) -> bool:

@@ -254,6 +254,7 @@ class ModelV(Value):
     broken: bool = False  # a fault stopped the build
     output_names: list = field(default_factory=list)
     input_names: list = field(default_factory=list)
+    escaped: bool = False  # passed to code we can't follow: it may be compiled there
 
     def unique_layers(self) -> list:
         seen = set()
