@@ -1294,10 +1294,6 @@ class KerasApi:
                 if k not in params:
                     hint = "use epochs=" if k == "nb_epoch" else None
                     self.it.diag(arg_nodes.get(k, node), "SC402", f"{name}() got an unexpected keyword argument '{k}'", hint=hint)
-        if name in ("fit", "evaluate", "train_on_batch", "test_on_batch") and m.compiled is None and not m.escaped:
-            self.it.diag(node, "SC122", "You must call `compile()` before using the model: "
-                         f"{name}() on a model that was never compiled",
-                         hint="call model.compile(optimizer=..., loss=...) first", severity="error")
         bound: dict[str, Value] = {}
         nodes: dict[str, Any] = {}
         for i, a in enumerate(args):
@@ -1597,6 +1593,7 @@ class KerasApi:
             context=m.context,
             sequential_like=getattr(m, "sequential_like", True),
             operations=operations,
+            escaped=m.escaped,
         )
 
     def _node_in_model(self, layer: LayerV, m: ModelV) -> Node:

@@ -70,6 +70,7 @@ class ModelReport:
     context: str = ""  # e.g. "build_model(n=10) at line 30"
     sequential_like: bool = True  # Keras's summary omits "Connected to" for chains
     operations: list = field(default_factory=list)  # layers and keras.ops nodes, for the summary table
+    escaped: bool = False  # passed to code the analyzer could not follow (it may be compiled there)
 
     def to_json(self) -> dict:
         d = {
