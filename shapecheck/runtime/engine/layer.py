@@ -327,7 +327,34 @@ class _no_tape:
 # -- layers described by the catalog ------------------------------------------------
 # Where a weight's initializer comes from when the spec has no ``<name>_initializer``.
 _DEFAULT_INIT = {"bias": "zeros", "beta": "zeros", "gamma": "ones", "moving_mean": "zeros",
-                 "moving_variance": "ones", "embeddings": "uniform"}
+                 "moving_variance": "ones", "embeddings": "uniform", "recurrent_kernel": "orthogonal"}
+# Constructor arguments whose name is not "<weight>_initializer".
+_INIT_ARG = {"recurrent_kernel": "recurrent_initializer", "depthwise_kernel": "depthwise_initializer",
+             "pointwise_kernel": "pointwise_initializer"}
+
+
+def _nested_cfgs(cfg: dict) -> list:
+    from ...layers import NestedLayer
+
+    out = []
+    for v in cfg.values():
+        if isinstance(v, NestedLayer):
+            out.append(v.cfg)
+        elif isinstance(v, (list, tuple)):
+            out.extend(x.cfg for x in v if isinstance(x, NestedLayer))
+    return out
+
+
+def _as_nested(value):
+    """A runtime layer passed to a wrapper (Bidirectional(LSTM(8))) becomes the
+    catalog's NestedLayer, which wrapper specs and kernels understand."""
+    from ...layers import NestedLayer
+
+    if isinstance(value, CatalogLayer):
+        return NestedLayer(value.spec, value.cfg, {"name": value.name})
+    if isinstance(value, (list, tuple)) and value and all(isinstance(v, CatalogLayer) for v in value):
+        return [NestedLayer(v.spec, v.cfg, {"name": v.name}) for v in value]
+    return value
 
 
 class CatalogLayer(Layer):
@@ -343,6 +370,8 @@ class CatalogLayer(Layer):
                 continue  # Keras 2 keywords we still honour (weights=, input_length=)
             raise _type_or_value_error(fault)
         self.cfg = bound.cfg
+        for key, value in list(self.cfg.items()):
+            self.cfg[key] = _as_nested(value)
         try:
             spec.validate(self.cfg)
         except ShapeFault as fault:
@@ -365,6 +394,13 @@ class CatalogLayer(Layer):
         return False
 
     def _extra_inputs(self, inputs, args, kwargs):
+        states = kwargs.pop("initial_state", None)
+        if states is not None:
+            # Recurrent layers: the kernels take initial states as extra inputs;
+            # the shape rule sees only the sequence.
+            states = list(states) if isinstance(states, (list, tuple)) else [states]
+            self._n_state_inputs = len(states)
+            return [inputs, *states], kwargs
         extra = list(self.spec.extra_call_inputs)
         more = []
         for i, a in enumerate(args):
@@ -393,13 +429,34 @@ class CatalogLayer(Layer):
                     f"Layer {self.name} cannot create weight '{w.name}' of shape {format_shape(w.shape)} from "
                     f"input shape {format_shape(shapes[0])}: the dimensions must be known."
                 )
-            init_key = f"{w.name}_initializer"
+            base = w.name.rsplit("/", 1)[-1]  # wrappers name weights "forward/kernel"
+            init_key = _INIT_ARG.get(base, f"{base}_initializer")
             ident = self.cfg.get(init_key)
+            for nested in _nested_cfgs(self.cfg) if ident is None else ():
+                ident = nested.get(init_key)
+                if ident is not None:
+                    break
             if ident is None:
-                ident = _DEFAULT_INIT.get(w.name, "glorot_uniform")
-            self.add_weight(w.shape, ident, trainable=w.trainable, name=w.name)
+                ident = _DEFAULT_INIT.get(base, "glorot_uniform")
+            var = self.add_weight(w.shape, ident, trainable=w.trainable, name=w.name)
+            if base == "bias" and self._unit_forget_bias(w):
+                # LSTM(unit_forget_bias=True): the forget gate's bias starts at 1.
+                units = w.shape[0] // 4
+                var.value[units:2 * units] = 1.0
+
+    def _unit_forget_bias(self, w) -> bool:
+        cfgs = [self.cfg] + _nested_cfgs(self.cfg)
+        return any(c.get("unit_forget_bias") is True and "recurrent_activation" in c and
+                   len(w.shape) == 1 and w.shape[0] % 4 == 0 and c.get("units") == w.shape[0] // 4 for c in cfgs)
+
+    _n_state_inputs = 0
+
+    def _rule_shapes(self, shapes: list) -> list:
+        return shapes[:len(shapes) - self._n_state_inputs] if self._n_state_inputs else shapes
 
     def _shape_list(self, input_shape):
+        if self._n_state_inputs and isinstance(input_shape, list):
+            return [tuple(s) for s in input_shape[:len(input_shape) - self._n_state_inputs]]
         if isinstance(input_shape, list) and (self.spec.multi_input or getattr(self, "_call_arity", 1) > 1):
             return [tuple(s) for s in input_shape]
         if isinstance(input_shape, list) and input_shape and isinstance(input_shape[0], (tuple, list)):
@@ -432,7 +489,7 @@ class CatalogLayer(Layer):
                 )
 
     def _symbolic_outputs(self, inputs, flat, call_kwargs):
-        shapes = [t.shape for t in flat]
+        shapes = self._rule_shapes([t.shape for t in flat])
         self._check_compatible(shapes)
         try:
             out = self.spec.output_shape(self.cfg, shapes)
@@ -455,7 +512,7 @@ class CatalogLayer(Layer):
         if not self.built:
             self._maybe_build(shapes)
         elif shapes != self._last_shapes:
-            self._check_compatible(shapes)
+            self._check_compatible(self._rule_shapes(shapes))
         self._last_shapes = shapes
         kernel = self._kernel or kernel_for(self.spec.class_name)
         if kernel is None:
