@@ -12,6 +12,13 @@ import numpy as np
 F32 = np.float32
 
 
+def _fused():
+    """The numba kernels, imported on first use (the analyzer never loads numba)."""
+    from . import optimizer_kernels
+
+    return optimizer_kernels
+
+
 class Optimizer:
     default_name = "optimizer"
 
@@ -139,6 +146,13 @@ class SGD(Optimizer):
         return [np.zeros_like(v)] if self.momentum != 0 else []
 
     def update_step(self, g, v, lr, slots):
+        k = _fused()
+        if k.contiguous_f32(g, v, *slots):
+            if slots:
+                k.sgd_momentum_step(v, g, slots[0], lr, F32(self.momentum), bool(self.nesterov))
+            else:
+                k.sgd_step(v, g, lr)
+            return
         if slots:
             m = slots[0]
             mom = F32(self.momentum)
@@ -168,6 +182,9 @@ class RMSprop(Optimizer):
     def update_step(self, g, v, lr, slots):
         velocity, momentum, average = slots
         rho = F32(self.rho)
+        if momentum is None and average is None and _fused().contiguous_f32(g, v, velocity):
+            _fused().rmsprop_step(v, g, velocity, rho, F32(1) - rho, lr, F32(self.epsilon))
+            return
         velocity[...] = rho * velocity + (F32(1) - rho) * np.square(g)
         if self.centered:
             average[...] = rho * average + (F32(1) - rho) * g
@@ -199,6 +216,9 @@ class Adagrad(Optimizer):
 
     def update_step(self, g, v, lr, slots):
         acc = slots[0]
+        if _fused().contiguous_f32(g, v, acc):
+            _fused().adagrad_step(v, g, acc, lr, F32(self.epsilon))
+            return
         acc += np.square(g)
         v -= lr * g / np.sqrt(acc + F32(self.epsilon))
 
@@ -221,6 +241,9 @@ class Adam(Optimizer):
         step = F32(self.iterations + 1)
         b1, b2 = F32(self.beta_1), F32(self.beta_2)
         alpha = lr * np.sqrt(F32(1) - b2**step) / (F32(1) - b1**step)
+        if not self.amsgrad and _fused().contiguous_f32(g, v, m, vel):
+            _fused().adam_step(v, g, m, vel, F32(alpha), F32(1) - b1, F32(1) - b2, F32(self.epsilon))
+            return
         m += (g - m) * (F32(1) - b1)
         vel += (np.square(g) - vel) * (F32(1) - b2)
         if self.amsgrad:

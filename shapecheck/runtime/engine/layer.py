@@ -546,14 +546,33 @@ class CatalogLayer(Layer):
             self._rng = np.random.default_rng(int(seed))
         return self._rng
 
-    def backward(self, cache, d_outputs):
+    def backward(self, cache, d_outputs, need_input_grads=True):
         params = {n: v.value for n, v in self._vars.items()}
-        return self._kernel.backward(self.cfg, params, cache, d_outputs)
+        kernel = self._kernel
+        if not need_input_grads and _takes_input_grads(kernel):
+            return kernel.backward(self.cfg, params, cache, d_outputs, input_grads=False)
+        return kernel.backward(self.cfg, params, cache, d_outputs)
 
     def get_config(self) -> dict:
         cfg = super().get_config()
         cfg.update({k: v for k, v in self.cfg.items()})
         return cfg
+
+
+_INPUT_GRADS_KW: dict[type, bool] = {}
+
+
+def _takes_input_grads(kernel) -> bool:
+    """Whether a kernel's backward accepts ``input_grads=`` (an optional
+    extension of the contract that lets it skip the input gradient)."""
+    cls = type(kernel)
+    known = _INPUT_GRADS_KW.get(cls)
+    if known is None:
+        import inspect
+
+        known = "input_grads" in inspect.signature(kernel.backward).parameters
+        _INPUT_GRADS_KW[cls] = known
+    return known
 
 
 def _type_or_value_error(fault: ShapeFault) -> Exception:
@@ -617,7 +636,7 @@ class Lambda(Layer):
             STATE.tape.append(TapeEntry(self, None, [np.asarray(x) for x in ins], list(outs)))
         return out
 
-    def backward(self, cache, d_outputs):
+    def backward(self, cache, d_outputs, need_input_grads=True):
         raise NotImplementedError(
             f"Training through Lambda layer '{self.name}' is not supported by the shapecheck runtime "
             "(it has no automatic differentiation of Python functions)."

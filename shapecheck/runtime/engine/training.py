@@ -32,11 +32,15 @@ def backward(tape, grads: dict) -> dict:
     """Reverse-mode pass over the tape. ``grads`` maps id(array) -> gradient of
     the loss with respect to that array; returns id(Variable) -> gradient."""
     param_grads: dict[int, np.ndarray] = {}
+    # Arrays some layer produced: only those need an input gradient (the first
+    # layer's input is data, and its dx is a whole wasted matrix product).
+    produced = {id(o) for entry in tape for o in entry.outputs}
     for entry in reversed(tape):
         d_outs = [grads.pop(id(o), None) for o in entry.outputs]
         if all(d is None for d in d_outs):
             continue
-        d_ins, d_params = entry.layer.backward(entry.cache, d_outs)
+        need_dx = any(id(x) in produced for x in entry.inputs)
+        d_ins, d_params = entry.layer.backward(entry.cache, d_outs, need_dx)
         layer_vars = entry.layer._vars
         for name, g in (d_params or {}).items():
             var = layer_vars.get(name)
