@@ -213,12 +213,18 @@ class Loss:
             return np.float32(values.sum())
         return np.float32(values.sum() / max(values.size, 1))
 
-    def value_and_grad(self, y_true, y_pred):
-        """The reduced loss and its gradient with respect to ``y_pred``."""
+    def value_and_grad(self, y_true, y_pred, sample_weight=None):
+        """The reduced loss and its gradient with respect to ``y_pred``.
+        Sample weights scale each sample's value; the mean still divides by
+        the number of values (Keras's "sum_over_batch_size")."""
         p = np.asarray(y_pred)
         values = np.asarray(self.call(y_true, p), dtype=np.float32)
         n = max(values.size, 1)
         grad = type(self).grad_fn(np.asarray(y_true), p, **self.fn_kwargs)
+        if sample_weight is not None:
+            sw = np.asarray(sample_weight, dtype=np.float32).reshape(values.shape)
+            values = values * sw
+            grad = grad * sw.reshape(sw.shape + (1,) * (grad.ndim - sw.ndim))
         return np.float32(values.sum() / n), (grad / n).astype(np.float32)
 
     def get_config(self):
@@ -275,7 +281,7 @@ class LossFunctionWrapper(Loss):
     def call(self, y_true, y_pred):
         return self._fn(y_true, y_pred)
 
-    def value_and_grad(self, y_true, y_pred):
+    def value_and_grad(self, y_true, y_pred, sample_weight=None):
         raise NotImplementedError(
             f"training with the custom loss function {self.name!r} is not supported by the shapecheck "
             "runtime (it has no automatic differentiation); use a built-in loss"

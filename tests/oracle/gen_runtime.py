@@ -206,6 +206,26 @@ def separable_case(keras):
             "final_accuracy": float(model.evaluate(x, y, verbose=0)[1])}
 
 
+def weighted_case(keras):
+    """sample_weight, class_weight and an L2 kernel regularizer in one fit."""
+    rng = np.random.RandomState(7)
+    x = rng.normal(size=(24, 3)).astype(np.float32)
+    y = rng.randint(0, 3, size=24)
+    sw = rng.uniform(0.2, 2.0, size=24).astype(np.float32)
+    out = {"x": L(x), "y": L(y), "sw": L(sw)}
+    for key, fit_kwargs in (("sample_weight", {"sample_weight": sw}), ("class_weight", {"class_weight": {0: 0.5, 1: 2.0, 2: 1.0}})):
+        inputs = keras.Input((3,))
+        h = keras.layers.Dense(4, activation="relu", kernel_regularizer=keras.regularizers.l2(0.05))(inputs)
+        model = keras.Model(inputs, keras.layers.Dense(3, activation="softmax")(h))
+        w = [np.random.RandomState(8).uniform(-0.5, 0.5, size=a.shape).astype(np.float32) for a in model.get_weights()]
+        model.set_weights(w)
+        model.compile(optimizer="sgd", loss="sparse_categorical_crossentropy")
+        hist = model.fit(x, y, epochs=2, batch_size=8, shuffle=False, verbose=0, **fit_kwargs)
+        out[key] = {"weights": [L(a) for a in w], "loss": [float(v) for v in hist.history["loss"]],
+                    "weights_after": [L(a) for a in model.get_weights()]}
+    return out
+
+
 def lambda_merge_case(keras):
     """Keras 3 runs a Lambda's function at every call: closures see the last loop value."""
     inputs = keras.Input((4, 4))
@@ -230,6 +250,7 @@ def main():
         "fit": fit_cases(keras),
         "separable": separable_case(keras),
         "lambda_merge": lambda_merge_case(keras),
+        "weighted": weighted_case(keras),
     }
     OUT.parent.mkdir(parents=True, exist_ok=True)
     OUT.write_text(json.dumps(doc, indent=1) + "\n")

@@ -115,3 +115,23 @@ def test_lambda_merge_matches_keras3():
     outs = model.predict(f32(case["x"]), verbose=0)
     for got, want in zip(outs, case["outputs"]):
         np.testing.assert_array_equal(got, want)
+
+
+@pytest.mark.parametrize("key", ["sample_weight", "class_weight"])
+def test_weighted_fit_with_l2_regularizer_matches_keras(key):
+    from shapecheck.runtime import regularizers
+
+    case = oracle()["weighted"]
+    sub = case[key]
+    inputs = Input((3,))
+    h = Dense(4, activation="relu", kernel_regularizer=regularizers.l2(0.05))(inputs)
+    model = Model(inputs, Dense(3, activation="softmax")(h))
+    model.set_weights([f32(w) for w in sub["weights"]])
+    model.compile(optimizer="sgd", loss="sparse_categorical_crossentropy")
+    kwargs = {"sample_weight": f32(case["sw"])} if key == "sample_weight" else {
+        "class_weight": {0: 0.5, 1: 2.0, 2: 1.0}}
+    hist = model.fit(f32(case["x"]), np.asarray(case["y"]).astype(np.int64), epochs=2, batch_size=8, shuffle=False,
+                     verbose=0, **kwargs)
+    np.testing.assert_allclose(hist.history["loss"], sub["loss"], rtol=1e-5, atol=1e-5)
+    for got, want in zip(model.get_weights(), sub["weights_after"]):
+        np.testing.assert_allclose(got, want, rtol=1e-4, atol=1e-5)

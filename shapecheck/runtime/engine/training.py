@@ -216,7 +216,7 @@ class Trainer:
         return list(out) if isinstance(out, (list, tuple)) else [out]
 
     # -- one step --------------------------------------------------------------------
-    def _train_batch(self, xs, ys):
+    def _train_batch(self, xs, ys, sw=None):
         tape = []
         with recording(True, tape):
             outs = self._forward(xs, True)
@@ -226,7 +226,7 @@ class Trainer:
         for i, (loss, y, o) in enumerate(zip(self._losses, ys, outs)):
             if loss is None or y is None:
                 continue
-            value, g = loss.value_and_grad(y, o)
+            value, g = loss.value_and_grad(y, o, sw)
             w = self._lw[i]
             total = total + np.float32(w) * value
             if w != 1.0:
@@ -234,8 +234,12 @@ class Trainer:
             key = id(o)
             grads[key] = grads[key] + g if key in grads else g
         variables = self.trainable_weights
+        penalty, reg_grads = self._regularization(variables)
+        total = total + penalty
         if np.isfinite(total):
             pgrads = backward(tape, grads)
+            for key, g in reg_grads.items():
+                pgrads[key] = pgrads[key] + g if key in pgrads else g
             self.optimizer.apply([pgrads.get(id(v)) for v in variables], [v.value for v in variables],
                                  [v.path for v in variables])
         for i, _, m in self._metrics:
@@ -243,18 +247,76 @@ class Trainer:
                 m.update_state(ys[i], outs[i])
         return float(total), outs
 
-    def _test_batch(self, xs, ys):
+    def _regularization(self, variables):
+        """Keras adds each ``*_regularizer`` penalty to the training loss."""
+        penalty = np.float32(0.0)
+        grads = {}
+        layers = self._regularized_layers()
+        if not layers:
+            return penalty, grads
+        trainable = {id(v) for v in variables}
+        from .. import regularizers
+
+        for layer, weight_name, ident in layers:
+            var = layer._vars.get(weight_name)
+            if var is None:
+                continue
+            reg = regularizers.get(ident)
+            penalty = penalty + np.float32(reg(var.value))
+            if id(var) in trainable and hasattr(reg, "gradient"):
+                g = reg.gradient(var.value)
+                if g is not None:
+                    grads[id(var)] = grads[id(var)] + g if id(var) in grads else g
+        return penalty, grads
+
+    def _regularized_layers(self):
+        cached = getattr(self, "_reg_cache", None)
+        if cached is not None and cached[0] == len(self.layers):
+            return cached[1]
+        found = []
+
+        def visit(layer):
+            cfg = getattr(layer, "cfg", None) or {}
+            for key, value in cfg.items():
+                if key.endswith("_regularizer") and key != "activity_regularizer" and value is not None:
+                    name = {"recurrent_regularizer": "recurrent_kernel", "depthwise_regularizer": "depthwise_kernel",
+                            "pointwise_regularizer": "pointwise_kernel"}.get(key, key[: -len("_regularizer")])
+                    found.append((layer, name, value))
+            for sub in layer._sublayers():
+                visit(sub)
+
+        for layer in self.layers:
+            visit(layer)
+        self._reg_cache = (len(self.layers), found)
+        return found
+
+    def _test_batch(self, xs, ys, sw=None):
         outs = self._forward(xs, False)
         self._resolve(ys, outs)
         total = 0.0
         for i, (loss, y, o) in enumerate(zip(self._losses, ys, outs)):
             if loss is None or y is None:
                 continue
-            total += self._lw[i] * float(loss(y, o))
+            total += self._lw[i] * float(loss(y, o, sample_weight=sw))
+        total += float(self._regularization([])[0])
         for i, _, m in self._metrics:
             if ys[i] is not None:
                 m.update_state(ys[i], outs[i])
         return total
+
+    def _sample_weights(self, ys, n, sample_weight, class_weight):
+        """Per-sample weights from ``sample_weight`` or a ``class_weight`` dict."""
+        if sample_weight is not None:
+            sw = np.asarray(sample_weight, dtype=np.float32).reshape(-1)
+            if len(sw) != n:
+                raise ValueError(f"sample_weight has {len(sw)} values but the data has {n} samples.")
+            return sw
+        if class_weight:
+            y = ys[0]
+            labels = np.argmax(y, axis=-1) if y.ndim > 1 and y.shape[-1] > 1 else np.asarray(y).reshape(len(y))
+            labels = np.round(labels).astype(np.int64)
+            return np.array([class_weight.get(int(c), 1.0) for c in labels], dtype=np.float32)
+        return None
 
     def _require_compiled(self, what):
         if not self.compiled:
@@ -289,8 +351,10 @@ class Trainer:
                 "Data cardinality is ambiguous. Make sure all arrays contain the same number of samples.\n"
                 f"'x' sizes: {', '.join(str(len(a)) for a in xs)}\n'y' sizes: {', '.join(str(len(a)) for a in ys if a is not None)}"
             )
+        sw_all = self._sample_weights(ys, n, sample_weight, class_weight)
         if validation_data is None and validation_split:
             split = int(math.floor(n * (1.0 - validation_split)))
+            sw_all = None if sw_all is None else sw_all[:split]
             validation_data = ([a[split:] for a in xs], [None if a is None else a[split:] for a in ys])
             xs = [a[:split] for a in xs]
             ys = [None if a is None else a[:split] for a in ys]
@@ -332,7 +396,7 @@ class Trainer:
                     cb.on_train_batch_begin(step)
                 bx = [a[idx] for a in xs]
                 by = [None if a is None else a[idx] for a in ys]
-                loss, _ = self._train_batch(bx, by)
+                loss, _ = self._train_batch(bx, by, None if sw_all is None else sw_all[idx])
                 seen += len(idx)
                 loss_sum += loss * len(idx)
                 logs = self._logs(loss_sum / seen)
@@ -456,7 +520,7 @@ class Trainer:
         ys = self._prepare_y(y, n_out)
         observe.data_event("train_on_batch", self, xs, ys)
         self._reset_metrics()
-        loss, _ = self._train_batch(xs, ys)
+        loss, _ = self._train_batch(xs, ys, self._sample_weights(ys, len(xs[0]), sample_weight, class_weight))
         logs = self._logs(loss)
         if return_dict:
             return logs
