@@ -706,7 +706,7 @@ class KerasApi:
         for pname, default in spec.call_params.items():
             v = kwargs.get(pname)
             extra_kwargs[pname] = default if v is None else _to_config(v)
-        out_shapes = self.output_shapes(layer, shapes, node, extra_kwargs)
+        out_shapes = self.output_shapes(layer, shapes, node, extra_kwargs, origins=tensors)
         if out_shapes is None:
             outs = [TensorV(None)]
         else:
@@ -729,8 +729,12 @@ class KerasApi:
         # Attention layers return (output, scores) tuples; RNNs [output, *states].
         return TupleV(list(outs)) if extra_kwargs.get("return_attention_scores") else ListV(list(outs))
 
-    def output_shapes(self, layer: LayerV, shapes: list, node, extra: Optional[dict] = None) -> Optional[list]:
-        """Run the spec's shape rule (building the layer on first use)."""
+    def output_shapes(self, layer: LayerV, shapes: list, node, extra: Optional[dict] = None,
+                      origins: Optional[list] = None) -> Optional[list]:
+        """Run the spec's shape rule (building the layer on first use).
+
+        ``origins`` are the input tensors, so a fault can say where each
+        input shape came from."""
         spec = layer.spec
         if any(s is None for s in shapes):
             if layer.weights is None:
@@ -764,7 +768,8 @@ class KerasApi:
                         f"{', '.join(format_shape(s) for s in shapes)}: its weights {', '.join(format_shape(w.shape) for w in layer.weights or [])} cannot take it",
                     )
         except ShapeFault as fault:
-            self.it.diag(node, fault.code, f"{fault.message} (layer \"{layer.name}\", {layer.class_name})", hint=fault.fix)
+            where = _origins_text(origins or [])
+            self.it.diag(node, fault.code, f"{fault.message} (layer \"{layer.name}\", {layer.class_name}{where})", hint=fault.fix)
             return None
         except (NotImplementedError, TypeError, ValueError, KeyError, IndexError, AttributeError, ZeroDivisionError) as err:
             self.it.diag(node, "SC003", f"could not work out the output shape of {layer.class_name}: {err}", severity="info")
@@ -1660,6 +1665,19 @@ _OP_NAMES = {
     "Add": "add", "Subtract": "subtract", "Multiply": "multiply", "Divide": "true_divide",
     "FloorDivide": "floor_divide", "Modulo": "mod", "Power": "power", "MatrixMultiply": "matmul",
 }
+
+
+def _origins_text(tensors: list) -> str:
+    """'; input (None, 4) from line 7 (dense)' — where each input shape came from."""
+    parts = []
+    for t in tensors:
+        n = getattr(t, "node", None)
+        if n is None or n.site is None or not isinstance(t, TensorV):
+            continue
+        parts.append(f"{format_shape(t.shape)} from line {n.site.line} ({n.layer.name})")
+    if not parts:
+        return ""
+    return ("; input " if len(parts) == 1 else "; inputs ") + ", ".join(parts)
 
 
 def _certainly_not_layer(v: Value) -> bool:
