@@ -139,6 +139,8 @@ FAMILIES = {
                                "merge_mode": "sum"}, [(2, 4, 2)]),
         case("Bidirectional", {"layer": {"class_name": "SimpleRNN", "config": {"units": 2, "return_sequences": True}},
                                "merge_mode": "ave"}, [(1, 3, 2)]),
+        case("RNN", {"cell": {"class_name": "LSTMCell", "config": {"units": 3}}, "return_sequences": True}, [(2, 4, 2)]),
+        case("RNN", {"cell": {"class_name": "GRUCell", "config": {"units": 2}}, "go_backwards": True}, [(2, 4, 3)]),
         case("TimeDistributed", {"layer": {"class_name": "Dense", "config": {"units": 3, "activation": "tanh"}}},
              [(2, 4, 5)]),
         case("TimeDistributed", {"layer": {"class_name": "Conv2D", "config": {"filters": 2, "kernel_size": 2}}},

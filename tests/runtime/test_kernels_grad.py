@@ -80,6 +80,9 @@ def keras_weights(class_name, cfg, shapes):
         name, inner = nested_parts(cfg["layer"])
         sub = keras_weights(name, inner, shapes) or []
         return [(f"forward/{n}", s, t) for n, s, t in sub] + [(f"backward/{n}", s, t) for n, s, t in sub]
+    if class_name == "RNN":
+        name, inner = nested_parts(cfg["cell"])
+        return keras_weights(name.replace("Cell", ""), inner, shapes)
     if class_name == "TimeDistributed":
         name, inner = nested_parts(cfg["layer"])
         spec = get_spec(name)
@@ -262,6 +265,9 @@ CASES += [
     ("GroupNormalization", {"groups": 2}, [rand(2, 3, 4)]),
     ("GroupNormalization", {"groups": 3, "axis": 1}, [rand(2, 6, 2, 2)]),
     ("RMSNormalization", {}, [rand(3, 5)]),
+    ("RNN", {"cell": nested("LSTMCell", units=3), "return_sequences": True}, [rand(2, 4, 2)]),
+    ("RNN", {"cell": nested("GRUCell", units=2), "go_backwards": True}, [rand(2, 4, 3)]),
+    ("RNN", {"cell": nested("SimpleRNNCell", units=2), "return_state": True}, [rand(2, 3, 2)]),
 ]
 
 
@@ -348,3 +354,14 @@ def test_masking_zeroes_masked_steps_and_their_gradient():
     dy = rand(2, 5, 3, seed=4)
     (dx,), _ = kernel.backward({"mask_value": 2.0}, {}, cache, [dy])
     np.testing.assert_array_equal(dx, dy * keep)
+
+
+def test_batch_normalization_inference_gradient():
+    # In inference BatchNormalization is affine in x with the moving statistics.
+    cfg = make_cfg("BatchNormalization")
+    inputs = [rand(5, 3)]
+    params, frozen = make_params("BatchNormalization", cfg, inputs)
+    checks = check_gradients(get_kernel("BatchNormalization"), cfg, params, inputs, training=False, skip_params=frozen)
+    assert len(checks) == 6
+    for c in checks:
+        assert c.error < RTOL, c

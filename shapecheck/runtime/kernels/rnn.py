@@ -645,3 +645,43 @@ class TimeDistributedKernel(LayerKernel):
     def update_state(self, cfg, params, cache):
         kernel, icfg, icache = cache[0], cache[1], cache[2]
         kernel.update_state(icfg, params, icache)
+
+
+_CELL_LAYERS = {"SimpleRNNCell": "SimpleRNN", "LSTMCell": "LSTM", "GRUCell": "GRU"}
+
+
+@register_kernel("RNN")
+class RNNKernel(LayerKernel):
+    """``RNN(cell)`` with one SimpleRNNCell / LSTMCell / GRUCell is that
+    cell's layer (same weights, same loop) with the RNN's sequence options.
+    Stacks of several cells are not supported yet."""
+
+    class_name = "RNN"
+
+    def _inner(self, cfg):
+        cell = cfg.get("cell")
+        if isinstance(cell, (list, tuple)):
+            if len(cell) != 1:
+                raise NotImplementedError("RNN over a stack of cells is not supported by the runtime yet")
+            cell = cell[0]
+        name, ccfg = _nested(cell)
+        if name == "StackedRNNCells":
+            inner = ccfg.get("cells") or []
+            if len(inner) != 1:
+                raise NotImplementedError("RNN over a stack of cells is not supported by the runtime yet")
+            name, ccfg = _nested(inner[0])
+        if name not in _CELL_LAYERS:
+            raise NotImplementedError(f"RNN: no runtime kernel for cell {name}")
+        icfg = dict(ccfg)
+        for key in ("return_sequences", "return_state", "go_backwards"):
+            icfg[key] = bool(cfg.get(key, False))
+        return get_kernel(_CELL_LAYERS[name]), icfg
+
+    def forward(self, cfg, params, inputs, training, rng):
+        kernel, icfg = self._inner(cfg)
+        outs, cache = kernel.forward(icfg, params, inputs, training, rng)
+        return outs, (kernel, icfg, cache)
+
+    def backward(self, cfg, params, cache, d_outputs, input_grads=True):
+        kernel, icfg, icache = cache
+        return kernel.backward(icfg, params, icache, d_outputs, input_grads)
