@@ -42,8 +42,9 @@ def keras_weights(class_name, cfg, shapes):
         n = 1 if class_name == "Conv1D" else 2
         w = [("kernel", _tup(cfg["kernel_size"], n) + (c, cfg["filters"]), True)]
         return w + ([("bias", (cfg["filters"],), True)] if bias else [])
-    if class_name == "Conv2DTranspose":
-        w = [("kernel", _tup(cfg["kernel_size"], 2) + (cfg["filters"], c), True)]
+    if class_name in ("Conv2DTranspose", "Conv1DTranspose"):
+        n = 1 if class_name == "Conv1DTranspose" else 2
+        w = [("kernel", _tup(cfg["kernel_size"], n) + (cfg["filters"], c), True)]
         return w + ([("bias", (cfg["filters"],), True)] if bias else [])
     if class_name in ("DepthwiseConv2D", "DepthwiseConv1D"):
         n = 1 if class_name.endswith("1D") else 2
@@ -180,6 +181,8 @@ CASES += [
     ("Conv2DTranspose", {"filters": 3, "kernel_size": 3, "strides": 2, "padding": "same"}, [rand(1, 3, 4, 2)]),
     ("Conv2DTranspose", {"filters": 2, "kernel_size": 2, "strides": 3, "padding": "valid", "activation": "sigmoid"},
      [rand(1, 2, 2, 2)]),
+    ("Conv1DTranspose", {"filters": 2, "kernel_size": 3, "strides": 2, "padding": "same"}, [rand(2, 4, 3)]),
+    ("Conv1DTranspose", {"filters": 2, "kernel_size": 3, "strides": 2, "output_padding": 1}, [rand(2, 3, 2)]),
     ("DepthwiseConv2D", {"kernel_size": 3, "depth_multiplier": 2, "padding": "same"}, [rand(2, 4, 4, 3)]),
     ("DepthwiseConv2D", {"kernel_size": 2, "strides": 2}, [rand(1, 5, 5, 2)]),
     ("SeparableConv2D", {"filters": 3, "kernel_size": 3, "depth_multiplier": 2, "activation": "elu"},

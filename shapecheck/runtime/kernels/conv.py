@@ -297,22 +297,23 @@ def deconv_length(n, k, s, d, padding, output_padding):
     return (n - 1) * s + keff - 2 * pad + output_padding
 
 
-@register_kernel("Conv2DTranspose", "Convolution2DTranspose")
-class Conv2DTransposeKernel(LayerKernel):
+class _ConvTransposeKernel(LayerKernel):
     """The adjoint of a convolution from the (larger) output to the input:
     forward is that convolution's col2im of ``x @ kernel^T``, backward its
-    im2col.  Keras's kernel is (kh, kw, filters, in_channels)."""
+    im2col.  Keras's kernel is (kh, kw, filters, in_channels).  The 1-D
+    layer is the 2-D one with height 1."""
 
-    class_name = "Conv2DTranspose"
+    rank = 2
 
     def _geometry(self, cfg, x_shape, kshape):
         nb, h, w, c = x_shape
         kh, kw, f, _ = kshape
-        sh, sw = pair(cfg.get("strides", 1))
-        dh, dw = pair(cfg.get("dilation_rate", 1))
+        n = self.rank
+        sh, sw = (1,) * (2 - n) + pair(cfg.get("strides", 1), n)
+        dh, dw = (1,) * (2 - n) + pair(cfg.get("dilation_rate", 1), n)
         padding = cfg.get("padding", "valid")
         op = cfg.get("output_padding")
-        oph, opw = (None, None) if op is None else pair(op)
+        oph, opw = (None, None) if op is None else ((0,) * (2 - n) + pair(op, n))
         oh = deconv_length(h, kh, sh, dh, padding, oph)
         ow = deconv_length(w, kw, sw, dw, padding, opw)
         g = _Geometry((nb, oh, ow, f), kh, kw, (sh, sw), (dh, dw), "valid")
@@ -325,6 +326,8 @@ class Conv2DTransposeKernel(LayerKernel):
     def forward(self, cfg, params, inputs, training, rng):
         x = _to_last(f32(inputs[0]), cfg)
         kernel = f32(params["kernel"])
+        if self.rank == 1:
+            x, kernel = np.ascontiguousarray(x[:, None]), kernel[None]
         b = f32(params["bias"]) if "bias" in params and cfg.get("use_bias", True) is not False else EMPTY
         kh, kw, f, c = kernel.shape
         g = self._geometry(cfg, x.shape, kernel.shape)
@@ -335,12 +338,13 @@ class Conv2DTransposeKernel(LayerKernel):
         if b.size:
             z += b
         code = act.activation_code(cfg.get("activation"))
-        y = act.apply(code, z)
-        return [_from_last(y, cfg)], (g, x2, k2, z, y, code, b.size > 0, kernel.shape, x.shape)
+        z, y = act.apply_owned(code, z)
+        out = y[:, 0] if self.rank == 1 else y
+        return [_from_last(out, cfg)], (g, x2, k2, z, y, code, b.size > 0, np.shape(params["kernel"]), x.shape)
 
     def backward(self, cfg, params, cache, d_outputs, input_grads=True):
         g, x2, k2, z, y, code, with_bias, kshape, xshape = cache
-        dz = act.gradient(code, z, y, _to_last(f32(d_outputs[0]), cfg))
+        dz = act.gradient(code, z, y, _to_last(f32(d_outputs[0]), cfg).reshape(z.shape))
         dcols = g.im2col(np.ascontiguousarray(dz))
         # cols = x2 @ k2.T, so dk2 = dcols.T @ x2 and dx2 = dcols @ k2.
         dk2 = np.ascontiguousarray(gemm_backward(x2, np.ascontiguousarray(k2.T), dcols, False, False)[1].T)
@@ -350,7 +354,21 @@ class Conv2DTransposeKernel(LayerKernel):
         if not input_grads:
             return [None], grads
         dx = gemm_bias(dcols, k2, EMPTY).reshape(xshape)
-        return [_from_last(dx, cfg)], grads
+        if self.rank == 1:
+            dx = dx[:, 0]
+        return [_from_last(np.ascontiguousarray(dx), cfg)], grads
+
+
+@register_kernel("Conv2DTranspose", "Convolution2DTranspose")
+class Conv2DTransposeKernel(_ConvTransposeKernel):
+    class_name = "Conv2DTranspose"
+    rank = 2
+
+
+@register_kernel("Conv1DTranspose", "Convolution1DTranspose")
+class Conv1DTransposeKernel(_ConvTransposeKernel):
+    class_name = "Conv1DTranspose"
+    rank = 1
 
 
 # -- depthwise -----------------------------------------------------------------
