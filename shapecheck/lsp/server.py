@@ -235,10 +235,14 @@ def did_close(ls: ShapecheckServer, params: types.DidCloseTextDocumentParams) ->
 async def did_change_configuration(ls: ShapecheckServer, params: types.DidChangeConfigurationParams) -> None:
     settings = params.settings
     caps = ls.client_capabilities.workspace
-    if isinstance(settings, dict) and SECTION in settings or not (caps and caps.configuration):
+    if isinstance(settings, dict) and SECTION in settings:
         changed = ls.apply_settings(settings)
-    else:  # the pull model: the notification only says "something changed"
+    elif caps and caps.configuration:  # the pull model: the notification only says "something changed"
         changed = await ls.load_client_settings()
+    elif isinstance(settings, dict) and settings:
+        changed = ls.apply_settings(settings)  # a client sending the bare section
+    else:
+        changed = False
     if changed:
         ls.schedule_all()
 

@@ -79,3 +79,43 @@ def test_eglot_receives_syntax_error(tmp_path):
     diags = result["diagnostics"]
     assert [(d["line"], d["col"], d["type"]) for d in diags] == [(2, 12, "eglot-error")]
     assert diags[0]["message"]== "shapecheck [SC001]: Syntax error: '(' was never closed"
+
+
+SHAPE_FAULT = """\
+from keras import layers
+
+inp = layers.Input((784,))
+h = layers.Dense(32)(inp)
+bad = layers.Concatenate()([h, layers.Dense(5)(layers.Input((3, 4)))])
+"""
+SC102_TEXT = "Concatenate(axis=-1) needs inputs with matching shapes except for the concatenation axis"
+
+
+@needs_nvim
+def test_neovim_receives_shape_fault(tmp_path):
+    (tmp_path / "model.py").write_text(SHAPE_FAULT)
+    env, out = _env(tmp_path, "model.py", 1)
+    proc = subprocess.run(
+        ["nvim", "--headless", "--clean", "-u", str(ROOT / "tests/lsp/editors/nvim_check.lua")],
+        env=env, cwd=tmp_path, capture_output=True, text=True, timeout=EDITOR_TIMEOUT_S,
+    )
+    assert proc.returncode == 0, proc.stderr
+    result = json.loads(open(out).read())
+    assert [(d["lnum"], d["col"], d["code"]) for d in result["diagnostics"]] == [(4, 6, "SC102")]
+    assert result["diagnostics"][0]["message"].startswith(SC102_TEXT)
+
+
+def test_eglot_receives_shape_fault(tmp_path):
+    reason = _eglot_available()
+    if reason:
+        pytest.skip(reason)
+    (tmp_path / "model.py").write_text(SHAPE_FAULT)
+    env, out = _env(tmp_path, "model.py", 1)
+    proc = subprocess.run(
+        ["emacs", "--batch", "-q", "-l", str(ROOT / "tests/lsp/editors/eglot_check.el")],
+        env=env, cwd=tmp_path, capture_output=True, text=True, timeout=EDITOR_TIMEOUT_S,
+    )
+    assert proc.returncode == 0, proc.stderr
+    result = json.loads(open(out).read())
+    assert [(d["line"], d["col"], d["type"]) for d in result["diagnostics"]] == [(5, 6, "eglot-error")]
+    assert result["diagnostics"][0]["message"].startswith(f"shapecheck [SC102]: {SC102_TEXT}")
