@@ -8,7 +8,6 @@ diagnostic).
 from __future__ import annotations
 
 import io
-import json
 import re
 import tokenize
 import traceback
@@ -85,15 +84,10 @@ def check_source(
 ) -> FileReport:
     """Analyze and check one file's text; the report's diagnostics are final."""
     config = config or Config()
-    cells = None
-    if path.endswith(".ipynb"):
-        converted = notebook_source(source)
-        if converted is None:
-            report = FileReport(path=path, syntax_error=True)
-            report.diagnostics.append(Diagnostic(1, 1, 1, 2, "error", "SC004",
-                                                 "not a readable Jupyter notebook (invalid JSON or no cells)"))
-            return report
-        source, cells = converted
+    if path.endswith(".ipynb"):  # notebooks: the same pipeline on the joined code cells
+        from .notebook_check import check_notebook
+
+        return check_notebook(source, path, config, warn_unused_ignores=warn_unused_ignores)
     report = analyze_safely(source, path)
     if not report.syntax_error:
         report.diagnostics.extend(run_rules(report, RuleContext(dict(config.options)), config))
@@ -105,8 +99,6 @@ def check_source(
         d.severity = config.severity_for(d.code, d.severity if d.severity else severity_of(d.code))
         kept.append(d)
     kept = _apply_suppressions(kept, source, config, warn_unused_ignores)
-    if cells is not None:
-        kept = [_to_cell(d, cells) for d in kept]
     kept.sort(key=lambda d: (d.cell or 0, d.line, d.col, SEVERITY_ORDER.get(d.severity, 3), d.code))
     report.diagnostics = kept
     return report
@@ -169,40 +161,3 @@ def _apply_suppressions(diags, source, config, warn_unused) -> list[Diagnostic]:
                 kept.append(Diagnostic(s.line, s.col, s.line, s.end_col, severity, "SC005", msg,
                                        hint="remove the unused codes from the comment"))
     return kept
-
-
-# -- notebooks (minimal: code cells joined, magics blanked) -------------------
-def notebook_source(text: str):
-    """(python source, [(cell, first_line)]) for a .ipynb text, or None."""
-    try:
-        nb = json.loads(text)
-        cells = nb["cells"]
-    except (ValueError, KeyError, TypeError):
-        return None
-    lines: list[str] = []
-    starts: list[tuple[int, int]] = []
-    for index, cell in enumerate(cells, start=1):
-        if not isinstance(cell, dict) or cell.get("cell_type") != "code":
-            continue
-        src = cell.get("source", "")
-        src = "".join(src) if isinstance(src, list) else str(src)
-        starts.append((index, len(lines) + 1))
-        for raw in src.splitlines():
-            stripped = raw.lstrip()
-            # IPython magics and shell escapes are not Python: keep the line count
-            lines.append("pass" if stripped.startswith(("%", "!")) else raw)
-        lines.append("")  # cells never run together
-    return "\n".join(lines) + "\n", starts
-
-
-def _to_cell(d: Diagnostic, starts: list[tuple[int, int]]) -> Diagnostic:
-    cell, first = 0, 1
-    for c, s in starts:
-        if s <= d.line:
-            cell, first = c, s
-    if cell:
-        shift = first - 1
-        d.line -= shift
-        d.end_line = max(d.line, d.end_line - shift)
-        d.cell = cell
-    return d

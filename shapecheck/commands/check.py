@@ -57,7 +57,8 @@ def check_file(path: str, config, warn_unused: bool) -> FileResult:
     result = FileResult(path, report.diagnostics, [m.to_json() for m in report.models], src.text)
     if report.syntax_error or any(d.code in ("SC000", "SC001", "SC004") for d in report.diagnostics):
         first = next((d for d in report.diagnostics if d.code in ("SC000", "SC001", "SC004")), None)
-        result.problem = f"{path}:{first.line}:{first.col}: {first.message}" if first else f"{path}: cannot be checked"
+        cell = f"cell {first.cell}:" if first is not None and first.cell is not None else ""
+        result.problem = f"{path}:{cell}{first.line}:{first.col}: {first.message}" if first else f"{path}: cannot be checked"
     return result
 
 

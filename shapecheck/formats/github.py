@@ -20,11 +20,17 @@ def _escape_property(s: str) -> str:
 def annotation(path: str, d) -> str:
     rule = RULES.get(d.code)
     title = f"{d.code} {rule.name}" if rule else d.code
-    props = [f"file={_escape_property(path)}", f"line={d.line}", f"col={d.col}"]
-    if d.end_line:
-        props.append(f"endLine={d.end_line}")
-    if d.end_line == d.line and d.end_col:
-        props.append(f"endColumn={d.end_col}")
+    props = [f"file={_escape_property(path)}"]
+    if d.cell is not None:
+        # A cell's line is not a line of the .ipynb file: the annotation goes
+        # on the file, the title says where in which cell.
+        title = f"{title} (cell {d.cell}, line {d.line}, col {d.col})"
+    else:
+        props += [f"line={d.line}", f"col={d.col}"]
+        if d.end_line:
+            props.append(f"endLine={d.end_line}")
+        if d.end_line == d.line and d.end_col:
+            props.append(f"endColumn={d.end_col}")
     props.append(f"title={_escape_property(title)}")
     message = d.message + (f"\n\nhint: {d.hint}" if d.hint else "")
     return f"::{_LEVEL.get(d.severity, 'warning')} {','.join(props)}::{_escape_data(message)}"

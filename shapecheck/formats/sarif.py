@@ -82,7 +82,10 @@ def to_sarif(results) -> dict:
             if d.code in index:
                 res["ruleIndex"] = index[d.code]
             if d.cell is not None:
+                # Lines count within the cell (as Jupyter shows them), not in the JSON file.
+                region["properties"] = {"cell": d.cell}
                 res["properties"] = {"cell": d.cell}
+                res["message"]["text"] = f"cell {d.cell}, line {d.line}: {text}"
             sarif_results.append(res)
     return {
         "$schema": SARIF_SCHEMA,

@@ -40,13 +40,24 @@ def render(results, options) -> str:
     show_source = not getattr(options, "no_source", False)
     for r in results:
         lines = r.source.splitlines() if r.source is not None else []
+        cells = _notebook_cells(r)
         for d in r.diagnostics:
-            chunks.append(format_diagnostic(r.path, d, lines, show_source=show_source))
+            src = cells.get(d.cell, []) if d.cell is not None else lines
+            chunks.append(format_diagnostic(r.path, d, src, show_source=show_source))
     counts = Counter(d.severity for r in results for d in r.diagnostics)
     summary = _summary(counts, len(results))
     if chunks:
         return "\n\n".join(chunks) + "\n\n" + summary + "\n"
     return summary + "\n"
+
+
+def _notebook_cells(r) -> dict:
+    """A notebook's cells' own lines: carets go under the cell's text, not its JSON."""
+    if not r.path.endswith(".ipynb"):
+        return {}
+    from ..notebook_check import cell_lines
+
+    return cell_lines(r.source)
 
 
 def _summary(counts: Counter, n_files: int) -> str:

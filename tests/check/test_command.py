@@ -75,7 +75,7 @@ def test_directory_walk_honours_gitignore_and_config_exclude(tmp_path, capsys):
     for rel in ("src/a.py", "build/b.py", "src/x_gen.py", "src/keep_gen.py", "legacy/deep/c.py", "top_only.py",
                 "src/top_only.py", "nb/n.ipynb"):
         write(tmp_path, rel, "a = 1  # emit: SC102\n" if rel.endswith(".py") else json.dumps(
-            {"cells": [{"cell_type": "code", "source": ["a = 1  # emit: SC102\n"]}]}))
+            {"cells": [{"cell_type": "code", "source": ["a = 1  # emit: SC102\n"]}], "nbformat": 4}))
     code, out, _ = check(capsys, "--format", "json", str(tmp_path))
     paths = sorted(os.path.relpath(f["path"], tmp_path) for f in json.loads(out)["files"])
     assert paths == ["nb/n.ipynb", "src/a.py", "src/keep_gen.py", "src/top_only.py"]
@@ -84,7 +84,8 @@ def test_directory_walk_honours_gitignore_and_config_exclude(tmp_path, capsys):
 def test_notebook_diagnostics_point_at_cells(tmp_path, capsys):
     nb = {"cells": [{"cell_type": "markdown", "source": "# title"},
                     {"cell_type": "code", "source": ["%matplotlib inline\n", "a = 1\n"]},
-                    {"cell_type": "code", "source": ["b = 2\n", "c = 3  # emit: SC102\n"]}]}
+                    {"cell_type": "code", "source": ["b = 2\n", "c = 3  # emit: SC102\n"]}],
+          "nbformat": 4, "nbformat_minor": 5, "metadata": {}}
     f = write(tmp_path, "n.ipynb", json.dumps(nb))
     code, out, _ = check(capsys, "--format", "json", str(f))
     (d,) = json.loads(out)["files"][0]["diagnostics"]
