@@ -287,11 +287,10 @@ LN2_LO = np.float32(-2.12194440e-4)
 
 
 @njit(cache=True)
-def exp_scaled(z, scale, out, bits):
-    """out[i] = exp(scale * z[i]) for flat float32 arrays; bits: int32 scratch
-    of the same size.  Arguments are clamped to [-87, 88] (no inf/denormals)."""
-    n = z.size
-    for i in range(n):
+def _exp_parts(z, scale, out, bits):
+    """out[i] = p(r), bits[i] = IEEE bits of 2^k, so exp(scale*z[i]) =
+    out[i] * bits[i].view(float32).  Arguments clamped to [-87, 88]."""
+    for i in range(z.size):
         v = min(max(z[i] * scale, np.float32(-87.0)), np.float32(88.0))
         ki = np.int32(v * LOG2E + np.float32(128.5)) - np.int32(128)
         k = np.float32(ki)
@@ -304,25 +303,34 @@ def exp_scaled(z, scale, out, bits):
         p = p * r + np.float32(5.00000012e-1)
         out[i] = p * r * r + r + np.float32(1.0)
         bits[i] = (ki + np.int32(127)) << 23
+
+
+@njit(cache=True)
+def exp_scaled(z, scale, out, bits):
+    """out[i] = exp(scale * z[i]) for flat float32 arrays; bits: int32 scratch
+    of the same size (out may be z)."""
+    _exp_parts(z, scale, out, bits)
     pow2 = bits.view(np.float32)
-    for i in range(n):
+    for i in range(z.size):
         out[i] *= pow2[i]
 
 
 @njit(cache=True)
 def sigmoid_into(z, y, bits):
-    exp_scaled(z, np.float32(-1.0), y, bits)
+    _exp_parts(z, np.float32(-1.0), y, bits)
+    pow2 = bits.view(np.float32)
     for i in range(z.size):
-        y[i] = np.float32(1.0) / (np.float32(1.0) + y[i])
+        y[i] = np.float32(1.0) / (np.float32(1.0) + y[i] * pow2[i])
 
 
 @njit(cache=True)
 def tanh_into(z, y, bits):
     # tanh(x) = 1 - 2 / (exp(2x) + 1): saturates cleanly at +-1, absolute
     # error ~1e-7 around 0.
-    exp_scaled(z, np.float32(2.0), y, bits)
+    _exp_parts(z, np.float32(2.0), y, bits)
+    pow2 = bits.view(np.float32)
     for i in range(z.size):
-        y[i] = np.float32(1.0) - np.float32(2.0) / (y[i] + np.float32(1.0))
+        y[i] = np.float32(1.0) - np.float32(2.0) / (y[i] * pow2[i] + np.float32(1.0))
 
 
 # -- scalar forms, for the recurrent cells' loops -----------------------------

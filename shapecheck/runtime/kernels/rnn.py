@@ -306,6 +306,24 @@ def weight_grads(a2, w, dz2, need_da):
         return _weight_grads(a2, w, dz2, need_da)
 
 
+def joint_weight_grads(x2, hp2, w, dz2, need_dx):
+    """Kernel and recurrent-kernel gradients as ONE product: [x | h_prev]^T
+    @ dz (a (D+H)-row GEMM runs better than two thin ones)."""
+    a2 = np.concatenate([x2, hp2], axis=1)
+    dwu, db, _ = weight_grads(a2, w, dz2, False)
+    dx2 = np.zeros((0, 0), np.float32)
+    if need_dx:
+        with threads_for(dz2.shape[0] * dz2.shape[1] * w.shape[0]):
+            dx2 = _matmul_t(dz2, w)
+    d = x2.shape[1]
+    return np.ascontiguousarray(dwu[:d]), np.ascontiguousarray(dwu[d:]), db, dx2
+
+
+@njit(cache=True)
+def _matmul_t(a, b):
+    return np.dot(a, b.T)
+
+
 # -- kernels ------------------------------------------------------------------------
 class _RecurrentKernel(LayerKernel):
     gates = 1
@@ -418,8 +436,7 @@ class SimpleRNNKernel(_RecurrentKernel):
         dz, dh0 = simple_rnn_backward(u, hs, zs, dseq, dh, self._ones_if_none(rmask, nb, nh), a_code)
         dz2 = dz.reshape(nt * nb, nh)
         hp2 = self._prev_states(hs, rmask)
-        du, _, _ = weight_grads(hp2, u, dz2, False)
-        dw, db, dx2 = weight_grads(xt.reshape(nt * nb, -1), f32(params["kernel"]), dz2, input_grads)
+        dw, du, db, dx2 = joint_weight_grads(xt.reshape(nt * nb, -1), hp2, f32(params["kernel"]), dz2, input_grads)
         grads = {"kernel": dw, "recurrent_kernel": du}
         if "bias" in params:
             grads["bias"] = db
@@ -454,8 +471,7 @@ class LSTMKernel(_RecurrentKernel):
         dz, dh0, dc0 = lstm_backward(u, cs, gates, zs, tc, dseq, dh, dc, rm, a_code, r_code)
         dz2 = dz.reshape(nt * nb, h4)
         hp2 = self._prev_states(hs, rmask)
-        du, _, _ = weight_grads(hp2, u, dz2, False)
-        dw, db, dx2 = weight_grads(xt.reshape(nt * nb, -1), f32(params["kernel"]), dz2, input_grads)
+        dw, du, db, dx2 = joint_weight_grads(xt.reshape(nt * nb, -1), hp2, f32(params["kernel"]), dz2, input_grads)
         grads = {"kernel": dw, "recurrent_kernel": du}
         if "bias" in params:
             grads["bias"] = db
