@@ -38,8 +38,8 @@ def keras_weights(class_name, cfg, shapes):
     x = shapes[0]
     c = x[1] if cfg.get("data_format") == "channels_first" else x[-1]
     bias = cfg.get("use_bias", True) is not False
-    if class_name in ("Conv1D", "Conv2D"):
-        n = 1 if class_name == "Conv1D" else 2
+    if class_name in ("Conv1D", "Conv2D", "Conv3D"):
+        n = int(class_name[4])
         w = [("kernel", _tup(cfg["kernel_size"], n) + (c, cfg["filters"]), True)]
         return w + ([("bias", (cfg["filters"],), True)] if bias else [])
     if class_name in ("Conv2DTranspose", "Conv1DTranspose"):
@@ -193,6 +193,12 @@ CASES += [
     ("MaxPooling1D", {"pool_size": 2, "strides": 1}, [rand(2, 5, 3)]),
     ("AveragePooling2D", {"pool_size": 2, "padding": "same"}, [rand(2, 5, 5, 2)]),
     ("AveragePooling1D", {"pool_size": 3, "strides": 2}, [rand(2, 7, 2)]),
+    ("Conv3D", {"filters": 2, "kernel_size": 2}, [rand(2, 3, 4, 3, 2)]),
+    ("Conv3D", {"filters": 3, "kernel_size": (2, 3, 2), "strides": 2, "padding": "same", "activation": "relu"},
+     [rand(1, 4, 5, 3, 2)]),
+    ("MaxPooling3D", {"pool_size": 2}, [rand(2, 4, 5, 4, 2)]),
+    ("MaxPooling3D", {"pool_size": (2, 3, 2), "strides": 1, "padding": "same"}, [rand(1, 3, 4, 3, 2)]),
+    ("AveragePooling3D", {"pool_size": 2, "padding": "same"}, [rand(2, 3, 5, 4, 2)]),
     ("GlobalMaxPooling2D", {}, [rand(2, 3, 4, 3)]),
     ("GlobalAveragePooling2D", {"keepdims": True}, [rand(2, 3, 4, 3)]),
     ("GlobalAveragePooling1D", {}, [rand(2, 5, 3)]),

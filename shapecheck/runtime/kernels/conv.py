@@ -525,3 +525,91 @@ class SeparableConv2DKernel(_SeparableKernel):
 class SeparableConv1DKernel(_SeparableKernel):
     class_name = "SeparableConv1D"
     rank = 1
+
+
+# -- Conv3D ------------------------------------------------------------------------
+@njit(cache=True)
+def im2col3d(x, k, s, d, p, o):
+    """Rows (b, od, oh, ow); columns (i, j, l, channel) as Keras's kernel
+    (k1, k2, k3, in, out) flattens."""
+    nb, n1, n2, n3, c = x.shape
+    cols = np.zeros((nb * o[0] * o[1] * o[2], k[0] * k[1] * k[2] * c), dtype=np.float32)
+    r = 0
+    for b in range(nb):
+        for a1 in range(o[0]):
+            for a2 in range(o[1]):
+                for a3 in range(o[2]):
+                    col = 0
+                    for i in range(k[0]):
+                        y1 = a1 * s[0] + i * d[0] - p[0]
+                        for j in range(k[1]):
+                            y2 = a2 * s[1] + j * d[1] - p[1]
+                            for m in range(k[2]):
+                                y3 = a3 * s[2] + m * d[2] - p[2]
+                                if 0 <= y1 < n1 and 0 <= y2 < n2 and 0 <= y3 < n3:
+                                    for ch in range(c):
+                                        cols[r, col + ch] = x[b, y1, y2, y3, ch]
+                                col += c
+                    r += 1
+    return cols
+
+
+@njit(cache=True)
+def col2im3d(cols, shape, k, s, d, p, o):
+    nb, n1, n2, n3, c = shape
+    x = np.zeros((nb, n1, n2, n3, c), dtype=np.float32)
+    r = 0
+    for b in range(nb):
+        for a1 in range(o[0]):
+            for a2 in range(o[1]):
+                for a3 in range(o[2]):
+                    col = 0
+                    for i in range(k[0]):
+                        y1 = a1 * s[0] + i * d[0] - p[0]
+                        for j in range(k[1]):
+                            y2 = a2 * s[1] + j * d[1] - p[1]
+                            for m in range(k[2]):
+                                y3 = a3 * s[2] + m * d[2] - p[2]
+                                if 0 <= y1 < n1 and 0 <= y2 < n2 and 0 <= y3 < n3:
+                                    for ch in range(c):
+                                        x[b, y1, y2, y3, ch] += cols[r, col + ch]
+                                col += c
+                    r += 1
+    return x
+
+
+@register_kernel("Conv3D", "Convolution3D")
+class Conv3DKernel(LayerKernel):
+    class_name = "Conv3D"
+
+    def forward(self, cfg, params, inputs, training, rng):
+        _check_groups(cfg, self.class_name)
+        x = np.ascontiguousarray(_to_last(f32(inputs[0]), cfg))
+        kernel = f32(params["kernel"])
+        b = f32(params["bias"]) if "bias" in params and cfg.get("use_bias", True) is not False else EMPTY
+        k = kernel.shape[:3]
+        s = pair(cfg.get("strides", 1), 3)
+        d = pair(cfg.get("dilation_rate", 1), 3)
+        padding = cfg.get("padding", "valid")
+        o, p = zip(*(out_length(x.shape[1 + a], k[a], s[a], d[a], padding) for a in range(3)))
+        geo = (k, s, d, tuple(p), tuple(o))
+        cols = im2col3d(x, *geo)
+        k2 = kernel.reshape(-1, kernel.shape[-1])
+        with threads_for(cols.shape[0] * cols.shape[1] * k2.shape[1]):
+            z = gemm_bias(cols, k2, b)
+        code = act.activation_code(cfg.get("activation"))
+        z, y = act.apply_owned(code, z)
+        out = y.reshape((x.shape[0],) + tuple(o) + (k2.shape[1],))
+        return [_from_last(out, cfg)], (geo, x.shape, cols, k2, z, y, code, b.size > 0, kernel.shape)
+
+    def backward(self, cfg, params, cache, d_outputs, input_grads=True):
+        geo, xshape, cols, k2, z, y, code, with_bias, kshape = cache
+        dz = act.gradient(code, z, y, _to_last(f32(d_outputs[0]), cfg).reshape(z.shape))
+        with threads_for(cols.shape[0] * cols.shape[1] * k2.shape[1]):
+            dcols, dk, db = gemm_backward(cols, k2, dz, with_bias, input_grads)
+        grads = {"kernel": dk.reshape(kshape)}
+        if with_bias:
+            grads["bias"] = db
+        if not input_grads:
+            return [None], grads
+        return [_from_last(col2im3d(dcols, xshape, *geo), cfg)], grads

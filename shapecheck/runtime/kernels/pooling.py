@@ -211,3 +211,57 @@ class GlobalMaxPoolingKernel(_GlobalPoolKernel):
 )
 class GlobalAveragePoolingKernel(_GlobalPoolKernel):
     mode = "avg"
+
+
+class _Pool3DKernel(LayerKernel):
+    """3-D pooling as three 1-D passes: the max (or the count-weighted mean,
+    padding excluded) over a box is the same taken one axis at a time.  Each
+    pass folds the other axes away and reuses the 2-D kernels with height 1."""
+
+    mode = "max"
+
+    def forward(self, cfg, params, inputs, training, rng):
+        x = _to_last(f32(inputs[0]), cfg)
+        size = pair(cfg.get("pool_size", 2) or 2, 3)
+        strides = cfg.get("strides")
+        strides = size if strides is None else pair(strides, 3)
+        padding = cfg.get("padding", "valid")
+        passes = []
+        y = x
+        for a in range(3):
+            axis = a + 1
+            pre = int(np.prod(y.shape[:axis]))
+            n = y.shape[axis]
+            post = int(np.prod(y.shape[axis + 1 :]))
+            v = np.ascontiguousarray(y).reshape(pre, 1, n, post)
+            on, pl = out_length(n, size[a], strides[a], 1, padding)
+            geo = (1, size[a], 1, strides[a], 0, pl, 1, on)
+            if self.mode == "max":
+                out, arg = max_pool_forward(v, *geo)
+            else:
+                out, arg = avg_pool(v, v, *geo, False), None
+            passes.append((v.shape, geo, arg, y.shape))
+            y = out.reshape(y.shape[:axis] + (on,) + y.shape[axis + 1 :])
+        return [_from_last(np.ascontiguousarray(y), cfg)], passes
+
+    def backward(self, cfg, params, cache, d_outputs, input_grads=True):
+        d = _to_last(f32(d_outputs[0]), cfg)
+        for vshape, geo, arg, yshape in reversed(cache):
+            pre, _, n, post = vshape
+            d4 = np.ascontiguousarray(d).reshape(pre, 1, geo[-1], post)
+            if self.mode == "max":
+                dv = max_pool_backward(d4, arg, 1, n)
+            else:
+                dv = avg_pool(np.zeros(vshape, np.float32), d4, *geo, True)
+            d = dv.reshape(yshape)
+        return [_from_last(np.ascontiguousarray(d), cfg)], {}
+
+
+@register_kernel("MaxPooling3D", "MaxPool3D")
+class MaxPooling3DKernel(_Pool3DKernel):
+    mode = "max"
+
+
+@register_kernel("AveragePooling3D", "AvgPool3D")
+class AveragePooling3DKernel(_Pool3DKernel):
+    mode = "avg"
