@@ -112,3 +112,12 @@ def record_versions(client: LanguageClient) -> list:
 
     features[types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS] = recording
     return seen
+
+
+@pytest_lsp.fixture(config=CONFIG, scope="module")
+async def shared_client(lsp_client: LanguageClient):
+    """One Neovim-0.9-like session for a whole module of tests that only read (each opens its own file)."""
+    accept_registrations(lsp_client)
+    await lsp_client.initialize_session(_params(push_capabilities()))
+    yield
+    await lsp_client.shutdown_session()

@@ -22,7 +22,8 @@ from .helpers import (
     summary,
 )
 
-pytestmark = pytest.mark.asyncio
+# One server for the module: these tests only open files and ask.
+pytestmark = pytest.mark.asyncio(loop_scope="module")
 
 MLP = """\
 import numpy as np
@@ -65,22 +66,22 @@ async def hover_at(client, uri, line, character):
     )
 
 
-async def test_inlay_hints_for_layers_and_arrays(push_client, tmp_path):
-    uri = open_doc(push_client, tmp_path / "mlp.py", MLP)
-    assert hints_summary(await hints(push_client, uri, MLP)) == MLP_HINTS
+async def test_inlay_hints_for_layers_and_arrays(shared_client, tmp_path):
+    uri = open_doc(shared_client, tmp_path / "mlp.py", MLP)
+    assert hints_summary(await hints(shared_client, uri, MLP)) == MLP_HINTS
     # Only the requested range: line 7 (0-based 6) holds the first Dense.
     only = await request(
-        push_client.text_document_inlay_hint_async(
+        shared_client.text_document_inlay_hint_async(
             types.InlayHintParams(doc_id(uri), types.Range(types.Position(6, 0), types.Position(6, 10)))
         )
     )
     assert hints_summary(only) == [MLP_HINTS[2]]
 
 
-async def test_hints_in_a_sequential_list_land_after_each_layer(push_client, tmp_path):
+async def test_hints_in_a_sequential_list_land_after_each_layer(shared_client, tmp_path):
     text = "from keras import layers, models\nm = models.Sequential([layers.Input((784,)), layers.Dense(32), layers.Dense(10)])\n"
-    uri = open_doc(push_client, tmp_path / "seq.py", text)
-    result = hints_summary(await hints(push_client, uri, text))
+    uri = open_doc(shared_client, tmp_path / "seq.py", text)
+    result = hints_summary(await hints(shared_client, uri, text))
     assert result == [
         (1, 43, "→ (None, 784)"),
         (1, 61, "→ (None, 32) · 25,120 params"),
@@ -88,9 +89,9 @@ async def test_hints_in_a_sequential_list_land_after_each_layer(push_client, tmp
     ]
 
 
-async def test_hover_layer_shows_params_formula(push_client, tmp_path):
-    uri = open_doc(push_client, tmp_path / "mlp.py", MLP)
-    hover = await hover_at(push_client, uri, 6, 20)  # on `Dense` in line 7
+async def test_hover_layer_shows_params_formula(shared_client, tmp_path):
+    uri = open_doc(shared_client, tmp_path / "mlp.py", MLP)
+    hover = await hover_at(shared_client, uri, 6, 20)  # on `Dense` in line 7
     assert hover.contents.kind == types.MarkupKind.Markdown
     lines = hover.contents.value.split("  \n")
     assert lines[0] == "**dense** (Dense) → `(None, 32)`"
@@ -99,36 +100,36 @@ async def test_hover_layer_shows_params_formula(push_client, tmp_path):
     assert (hover.range.start.line, hover.range.start.character, hover.range.end.character) == (6, 0, 46)
 
 
-async def test_hover_model_and_array(push_client, tmp_path):
-    uri = open_doc(push_client, tmp_path / "mlp.py", MLP)
-    hover = await hover_at(push_client, uri, 4, 2)  # the name `model`
+async def test_hover_model_and_array(shared_client, tmp_path):
+    uri = open_doc(shared_client, tmp_path / "mlp.py", MLP)
+    hover = await hover_at(shared_client, uri, 4, 2)  # the name `model`
     value = hover.contents.value
     assert value.startswith("**model**: sequential model, 2 layers")
     assert "total params: 25,450 (99.41 KB)" in value
     assert "outputs: `(None, 10)`" in value
-    hover = await hover_at(push_client, uri, 3, 20)  # np.random.random((1000, 784))
+    hover = await hover_at(shared_client, uri, 3, 20)  # np.random.random((1000, 784))
     assert hover.contents.value.startswith("**NumPy array** `(1000, 784)`")
-    assert await hover_at(push_client, uri, 1, 3) is None  # `from`: nothing to say
+    assert await hover_at(shared_client, uri, 1, 3) is None  # `from`: nothing to say
 
 
-async def test_hover_on_suppression_comment_shows_rule_docs(push_client, tmp_path):
+async def test_hover_on_suppression_comment_shows_rule_docs(shared_client, tmp_path):
     text = "x = 1  # shapecheck: ignore[SC101, SC204]\n"
-    uri = open_doc(push_client, tmp_path / "s.py", text)
-    hover = await hover_at(push_client, uri, 0, text.index("SC204") + 2)
+    uri = open_doc(shared_client, tmp_path / "s.py", text)
+    hover = await hover_at(shared_client, uri, 0, text.index("SC204") + 2)
     first, second = hover.contents.value.split("\n\n---\n\n")
     # the code under the cursor first
     assert first.startswith("**SC204** `unknown-activation` (error)\n\nUnknown activation")
     assert second.startswith("**SC101** `input-rank` (error)")
 
 
-async def test_code_lens_and_summary_command(push_client, tmp_path):
-    uri = open_doc(push_client, tmp_path / "mlp.py", MLP)
-    lenses = await request(push_client.text_document_code_lens_async(types.CodeLensParams(doc_id(uri))))
+async def test_code_lens_and_summary_command(shared_client, tmp_path):
+    uri = open_doc(shared_client, tmp_path / "mlp.py", MLP)
+    lenses = await request(shared_client.text_document_code_lens_async(types.CodeLensParams(doc_id(uri))))
     assert [(l.range.start.line, l.command.title, l.command.command) for l in lenses] == [
         (4, "Total params: 25,450 (99.41 KB)", "shapecheck.showSummary")
     ]
     text = await request(
-        push_client.workspace_execute_command_async(
+        shared_client.workspace_execute_command_async(
             types.ExecuteCommandParams(lenses[0].command.command, lenses[0].command.arguments)
         )
     )
@@ -136,13 +137,13 @@ async def test_code_lens_and_summary_command(push_client, tmp_path):
     rows = [[cell.strip() for cell in line.split("│")[1:-1]] for line in text.splitlines() if line.startswith("│")]
     assert rows == [["dense (Dense)", "(None, 32)", "25,120"], ["dense_1 (Dense)", "(None, 10)", "330"]]
     assert " Total params: 25,450 (99.41 KB)" in text
-    assert push_client.messages[-1].message == text
+    assert shared_client.messages[-1].message == text
 
 
-async def test_document_symbols_outline_models_and_layers(push_client, tmp_path):
-    uri = open_doc(push_client, tmp_path / "mlp.py", MLP)
+async def test_document_symbols_outline_models_and_layers(shared_client, tmp_path):
+    uri = open_doc(shared_client, tmp_path / "mlp.py", MLP)
     symbols = await request(
-        push_client.text_document_document_symbol_async(types.DocumentSymbolParams(doc_id(uri)))
+        shared_client.text_document_document_symbol_async(types.DocumentSymbolParams(doc_id(uri)))
     )
     assert [(s.name, s.kind, s.detail) for s in symbols] == [
         ("model", types.SymbolKind.Class, "sequential · 25,450 params")
@@ -154,9 +155,9 @@ async def test_document_symbols_outline_models_and_layers(push_client, tmp_path)
     assert (symbols[0].range.start.line, symbols[0].range.end.line) == (4, 7)
 
 
-async def test_shape_fault_pushed_with_range(push_client, tmp_path):
-    uri = open_doc(push_client, tmp_path / "merge.py", MERGE)
-    diags = await pushed(push_client, uri)
+async def test_shape_fault_pushed_with_range(shared_client, tmp_path):
+    uri = open_doc(shared_client, tmp_path / "merge.py", MERGE)
+    diags = await pushed(shared_client, uri)
     assert summary(diags) == [MERGE_DIAG]
     assert diags[0].message.startswith("Concatenate(axis=-1) needs inputs with matching shapes")
 
@@ -173,10 +174,10 @@ async def suppress_action(client, uri):
 SUPPRESSED_LINE = "bad = layers.Concatenate()([h, layers.Dense(5)(layers.Input((3, 4)))])  # shapecheck: ignore[SC102]"
 
 
-async def test_suppress_action_edit(push_client, tmp_path):
-    uri = open_doc(push_client, tmp_path / "merge.py", MERGE)
-    await pushed(push_client, uri, lambda ds: len(ds) == 1)
-    actions = await suppress_action(push_client, uri)
+async def test_suppress_action_edit(shared_client, tmp_path):
+    uri = open_doc(shared_client, tmp_path / "merge.py", MERGE)
+    await pushed(shared_client, uri, lambda ds: len(ds) == 1)
+    actions = await suppress_action(shared_client, uri)
     assert [a.title for a in actions] == ["Suppress SC102 on this line"]
     assert actions[0].kind == types.CodeActionKind.QuickFix
     assert summary(actions[0].diagnostics) == [MERGE_DIAG]
@@ -184,8 +185,8 @@ async def test_suppress_action_edit(push_client, tmp_path):
     assert fixed.splitlines() == MERGE.splitlines()[:4] + [SUPPRESSED_LINE]
     # Once the comment is there, a second suppression of the same code is not offered,
     # and another code would join the same comment.
-    replace_all(push_client, uri, fixed, 2)
-    assert list(await suppress_action(push_client, uri)) == []
+    replace_all(shared_client, uri, fixed, 2)
+    assert list(await suppress_action(shared_client, uri)) == []
 
 
 @pytest.mark.xfail(
@@ -193,12 +194,12 @@ async def test_suppress_action_edit(push_client, tmp_path):
     strict=True,
     reason="suppression comments are honoured by the check pipeline (shapecheck.checking), not landed yet",
 )
-async def test_suppressed_after_reanalysis(push_client, tmp_path):
-    uri = open_doc(push_client, tmp_path / "merge.py", MERGE)
-    await pushed(push_client, uri, lambda ds: len(ds) == 1)
-    actions = await suppress_action(push_client, uri)
-    replace_all(push_client, uri, apply_edits(MERGE, actions[0].edit.changes[uri]), 2)
-    diags = await pushed(push_client, uri, lambda ds: len(ds) == 0, timeout_s=5)
+async def test_suppressed_after_reanalysis(shared_client, tmp_path):
+    uri = open_doc(shared_client, tmp_path / "merge.py", MERGE)
+    await pushed(shared_client, uri, lambda ds: len(ds) == 1)
+    actions = await suppress_action(shared_client, uri)
+    replace_all(shared_client, uri, apply_edits(MERGE, actions[0].edit.changes[uri]), 2)
+    diags = await pushed(shared_client, uri, lambda ds: len(ds) == 0, timeout_s=5)
     assert list(diags) == []
 
 
@@ -220,12 +221,12 @@ def _has_fix() -> bool:
     strict=True,
     reason="no rule attaches a machine-applicable Fix to SC204 yet (check issue); flips by itself when one does",
 )
-async def test_fix_action_applied_and_reanalyzed(push_client, tmp_path):
-    uri = open_doc(push_client, tmp_path / "fixable.py", FIXABLE)
-    diags = await pushed(push_client, uri, lambda ds: any(d.code == "SC204" for d in ds))
+async def test_fix_action_applied_and_reanalyzed(shared_client, tmp_path):
+    uri = open_doc(shared_client, tmp_path / "fixable.py", FIXABLE)
+    diags = await pushed(shared_client, uri, lambda ds: any(d.code == "SC204" for d in ds))
     line = next(d.range.start.line for d in diags if d.code == "SC204")
     actions = await request(
-        push_client.text_document_code_action_async(
+        shared_client.text_document_code_action_async(
             types.CodeActionParams(doc_id(uri), types.Range(types.Position(line, 0), types.Position(line, 0)),
                                    types.CodeActionContext(diagnostics=[]))
         )
@@ -234,6 +235,6 @@ async def test_fix_action_applied_and_reanalyzed(push_client, tmp_path):
     assert fixes and fixes[0].is_preferred
     fixed = apply_edits(FIXABLE, fixes[0].edit.changes[uri])
     assert fixed == FIXABLE.replace('"sofmax"', '"softmax"')
-    replace_all(push_client, uri, fixed, 2)
-    after = await pushed(push_client, uri, lambda ds: not any(d.code == "SC204" for d in ds))
+    replace_all(shared_client, uri, fixed, 2)
+    after = await pushed(shared_client, uri, lambda ds: not any(d.code == "SC204" for d in ds))
     assert not any(d.code == "SC204" for d in after)
