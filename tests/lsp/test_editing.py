@@ -10,7 +10,6 @@ from .conftest import record_versions
 from .helpers import (
     apply_edits,
     doc_id,
-    full_range,
     hints_summary,
     open_doc,
     pushed,

@@ -6,7 +6,6 @@ installs Debian's neovim, emacs-nox and elpa-eglot where apt is available.
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import subprocess
 

@@ -10,7 +10,7 @@ import time
 
 import pytest
 
-from .helpers import ROOT, SERVER_CMD, SERVER_ENV
+from .helpers import SERVER_CMD, SERVER_ENV
 
 BROKEN = "import numpy as np\nx = np.zeros((3, 4)\ny = 2\n"
 
