@@ -195,6 +195,11 @@ def compare(report, observer, script_path: str) -> Confirmation:
             conf.models.append(row)
             continue
         predicted = list(pred.layers)
+        by_name = {l.name: l for l in predicted}
+        if len(by_name) == len(predicted) and all(n in by_name for n, _, _, _ in observed):
+            # Same names: pair by name (robust to any difference in listing order).
+            predicted = [by_name[n] for n, _, _, _ in observed] + [
+                l for l in predicted if l.name not in {n for n, _, _, _ in observed}]
         if len(predicted) != len(observed):
             row.ok = False
             row.note = f"the analyzer predicted {len(predicted)} layers, the run built {len(observed)}"

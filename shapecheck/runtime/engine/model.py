@@ -23,45 +23,60 @@ class Graph:
         self.inputs = inputs
         self.outputs = outputs
         input_ids = {id(t) for t in inputs}
-        order, seen = [], set()
         for t in inputs:
             if t.node is None or not isinstance(t.node.layer, InputLayer):
                 raise ValueError(
                     "All `inputs` values must be KerasTensors created by `keras.Input()`. Received: "
                     f"inputs={t!r}"
                 )
+        # Keras's map_graph: visit from the outputs (recording the order in which
+        # layers are first met), give every node a depth (outputs 0, parents
+        # deeper), then list layers by decreasing depth, ties in visit order.
+        finished, in_progress, order, op_index = set(), set(), [], {}
 
-        def visit(node, consumer):
-            if id(node) in seen:
+        def visit(tensor):
+            node = tensor.node
+            if node is None or id(node) in finished:
                 return
-            seen.add(id(node))
-            for t in node.inputs:
-                if id(t) in input_ids:
-                    continue
-                if t.node is None or isinstance(t.node.layer, InputLayer):
-                    raise ValueError(
-                        f'Graph disconnected: cannot find parent for tensor {t!r} at layer "{node.layer.name}". '
-                        "It is not one of the model's inputs."
-                    )
-                visit(t.node, node)
+            op_index.setdefault(id(node.layer), len(op_index))
+            in_progress.add(id(node))
+            if id(tensor) not in input_ids and not isinstance(node.layer, InputLayer):
+                for t in node.inputs:
+                    if id(t) not in input_ids and (t.node is None or isinstance(t.node.layer, InputLayer)):
+                        raise ValueError(
+                            f'Graph disconnected: cannot find parent for tensor {t!r} at layer "{node.layer.name}". '
+                            "It is not one of the model's inputs."
+                        )
+                    visit(t)
+            finished.add(id(node))
+            in_progress.discard(id(node))
             order.append(node)
 
         for t in outputs:
             if not isinstance(t, KerasTensor):
                 raise ValueError(f"All `outputs` values must be KerasTensors. Received: outputs={t!r}")
-            if id(t) in input_ids:
+            visit(t)
+        node_depth, op_depth, layers_by_id = {}, {}, {}
+        for node in reversed(order):
+            depth = max(node_depth.setdefault(id(node), 0), op_depth.get(id(node.layer), 0))
+            op_depth[id(node.layer)] = depth
+            node_depth[id(node)] = depth
+            layers_by_id[id(node.layer)] = node.layer
+            if isinstance(node.layer, InputLayer):
                 continue
-            visit(t.node, None)
-        self.nodes = order
-        layers, lseen = [], set()
-        for t in inputs:
-            layers.append(t.node.layer)
-            lseen.add(id(t.node.layer))
-        for node in order:
-            if id(node.layer) not in lseen:
-                lseen.add(id(node.layer))
-                layers.append(node.layer)
-        self.layers = layers
+            for t in node.inputs:
+                if t.node is not None:
+                    node_depth[id(t.node)] = max(depth + 1, node_depth.get(id(t.node), 0))
+        for t in inputs:  # inputs no output depends on still belong to the model
+            if id(t.node.layer) not in op_depth:
+                op_depth[id(t.node.layer)] = 0
+                op_index[id(t.node.layer)] = -1
+                layers_by_id[id(t.node.layer)] = t.node.layer
+        self.layers = [layers_by_id[k] for k in sorted(op_depth, key=lambda k: (-op_depth[k], op_index[k]))]
+        # Run nodes deepest first: a valid order, the one Keras uses.
+        compute = [n for n in order if not isinstance(n.layer, InputLayer)]
+        position = {id(n): i for i, n in enumerate(order)}
+        self.nodes = sorted(compute, key=lambda n: (-node_depth[id(n)], position[id(n)]))
 
     def run(self, arrays: list) -> list:
         values = {id(t): a for t, a in zip(self.inputs, arrays)}

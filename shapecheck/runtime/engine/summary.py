@@ -50,6 +50,22 @@ def _sequential_like(model) -> bool:
     return all(c == 1 for c in consumers.values()) and all(c == 1 for c in layer_calls.values())
 
 
+def _wrap(text: str, width: int) -> list[str]:
+    lines, cur = [], ""
+    for word in text.split(" "):
+        if len(word) > width:
+            word = word[: width - 1] + "…"
+        if not cur:
+            cur = word
+        elif len(cur) + 1 + len(word) <= width:
+            cur += " " + word
+        else:
+            lines.append(cur)
+            cur = word
+    lines.append(cur)
+    return lines
+
+
 # Column widths Keras 3 draws on a terminal of 120 columns (88 / 108 wide).
 _WIDTHS_CHAIN = [38, 29, 17]
 _WIDTHS_GRAPH = [31, 27, 17, 28]
@@ -68,18 +84,24 @@ def render(model) -> str:
             conns = [f"{t.node.layer.name}[0][{t.index}]" for t in (node.inputs if node else []) if t.node is not None]
             row.append(", ".join(conns) if conns else "-")
         rows.append(row)
-    base = _WIDTHS_GRAPH if branching else _WIDTHS_CHAIN
-    widths = [max([base[i]] + [len(r[i]) + 2 for r in rows]) for i in range(len(headers))]
+    widths = _WIDTHS_GRAPH if branching else _WIDTHS_CHAIN
 
     def line(left, mid, right, fill):
         return left + mid.join(fill * w for w in widths) + right
 
     def cells(values, sep):
-        out = []
-        for i, v in enumerate(values):
-            w = widths[i] - 2
-            out.append(" " + (v.rjust(w) if i == 2 else v.ljust(w)) + " ")
-        return sep + sep.join(out) + sep
+        # Long cells wrap at spaces; a word wider than its column ends in "…".
+        wrapped = [_wrap(v, widths[i] - 2) for i, v in enumerate(values)]
+        height = max(len(w) for w in wrapped)
+        lines = []
+        for k in range(height):
+            out = []
+            for i, w in enumerate(wrapped):
+                v = w[k] if k < len(w) else ""
+                width = widths[i] - 2
+                out.append(" " + (v.rjust(width) if i == 2 else v.ljust(width)) + " ")
+            lines.append(sep + sep.join(out) + sep)
+        return "\n".join(lines)
 
     out = [f'Model: "{model.name}"', line("┏", "┳", "┓", "━"), cells(headers, "┃"), line("┡", "╇", "┩", "━")]
     for i, r in enumerate(rows):

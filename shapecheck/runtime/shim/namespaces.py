@@ -47,6 +47,21 @@ def fill_layers(mod):
 
     mod.__getattr__ = __getattr__
     mod.__path__ = []  # a package: Keras 2 sub-paths import below it
+    # Keras's functional merge helpers: add([a, b]) == Add()([a, b]).
+    for fn_name, cls_name in (("add", "Add"), ("subtract", "Subtract"), ("multiply", "Multiply"),
+                              ("average", "Average"), ("maximum", "Maximum"), ("minimum", "Minimum"),
+                              ("concatenate", "Concatenate"), ("dot", "Dot")):
+        setattr(mod, fn_name, _merge_function(fn_name, cls_name))
+
+
+def _merge_function(fn_name, cls_name):
+    def merge(inputs, *args, **kwargs):
+        from ..engine import layer_class
+
+        return layer_class(cls_name)(*args, **kwargs)(inputs)
+
+    merge.__name__ = fn_name
+    return merge
 
 
 def fill_models(mod):
