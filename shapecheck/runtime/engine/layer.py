@@ -254,9 +254,15 @@ class Layer:
         if training is not None:
             STATE.training = bool(training)
         try:
-            return self.call(call_in, **call_kwargs)
+            out = self.call(call_in, **call_kwargs)
         finally:
             STATE.training = prev
+        self._note_eager_shapes(out)
+        return out
+
+    def _note_eager_shapes(self, out):
+        outs = out if isinstance(out, (list, tuple)) else [out]
+        self._eager_output_shapes = [(None,) + tuple(np.shape(o))[1:] for o in outs]
 
     def call(self, inputs, **kwargs):
         raise NotImplementedError(f"Layer {type(self).__name__} does not implement call()")
@@ -385,6 +391,10 @@ class CatalogLayer(Layer):
                 self.__dict__.setdefault(key, value)
         self._kernel = None
         self._rng = None
+        from ...layers.base import LayerSpec
+
+        if type(spec).weights is LayerSpec.weights:
+            self.built = True  # Keras marks a layer with no build() built at once
 
     def _default_name(self) -> str:
         return self.spec.default_name()
@@ -532,11 +542,14 @@ class CatalogLayer(Layer):
                 # a linear Activation) needs no backward: gradients flow through.
                 if not (len(outs) == 1 and len(arrays) == 1 and outs[0] is arrays[0]):
                     tape.append(TapeEntry(self, cache, arrays, outs))
+        if not self._inbound_nodes and self._eager_output_shapes is None:
+            self._note_eager_shapes(outs)
         if len(outs) == 1:
             return outs[0]
         return list(outs)
 
     _last_shapes = None
+    _eager_output_shapes = None
 
     def _layer_rng(self):
         seed = self.cfg.get("seed")

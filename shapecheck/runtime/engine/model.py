@@ -104,7 +104,8 @@ def _structure_like(structure, flat: list):
         if isinstance(s, (list, tuple)):
             return [rebuild(x) for x in s]
         if isinstance(s, dict):
-            return {k: rebuild(v) for k, v in s.items()}
+            values = {k: rebuild(s[k]) for k in sorted(s)}  # flattened in key order
+            return {k: values[k] for k in s}
         return next(it)
 
     return rebuild(structure)
@@ -255,6 +256,7 @@ class Model(Trainer, Layer):
             outs = self._graph.run(self._cast_inputs(flat))
         finally:
             STATE.training = prev
+        self._note_eager_shapes(outs)
         if len(outs) == 1 and not isinstance(self._output_structure, (list, dict)):
             return outs[0]
         return _structure_like(self._output_structure, outs) if isinstance(self._output_structure, (list, dict)) else outs
@@ -386,6 +388,9 @@ class Sequential(Model):
         self._set_graph()
 
     def _set_graph(self):
+        # Keras builds a Functional inside the Sequential at every (re)build,
+        # which takes a "functional" name: later Model(...)s count on from it.
+        unique_name("functional")
         self._graph = Graph([self._input_tensor], [self._last])
         self._input_structure = self._input_tensor
         self._output_structure = self._last

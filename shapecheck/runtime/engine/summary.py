@@ -17,18 +17,42 @@ def readable_size(n_params: int, bytes_per_param: int = 4, extra_bytes: int = 0)
 
 def _shape_of(layer):
     nodes = layer._inbound_nodes
-    if not nodes:
+    if nodes:
+        outs = nodes[-1].outputs
+        shapes = [t.shape for t in outs]
+    elif getattr(layer, "_eager_output_shapes", None):
+        shapes = layer._eager_output_shapes  # a layer only ever called on arrays (subclassed models)
+    else:
         return "?"
-    outs = nodes[-1].outputs
-    if len(outs) == 1:
-        return format_shape(outs[0].shape)
-    return "[" + ", ".join(format_shape(t.shape) for t in outs) + "]"
+    if len(shapes) == 1:
+        return format_shape(shapes[0])
+    return "[" + ", ".join(format_shape(s) for s in shapes) + "]"
 
 
 def _params(layer):
     if not layer.built:
         return "0 (unbuilt)"
     return f"{sum(v.value.size for v in layer._all_vars()):,}"
+
+
+def _type_name(layer) -> str:
+    name = type(layer).__name__
+    if name == "Model" and getattr(layer, "_graph", None) is not None:
+        return "Functional"  # Keras 3's class for Model(inputs, outputs)
+    return name
+
+
+def _connections(layer, graph) -> str:
+    """Keras's "Connected to": every input of every call of the layer inside
+    this model, as producer[node index][tensor index]."""
+    nodes = [n for n in graph.nodes if n.layer is layer] if graph is not None else []
+    conns = []
+    for node in nodes:
+        for t in node.inputs:
+            if t.node is not None:
+                idx = next((i for i, n in enumerate(t.node.layer._inbound_nodes) if n is t.node), 0)
+                conns.append(f"{t.node.layer.name}[{idx}][{t.index}]")
+    return ", ".join(conns) if conns else "-"
 
 
 def _sequential_like(model) -> bool:
@@ -77,12 +101,10 @@ def render(model) -> str:
     headers = ["Layer (type)", "Output Shape", "Param #"] + (["Connected to"] if branching else [])
     rows = []
     for layer in layers:
-        row = [f"{layer.name} ({type(layer).__name__})", _shape_of(layer),
+        row = [f"{layer.name} ({_type_name(layer)})", _shape_of(layer),
                _params(layer) if not isinstance(layer, InputLayer) else "0"]
         if branching:
-            node = layer._inbound_nodes[-1] if layer._inbound_nodes else None
-            conns = [f"{t.node.layer.name}[0][{t.index}]" for t in (node.inputs if node else []) if t.node is not None]
-            row.append(", ".join(conns) if conns else "-")
+            row.append(_connections(layer, model._graph))
         rows.append(row)
     widths = _WIDTHS_GRAPH if branching else _WIDTHS_CHAIN
 
@@ -109,7 +131,7 @@ def render(model) -> str:
         if i < len(rows) - 1:
             out.append(line("├", "┼", "┤", "─"))
     out.append(line("└", "┴", "┘", "─"))
-    if model.built:
+    if True:  # Keras prints the totals of whatever is built, even for an unbuilt model
         total = sum(v.value.size for v in model._all_vars())
         trainable = sum(v.value.size for v in model.trainable_weights)
         opt = getattr(model, "optimizer", None)

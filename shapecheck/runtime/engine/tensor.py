@@ -93,7 +93,7 @@ def flatten(structure) -> list:
         return out
     if isinstance(structure, dict):
         out = []
-        for k in structure:
+        for k in sorted(structure):  # Keras flattens dicts in key order
             out.extend(flatten(structure[k]))
         return out
     return [structure]

@@ -505,7 +505,7 @@ class Trainer:
         if len(results) == 1 and not isinstance(struct, dict):
             return results[0]  # Keras 3 unwraps a one-output list here too
         if isinstance(struct, dict):
-            return dict(zip(struct.keys(), results))
+            return dict(zip(sorted(struct), results))
         return results
 
     def predict_on_batch(self, x):

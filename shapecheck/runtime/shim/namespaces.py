@@ -52,6 +52,11 @@ def fill_layers(mod):
                               ("average", "Average"), ("maximum", "Maximum"), ("minimum", "Minimum"),
                               ("concatenate", "Concatenate"), ("dot", "Dot")):
         setattr(mod, fn_name, _merge_function(fn_name, cls_name))
+    from ...layers import CATALOG
+
+    # `from keras.layers import *`: every layer kind of the catalog.
+    mod.__all__ = sorted(set(CATALOG) | {"Input", "InputLayer", "Lambda", "Layer", "add", "subtract", "multiply",
+                                         "average", "maximum", "minimum", "concatenate", "dot"})
 
 
 def _merge_function(fn_name, cls_name):
