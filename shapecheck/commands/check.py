@@ -70,6 +70,8 @@ def _check_many(paths: list[str], config, warn_unused: bool, jobs: int) -> list[
         return [check_file(p, config, warn_unused) for p in paths]
     import multiprocessing
 
+    from .. import checking  # noqa: F401  (imported once here, inherited by forked workers)
+
     ctx = multiprocessing.get_context("fork") if "fork" in multiprocessing.get_all_start_methods() else None
     chunk = max(1, len(paths) // (jobs * 4))
     try:
