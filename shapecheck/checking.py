@@ -78,12 +78,15 @@ def run_rules(report: FileReport, ctx: RuleContext, config: Optional[Config] = N
 def check_source(
     source: str,
     path: str = "<string>",
-    config: Optional[Config] = None,
+    config=None,
     *,
     warn_unused_ignores: bool = False,
 ) -> FileReport:
-    """Analyze and check one file's text; the report's diagnostics are final."""
-    config = config or Config()
+    """Analyze and check one file's text; the report's diagnostics are final.
+
+    ``config`` is a ``Config``, the raw ``[tool.shapecheck]`` table as a dict
+    (what the language server reads), or None for the defaults."""
+    config = as_config(config)
     if path.endswith(".ipynb"):  # notebooks: the same pipeline on the joined code cells
         from .notebook_check import check_notebook
 
@@ -102,6 +105,19 @@ def check_source(
     kept.sort(key=lambda d: (d.cell or 0, d.line, d.col, SEVERITY_ORDER.get(d.severity, 3), d.code))
     report.diagnostics = kept
     return report
+
+
+def as_config(config) -> Config:
+    if config is None:
+        return Config()
+    if isinstance(config, dict):
+        from .config import ConfigError, config_from_table
+
+        try:
+            return config_from_table(config)
+        except ConfigError:
+            return Config()  # the caller reports a bad table; checking goes on with defaults
+    return config
 
 
 def analyze_safely(source: str, path: str) -> FileReport:
