@@ -15,7 +15,7 @@ from ..layers import get_spec
 from ..layers.base import BUILT_AT_INIT, UNKNOWN, NestedLayer, ShapeFault, Weight, to_snake_case
 from ..layers.shape import Sym, format_shape, is_known, dim_prod
 from ..layers.merging import FUNCTIONAL_FORMS
-from . import datasets, numpy_api, shape_ops, tensor_ops
+from . import applications, datasets, numpy_api, shape_ops, tensor_ops
 from .modules import canonical_module, canonical_name
 from .positions import Range
 from .report import ArgInfo, CallEvent, LayerReport, ModelReport, Site
@@ -269,6 +269,15 @@ class KerasApi:
         return BoundMethod(layer, attr)
 
     def set_attribute(self, obj: Value, attr: str, value: Value, node) -> None:
+        if attr == "trainable" and isinstance(value, Const) and isinstance(value.value, bool):
+            if isinstance(obj, ModelV):
+                obj.frozen = not value.value
+                return
+            if isinstance(obj, LayerV):
+                obj.base["trainable"] = value.value
+                if obj.model is not None:
+                    obj.model.frozen = not value.value
+                return
         if isinstance(value, ModelV):
             target = node.value if isinstance(node, cst.Attribute) else None
             base = target.value if isinstance(target, cst.Name) else "self"
@@ -369,7 +378,7 @@ class KerasApi:
                 return ObjectV(path, list(args), dict(kwargs), self.it.range_of(node))
             return Unknown(leaf)
         if path.startswith("keras.applications."):
-            return Unknown(leaf)
+            return self.make_application(leaf, args, kwargs, node)
         return Unknown(leaf)
 
     def call_builtin(self, name: str, args: list, kwargs: dict, node) -> Value:
@@ -907,6 +916,52 @@ class KerasApi:
         else:
             m.keras_name = self.uid(to_snake_case(m.user_class.name if m.user_class else "model"))
 
+    def make_application(self, leaf: str, args: list, kwargs: dict, node) -> Value:
+        """keras.applications.<Net>(...): a prebuilt functional model whose
+        shapes and counts are known (its internal layers are not listed)."""
+        if leaf == "preprocess_input" or leaf == "decode_predictions":
+            x = args[0] if args else kwargs.get("x")
+            if isinstance(x, TensorV) and leaf == "preprocess_input":
+                module = path_module = self._app_module(node)
+                if module in applications.TF_MODE_MODULES:
+                    # x / 127.5 - 1: two keras.ops operations on the tensor
+                    y = self.op_node("true_divide", [x], TensorV(x.shape), node)
+                    return self.op_node("subtract", [y], TensorV(x.shape), node)
+                del path_module
+                return x  # other modes: same shape; their ops are not modelled
+            if isinstance(x, ArrayV):
+                return ArrayV(x.shape, "float32")
+            return Unknown(leaf)
+
+        def arg(name, i, default=None):
+            v = kwargs.get(name, args[i] if i < len(args) else None)
+            return default if v is None else _to_config(v)
+
+        facts = applications.build(leaf, arg("include_top", 0, True), arg("input_shape", 3), arg("pooling", 4), arg("classes", 5, 1000))
+        if facts is None:
+            return Unknown(leaf)
+        m = ModelV("functional", self.it.range_of(node), facts.name)
+        self.it.models.append(m)
+        m.app = facts  # type: ignore[attr-defined]
+        m.context = f"keras.applications.{leaf}: internal layers not listed"
+        t = TensorV(tuple(facts.input_shape))
+        inp = self.make_input([], {"batch_shape": TupleV([Const(d) if d is None or is_known(d) else Unknown(str(d)) for d in facts.input_shape])}, node)
+        m.inputs = [inp]
+        out = TensorV(tuple(facts.output_shape))
+        m.outputs = [out]
+        m.built = True
+        del t
+        return m
+
+    def _app_module(self, node) -> str:
+        """The keras.applications sub-module a call goes through (mobilenet_v2...)."""
+        func = node.func if isinstance(node, cst.Call) else None
+        if isinstance(func, cst.Attribute) and isinstance(func.value, cst.Attribute):
+            return func.value.attr.value
+        if isinstance(func, cst.Attribute) and isinstance(func.value, cst.Name):
+            return func.value.value
+        return ""
+
     def sequential_built(self, m: ModelV) -> None:
         """Keras 3 rebuilds a Sequential's inner Functional graph whenever it
         gets built or changes while built; each rebuild takes a "functional"
@@ -1375,7 +1430,7 @@ class KerasApi:
         return ArgInfo("unknown", **pos)
 
     # -- operators on tensors and arrays ---------------------------------------
-    def op_node(self, op_name: str, operands: list, out: Value, node) -> Value:
+    def op_node(self, op_name: str, operands: list, out: Value, node, named: bool = True) -> Value:
         """Record a keras.ops operation on symbolic tensors (``x + y``,
         ``ops.mean(x)``) as a graph node: Keras names it from its counters
         (so a later ``layers.Add()`` is ``add_1``) but lists no layer for it.
@@ -1386,7 +1441,7 @@ class KerasApi:
         if not tensors:
             return out
         class_name = "".join(part.capitalize() for part in op_name.split("_"))
-        op = LayerV(None, class_name, {}, {}, self.uid(op_name), self.it.range_of(node), is_operation=True)
+        op = LayerV(None, class_name, {}, {}, self.uid(op_name) if named else op_name, self.it.range_of(node), is_operation=True)
         op.weights = []
         self._record_node(op, tensors, [out], node)
         return out
@@ -1570,12 +1625,20 @@ class KerasApi:
         # dimension) makes the total unknown.
         unknown = any(l.params is None and (layer.weights is not None or layer.calls)
                       for l, layer in zip(layers, self.model_layers(m)))
+        if m.frozen:
+            # model.trainable = False freezes every layer it holds
+            for l in layers:
+                if l.params is not None:
+                    l.trainable_params = 0
         if built and not unknown:
             total = sum(l.params or 0 for l in layers)
             trainable = sum(l.trainable_params or 0 for l in layers)
             non_trainable = total - trainable
         else:
             total = trainable = non_trainable = None
+        if m.app is not None:
+            total, trainable = m.total_params(), m.trainable_params()
+            non_trainable = total - trainable if total is not None and trainable is not None else None
         if not built:
             total = trainable = non_trainable = None
         inputs = [t.shape for t in m.inputs] if m.inputs else ([m.input_shape] if m.input_shape is not None else [])

@@ -98,8 +98,10 @@ def canonical_module(path: str) -> tuple[Optional[str], bool]:
     if path in KNOWN_MODULES:
         return path, False
     if path.startswith(("keras.applications", "keras.datasets", "keras.preprocessing")):
-        # keras.datasets.mnist is a module; keras.datasets.mnist.load_data is not
-        return (path, False) if path.count(".") <= 2 else (None, False)
+        # keras.datasets.mnist is a module; keras.datasets.mnist.load_data and
+        # keras.applications.MobileNetV2 are not
+        leaf = path.rsplit(".", 1)[-1]
+        return (path, False) if path.count(".") <= 2 and not leaf[:1].isupper() else (None, False)
     if path.startswith("keras.utils."):
         return "keras.utils", False
     if path.startswith("keras.optimizers") or path.startswith("keras.utils"):

@@ -255,6 +255,8 @@ class ModelV(Value):
     output_names: list = field(default_factory=list)
     input_names: list = field(default_factory=list)
     escaped: bool = False  # passed to code we can't follow: it may be compiled there
+    frozen: bool = False  # model.trainable = False
+    app: Any = None  # keras.applications facts (applications.AppModel)
 
     def unique_layers(self) -> list:
         seen = set()
@@ -266,6 +268,8 @@ class ModelV(Value):
         return out
 
     def total_params(self) -> Optional[int]:
+        if self.app is not None:
+            return self.app.total
         total = 0
         for layer in self.unique_layers():
             c = layer.param_count
@@ -277,6 +281,10 @@ class ModelV(Value):
         return total
 
     def trainable_params(self) -> Optional[int]:
+        if self.frozen:
+            return 0 if self.total_params() is not None else None
+        if self.app is not None:
+            return self.app.trainable
         total = 0
         for layer in self.unique_layers():
             c = layer.trainable_count
