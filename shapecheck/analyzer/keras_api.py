@@ -15,7 +15,7 @@ from ..layers import get_spec
 from ..layers.base import BUILT_AT_INIT, UNKNOWN, NestedLayer, ShapeFault, Weight, to_snake_case
 from ..layers.shape import Sym, format_shape, is_known, dim_prod
 from ..layers.merging import FUNCTIONAL_FORMS
-from . import applications, datasets, numpy_api, shape_ops, tensor_ops
+from . import applications, datasets, numpy_api, shape_ops, sklearn_api, tensor_ops
 from .modules import canonical_module, canonical_name
 from .positions import Range
 from .report import ArgInfo, CallEvent, LayerReport, ModelReport, Site
@@ -298,6 +298,10 @@ class KerasApi:
 
     # -- calls ------------------------------------------------------------------
     def call(self, func: Value, args: list, kwargs: dict, node: cst.Call, arg_nodes: dict) -> Value:
+        if isinstance(func, ExternalV):
+            got = sklearn_api.call_external(func.path, args, kwargs)
+            if got is not None:
+                return got
         if isinstance(func, (Unknown, ExternalV)):
             # A model handed to code we can't follow may be compiled or built there.
             for v in list(args) + list(kwargs.values()):
@@ -522,6 +526,10 @@ class KerasApi:
                 except Exception:
                     pass
             return Unknown("str")
+        if isinstance(obj, ObjectV):
+            got = sklearn_api.transformer_method(obj, name, args)
+            if got is not None:
+                return got
         if isinstance(obj, SuperV):
             if name == "__init__" and isinstance(obj.instance, ModelV) and not obj.instance.keras_name:
                 self.name_subclassed(obj.instance, kwargs)

@@ -256,3 +256,28 @@ def test_unknown_input_shape_is_not_given_a_rank():
     assert not [d for d in r.diagnostics if d.severity == "error" and d.code != "SC401"]
     (m,) = r.models
     assert m.layers[0].output_shape is None
+
+
+def test_sklearn_split_and_scalers_keep_feature_axes():
+    r = run(
+        """
+        import numpy as np
+        from sklearn.model_selection import train_test_split
+        from sklearn.preprocessing import StandardScaler, MinMaxScaler
+        X = np.random.rand(1000, 20)
+        y = np.random.randint(0, 2, size=(1000,))
+        X_train, X_test, y_train, y_test = train_test_split(X, y, test_size=0.2, random_state=42)
+        X_train = StandardScaler().fit_transform(X_train)
+        X_test = MinMaxScaler(feature_range=(-1, 1)).fit_transform(X_test)
+        from keras.models import Sequential
+        from keras.layers import Dense
+        model = Sequential([Dense(1, input_dim=X_train.shape[1])])
+        model.fit(X_train, y_train)
+        model.predict(X_test)
+        """
+    )
+    fit, predict = [e for e in r.events if e.method in ("fit", "predict")]
+    assert fit.args["x"].shape == (800, 20) and fit.args["y"].shape == (800,)
+    assert predict.args["x"].shape == (200, 20)
+    assert (predict.args["x"].min_value, predict.args["x"].max_value) == (-1, 1)
+    assert r.models[0].layers[0].params == 21
