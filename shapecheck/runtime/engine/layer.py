@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 
 from ...layers import ShapeFault, get_spec, to_snake_case
+from .. import device as _device
 from .. import initializers
 from ..random import global_rng
 from .context import STATE, reserve_name, unique_name
@@ -40,11 +41,20 @@ def load_kernels() -> None:
             importlib.import_module(f"{kernels.__name__}.{mod.name}")
 
 
-def kernel_for(class_name: str):
+def kernel_for(class_name: str, device: str = "cpu"):
     from ..kernels import get_kernel
 
     load_kernels()
+    if device == "cuda":
+        from ..cuda.layers import kernel
+
+        return kernel(class_name)
     return get_kernel(class_name)
+
+
+def _on_device(x) -> bool:
+    """A CUDA device array (the CUDA target keeps activations on the GPU)."""
+    return bool(getattr(x, "__cuda_ndarray__", False))
 
 
 def _to_array(x, dtype=None) -> np.ndarray:
@@ -515,7 +525,7 @@ class CatalogLayer(Layer):
 
     def _eager_call(self, inputs, call_kwargs, training):
         many = isinstance(inputs, (list, tuple))
-        arrays = [_to_array(x) for x in inputs] if many else [_to_array(inputs)]
+        arrays = [x if _on_device(x) else _to_array(x) for x in (inputs if many else [inputs])]
         if self.spec.class_name == "Embedding":
             arrays = [a if a.dtype.kind in "iu" else a.astype(np.int32) for a in arrays]
         shapes = [(None,) + a.shape[1:] for a in arrays]
@@ -524,15 +534,17 @@ class CatalogLayer(Layer):
         elif shapes != self._last_shapes:
             self._check_compatible(self._rule_shapes(shapes))
         self._last_shapes = shapes
-        kernel = self._kernel or kernel_for(self.spec.class_name)
+        dev = _device.current().name
+        kernel = self._kernel if self._kernel_device == dev else None
+        kernel = kernel or kernel_for(self.spec.class_name, dev)
         if kernel is None:
             raise NotImplementedError(
                 f"The shapecheck runtime has no CPU kernel for layer {self.spec.class_name} yet "
                 f"(layer '{self.name}')."
             )
-        self._kernel = kernel
+        self._kernel, self._kernel_device = kernel, dev
         is_training = STATE.training if training is None else bool(training)
-        params = {n: v.value for n, v in self._vars.items()}
+        params = self._params()
         outs, cache = kernel.forward(self.cfg, params, arrays, is_training, self._layer_rng())
         if is_training:
             kernel.update_state(self.cfg, params, cache)
@@ -550,6 +562,15 @@ class CatalogLayer(Layer):
 
     _last_shapes = None
     _eager_output_shapes = None
+    _kernel_device = "cpu"
+
+    def _params(self) -> dict:
+        """name -> array for the kernels: host arrays, or device copies on the CUDA target."""
+        if self._kernel_device == "cuda":
+            from ..cuda._common import layer_params
+
+            return layer_params(self._vars)
+        return {n: v.value for n, v in self._vars.items()}
 
     def _layer_rng(self):
         seed = self.cfg.get("seed")
@@ -560,7 +581,7 @@ class CatalogLayer(Layer):
         return self._rng
 
     def backward(self, cache, d_outputs, need_input_grads=True):
-        params = {n: v.value for n, v in self._vars.items()}
+        params = self._params()
         kernel = self._kernel
         if not need_input_grads and _takes_input_grads(kernel):
             return kernel.backward(self.cfg, params, cache, d_outputs, input_grads=False)

@@ -15,6 +15,7 @@ import time
 import numpy as np
 
 from .. import callbacks as callbacks_module
+from .. import device as _device
 from .. import losses as losses_module
 from .. import metrics as metrics_module
 from .. import optimizers as optimizers_module
@@ -217,6 +218,10 @@ class Trainer:
 
     # -- one step --------------------------------------------------------------------
     def _train_batch(self, xs, ys, sw=None):
+        if _device.current().is_cuda:
+            from ..cuda.train import train_batch
+
+            return train_batch(self, xs, ys, sw)
         tape = []
         with recording(True, tape):
             outs = self._forward(xs, True)

@@ -13,10 +13,26 @@ from .context import unique_name
 class Variable:
     def __init__(self, value, name=None, trainable=True, dtype=None, path=None):
         # Keras's default float type unless told otherwise, as K.variable does.
-        self.value = np.array(value, dtype=dtype or "float32")
+        self._host = np.array(value, dtype=dtype or "float32")
+        self._mirror = None  # the CUDA target's device copy (runtime/cuda/_common.py), while in use
         self.name = name or unique_name("variable")
         self.path = path or self.name
         self.trainable = trainable
+
+    @property
+    def value(self) -> np.ndarray:
+        m = self._mirror
+        if m is not None:
+            # Bring the device copy's changes back; the caller may write the
+            # host array, so the next device use uploads it again.
+            self._mirror = None
+            m.sync_to(self._host)
+        return self._host
+
+    @value.setter
+    def value(self, v) -> None:
+        self._mirror = None
+        self._host = v
 
     # NumPy interop
     def __array__(self, dtype=None, copy=None):
@@ -27,15 +43,15 @@ class Variable:
 
     @property
     def shape(self):
-        return tuple(self.value.shape)
+        return tuple(self._host.shape)
 
     @property
     def dtype(self):
-        return str(self.value.dtype)
+        return str(self._host.dtype)
 
     @property
     def ndim(self):
-        return self.value.ndim
+        return self._host.ndim
 
     def assign(self, value):
         v = np.asarray(value, dtype=self.value.dtype)
