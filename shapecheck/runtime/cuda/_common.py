@@ -9,12 +9,18 @@ it, since the caller may then write the host array).
 """
 from __future__ import annotations
 
+import os
+
 import numpy as np
 from numba import cuda
 
 F32 = np.float32
-THREADS = 256  # threads per block for element-wise kernels
-MAX_BLOCKS = 1024  # grid-stride loops cover the rest
+# numba's CUDA simulator runs every thread as a Python thread (~0.1 ms each):
+# under it the blocks shrink (same code paths, fewer idle threads) so that the
+# tests stay quick.  Block sizes are powers of two either way.
+SIMULATED = os.environ.get("NUMBA_ENABLE_CUDASIM") == "1"
+THREADS = 32 if SIMULATED else 256  # threads per block for element-wise kernels
+MAX_BLOCKS = 8 if SIMULATED else 1024  # grid-stride loops cover the rest
 
 
 def is_device(a) -> bool:
@@ -71,6 +77,7 @@ def flat(a):
 
 
 def grid(n: int, threads: int = THREADS) -> tuple[int, int]:
+    threads = min(threads, max(32, (n + 31) // 32 * 32))
     blocks = max(1, min(MAX_BLOCKS, (n + threads - 1) // threads))
     return blocks, threads
 

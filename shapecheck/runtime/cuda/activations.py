@@ -14,7 +14,7 @@ import numpy as np
 from numba import cuda, float32
 
 from ..kernels import activations as A
-from ._common import empty, flat, grid
+from ._common import SIMULATED, empty, flat, grid
 
 LINEAR, RELU, SIGMOID, TANH, SOFTMAX, ELU, SELU = A.LINEAR, A.RELU, A.SIGMOID, A.TANH, A.SOFTMAX, A.ELU, A.SELU
 SOFTPLUS, SOFTSIGN, HARD_SIGMOID, GELU, SWISH = A.SOFTPLUS, A.SOFTSIGN, A.HARD_SIGMOID, A.GELU, A.SWISH
@@ -123,7 +123,7 @@ def _act_backward(code, z, y, dy, dz):
         dz[i] = dy[i] * act_grad(code, z[i], y[i])
 
 
-ROW = 32  # threads per row for the row kernels
+ROW = 4 if SIMULATED else 32  # threads per row for the row kernels (a warp on a GPU)
 
 
 @cuda.jit(device=True)

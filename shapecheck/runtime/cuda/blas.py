@@ -16,13 +16,13 @@ from __future__ import annotations
 import numpy as np
 from numba import cuda, float32
 
-from ._common import empty
+from ._common import SIMULATED, empty
 
-BM = 64  # tile rows of C per block
-BN = 64  # tile columns of C per block
-BK = 16  # K slice staged per step
-TPB = 16  # threads per block side (16x16); each thread owns 4x4 outputs
-R = 4  # BM // TPB
+TPB = 4 if SIMULATED else 16  # threads per block side; each thread owns R x R outputs
+R = 4
+BM = TPB * R  # tile rows of C per block (64 on a GPU)
+BN = TPB * R  # tile columns of C per block
+BK = TPB  # K slice staged per step (16 on a GPU)
 ZERO = np.float32(0.0)
 
 
@@ -124,8 +124,8 @@ def gemm(a, b, ta: bool = False, tb: bool = False, bias=None, out=None):
     return c
 
 
-CS_X = 32  # columns per block (one warp reads 32 consecutive floats)
-CS_Y = 8  # row lanes per column
+CS_X = 8 if SIMULATED else 32  # columns per block (one warp reads 32 consecutive floats)
+CS_Y = 4 if SIMULATED else 8  # row lanes per column
 
 
 @cuda.jit

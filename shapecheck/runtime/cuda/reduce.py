@@ -6,10 +6,10 @@ from __future__ import annotations
 import numpy as np
 from numba import cuda, float32
 
-from ._common import empty, flat
+from ._common import SIMULATED, empty, flat
 
-RT = 256  # threads per reduction block (power of two)
-MAX_PARTIALS = 256  # blocks in the first pass; the second pass is one block
+RT = 16 if SIMULATED else 256  # threads per reduction block (power of two)
+MAX_PARTIALS = RT  # blocks in the first pass; the second pass is one block
 ZERO = np.float32(0.0)
 
 
