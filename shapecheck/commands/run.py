@@ -26,14 +26,18 @@ def add_arguments(parser):
 
 
 def _pick_device(requested):
-    device = requested or os.environ.get("SHAPECHECK_DEVICE") or "cpu"
-    if device not in ("cpu", "cuda", "auto"):
-        return None, f"unknown device {device!r} (use cpu, cuda or auto)"
-    if device == "cuda":
-        return None, "the CUDA target of the runtime is not available yet; use --device cpu"
-    if device == "auto":
-        print("shapecheck run: no CUDA target available, using the CPU", file=sys.stderr)
-    return "cpu", None
+    """The runtime device for --device / $SHAPECHECK_DEVICE (runtime/device.py
+    holds the rules); "auto" says in one line which device it took."""
+    from ..runtime import device as runtime_device
+
+    try:
+        dev, notice = runtime_device.resolve(requested)
+    except runtime_device.DeviceError as err:
+        return None, str(err)
+    if notice:
+        print(f"shapecheck run: {notice}", file=sys.stderr)
+    runtime_device.use(dev)
+    return dev.name, None
 
 
 def _prefer_avx512_blas():

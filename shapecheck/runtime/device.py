@@ -80,7 +80,8 @@ def resolve(requested: str | None = None) -> tuple[Device, str | None]:
     problem = cuda_problem()
     if choice == "cuda":
         if problem:
-            raise DeviceError(f"--device cuda: {problem}; use --device cpu or --device auto")
+            raise DeviceError(f"--device cuda: the CUDA target cannot run here: {problem}; "
+                              "use --device cpu or --device auto")
         dev = _cuda_device()
         return dev, None
     if problem:

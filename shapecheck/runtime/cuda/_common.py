@@ -10,6 +10,8 @@ it, since the caller may then write the host array).
 from __future__ import annotations
 
 import os
+import sys
+import weakref
 
 import numpy as np
 from numba import cuda
@@ -21,6 +23,10 @@ F32 = np.float32
 SIMULATED = os.environ.get("NUMBA_ENABLE_CUDASIM") == "1"
 THREADS = 32 if SIMULATED else 256  # threads per block for element-wise kernels
 MAX_BLOCKS = 8 if SIMULATED else 1024  # grid-stride loops cover the rest
+if SIMULATED:
+    # Simulated threads meet at every syncthreads(); with CPython's default 5 ms
+    # GIL switch interval each barrier costs milliseconds, at 1 us it costs ~15x less.
+    sys.setswitchinterval(1e-6)
 
 
 def is_device(a) -> bool:
@@ -99,7 +105,7 @@ def reshape(a, shape):
 class Mirror:
     """The device copy of a Variable's value."""
 
-    __slots__ = ("array", "dirty")
+    __slots__ = ("array", "dirty", "__weakref__")
 
     def __init__(self, array):
         self.array = array
@@ -110,13 +116,24 @@ class Mirror:
             self.array.copy_to_host(host_array)
 
 
+_BY_ARRAY: "weakref.WeakValueDictionary[int, Mirror]" = weakref.WeakValueDictionary()
+
+
 def device_value(var):
     """The device array of a Variable, uploading its host value when needed."""
     m = getattr(var, "_mirror", None)
     if m is None:
         m = Mirror(cuda.to_device(np.ascontiguousarray(var._host)))
         var._mirror = m
+        _BY_ARRAY[id(m.array)] = m
     return m.array
+
+
+def mark_array_written(array) -> None:
+    """A kernel wrote a variable's device array in place (moving statistics)."""
+    m = _BY_ARRAY.get(id(array))
+    if m is not None and m.array is array:
+        m.dirty = True
 
 
 def mark_written(var) -> None:

@@ -17,7 +17,7 @@ from ..kernels.base import KERNELS, LayerKernel, register_kernel
 from ..kernels.core import DropoutKernel as CpuDropout
 from . import activations as act
 from . import ops
-from ._common import dev, empty, flat, grid, host, is_device, reshape, zeros
+from ._common import dev, empty, grid, host, is_device, mark_array_written, reshape, zeros
 from .blas import colsum, gemm
 
 
@@ -374,6 +374,7 @@ class HostFallback(LayerKernel):
         for k, v in params.items():
             if is_device(v):
                 v.copy_to_device(np.ascontiguousarray(hp[k], dtype=np.float32))
+                mark_array_written(v)
 
 
 _FALLBACK_FLATTEN = None

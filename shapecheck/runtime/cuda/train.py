@@ -18,7 +18,7 @@ from . import losses as closses
 from . import metrics as cmetrics
 from . import optimizers as coptim
 from . import ops
-from ._common import dev, host, is_device
+from ._common import Like, dev, host, is_device
 
 
 def upload_batch(xs):
@@ -55,7 +55,7 @@ def train_batch(model, xs, ys):
     tape = []
     with recording(True, tape):
         outs = model._forward(upload_batch(xs), True)
-    model._resolve(ys, outs)
+    model._resolve(ys, [Like(o) if is_device(o) else o for o in outs])
     total = np.float32(0.0)
     grads = {}
     for i, (loss, y, o) in enumerate(zip(model._losses, ys, outs)):

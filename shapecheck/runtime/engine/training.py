@@ -211,10 +211,14 @@ class Trainer:
         if self._graph is not None:
             with _training(training):
                 outs = self._graph.run(arrays)
-            return outs
-        with _training(training):
-            out = self.call(arrays[0] if len(arrays) == 1 else arrays)
-        return list(out) if isinstance(out, (list, tuple)) else [out]
+        else:
+            with _training(training):
+                out = self.call(arrays[0] if len(arrays) == 1 else arrays)
+            outs = list(out) if isinstance(out, (list, tuple)) else [out]
+        if not training and _device.current().is_cuda:
+            # Predictions leave the GPU once per batch (evaluate/predict use them on the host).
+            outs = [np.asarray(o) for o in outs]
+        return outs
 
     # -- one step --------------------------------------------------------------------
     def _train_batch(self, xs, ys, sw=None):
