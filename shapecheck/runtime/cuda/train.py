@@ -28,14 +28,17 @@ def upload_batch(xs):
 
 
 def backward(tape, grads: dict) -> dict:
-    """The engine's reverse pass, with gradient sums done on the device."""
+    """The engine's reverse pass (engine/training.py), with gradient sums done
+    on the device."""
     param_grads: dict[int, object] = {}
+    produced = {id(o) for entry in tape for o in entry.outputs}
     for entry in reversed(tape):
         d_outs = [grads.pop(id(o), None) for o in entry.outputs]
         if all(d is None for d in d_outs):
             continue
         d_outs = [None if d is None else dev(d) for d in d_outs]
-        d_ins, d_params = entry.layer.backward(entry.cache, d_outs)
+        need_dx = any(id(x) in produced for x in entry.inputs)
+        d_ins, d_params = entry.layer.backward(entry.cache, d_outs, need_dx)
         layer_vars = entry.layer._vars
         for name, g in (d_params or {}).items():
             var = layer_vars.get(name)
@@ -51,7 +54,7 @@ def backward(tape, grads: dict) -> dict:
     return param_grads
 
 
-def train_batch(model, xs, ys):
+def train_batch(model, xs, ys, sw=None):
     tape = []
     with recording(True, tape):
         outs = model._forward(upload_batch(xs), True)
@@ -61,10 +64,10 @@ def train_batch(model, xs, ys):
     for i, (loss, y, o) in enumerate(zip(model._losses, ys, outs)):
         if loss is None or y is None:
             continue
-        if is_device(o) and closses.supported(loss):
+        if sw is None and is_device(o) and closses.supported(loss):
             value, g = closses.value_and_grad(loss, y, o)
-        else:  # a custom loss: on the host, as on the CPU target
-            value, g = loss.value_and_grad(y, host(o))
+        else:  # sample weights or a custom loss: on the host, as on the CPU target
+            value, g = loss.value_and_grad(y, host(o), sw)
             g = dev(g)
         w = model._lw[i]
         total = total + np.float32(w) * value
@@ -73,8 +76,14 @@ def train_batch(model, xs, ys):
         key = id(o)
         grads[key] = ops.add(grads[key], g) if key in grads else g
     variables = model.trainable_weights
+    # Regularizers read the weights on the host (their values sync back first).
+    penalty, reg_grads = model._regularization(variables)
+    total = total + penalty
     if math.isfinite(float(total)):
         pgrads = backward(tape, grads)
+        for key, g in reg_grads.items():
+            g = dev(g)
+            pgrads[key] = ops.add(pgrads[key], g) if key in pgrads else g
         coptim.apply(model.optimizer, [pgrads.get(id(v)) for v in variables], variables)
     for i, _, m in model._metrics:
         if ys[i] is not None:
