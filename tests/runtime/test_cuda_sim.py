@@ -176,10 +176,44 @@ else:
         out_shape = (2, 3, 10) if axis == -1 else (2, 7, 4)
         both("Concatenate", {"axis": axis}, {}, [a, b, c], [rnd(*out_shape, seed=4)])
 
+    CONV_CASES = [
+        ("Conv2D", {"filters": 4, "kernel_size": (3, 3), "strides": (2, 1), "padding": "same", "activation": "relu"},
+         (3, 3, 3, 4), (2, 7, 6, 3), True),
+        ("Conv2D", {"filters": 4, "kernel_size": (2, 3), "dilation_rate": (2, 1), "use_bias": False},
+         (2, 3, 3, 4), (2, 7, 6, 3), False),
+        ("Conv1D", {"filters": 4, "kernel_size": 3, "strides": 2, "padding": "causal"}, (3, 3, 4), (2, 9, 3), True),
+        ("Conv2D", {"filters": 4, "kernel_size": (3, 3), "data_format": "channels_first"}, (3, 3, 7, 4),
+         (2, 7, 6, 3), True),  # channels_first: the CPU kernel behind HostFallback
+    ]
+
+    @pytest.mark.parametrize("name,cfg,kshape,xshape,bias", CONV_CASES)
+    def test_convolutions(name, cfg, kshape, xshape, bias):
+        params = {"kernel": rnd(*kshape, seed=2, scale=0.5)}
+        if bias:
+            params["bias"] = rnd(kshape[-1], seed=3)
+        x = rnd(*xshape, seed=1)
+        y = get_kernel(name, "cpu").forward(cfg, params, [x], False, None)[0][0]
+        both(name, cfg, params, [x], [rnd(*y.shape, seed=4)])
+
+    POOL_CASES = [
+        ("MaxPooling2D", {"pool_size": (3, 3), "strides": (2, 2), "padding": "same"}, (2, 7, 6, 3)),
+        ("MaxPooling2D", {"pool_size": (2, 2)}, (2, 7, 6, 3)),
+        ("AveragePooling2D", {"pool_size": (3, 2), "strides": (2, 1), "padding": "same"}, (2, 7, 6, 3)),
+        ("MaxPooling1D", {"pool_size": 2}, (2, 9, 3)),
+        ("AveragePooling1D", {"pool_size": 3, "strides": 2, "padding": "same"}, (2, 9, 3)),
+    ]
+
+    @pytest.mark.parametrize("name,cfg,xshape", POOL_CASES)
+    def test_pooling(name, cfg, xshape):
+        x = rnd(*xshape, seed=1)
+        x[0, 0, 0] = x[0, 0, 1] if len(xshape) == 3 else x[0, 0, 0]  # a tie inside a window
+        y = get_kernel(name, "cpu").forward(cfg, {}, [x], False, None)[0][0]
+        both(name, cfg, {}, [x], [rnd(*y.shape, seed=4)])
+
     def test_layers_without_a_cuda_kernel_run_their_cpu_kernel():
-        x = rnd(2, 5, 5, 2, seed=1)
-        both("Conv2D", {"filters": 3, "kernel_size": (3, 3), "activation": "relu"},
-             {"kernel": rnd(3, 3, 2, 3, seed=2, scale=0.3), "bias": rnd(3, seed=3)}, [x], [rnd(2, 3, 3, 3, seed=4)])
+        x = rnd(2, 4, 3, seed=1)
+        both("ZeroPadding1D", {"padding": (1, 2)}, {}, [x], [rnd(2, 7, 3, seed=2)])
+        assert type(cuda_layers.kernel("ZeroPadding1D")).__name__ == "HostFallback"
 
     def test_fallback_writes_moving_statistics_back_to_the_device():
         cfg = {"axis": -1, "momentum": 0.9, "epsilon": 1e-3}
