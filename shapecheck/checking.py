@@ -93,7 +93,8 @@ def check_source(
         return check_notebook(source, path, config, warn_unused_ignores=warn_unused_ignores)
     report = analyze_safely(source, path)
     if not report.syntax_error:
-        report.diagnostics.extend(run_rules(report, RuleContext(dict(config.options)), config))
+        ctx = RuleContext(dict(config.options), source.splitlines())
+        report.diagnostics.extend(run_rules(report, ctx, config))
     diags = _dedupe(report.diagnostics)
     kept: list[Diagnostic] = []
     for d in diags:

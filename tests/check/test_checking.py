@@ -66,3 +66,35 @@ def test_rule_crash_is_contained():
     got = codes(r)
     assert (1, "SC000", "error") in got and (9, "SC202", "error") in got
     assert any("rule SC507 linear-dense-stack" in d.message for d in r.diagnostics)
+
+
+FIXABLE = '''import keras
+from keras import layers, models
+
+model = models.Sequential([layers.Input((8,)), layers.Dense(3, activation="sofmax")])
+model.compile(optimizer=keras.optimizers.Adam(lr=0.01), loss='categorical_crossentropie', metrics=["acc", "precisoin"])
+model2 = models.Sequential([layers.Input((8,)), layers.Dense(3, activation="softmax")])
+model2.compile(optimizer='adamm', loss="mse")
+'''
+
+
+def apply(source, *fixes):
+    lines = source.split("\n")
+    edits = [e for fix in fixes for e in fix.edits]
+    for e in sorted(edits, key=lambda e: (e.line, e.col), reverse=True):
+        row = lines[e.line - 1]
+        lines[e.line - 1] = row[:e.col] + e.text + row[e.end_col:]
+    return "\n".join(lines)
+
+
+def test_machine_applicable_fixes_rewrite_exactly_the_literal():
+    report = check_source(FIXABLE, "fix.py")
+    fixes = {d.code: d.fix for d in report.diagnostics if d.fix is not None}
+    assert set(fixes) == {"SC201", "SC202", "SC203", "SC204", "SC205"}
+    assert apply(FIXABLE, fixes["SC204"]) == FIXABLE.replace('"sofmax"', '"softmax"')
+    assert apply(FIXABLE, fixes["SC205"]) == FIXABLE.replace("Adam(lr=", "Adam(learning_rate=")
+    assert apply(FIXABLE, fixes["SC201"]) == FIXABLE.replace("'categorical_crossentropie'", "'categorical_crossentropy'")
+    assert apply(FIXABLE, fixes["SC203"]) == FIXABLE.replace('"precisoin"', '"precision"')
+    assert apply(FIXABLE, fixes["SC202"]) == FIXABLE.replace("'adamm'", "'adam'")
+    fixed = apply(FIXABLE, *fixes.values())  # all at once, as an editor's "fix all" does
+    assert [d.code for d in check_source(fixed, "fix.py").diagnostics] == []

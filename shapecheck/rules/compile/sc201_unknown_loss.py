@@ -25,17 +25,20 @@ def check(report, ctx):
                 continue
             guess = did_you_mean(arg.value, loss_spellings())
             hint = f"did you mean {guess!r}?" if guess else "use a name from keras.losses, e.g. 'mse' or 'categorical_crossentropy'"
+            fix = None
+            if guess:
+                fix = ctx.replace_string_fix(arg, arg.value, guess) or ctx.replace_string_fix(ev.args.get("loss"), arg.value, guess)
             if uses:
                 # Keras fails at the first training call, not at compile(): report it there
                 first = uses[0]
                 yield diag(RULE, first,
                            f"{first.method}() uses the unknown loss {arg.value!r} given to compile() at line "
                            f"{arg.line or ev.line}: Keras 3 raises `Could not interpret loss identifier: {arg.value}`",
-                           hint=hint)
+                           hint=hint, fix=fix)
             else:
                 d = diag(RULE, [arg, ev.args.get("loss"), ev],
                          f"Unknown loss {arg.value!r}: Keras 3 raises `Could not interpret loss identifier: "
-                         f"{arg.value}` as soon as the model is trained or evaluated", hint=hint)
+                         f"{arg.value}` as soon as the model is trained or evaluated", hint=hint, fix=fix)
                 d.severity = "warning"  # compile() alone accepts it
                 yield d
 

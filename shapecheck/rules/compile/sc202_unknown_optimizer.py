@@ -16,6 +16,7 @@ def check(report, ctx):
             RULE, [arg, ev],
             f"Unknown optimizer {arg.value!r}: Keras 3 raises `Could not interpret optimizer identifier: {arg.value}` in compile()",
             hint=f"did you mean {guess!r}?" if guess else "use a name from keras.optimizers, e.g. 'adam' or 'sgd'",
+            fix=ctx.replace_string_fix(arg, arg.value, guess) if guess else None,
         )
 
 

@@ -37,16 +37,18 @@ def check(report, ctx):
                 continue
             guess = KERAS2_METRICS.get(arg.value.lower()) or did_you_mean(arg.value, METRICS + ("accuracy",))
             hint = f"did you mean {guess!r}?" if guess else "use a name from keras.metrics, e.g. 'accuracy' or 'mae'"
+            fix = (ctx.replace_string_fix(arg, arg.value, guess) or ctx.replace_string_fix(metrics, arg.value, guess)
+                   if guess else None)
             if uses:
                 first = uses[0]
                 yield diag(RULE, first,
                            f"{first.method}() uses the unknown metric {arg.value!r} given to compile() at line "
                            f"{arg.line or metrics.line or ev.line}: Keras 3 raises `Could not interpret metric identifier: {arg.value}`",
-                           hint=hint)
+                           hint=hint, fix=fix)
             else:
                 d = diag(RULE, [arg, metrics, ev],
                          f"Unknown metric {arg.value!r}: Keras 3 raises `Could not interpret metric identifier: "
-                         f"{arg.value}` as soon as the model is trained or evaluated", hint=hint)
+                         f"{arg.value}` as soon as the model is trained or evaluated", hint=hint, fix=fix)
                 d.severity = "warning"
                 yield d
 

@@ -21,6 +21,7 @@ def check(report, ctx):
                 f"Unknown activation {act!r} on {layer.class_name}: Keras 3 raises "
                 f"`Could not interpret activation function identifier: {act}` when the layer is created",
                 hint=f"did you mean {guess!r}?" if guess else "use a name from keras.activations, e.g. 'relu'",
+                fix=ctx.replace_string_fix(layer, act, guess) if guess else None,
             )
 
 

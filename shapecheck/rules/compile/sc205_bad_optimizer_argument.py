@@ -63,7 +63,11 @@ def check(report, ctx):
         if cls not in SIGNATURES:
             continue
         for key, message, hint in problems(cls, arg.kwargs or {}):
-            yield diag(RULE, [(arg.kwargs or {}).get(key), arg, ev], message, hint=hint)
+            where = [(arg.kwargs or {}).get(key), arg, ev]
+            fix = None
+            if key in KERAS2_SPELLINGS and KERAS2_SPELLINGS[key] not in (arg.kwargs or {}):
+                fix = ctx.rename_keyword_fix(where[0] or arg, key, KERAS2_SPELLINGS[key])
+            yield diag(RULE, where, message, hint=hint, fix=fix)
 
 
 RULE = Rule(

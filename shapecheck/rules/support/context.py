@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Optional
 
-from ...diagnostics import Diagnostic
+from ...diagnostics import Diagnostic, Fix, TextEdit
 from ...layers.shape import format_shape, is_known
 from .names import canonical_loss
 
@@ -36,9 +36,48 @@ ACTIVATION_LAYERS = {"Softmax": "softmax", "ReLU": "relu", "LeakyReLU": "leaky_r
 @dataclass
 class RuleContext:
     options: dict = field(default_factory=lambda: dict(DEFAULT_OPTIONS))
+    source_lines: list = field(default_factory=list)  # the checked text, for machine-applicable fixes
 
     def option(self, name: str) -> Any:
         return self.options.get(name, DEFAULT_OPTIONS.get(name))
+
+    def find_text(self, obj, text: str) -> Optional[tuple[int, int, int]]:
+        """(line, col0, end_col0) of the first ``text`` inside a report object's range."""
+        if not self.source_lines or not has_place(obj):
+            return None
+        line, col, end_line, end_col = span(obj)  # 1-based
+        for ln in range(line, min(end_line, len(self.source_lines)) + 1):
+            row = self.source_lines[ln - 1]
+            lo = col - 1 if ln == line else 0
+            hi = end_col - 1 if ln == end_line else len(row)
+            at = row.find(text, lo, max(lo, hi))
+            if at != -1:
+                return ln, at, at + len(text)
+        return None
+
+    def replace_string_fix(self, obj, old: str, new: str) -> Optional[Fix]:
+        """A fix that rewrites the string literal ``old`` (either quote) inside ``obj`` to ``new``."""
+        for q in ('"', "'"):
+            found = self.find_text(obj, f"{q}{old}{q}")
+            if found:
+                ln, c0, c1 = found
+                return Fix(f"Replace {old!r} with {new!r}", (TextEdit(ln, c0, ln, c1, f"{q}{new}{q}"),))
+        return None
+
+    def rename_keyword_fix(self, obj, old: str, new: str) -> Optional[Fix]:
+        import re
+
+        if not self.source_lines or not has_place(obj):
+            return None
+        line, col, end_line, end_col = span(obj)
+        for ln in range(line, min(end_line, len(self.source_lines)) + 1):
+            row = self.source_lines[ln - 1]
+            lo = col - 1 if ln == line else 0
+            hi = end_col - 1 if ln == end_line else len(row)
+            m = re.compile(rf"\b{re.escape(old)}\s*=").search(row, lo, max(lo, hi))
+            if m:
+                return Fix(f"Rename {old}= to {new}=", (TextEdit(ln, m.start(), ln, m.start() + len(old), new),))
+        return None
 
 
 def _one_based_cols(obj) -> bool:
@@ -64,7 +103,7 @@ def span(obj) -> tuple[int, int, int, int]:
     return line, col, end_line, end_col
 
 
-def diag(rule, at, message: str, *, hint: Optional[str] = None, cell=None, related=()) -> Diagnostic:
+def diag(rule, at, message: str, *, hint: Optional[str] = None, cell=None, related=(), fix=None) -> Diagnostic:
     """A diagnostic of ``rule`` at ``at`` — one report object, or a list of them
     tried in order (nested arguments may carry no position of their own)."""
     candidates = at if isinstance(at, (list, tuple)) else [at]
@@ -72,7 +111,7 @@ def diag(rule, at, message: str, *, hint: Optional[str] = None, cell=None, relat
     line, col, end_line, end_col = span(place)
     return Diagnostic(
         line, col, end_line, end_col, rule.severity, rule.code, message,
-        hint=hint, cell=cell if cell is not None else getattr(place, "cell", None), related=list(related),
+        hint=hint, fix=fix, cell=cell if cell is not None else getattr(place, "cell", None), related=list(related),
     )
 
 
