@@ -97,3 +97,20 @@ def test_seed_numbers_sigmoid_stack(path):
     assert [l.params for l in model.layers] == [25120, 330, 11]
     assert [l.output_shape for l in model.layers] == [(None, 32), (None, 10), (None, 1)]
     assert (model.total_params, model.trainable_params, model.non_trainable_params) == (25461, 25461, 0)
+
+
+def test_every_fixture_program_has_expected_files():
+    """A fixture added without running the oracle would silently test nothing."""
+    programs = {p.stem for p in MODELS_DIR.glob("*.py")}
+    expected = {p.stem for p in MODELS_DIR.glob("*.json")}
+    summaries = {p.name.split(".")[0] for p in MODELS_DIR.glob("*.summary.txt")}
+    assert programs == expected == summaries, (
+        f"run tests/oracle/gen_models.py: missing JSON {sorted(programs - expected)}, "
+        f"stale JSON {sorted(expected - programs)}, missing summaries {sorted(programs - summaries)}"
+    )
+    n_models = 0
+    for path in MODELS_DIR.glob("*.json"):
+        (entry,) = json.loads(path.read_text())["files"]
+        assert entry["path"] == f"tests/fixtures/models/{path.stem}.py"
+        n_models += len(entry["models"])
+    assert n_models >= 80, f"issue 2 asks for at least 80 fixture models; there are {n_models}"
