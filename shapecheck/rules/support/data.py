@@ -102,10 +102,10 @@ def _rank_hint(shape, ref) -> str:
     return f"reshape the data to {fmt((shape[0],) + tuple(ref[1:]))}"
 
 
-def sample_count_problem(x, y) -> Optional[Problem]:
-    """SC303: arrays in x and y with different first dimensions."""
+def sample_count_problem(x, y, sample_weight=None) -> Optional[Problem]:
+    """SC303: arrays in x, y (and sample_weight) with different first dimensions."""
     counted = []
-    for name, arg in (("x", x), ("y", y)):
+    for name, arg in (("x", x), ("y", y), ("sample_weight", sample_weight)):
         for item in data_items(arg) or []:
             shape = array_shape(item)
             if shape and is_known(shape[0]):
@@ -117,8 +117,41 @@ def sample_count_problem(x, y) -> Optional[Problem]:
         if n != first[2]:
             return (item, f"{name} has {n} samples but {first[0]} has {first[2]}: "
                           f"Keras 3 raises `Data cardinality is ambiguous. Make sure all arrays contain the same number of samples.`",
-                    "give x and y the same first dimension")
+                    "give x, y and sample_weight the same first dimension")
     return None
+
+
+def missing_labels_problem(method: str, x, y) -> Optional[Problem]:
+    """SC302: fit/evaluate on plain arrays with no labels at all."""
+    if y is not None or x is None or x.kind not in ("array", "tensor", "list", "tuple"):
+        return None  # a dataset or generator brings its own labels
+    if x.kind in ("list", "tuple") and not all(i.kind in ("array", "tensor") for i in (x.items or [])):
+        return None
+    return (x, f"{method}() gets data but no labels (y): with a compiled loss Keras 3 raises "
+               "`None values not supported`", f"pass the labels: {method}(x, y, ...)")
+
+
+def broadcast_labels(model, compile_event, y) -> Iterator[Problem]:
+    """SC516: labels an element-wise loss silently broadcasts against the output."""
+    if y is None or compile_event is None or len(model.outputs or []) != 1 or y.kind not in ("array", "tensor"):
+        return
+    loss = losses_per_output(model, compile_event)[0]
+    yshape, out_shape = array_shape(y), model.outputs[0]
+    if loss is None or loss.name not in ELEMENTWISE_LOSSES or yshape is None or out_shape is None:
+        return
+    out_shape = tuple(out_shape)
+    y2, p2 = squeeze_or_expand(yshape, out_shape)
+    if broadcast_conflict(y2, p2) is not None:
+        return  # SC302's business: Keras fails
+    if len(y2) != len(p2):
+        return
+    for a, b in zip(y2[1:], p2[1:]):
+        if is_known(a) and is_known(b) and a != b:
+            yield (y, f"Labels of shape {fmt(yshape)} and the output {fmt(out_shape)} differ, and {loss.name} "
+                      f"broadcasts them: every one of the {max(a, b)} values on that axis is compared with every "
+                      f"prediction, so the loss is not the one intended and Keras says nothing",
+                   f"give the labels the output's shape {fmt(out_shape)}, or the output layer {a} units")
+            return
 
 
 def label_problems(model, compile_event, y) -> Iterator[Problem]:

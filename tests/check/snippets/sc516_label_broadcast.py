@@ -1,0 +1,9 @@
+# expect: SC516
+import numpy as np
+import keras
+from keras import layers
+
+x = np.random.rand(32, 4)
+model = keras.Sequential([keras.Input(shape=(4,)), layers.Dense(8, activation="relu"), layers.Dense(1)])
+model.compile(optimizer="adam", loss="mse")
+model.fit(x, np.random.rand(32, 3), epochs=1, verbose=0)
