@@ -145,6 +145,7 @@ class Interpreter:
         self.loop_vars: list[set[str]] = []  # names rebound by enclosing loops/comprehensions
         self.pending_late: list[list] = []  # late-bound Lambdas per enclosing loop
         self.lambda_depth = 0  # > 0 while a Lambda layer's function is followed
+        self.symbolic_call_depth = 0  # > 0 inside a custom layer's or subclassed model's call()
         self.current_stmt: Optional[cst.CSTNode] = None
         self.called_functions: set[int] = set()
         self.defined_functions: list[FuncV] = []

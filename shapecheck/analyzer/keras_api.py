@@ -370,6 +370,17 @@ class KerasApi:
                 self.it.diag(node, "SC403", "keras.backend.eval() does not exist in Keras 3 (removed with the Keras 2 backend API)",
                              hint="use keras.ops.convert_to_numpy(...)")
                 return args[0] if args else Unknown("eval")
+            if path.startswith("tensorflow.") and not self.it.lambda_depth and not self.it.symbolic_call_depth:
+                operands = list(args) + list(kwargs.values())
+                symbolic = [t for a in operands for t in (self._input_tensors(a) or []) if isinstance(t, TensorV) and t.node is not None]
+                if symbolic:
+                    self.it.diag(
+                        node, "SC403",
+                        f"A KerasTensor cannot be used as input to a TensorFlow function ({path.replace('tensorflow', 'tf', 1)}): "
+                        "Keras 3 functional models take only Keras layers and keras.ops on symbolic tensors",
+                        hint=f"use keras.ops.{leaf}(...) if it exists, or wrap the call in a layers.Lambda(...)",
+                    )
+                    return TensorV(None)
             out = tensor_ops.call_tensor_op(leaf, args, kwargs)
             if path.startswith("keras.ops."):
                 operands = list(args) + list(kwargs.values())
@@ -865,7 +876,11 @@ class KerasApi:
         out: Value = TensorV(None)
         if call is not None:
             arg = tensors[0] if len(tensors) == 1 else ListV(list(tensors))
-            got = self.it.call_function(call, [layer, arg], {}, node)
+            self.it.symbolic_call_depth += 1
+            try:
+                got = self.it.call_function(call, [layer, arg], {}, node)
+            finally:
+                self.it.symbolic_call_depth -= 1
             if isinstance(got, (TensorV, ArrayV)):
                 out = TensorV(got.shape)
         ws = list(layer.cfg.get("__weights__", []))
@@ -1276,7 +1291,12 @@ class KerasApi:
             return TensorV(None)
         if isinstance(first, (ArrayV,)):
             first = TensorV(first.shape)
-        result = self.it.call_function(call, [m, first], {}, node)
+        # Keras runs a subclassed call() on backend tensors: any TF op is fine there.
+        self.it.symbolic_call_depth += 1
+        try:
+            result = self.it.call_function(call, [m, first], {}, node)
+        finally:
+            self.it.symbolic_call_depth -= 1
         ins = self._input_tensors(first)
         if not m.built and ins and all(isinstance(t, (TensorV, ArrayV)) for t in ins):
             m.built = True

@@ -281,3 +281,17 @@ def test_sklearn_split_and_scalers_keep_feature_axes():
     assert predict.args["x"].shape == (200, 20)
     assert (predict.args["x"].min_value, predict.args["x"].max_value) == (-1, 1)
     assert r.models[0].layers[0].params == 21
+
+
+def test_tf_function_on_keras_tensor_is_a_keras3_error_but_fine_in_lambda():
+    r = run(
+        """
+        import tensorflow as tf
+        import keras
+        x = keras.Input((4,))
+        ok = keras.layers.Lambda(lambda t: tf.reduce_mean(t, axis=1, keepdims=True))(x)
+        bad = tf.concat([x, x], axis=1)
+        """
+    )
+    (d,) = [d for d in r.diagnostics if d.severity == "error"]
+    assert (d.code, d.line) == ("SC403", 6) and "KerasTensor" in d.message
