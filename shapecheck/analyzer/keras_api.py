@@ -1404,6 +1404,7 @@ class KerasApi:
         rng = self.it.range_of(node) or Range(1, 0, 1, 0)
         event = CallEvent(name, None, rng.line, rng.col, rng.end_line, rng.end_col)  # model filled in finish()
         event.model_value = m  # type: ignore[attr-defined]
+        event.model_built = bool(m.built)  # the state at this call; the model may be built later
         event.args = {k: self.arg_info(v, nodes.get(k)) for k, v in bound.items()}
         if name == "compile":
             m.compiled = event

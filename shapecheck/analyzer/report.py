@@ -151,6 +151,7 @@ class CallEvent:
     args: dict = field(default_factory=dict)  # str -> ArgInfo
     compiled: Optional["CallEvent"] = None  # the compile() in force at a fit/evaluate
     cell: Optional[int] = None
+    model_built: Optional[bool] = None  # was the model built when this call ran (None: not known)
 
 
 @dataclass

@@ -6,7 +6,8 @@ from ..support.context import diag, events_of
 def check(report, ctx):
     for ev in events_of(report, ("summary",)):
         model = ev.model
-        if model is None or model.built or model.kind != "sequential":
+        built = ev.model_built if ev.model_built is not None else (model.built if model is not None else True)
+        if model is None or built or model.kind != "sequential":
             continue
         yield diag(
             RULE, ev,
