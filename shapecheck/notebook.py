@@ -10,6 +10,7 @@ cell among all cells of the notebook, as Jupyter shows them.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from typing import Callable, Optional
 
@@ -104,6 +105,24 @@ def _to_cell(line_map: list[tuple[int, int]], line: int) -> tuple[Optional[int],
     return None, line
 
 
+_LINE_WORD = re.compile(r"\bline (\d+)\b")
+
+
+def remap_text(text: Optional[str], line_map: list[tuple[int, int]]) -> Optional[str]:
+    """"... from line 13 ..." in a message -> "... from cell 4, line 2 ..." (messages name other lines)."""
+    if not text or "line " not in text:
+        return text
+
+    def sub(m):
+        k = int(m.group(1))
+        if 1 <= k <= len(line_map):
+            cell, line = line_map[k - 1]
+            return f"cell {cell}, line {line}"
+        return m.group(0)
+
+    return _LINE_WORD.sub(sub, text)
+
+
 def remap_report(report, joined: JoinedSource):
     """Rewrite every position of a FileReport from joined lines to cells."""
     lm = joined.line_map
@@ -114,7 +133,11 @@ def remap_report(report, joined: JoinedSource):
             layer.cell, layer.line = _to_cell(lm, layer.line)
             if layer.end_line:
                 _, layer.end_line = _to_cell(lm, layer.end_line)
+    for m in report.models:
+        m.context = remap_text(m.context, lm)
     for d in report.diagnostics:
+        d.message = remap_text(d.message, lm)
+        d.hint = remap_text(d.hint, lm)
         cell, d.line = _to_cell(lm, d.line)
         _, d.end_line = _to_cell(lm, d.end_line)
         d.cell = cell

@@ -1,4 +1,4 @@
-"""`shapecheck run SCRIPT [ARGS...]`: run a Keras script on the shapecheck
+"""`shapecheck run SCRIPT [ARGS...]` (or a notebook, see notebook_run.py): run a Keras script on the shapecheck
 runtime, then confirm the analyzer's predictions against what actually ran.
 
 The script runs unchanged (runpy, its own sys.argv) with `keras`,
@@ -23,6 +23,8 @@ def add_arguments(parser):
                         help="how to print the analyzer confirmation (json: on stdout; the script's own "
                              "output then goes to stderr)")
     parser.add_argument("--no-confirm", action="store_true", help="only run the script")
+    parser.add_argument("--write", action="store_true",
+                        help="notebooks: store the outputs back into the notebook's code cells")
 
 
 def _pick_device(requested):
@@ -62,6 +64,13 @@ def _script_frame(tb, script):
 
 
 def run(args) -> int:
+    if args.script.endswith(".ipynb"):  # notebooks: cells in order, outputs per cell (shapecheck/notebook_run.py)
+        from ..notebook_run import run_notebook
+
+        return run_notebook(args)
+    if getattr(args, "write", False):
+        print("shapecheck run: --write is for notebooks (.ipynb) only", file=sys.stderr)
+        return 2
     script = os.path.abspath(args.script)
     if not os.path.isfile(script):
         print(f"shapecheck run: {args.script}: no such file", file=sys.stderr)
