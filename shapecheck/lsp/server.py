@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, Optional
 
 from lsprotocol import types
@@ -331,7 +333,9 @@ async def code_action(ls: ShapecheckServer, params: types.CodeActionParams):
 
 
 @SERVER.command(SUMMARY_COMMAND)
-def show_summary(ls: ShapecheckServer, uri: str, index: int, name: str = "") -> str:
+async def show_summary(ls: ShapecheckServer, uri: str, index: int, name: str = "") -> str:
+    """The model's summary table: opened as a text document where the client can show one
+    (a monospace table reads badly in a notification), else shown as a message; also returned."""
     analysis = ls.scheduler.last_good(uri)
     models = analysis.report.models if analysis else []
     if not (0 <= index < len(models)) or (name and models[index].name != name):
@@ -344,5 +348,28 @@ def show_summary(ls: ShapecheckServer, uri: str, index: int, name: str = "") -> 
     from .views import summary_text
 
     text = summary_text(model)
+    window = ls.client_capabilities.window
+    if window is not None and window.show_document is not None and window.show_document.support:
+        path = _summary_file(uri, model.name, text)
+        result = await ls.window_show_document_async(
+            types.ShowDocumentParams(uri=Path(path).as_uri(), take_focus=True)
+        )
+        if result is not None and result.success:
+            return text
     ls.window_show_message(types.ShowMessageParams(types.MessageType.Info, text))
     return text
+
+
+def _summary_file(uri: str, model_name: str, text: str) -> str:
+    """A scratch file per source and model (rewritten each time) holding the summary table."""
+    import hashlib
+    import tempfile
+
+    folder = os.path.join(tempfile.gettempdir(), "shapecheck-summaries")
+    os.makedirs(folder, exist_ok=True)
+    stem = os.path.splitext(os.path.basename(to_fs_path(uri) or "untitled"))[0]
+    digest = hashlib.sha1(uri.encode()).hexdigest()[:8]
+    path = os.path.join(folder, f"{stem}-{model_name}-{digest}.txt")
+    with open(path, "w", encoding="utf-8") as fh:
+        fh.write(text)
+    return path

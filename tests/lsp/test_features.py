@@ -137,7 +137,13 @@ async def test_code_lens_and_summary_command(shared_client, tmp_path):
     rows = [[cell.strip() for cell in line.split("│")[1:-1]] for line in text.splitlines() if line.startswith("│")]
     assert rows == [["dense (Dense)", "(None, 32)", "25,120"], ["dense_1 (Dense)", "(None, 10)", "330"]]
     assert " Total params: 25,450 (99.41 KB)" in text
-    assert shared_client.messages[-1].message == text
+    # Neovim 0.9 declares window/showDocument: the table opens as a text file.
+    shown = shared_client.shown_documents[-1]
+    assert shown.take_focus is True
+    from pathlib import Path
+    from urllib.parse import unquote, urlparse
+
+    assert Path(unquote(urlparse(shown.uri).path)).read_text() == text
 
 
 async def test_document_symbols_outline_models_and_layers(shared_client, tmp_path):
