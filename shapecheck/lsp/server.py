@@ -29,7 +29,8 @@ if TYPE_CHECKING:
 # `views`, `actions` and `analysis` import the analyzer (libcst and the layer
 # catalog: most of a second); handlers import them on first use, and a worker
 # warms them up right after `initialize` is answered.
-SUMMARY_COMMAND = "shapecheck.showSummary"
+
+SUMMARY_COMMAND = "shapecheck.showSummary"  # the code lens's command: show a model's summary table
 
 log = logging.getLogger(__name__)
 
@@ -80,7 +81,9 @@ class ShapecheckServer(LanguageServer):
             from .analysis import project_problem, run_analysis
 
             problem = project_problem(project)
-            if problem and self.reported_problems.get(project.path) != problem:
+            if problem is None:
+                self.reported_problems.pop(project.path, None)
+            elif self.reported_problems.get(project.path) != problem:
                 self.reported_problems[project.path] = problem
                 self.report_problem(problem)
             return run_analysis(uri, version, generation, source, path, settings, project)
