@@ -138,6 +138,8 @@ def remap_report(report, joined: JoinedSource):
     for d in report.diagnostics:
         d.message = remap_text(d.message, lm)
         d.hint = remap_text(d.hint, lm)
+        if d.fix is not None:
+            d.fix = _remap_fix(d.fix, lm)
         cell, d.line = _to_cell(lm, d.line)
         _, d.end_line = _to_cell(lm, d.end_line)
         d.cell = cell
@@ -148,6 +150,19 @@ def remap_report(report, joined: JoinedSource):
         ev.cell, ev.line = _to_cell(lm, ev.line)
         _, ev.end_line = _to_cell(lm, ev.end_line)
     return report
+
+
+def _remap_fix(fix, line_map):
+    """A fix's edits in cell lines; None when an edit would cross cells (nothing to apply then)."""
+    from dataclasses import replace
+
+    edits = []
+    for e in fix.edits:
+        (c1, l1), (c2, l2) = _to_cell(line_map, e.line), _to_cell(line_map, e.end_line)
+        if c1 is None or c1 != c2:
+            return None
+        edits.append(replace(e, line=l1, end_line=l2))
+    return replace(fix, edits=tuple(edits))
 
 
 def analyze_notebook(text: str, path: str, analyze: Optional[Callable] = None, **kwargs):

@@ -204,3 +204,26 @@ def test_cli_directory_of_seed_mirrors_exit_1():
                        cwd=ROOT, capture_output=True, text=True)
     assert r.returncode == 1 and r.stderr == ""
     assert r.stdout.splitlines()[-1] == "Found 10 errors, 1 warning in 5 files."
+
+
+def test_fix_edits_are_in_the_cells_lines():
+    text = make_nb([
+        ("code", "import keras\nfrom keras import layers"),
+        ("code", "model = keras.Sequential([keras.Input((4,)), layers.Dense(3, activation='softmax')])\n\n"
+                 "model.compile(optimizer='adamm', loss='categorical_crossentropy')"),
+    ])
+    (d,) = check_source(text, "fix.ipynb").diagnostics
+    assert (d.cell, d.line, d.code) == (2, 3, "SC202")
+    (edit,) = d.fix.edits
+    assert (edit.line, edit.col, edit.end_line, edit.end_col, edit.text) == (3, 24, 3, 31, "'adam'")
+
+
+def test_pre_commit_hook_takes_notebooks():
+    yaml = pytest.importorskip("yaml")
+    identify = pytest.importorskip("identify.identify")
+    (hook,) = yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text())
+    assert "types" not in hook
+    # pre-commit runs the hook on a file when one of its tags is in types_or
+    for name in ("a.ipynb", "b.py"):
+        assert identify.tags_from_filename(name) & set(hook["types_or"])
+    assert not identify.tags_from_filename("c.json") & set(hook["types_or"])
