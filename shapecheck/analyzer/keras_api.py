@@ -43,6 +43,14 @@ from .values import (
     Value,
 )
 
+# Layers whose call() takes `mask`: an incoming Keras mask becomes an input of their node.
+MASK_CONSUMERS = frozenset({"LSTM", "GRU", "SimpleRNN", "RNN", "Bidirectional", "ConvLSTM1D", "ConvLSTM2D", "ConvLSTM3D",
+                            "GlobalAveragePooling1D", "TimeDistributed"})
+# Layers that pass their input's mask on unchanged (supports_masking).
+MASK_PASSERS = frozenset({"Dense", "Dropout", "Activation", "BatchNormalization", "LayerNormalization", "SpatialDropout1D",
+                          "GaussianNoise", "GaussianDropout", "TimeDistributed", "ReLU", "LeakyReLU", "ELU", "Softmax",
+                          "Identity", "Rescaling", "UnitNormalization"})
+
 # Model methods Keras 3 removed -> what to use instead.
 KERAS3_REMOVED_METHODS = {
     "fit_generator": "use model.fit(generator, ...)",
@@ -205,7 +213,9 @@ class KerasApi:
         if m.kind == "subclassed":
             if attr in m.self_attrs:
                 return m.self_attrs[attr]
-            if m.user_class is not None and attr in m.user_class.methods and attr not in ("summary",):
+            # build/compile/fit/... go through Keras's Model, which calls the
+            # user's build() itself; other methods are the user's own.
+            if m.user_class is not None and attr in m.user_class.methods and attr not in (MODEL_METHODS | EVENT_METHODS) - {"call"}:
                 fn = m.user_class.methods[attr]
                 return FuncV(fn.node, fn.scope, fn.name, self_value=m)
         if attr == "layers":
@@ -747,7 +757,11 @@ class KerasApi:
             if spec is not None and (k in spec.extra_call_inputs or k in ("inputs", "query")):
                 continue
             extra_inputs.extend(t for t in (self._input_tensors(v) or []) if isinstance(t, TensorV))
+        in_mask = getattr(tensors[0], "mask", None) if len(tensors) == 1 else None
+        if in_mask is not None and spec.class_name in MASK_CONSUMERS and "mask" not in kwargs:
+            extra_inputs.append(in_mask)  # Keras passes the input's mask to call(mask=...)
         self._record_node(layer, list(tensors) + extra_inputs, outs, node)
+        self._propagate_mask(layer, tensors, outs, in_mask, node)
         label_shape = out_shapes[0] if out_shapes and len(out_shapes) == 1 else out_shapes
         self.add_site(node, "layer", label_shape, layer)
         if out_shapes is not None and len(out_shapes) == 1 and not layer.cfg.get("return_state"):
@@ -756,6 +770,23 @@ class KerasApi:
             return outs[0]
         # Attention layers return (output, scores) tuples; RNNs [output, *states].
         return TupleV(list(outs)) if extra_kwargs.get("return_attention_scores") else ListV(list(outs))
+
+    def _propagate_mask(self, layer: LayerV, tensors: list, outs: list, in_mask, node) -> None:
+        """Keras masks: Embedding(mask_zero=True) and Masking make one from
+        keras.ops (named graph operations); layers that support masking pass it on."""
+        if not outs or not isinstance(outs[0], TensorV) or self.it.lambda_depth:
+            return
+        name = layer.class_name
+        x = tensors[0] if len(tensors) == 1 and isinstance(tensors[0], TensorV) else None
+        if name == "Embedding" and layer.cfg.get("mask_zero") is True and x is not None:
+            outs[0].mask = self.op_node("not_equal", [x], TensorV(x.shape, "bool"), node)  # type: ignore[attr-defined]
+        elif name == "Masking" and x is not None and x.shape is not None:
+            ne = self.op_node("not_equal", [x], TensorV(x.shape, "bool"), node)
+            outs[0].mask = self.op_node("any", [ne], TensorV(tuple(x.shape[:-1]), "bool"), node)  # type: ignore[attr-defined]
+        elif in_mask is not None:
+            keeps = name in MASK_PASSERS or (name in MASK_CONSUMERS and layer.cfg.get("return_sequences") is True)
+            if keeps and len(outs) >= 1:
+                outs[0].mask = in_mask  # type: ignore[attr-defined]
 
     def output_shapes(self, layer: LayerV, shapes: list, node, extra: Optional[dict] = None,
                       origins: Optional[list] = None) -> Optional[list]:
@@ -1618,6 +1649,14 @@ class KerasApi:
                 node = self._node_in_model(layer, m)
                 outs = node.outputs
                 out_shape = outs[0].shape if len(outs) == 1 else [o.shape for o in outs]
+            elif layer.built_inputs and layer.spec is not None and layer.class_name not in BUILT_AT_INIT:
+                # built by layer.build(shape) but never called: Keras shows the
+                # shape its compute_output_shape gives for the build shape
+                try:
+                    got = layer.spec.output_shape(layer.cfg, layer.built_inputs)
+                    out_shape = got if not isinstance(got, list) or len(got) != 1 else got[0]
+                except Exception:
+                    out_shape = None
             lsite = layer.site or site
             params = layer.param_count if (layer.weights is not None or layer.model is not None) else None
             trainable = layer.trainable_count if params is not None else None
