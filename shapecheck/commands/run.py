@@ -88,9 +88,16 @@ def run(args) -> int:
     _prefer_avx512_blas()
     report = None
     if not args.no_confirm:
-        from ..analyzer import analyze
+        # The full check pipeline: models and events, plus the diagnostics the
+        # rules raise, so that a run-time fault can be shown next to its prediction.
+        try:
+            from ..checking import check_source
 
-        report = analyze(source, args.script)
+            report = check_source(source, args.script)
+        except ImportError:
+            from ..analyzer import analyze
+
+            report = analyze(source, args.script)
 
     import runpy
 
@@ -126,16 +133,22 @@ def run(args) -> int:
         sys.stdout = saved_stdout
         observe.stop()
 
-    if failure is not None:
+    def report_failure():
+        if failure is None:
+            return
+        sys.stdout.flush()
         name, message, line = failure
         where = f"{args.script}:{line}" if line else args.script
         print(f"shapecheck run: {where}: {name}: {message}", file=sys.stderr)
         if report is not None and line:
-            for d in report.diagnostics:
-                if d.line == line:
-                    print(f"  the analyzer predicted here: {d.code} {d.message}", file=sys.stderr)
+            predicted = [d for d in report.diagnostics if d.line == line]
+            for d in predicted:
+                print(f"  the analyzer predicted here: {d.code} {d.message}", file=sys.stderr)
+            if not predicted:
+                print("  the analyzer predicted nothing wrong on this line", file=sys.stderr)
 
     if report is None or args.report == "none":
+        report_failure()
         return status
     from ..runtime.confirm import compare, render_text
 
@@ -149,6 +162,7 @@ def run(args) -> int:
         sys.stdout.write("\n")
     else:
         sys.stdout.write(render_text(conf))
+    report_failure()
     if conf.disagreements and status == 0:
         status = 1
     return status

@@ -124,3 +124,23 @@ def test_cuda_is_refused_clearly(capsys):
 def test_missing_script(capsys, tmp_path):
     code, out, err = run(capsys, tmp_path / "nope.py")
     assert code == 2 and "no such file" in err
+
+
+def test_runtime_shape_fault_names_both_shapes_the_line_and_the_prediction(capsys, tmp_path):
+    script = tmp_path / "bad_fit.py"
+    script.write_text(
+        "import numpy as np\n"
+        "from keras.models import Sequential\n"
+        "from keras.layers import Dense\n"
+        "model = Sequential()\n"
+        "model.add(Dense(32, input_dim=784, activation='relu'))\n"
+        "model.add(Dense(10, activation='softmax'))\n"
+        "model.compile(loss='categorical_crossentropy', optimizer='adam')\n"
+        "model.fit(np.zeros((100, 100)), np.zeros((100, 10)), epochs=1)\n"
+    )
+    code, out, err = run(capsys, script)
+    assert code == 1
+    assert ('bad_fit.py:8: ValueError: Input 0 of layer "dense" is incompatible with the layer: '
+            "expected shape=(None, 784), found shape=(100, 100)") in err
+    assert "the analyzer predicted here: SC301" in err
+    assert "line 8: fit x: predicted (100, 100), actual (100, 100)  ok" in out

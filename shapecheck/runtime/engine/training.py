@@ -73,6 +73,17 @@ def _as_list(data):
     return [np.asarray(data)]
 
 
+def _raw(data) -> list:
+    """The data as given, for the run report (before any conversion can fail)."""
+    if data is None:
+        return []
+    if isinstance(data, dict):
+        return [data[k] for k in sorted(data)]
+    if isinstance(data, (list, tuple)) and data and all(hasattr(d, "shape") for d in data):
+        return list(data)
+    return [data]
+
+
 def _n_samples(arrays, what):
     sizes = {len(a) for a in arrays}
     if len(sizes) > 1:
@@ -347,12 +358,12 @@ class Trainer:
             validation_data=None, shuffle=True, class_weight=None, sample_weight=None, initial_epoch=0,
             steps_per_epoch=None, validation_steps=None, validation_batch_size=None, validation_freq=1):
         self._require_compiled("fit")
+        observe.data_event("fit", self, _raw(x), _raw(y))
         xs = self._prepare_x(x)
         n_out = len(self._graph.outputs) if self._graph is not None else 1
         ys = self._prepare_y(y, n_out)
         if ys is None:
             raise ValueError("fit() needs targets `y` for a model compiled with a loss.")
-        observe.data_event("fit", self, xs, ys)
         n = _n_samples(xs, "x")
         ny = _n_samples([a for a in ys if a is not None], "y")
         if n != ny:
@@ -460,10 +471,10 @@ class Trainer:
     def evaluate(self, x=None, y=None, batch_size=None, verbose="auto", sample_weight=None, steps=None,
                  callbacks=None, return_dict=False, **kwargs):
         self._require_compiled("evaluate")
+        observe.data_event("evaluate", self, _raw(x), _raw(y))
         xs = self._prepare_x(x)
         n_out = len(self._graph.outputs) if self._graph is not None else 1
         ys = self._prepare_y(y, n_out)
-        observe.data_event("evaluate", self, xs, ys)
         batch_size = batch_size or 32
         n = _n_samples(xs, "x")
         steps = max(1, math.ceil(n / batch_size))
@@ -489,8 +500,8 @@ class Trainer:
         return [logs["loss"]] + [logs[label] for _, label, _ in self._metrics]
 
     def predict(self, x, batch_size=None, verbose="auto", steps=None, callbacks=None):
+        observe.data_event("predict", self, _raw(x))
         xs = self._prepare_x(x)
-        observe.data_event("predict", self, xs)
         batch_size = batch_size or 32
         n = _n_samples(xs, "x")
         steps = max(1, math.ceil(n / batch_size))
@@ -518,16 +529,16 @@ class Trainer:
         return results
 
     def predict_on_batch(self, x):
+        observe.data_event("predict_on_batch", self, _raw(x))
         xs = self._prepare_x(x)
-        observe.data_event("predict_on_batch", self, xs)
         return self._structure_outputs([np.asarray(o) for o in self._forward(xs, False)])
 
     def train_on_batch(self, x, y=None, sample_weight=None, class_weight=None, return_dict=False):
         self._require_compiled("train_on_batch")
+        observe.data_event("train_on_batch", self, _raw(x), _raw(y))
         xs = self._prepare_x(x)
         n_out = len(self._graph.outputs) if self._graph is not None else 1
         ys = self._prepare_y(y, n_out)
-        observe.data_event("train_on_batch", self, xs, ys)
         self._reset_metrics()
         loss, _ = self._train_batch(xs, ys, self._sample_weights(ys, len(xs[0]), sample_weight, class_weight))
         logs = self._logs(loss)
