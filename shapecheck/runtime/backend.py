@@ -84,19 +84,19 @@ def _a(x):
 
 
 def mean(x, axis=None, keepdims=False):
-    return np.mean(_a(x), axis=axis, keepdims=keepdims)
+    return np.mean(_a(x), axis=tuple(axis) if isinstance(axis, list) else axis, keepdims=keepdims)
 
 
 def sum(x, axis=None, keepdims=False):  # noqa: A001
-    return np.sum(_a(x), axis=axis, keepdims=keepdims)
+    return np.sum(_a(x), axis=tuple(axis) if isinstance(axis, list) else axis, keepdims=keepdims)
 
 
 def max(x, axis=None, keepdims=False):  # noqa: A001
-    return np.max(_a(x), axis=axis, keepdims=keepdims)
+    return np.max(_a(x), axis=tuple(axis) if isinstance(axis, list) else axis, keepdims=keepdims)
 
 
 def min(x, axis=None, keepdims=False):  # noqa: A001
-    return np.min(_a(x), axis=axis, keepdims=keepdims)
+    return np.min(_a(x), axis=tuple(axis) if isinstance(axis, list) else axis, keepdims=keepdims)
 
 
 def square(x):

@@ -50,19 +50,19 @@ def squeeze(x, axis=None):
 
 
 def mean(x, axis=None, keepdims=False):
-    return np.mean(np.asarray(x), axis=axis, keepdims=keepdims)
+    return np.mean(np.asarray(x), axis=_axis(axis), keepdims=keepdims)
 
 
 def sum(x, axis=None, keepdims=False):  # noqa: A001
-    return np.sum(np.asarray(x), axis=axis, keepdims=keepdims)
+    return np.sum(np.asarray(x), axis=_axis(axis), keepdims=keepdims)
 
 
 def max(x, axis=None, keepdims=False, initial=None):  # noqa: A001
-    return np.max(np.asarray(x), axis=axis, keepdims=keepdims)
+    return np.max(np.asarray(x), axis=_axis(axis), keepdims=keepdims)
 
 
 def min(x, axis=None, keepdims=False, initial=None):  # noqa: A001
-    return np.min(np.asarray(x), axis=axis, keepdims=keepdims)
+    return np.min(np.asarray(x), axis=_axis(axis), keepdims=keepdims)
 
 
 def relu(x):
@@ -125,7 +125,21 @@ multiply negative not_equal ones ones_like outer pad power prod repeat reshape r
 std subtract swapaxes take take_along_axis tan tanh tile transpose tril triu var where zeros zeros_like""".split()
 
 
+def _axis(axis):
+    return tuple(axis) if isinstance(axis, list) else axis
+
+
+def _with_axis_tuple(fn):
+    def wrapped(*args, **kwargs):
+        if "axis" in kwargs:
+            kwargs["axis"] = _axis(kwargs["axis"])
+        return fn(*args, **kwargs)
+
+    wrapped.__name__ = getattr(fn, "__name__", "op")
+    return wrapped
+
+
 def __getattr__(name):
     if name in _NUMPY_NAMES:
-        return getattr(np, name)
+        return _with_axis_tuple(getattr(np, name))
     raise AttributeError(f"keras.ops.{name} is not provided by the shapecheck runtime")

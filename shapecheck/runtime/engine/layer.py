@@ -66,6 +66,15 @@ def _to_array(x, dtype=None) -> np.ndarray:
     return a if a.dtype == np.float32 else a.astype(np.float32)
 
 
+class _CallCache:
+    """A kernel cache with the per-call config its backward needs."""
+
+    __slots__ = ("cfg", "cache")
+
+    def __init__(self, cfg, cache):
+        self.cfg, self.cache = cfg, cache
+
+
 class TapeEntry:
     __slots__ = ("layer", "cache", "inputs", "outputs")
 
@@ -437,6 +446,8 @@ class CatalogLayer(Layer):
     # build from the spec's weight list
     def build(self, input_shape) -> None:
         shapes = self._shape_list(input_shape)
+        for prefix in getattr(self.spec, "internal_sublayers", ()):
+            unique_name(prefix)  # Keras's inner layers take numbers from the same counters
         try:
             # The shape rule first: it raises the fault Keras raises in build().
             self.spec.output_shape(self.cfg, shapes)
@@ -512,7 +523,7 @@ class CatalogLayer(Layer):
         shapes = self._rule_shapes([t.shape for t in flat])
         self._check_compatible(shapes)
         try:
-            out = self.spec.output_shape(self.cfg, shapes)
+            out = self.spec.output_shape(self._call_cfg(call_kwargs), shapes)
         except ShapeFault as fault:
             raise ValueError(self._fault_message(fault)) from None
         outs = out if isinstance(out, list) else [out]
@@ -545,9 +556,12 @@ class CatalogLayer(Layer):
         self._kernel, self._kernel_device = kernel, dev
         is_training = STATE.training if training is None else bool(training)
         params = self._params()
-        outs, cache = kernel.forward(self.cfg, params, arrays, is_training, self._layer_rng())
+        cfg = self._call_cfg(call_kwargs)
+        outs, cache = kernel.forward(cfg, params, arrays, is_training, self._layer_rng())
         if is_training:
-            kernel.update_state(self.cfg, params, cache)
+            kernel.update_state(cfg, params, cache)
+            if cfg is not self.cfg:
+                cache = _CallCache(cfg, cache)
             tape = STATE.tape
             if tape is not None:
                 # A kernel that hands back its input unchanged (Dropout at rate 0,
@@ -583,9 +597,20 @@ class CatalogLayer(Layer):
     def backward(self, cache, d_outputs, need_input_grads=True):
         params = self._params()
         kernel = self._kernel
+        cfg = self.cfg
+        if isinstance(cache, _CallCache):
+            cfg, cache = cache.cfg, cache.cache
         if not need_input_grads and _takes_input_grads(kernel):
-            return kernel.backward(self.cfg, params, cache, d_outputs, input_grads=False)
-        return kernel.backward(self.cfg, params, cache, d_outputs)
+            return kernel.backward(cfg, params, cache, d_outputs, input_grads=False)
+        return kernel.backward(cfg, params, cache, d_outputs)
+
+    def _call_cfg(self, call_kwargs) -> dict:
+        """The config plus the call's shape-changing keywords (``call_params``:
+        MultiHeadAttention's return_attention_scores), as the spec expects."""
+        params = getattr(self.spec, "call_params", None)
+        if not params:
+            return self.cfg
+        return {**self.cfg, **{k: call_kwargs.get(k, d) for k, d in params.items()}}
 
     def get_config(self) -> dict:
         cfg = super().get_config()
@@ -683,7 +708,8 @@ class InputLayer(Layer):
                  input_tensor=None, optional=False, name=None, **kwargs):
         if "input_shape" in kwargs and shape is None:
             shape = kwargs.pop("input_shape")
-        kwargs.pop("batch_input_shape", None)
+        if kwargs.get("batch_input_shape") is not None and batch_shape is None:
+            batch_shape = kwargs.pop("batch_input_shape")  # Keras 2 spelling
         super().__init__(name=name or unique_name("input_layer"), dtype=dtype or "float32")
         if batch_shape is None:
             if shape is None:

@@ -101,3 +101,47 @@ def flatten(structure) -> list:
 
 def is_symbolic(structure) -> bool:
     return any(isinstance(t, KerasTensor) for t in flatten(structure))
+
+
+def symbolic_aware(fn, name=None):
+    """Wrap a NumPy-level op so that, called on KerasTensors (building a
+    functional model), it becomes a Lambda layer in the graph, as Keras 3 turns
+    ``keras.ops`` calls on symbolic tensors into operations."""
+    import functools
+
+    @functools.wraps(fn)
+    def op(*args, **kwargs):
+        tensors = []
+
+        def collect(a):
+            if isinstance(a, KerasTensor):
+                tensors.append(a)
+            elif isinstance(a, (list, tuple)):
+                for x in a:
+                    collect(x)
+
+        for a in list(args) + list(kwargs.values()):
+            collect(a)
+        if not tensors:
+            return fn(*args, **kwargs)
+
+        def substitute(a, it):
+            if isinstance(a, KerasTensor):
+                return next(it)
+            if isinstance(a, (list, tuple)):
+                return type(a)(substitute(x, it) for x in a)
+            return a
+
+        def body(arrays):
+            arrays = arrays if isinstance(arrays, list) else [arrays]
+            it = iter(arrays)
+            new_args = [substitute(a, it) for a in args]
+            new_kwargs = {k: substitute(v, it) for k, v in kwargs.items()}
+            return fn(*new_args, **new_kwargs)
+
+        from .layer import Lambda
+
+        layer = Lambda(body, name=unique_name(name or getattr(fn, "__name__", "op")))
+        return layer(tensors if len(tensors) > 1 else tensors[0])
+
+    return op

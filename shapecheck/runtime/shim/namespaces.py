@@ -152,21 +152,43 @@ def fill_preprocessing(mod):
     mod.__path__ = []
 
 
+# Backend functions that build or read variables stay as they are; the rest
+# also work on symbolic tensors (they become Lambda layers).
+_NOT_OPS = {"variable", "eval", "get_value", "set_value", "floatx", "set_floatx", "epsilon", "set_epsilon",
+            "backend", "image_data_format", "clear_session", "int_shape", "ndim", "dtype", "zeros", "ones",
+            "Variable", "annotations", "np", "shape"}
+
+
+def _wrap_ops(mod, source):
+    from ..engine.tensor import symbolic_aware
+
+    for name in dir(source):
+        if name.startswith("_") or name in ("annotations", "np"):
+            continue
+        obj = getattr(source, name)
+        if callable(obj) and not isinstance(obj, type) and name not in _NOT_OPS:
+            obj = symbolic_aware(obj, name)
+        setattr(mod, name, obj)
+
+
 def fill_backend(mod):
     from .. import backend as b
 
-    for name in dir(b):
-        if not name.startswith("_") and name not in ("annotations", "np"):
-            setattr(mod, name, getattr(b, name))
+    _wrap_ops(mod, b)
 
 
 def fill_ops(mod):
     from .. import ops as o
+    from ..engine.tensor import symbolic_aware
 
-    for name in dir(o):
-        if not name.startswith("_") and name not in ("annotations", "np"):
-            setattr(mod, name, getattr(o, name))
-    mod.__getattr__ = o.__getattr__
+    _wrap_ops(mod, o)
+
+    def __getattr__(name):
+        fn = symbolic_aware(o.__getattr__(name), name)
+        setattr(mod, name, fn)
+        return fn
+
+    mod.__getattr__ = __getattr__
 
 
 def fill_activations(mod):
@@ -213,6 +235,7 @@ def fill_tensorflow(mod):
     import importlib
 
     from .. import activations as a
+    from ..engine.tensor import symbolic_aware
     from ..engine.variable import Variable
     from ..random import set_random_seed
 
@@ -225,10 +248,14 @@ def fill_tensorflow(mod):
     mod.convert_to_tensor = lambda value, dtype=None, **k: _tensor(value, dtype, None)
     mod.Variable = lambda initial_value, trainable=True, name=None, dtype=None, **k: Variable(
         initial_value, name=name, trainable=trainable, dtype=dtype)
-    mod.reduce_sum = lambda x, axis=None, keepdims=False: np.sum(x, axis=axis, keepdims=keepdims)
-    mod.reduce_mean = lambda x, axis=None, keepdims=False: np.mean(x, axis=axis, keepdims=keepdims)
-    mod.reduce_max = lambda x, axis=None, keepdims=False: np.max(x, axis=axis, keepdims=keepdims)
-    mod.reduce_min = lambda x, axis=None, keepdims=False: np.min(x, axis=axis, keepdims=keepdims)
+    def _reduction(fn):
+        def reduce(x, axis=None, keepdims=False, name=None):
+            return fn(np.asarray(x), axis=tuple(axis) if isinstance(axis, list) else axis, keepdims=keepdims)
+
+        return symbolic_aware(reduce, fn.__name__)
+
+    mod.reduce_sum, mod.reduce_mean = _reduction(np.sum), _reduction(np.mean)
+    mod.reduce_max, mod.reduce_min = _reduction(np.max), _reduction(np.min)
     mod.matmul = np.matmul
     mod.reshape = lambda x, shape: np.reshape(x, shape)
     mod.concat = lambda values, axis: np.concatenate(values, axis=axis)
