@@ -28,18 +28,17 @@ def add_arguments(parser):
 
 
 def _pick_device(requested):
-    """The runtime device for --device / $SHAPECHECK_DEVICE (runtime/device.py
-    holds the rules); "auto" says in one line which device it took."""
-    from ..runtime import device as runtime_device
+    """(device, None) or (None, problem); a notice ("device auto: ...") goes to stderr."""
+    from ..runtime import device
 
     try:
-        dev, notice = runtime_device.resolve(requested)
-    except runtime_device.DeviceError as err:
+        dev, notice = device.resolve(requested)
+    except device.DeviceError as err:
         return None, str(err)
     if notice:
         print(f"shapecheck run: {notice}", file=sys.stderr)
-    runtime_device.use(dev)
-    return dev.name, None
+    device.use(dev)
+    return dev, None
 
 
 def _prefer_avx512_blas():
@@ -155,7 +154,8 @@ def run(args) -> int:
     conf = compare(report, obs, args.script)
     if args.report == "json":
         doc = conf.to_json()
-        doc.update({"script": args.script, "device": device, "exit_status": status,
+        doc.update({"script": args.script, "device": device.name, "device_label": device.label,
+                    "exit_status": status,
                     "failure": None if failure is None else {"type": failure[0], "message": failure[1],
                                                             "line": failure[2]}})
         json.dump(doc, sys.stdout, indent=2)

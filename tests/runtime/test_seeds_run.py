@@ -115,10 +115,24 @@ def test_run_json_report(capsys):
     assert "Output: [[ 3.  6.  9. 12. 15.]]" in err  # the script's own output moved to stderr
 
 
-def test_cuda_is_refused_clearly(capsys):
+def test_cuda_without_a_gpu_is_refused_clearly(capsys, monkeypatch):
+    from shapecheck.runtime import device
+
+    monkeypatch.setattr(device, "cuda_problem", lambda: "no CUDA GPU was found")
     code, out, err = run(capsys, SEEDS / "dense_weights.py", "--device", "cuda")
     assert code == 2
-    assert "CUDA target" in err
+    assert "--device cuda: the CUDA target cannot run here: no CUDA GPU was found" in err
+    device.use("cpu")
+
+
+def test_auto_falls_back_to_the_cpu_with_a_notice(capsys, monkeypatch):
+    from shapecheck.runtime import device
+
+    monkeypatch.setattr(device, "cuda_problem", lambda: "no CUDA GPU was found")
+    code, out, err = run(capsys, SEEDS / "dense_weights.py", "--device", "auto")
+    assert code == 0, err
+    assert "device auto: no CUDA GPU was found; using the CPU" in err
+    assert "Output: [[ 3.  6.  9. 12. 15.]]" in out
 
 
 def test_missing_script(capsys, tmp_path):

@@ -446,6 +446,9 @@ class CatalogLayer(Layer):
     # build from the spec's weight list
     def build(self, input_shape) -> None:
         shapes = self._shape_list(input_shape)
+        if self._vars:  # built already (user code may call build() itself)
+            return
+        self._build_shapes = shapes
         for prefix in getattr(self.spec, "internal_sublayers", ()):
             unique_name(prefix)  # Keras's inner layers take numbers from the same counters
         try:
@@ -474,6 +477,7 @@ class CatalogLayer(Layer):
                 # LSTM(unit_forget_bias=True): the forget gate's bias starts at 1.
                 units = w.shape[0] // 4
                 var.value[units:2 * units] = 1.0
+        self.built = True
 
     def _unit_forget_bias(self, w) -> bool:
         cfgs = [self.cfg] + _nested_cfgs(self.cfg)

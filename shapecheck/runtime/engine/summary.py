@@ -22,6 +22,14 @@ def _shape_of(layer):
         shapes = [t.shape for t in outs]
     elif getattr(layer, "_eager_output_shapes", None):
         shapes = layer._eager_output_shapes  # a layer only ever called on arrays (subclassed models)
+    elif getattr(layer, "spec", None) is not None and layer._build_shapes:
+        # Built but never called (a model's own build()): Keras shows the shape
+        # computed from the build input shape.
+        try:
+            out = layer.spec.output_shape(layer.cfg, [tuple(s) for s in layer._build_shapes])
+        except Exception:
+            return "?"
+        shapes = out if isinstance(out, list) else [out]
     else:
         return "?"
     if len(shapes) == 1:
