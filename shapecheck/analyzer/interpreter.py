@@ -21,6 +21,8 @@ import libcst as cst
 
 from ..diagnostics import Diagnostic
 from ..rules import severity_of
+from . import limits
+from .failures import internal_error, reraise
 from .positions import Range
 from .report import FileReport
 from .values import (
@@ -208,6 +210,11 @@ class Interpreter:
             self.diag(stop.node or self.current_stmt, "SC002", stop.reason, severity="info")
         except RecursionError:
             self.diag(self.current_stmt, "SC002", "analysis stopped: the code is nested too deeply", severity="info")
+        except Exception as err:  # a bug in the analyzer: keep what was gathered before it
+            if reraise(self.options):
+                raise
+            rng = self.range_of(self.current_stmt)
+            self.report.diagnostics.append(internal_error(err, rng.line if rng is not None else 1))
         self.keras.finish()
 
     def analyze_uncalled_functions(self) -> None:
@@ -538,12 +545,14 @@ class Interpreter:
                 if isinstance(sl, cst.Index):
                     key = self.eval(sl.value, scope)
                     if isinstance(key, Const):
-                        for i, k in enumerate(obj.keys):
-                            if k == key.value:
-                                obj.values[i] = value
-                                return
-                        obj.keys.append(key.value)
-                        obj.values.append(value)
+                        try:
+                            obj.values[obj.keys.index(key.value)] = value
+                        except ValueError:
+                            # Past MAX_DICT_KEYS a loop-filled dict stops growing (later reads are unknown):
+                            # every lookup scans the keys.
+                            if len(obj.keys) < limits.MAX_DICT_KEYS:
+                                obj.keys.append(key.value)
+                                obj.values.append(value)
         elif isinstance(target, cst.StarredElement):
             self.bind(target.value, value, scope)
 
@@ -814,6 +823,8 @@ class Interpreter:
             fn = _BINOPS.get(op)
             if fn is None:
                 return Unknown("?")
+            if limits.fold_too_big(op, left.value, right.value):
+                return Unknown("?")  # 1 << 10**10, "ab" * 10**9: seconds of CPU and gigabytes
             try:
                 if op == "Power" and isinstance(right.value, int) and abs(right.value) > 64:
                     return Unknown("?")
@@ -823,6 +834,8 @@ class Interpreter:
             except Exception:
                 return Unknown("?")
         if isinstance(left, (TupleV, ListV)) and isinstance(right, (TupleV, ListV)) and op == "Add":
+            if len(left.items) + len(right.items) > MAX_LITERAL_ITEMS:
+                return Unknown("list")  # x = x + x in a loop doubles each time
             return type(left)(list(left.items) + list(right.items))
         if isinstance(left, (TupleV, ListV)) and isinstance(right, Const) and op == "Multiply" and isinstance(right.value, int):
             if len(left.items) * max(right.value, 0) > MAX_LITERAL_ITEMS:
@@ -922,6 +935,8 @@ class Interpreter:
         if not defaults_pass:
             self.called_functions.add(id(fn.node))
         if self.call_depth >= MAX_CALL_DEPTH:
+            self.diag(node, "SC002", f"analysis stopped at call depth {MAX_CALL_DEPTH}: {fn.name}() is not followed deeper; its result is unknown",
+                      severity="info")
             return Unknown(fn.name)
         if not fn.is_lambda and _is_generator(fn.node):
             # Calling a generator function runs none of its body.

@@ -50,10 +50,10 @@ class DictV(Value):
     values: list
 
     def get(self, key):
-        for k, v in zip(self.keys, self.values):
-            if k == key:
-                return v
-        return None
+        try:
+            return self.values[self.keys.index(key)]  # C-speed scan: loops may index big dicts
+        except ValueError:
+            return None
 
 
 @dataclass(eq=False)
