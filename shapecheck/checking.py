@@ -36,6 +36,8 @@ class Suppression:
 def find_suppressions(source: str) -> dict[int, Suppression]:
     """Line -> the `# shapecheck: ignore[...]` comment on it (comments only, not strings)."""
     out: dict[int, Suppression] = {}
+    if not _SUPPRESS.search(source):
+        return out  # tokenizing costs seconds on a huge file; most files have no such comment
     try:
         tokens = list(tokenize.generate_tokens(io.StringIO(source).readline))
     except (tokenize.TokenError, IndentationError, SyntaxError):
@@ -123,9 +125,13 @@ def as_config(config) -> Config:
 
 def analyze_safely(source: str, path: str) -> FileReport:
     from .analyzer import analyze
+    from .analyzer.failures import as_sc000, is_internal_error
 
     try:
-        return analyze(source, path)
+        report = analyze(source, path)
+        # The analyzer keeps partial results behind an SC002 info; `check` fails the file (SC000).
+        report.diagnostics = [as_sc000(d) if is_internal_error(d) else d for d in report.diagnostics]
+        return report
     except RecursionError as err:
         report = FileReport(path=path)
         report.diagnostics.append(_internal_error("the analyzer (recursion too deep)", err))
