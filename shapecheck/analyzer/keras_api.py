@@ -213,9 +213,9 @@ class KerasApi:
         if m.kind == "subclassed":
             if attr in m.self_attrs:
                 return m.self_attrs[attr]
-            # build/compile/fit/... go through Keras's Model, which calls the
-            # user's build() itself; other methods are the user's own.
-            if m.user_class is not None and attr in m.user_class.methods and attr not in (MODEL_METHODS | EVENT_METHODS) - {"call"}:
+            # Keras wraps a subclass's build() (model.build runs it and marks
+            # the model built); every other method the class defines is its own.
+            if m.user_class is not None and attr in m.user_class.methods and attr != "build":
                 fn = m.user_class.methods[attr]
                 return FuncV(fn.node, fn.scope, fn.name, self_value=m)
         if attr == "layers":
@@ -796,8 +796,16 @@ class KerasApi:
         input shape came from."""
         spec = layer.spec
         if any(s is None for s in shapes):
-            if layer.weights is None:
-                layer.weights = None
+            if layer.weights is None and spec is not None and spec.class_name != "Lambda":
+                # Some layers' weights don't depend on the input (Embedding):
+                # keep them when the rule can tell without the input shape.
+                try:
+                    ws = list(spec.weights(layer.cfg, shapes))
+                    if all(w.count is not None for w in ws):
+                        layer.weights = ws
+                        layer.built_inputs = shapes
+                except Exception:
+                    pass
             return None
         if spec.class_name == "Lambda":
             return self._lambda_shapes(layer, shapes, node)
@@ -1408,6 +1416,11 @@ class KerasApi:
 
     def model_event(self, m: ModelV, name: str, args: list, kwargs: dict, node, arg_nodes) -> Value:
         params = METHOD_PARAMS.get(name, [])
+        if m.user_class is not None and any(k in m.user_class.methods for k in ("train_step", "test_step", "compute_loss")):
+            # Custom training: what loss and labels mean is the class's business.
+            m.escaped = True
+            if name in ("fit", "evaluate", "train_on_batch", "test_on_batch"):
+                return ObjectV("keras.callbacks.History") if name == "fit" else Unknown(name)
         if name in ("fit", "predict") and m.kind != "subclassed":
             for k in kwargs:
                 if k not in params:

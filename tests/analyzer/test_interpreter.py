@@ -295,3 +295,28 @@ def test_tf_function_on_keras_tensor_is_a_keras3_error_but_fine_in_lambda():
     )
     (d,) = [d for d in r.diagnostics if d.severity == "error"]
     assert (d.code, d.line) == ("SC403", 6) and "KerasTensor" in d.message
+
+
+def test_custom_training_models_are_not_judged_by_compile_rules():
+    from shapecheck.checking import check_source
+
+    src = textwrap.dedent(
+        """
+        import numpy as np
+        import keras
+        class GAN(keras.Model):
+            def __init__(self, d):
+                super().__init__()
+                self.d = d
+            def compile(self, d_optimizer, loss_fn):
+                super().compile()
+                self.loss_fn = loss_fn
+            def train_step(self, data):
+                return {"loss": 0.0}
+        gan = GAN(keras.Sequential([keras.Input((4,)), keras.layers.Dense(1)]))
+        gan.compile(d_optimizer=keras.optimizers.Adam(), loss_fn=keras.losses.BinaryCrossentropy())
+        gan.fit(np.zeros((8, 4)), epochs=1)
+        """
+    )
+    r = check_source(src, "t.py")
+    assert [d for d in r.diagnostics if d.severity == "error"] == []

@@ -72,7 +72,7 @@ def _repo(tmp_path, name, text):
 
 def test_hook_definition():
     text = (ROOT / ".pre-commit-hooks.yaml").read_text()
-    for line in ("- id: shapecheck", "entry: shapecheck check", "language: python", "types: [python]"):
+    for line in ("- id: shapecheck", "entry: shapecheck check", "language: python", "types_or: [python, jupyter]"):
         assert line in text
 
 
