@@ -376,6 +376,10 @@ class KerasApi:
                     self.it.diag(node, "SC403", "keras.backend.variable() does not exist in Keras 3 (removed with the Keras 2 backend API)",
                                  hint="use keras.Variable(...) or keras.ops.convert_to_tensor(...)")
                 return arr
+            if path in ("keras.backend.image_data_format", "keras.config.image_data_format"):
+                return Const("channels_last")  # Keras's default configuration
+            if path == "keras.backend.backend":
+                return Const("tensorflow")
             if path == "keras.backend.eval":
                 self.it.diag(node, "SC403", "keras.backend.eval() does not exist in Keras 3 (removed with the Keras 2 backend API)",
                              hint="use keras.ops.convert_to_numpy(...)")
@@ -1704,7 +1708,8 @@ class KerasApi:
         # A layer never built (weights None, never called) holds no weights
         # yet and adds 0, as Keras counts; a count unknown to us (a Sym
         # dimension) makes the total unknown.
-        unknown = any(l.params is None and (layer.weights is not None or layer.calls)
+        # In a built Sequential every layer was applied: a missing count is unknown.
+        unknown = any(l.params is None and (layer.weights is not None or layer.calls or m.kind == "sequential")
                       for l, layer in zip(layers, self.model_layers(m)))
         if m.frozen:
             # model.trainable = False freezes every layer it holds

@@ -320,3 +320,24 @@ def test_custom_training_models_are_not_judged_by_compile_rules():
     )
     r = check_source(src, "t.py")
     assert [d for d in r.diagnostics if d.severity == "error"] == []
+
+
+def test_keras_default_image_data_format_decides_the_classic_branch():
+    r = run(
+        """
+        from keras import backend as K
+        from keras.models import Sequential
+        from keras.layers import Conv2D, Flatten, Dense
+        if K.image_data_format() == 'channels_first':
+            input_shape = (1, 28, 28)
+        else:
+            input_shape = (28, 28, 1)
+        model = Sequential()
+        model.add(Conv2D(32, kernel_size=(3, 3), activation='relu', input_shape=input_shape))
+        model.add(Flatten())
+        model.add(Dense(10))
+        """
+    )
+    (m,) = r.models
+    assert m.layers[0].output_shape == (None, 26, 26, 32)
+    assert m.total_params == 320 + 26 * 26 * 32 * 10 + 10
