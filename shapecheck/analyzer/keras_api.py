@@ -1577,6 +1577,9 @@ class KerasApi:
                     idx.append(_index_item(i))
             if any(isinstance(i, str) and i == "array" for i in idx):
                 return type(obj)(None) if isinstance(obj, TensorV) else ArrayV(None, obj.dtype)
+            if isinstance(obj, ArrayV) and any(isinstance(i, str) and i == "?" for i in idx):
+                # data indexed by a value we cannot follow (an int or an index array?): no guessed shape
+                return ArrayV(None, obj.dtype)
             try:
                 s = shape_ops.index_shape(obj.shape, idx)
             except shape_ops.ShapeOpError as err:
