@@ -145,7 +145,7 @@ def test_json_format_is_the_summary_schema(tmp_path, capsys):
 
 
 def test_github_format(tmp_path, capsys):
-    f = write(tmp_path, "a,b.py", "x = 1  # emit: SC102\ny = 2  # emit: SC507\nz = 3  # emit: SC122\n")
+    f = write(tmp_path, "a,b.py", "x = 1  # emit: SC102\ny = 2  # emit: SC507\nz = 3  # emit: SC003\n")
     _, out, _ = check(capsys, "--format", "github", str(f))
     lines = out.splitlines()
     p = str(f).replace(",", "%2C")
@@ -159,7 +159,7 @@ def test_sarif_validates_against_official_schema(tmp_path, capsys):
     here = os.path.dirname(__file__)
     with open(os.path.join(here, "data", "sarif-schema-2.1.0.json")) as fh:
         schema = json.load(fh)
-    f = write(tmp_path, "m.py", "x = 1  # emit: SC102\ny = 2  # emit: SC507\nz = 3  # emit: SC122\n")
+    f = write(tmp_path, "m.py", "x = 1  # emit: SC102\ny = 2  # emit: SC507\nz = 3  # emit: SC003\n")
     _, out, _ = check(capsys, "--format", "sarif", str(f))
     log = json.loads(out)
     jsonschema.Draft4Validator.check_schema(schema)
