@@ -767,7 +767,7 @@ class KerasApi:
         self._record_node(layer, list(tensors) + extra_inputs, outs, node)
         self._propagate_mask(layer, tensors, outs, in_mask, node)
         label_shape = out_shapes[0] if out_shapes and len(out_shapes) == 1 else out_shapes
-        self.add_site(node, "layer", label_shape, layer)
+        self.add_site(node, "layer", label_shape, layer, origins=tensors)
         if out_shapes is not None and len(out_shapes) == 1 and not layer.cfg.get("return_state"):
             return outs[0]
         if out_shapes is None:
@@ -1611,7 +1611,7 @@ class KerasApi:
         elif isinstance(value, ArrayV) and rhs is not None and isinstance(rhs, cst.Call) and value.shape is not None:
             self.add_site(target, "array", value.shape, None, after=rhs)
 
-    def add_site(self, node, kind: str, shape, layer: Optional[LayerV], after=None) -> None:
+    def add_site(self, node, kind: str, shape, layer: Optional[LayerV], after=None, origins=None) -> None:
         rng = self.it.range_of(after if after is not None else node)
         if rng is None:
             return
@@ -1628,7 +1628,8 @@ class KerasApi:
             detail = _param_formula(layer)
         elif kind == "array":
             label = shape_text
-        self.sites.append(Site(rng.line, rng.col, rng.end_line, rng.end_col, kind, label, detail))
+        origin = _origins_text(origins or []).lstrip("; ")
+        self.sites.append(Site(rng.line, rng.col, rng.end_line, rng.end_col, kind, label, detail, origin=origin))
 
     # -- the end: reports ---------------------------------------------------------
     def finish(self) -> None:

@@ -101,8 +101,9 @@ class Site:
     end_col: int
     kind: str  # "layer" | "tensor" | "model" | "array"
     label: str  # short text for an inlay hint: "(None, 64) · 6,464 params"
-    detail: str = ""  # markdown for hover: formula, where dims came from
+    detail: str = ""  # markdown for hover: the parameter formula
     cell: Optional[int] = None
+    origin: str = ""  # where the input shape(s) came from: "input (None, 784) from line 5 (flatten)"
 
 
 @dataclass

@@ -272,6 +272,8 @@ def anchor_markdown(report, anchor: Anchor) -> str:
         body = layer_markdown(anchor.layer, anchor.model, formula)
         if detail and not formula:
             body += "\n\n" + detail
+        if site.origin:
+            body += "  \n" + site.origin  # where the input shape came from
         return body
     if site.kind == "model":
         for model in report.models:
