@@ -102,7 +102,7 @@ else:
         if d_out is None:
             return outs_g, None, None
         d_c, p_c = cpu.backward(cfg, params, cache_c, d_out)
-        d_g, p_g = gpu.backward(cfg, {k: dev(v) for k, v in params.items()}, cache_g, [dev(d) for d in d_out])
+        d_g, p_g = gpu.backward(cfg, {k: dev(v) for k, v in params.items()}, cache_g, [None if d is None else dev(d) for d in d_out])
         if check_inputs:
             for g, c in zip(d_g, d_c):
                 if c is not None:
@@ -210,27 +210,73 @@ else:
         y = get_kernel(name, "cpu").forward(cfg, {}, [x], False, None)[0][0]
         both(name, cfg, {}, [x], [rnd(*y.shape, seed=4)])
 
+    def _rnn_params(name, h, d=4, bias=True, reset_after=True):
+        k = {"LSTM": 4, "GRU": 3, "SimpleRNN": 1}[name] * h
+        p = {"kernel": rnd(d, k, seed=2, scale=0.5), "recurrent_kernel": rnd(h, k, seed=3, scale=0.5)}
+        if bias:
+            p["bias"] = rnd(2, k, seed=4) if name == "GRU" and reset_after else rnd(k, seed=4)
+        return p
+
+    RNN_CASES = [(name, seq, back) for name in ("LSTM", "GRU", "SimpleRNN") for seq in (False, True)
+                 for back in (False, True)]
+
+    @pytest.mark.parametrize("name,seq,back", RNN_CASES)
+    def test_recurrent_layers(name, seq, back):
+        cfg = {"units": 5, "return_sequences": seq, "go_backwards": back}
+        if name == "SimpleRNN":
+            cfg["activation"] = "relu"
+        x = rnd(3, 4, 4, seed=1)
+        out = (3, 4, 5) if seq else (3, 5)
+        _, _, _ = both(name, cfg, _rnn_params(name, 5), [x], [rnd(*out, seed=9)])
+        assert cuda_layers.kernel(name).forward(cfg, {k: dev(v) for k, v in _rnn_params(name, 5).items()}, [x],
+                                                True, None)[1][0] == "gpu"
+
+    def test_recurrent_other_activations_and_no_bias():
+        cfg = {"units": 5, "activation": "relu", "recurrent_activation": "hard_sigmoid", "use_bias": False}
+        both("LSTM", cfg, _rnn_params("LSTM", 5, bias=False), [rnd(2, 3, 4, seed=1)], [rnd(2, 5, seed=9)])
+
+    def test_recurrent_configurations_left_to_the_cpu_kernel():
+        x = rnd(2, 3, 4, seed=1)
+        cases = [("GRU", {"units": 5, "reset_after": False}, _rnn_params("GRU", 5, reset_after=False), True),
+                 ("LSTM", {"units": 5, "dropout": 0.3}, _rnn_params("LSTM", 5), True),
+                 ("LSTM", {"units": 5, "return_state": True}, _rnn_params("LSTM", 5), False)]
+        for name, cfg, params, training in cases:
+            seed = 3 if cfg.get("dropout") else None
+            outs, _, _ = both(name, cfg, params, [x], [rnd(2, 5, seed=9)] + [None] * (2 if cfg.get("return_state") else 0),
+                              training=training, seed=seed)
+            assert cuda_layers.kernel(name).forward(cfg, {k: dev(v) for k, v in params.items()}, [x], training,
+                                                    np.random.default_rng(3))[1][0] == "cpu"
+
     def test_layers_without_a_cuda_kernel_run_their_cpu_kernel():
         x = rnd(2, 4, 3, seed=1)
         both("ZeroPadding1D", {"padding": (1, 2)}, {}, [x], [rnd(2, 7, 3, seed=2)])
         assert type(cuda_layers.kernel("ZeroPadding1D")).__name__ == "HostFallback"
 
-    def test_fallback_writes_moving_statistics_back_to_the_device():
-        cfg = {"axis": -1, "momentum": 0.9, "epsilon": 1e-3}
-        params = {"gamma": rnd(3, seed=1), "beta": rnd(3, seed=2), "moving_mean": np.zeros(3, np.float32),
-                  "moving_variance": np.ones(3, np.float32)}
-        x = rnd(8, 3, seed=3)
+    @pytest.mark.parametrize("axis,xshape,where", [(-1, (8, 3), "gpu"), (-1, (2, 3, 3), "gpu"), (1, (4, 3, 2), "cpu")])
+    def test_batch_normalization_and_its_moving_statistics(axis, xshape, where):
+        cfg = {"axis": axis, "momentum": 0.9, "epsilon": 1e-3}
+        params = {"gamma": rnd(3, seed=1), "beta": rnd(3, seed=2), "moving_mean": rnd(3, seed=5, scale=0.1),
+                  "moving_variance": np.ones(3, np.float32) * 1.5}
+        x = rnd(*xshape, seed=3)
         cpu, gpu = get_kernel("BatchNormalization", "cpu"), cuda_layers.kernel("BatchNormalization")
-        hp = {k: v.copy() for k, v in params.items()}
-        dp = {k: dev(v) for k, v in params.items()}
-        outs, cache = cpu.forward(cfg, hp, [x], True, None)
-        cpu.update_state(cfg, hp, cache)
-        outs_g, cache_g = gpu.forward(cfg, dp, [x], True, None)
-        gpu.update_state(cfg, dp, cache_g)
-        close("BatchNormalization.forward", outs_g[0], outs[0])
-        for k in ("moving_mean", "moving_variance"):
-            assert not np.allclose(hp[k], params[k])
-            close(f"BatchNormalization.{k}", dp[k], hp[k])
+        for training in (True, False):
+            hp = {k: v.copy() for k, v in params.items()}
+            dp = {k: dev(v) for k, v in params.items()}
+            outs, cache = cpu.forward(cfg, hp, [x], training, None)
+            cpu.update_state(cfg, hp, cache)
+            outs_g, cache_g = gpu.forward(cfg, dp, [x], training, None)
+            assert cache_g[0] == where
+            gpu.update_state(cfg, dp, cache_g)
+            close("BatchNormalization.forward", outs_g[0], outs[0])
+            for k in ("moving_mean", "moving_variance"):
+                assert np.allclose(hp[k], params[k]) != training  # moved only in training
+                close(f"BatchNormalization.{k}", dp[k], hp[k])
+            dy = rnd(*xshape, seed=6)
+            d_c, p_c = cpu.backward(cfg, hp, cache, [dy])
+            d_g, p_g = gpu.backward(cfg, dp, cache_g, [dev(dy)])
+            close("BatchNormalization.backward_input", d_g[0], d_c[0])
+            for k in p_c:
+                close(f"BatchNormalization.backward_{k}", p_g[k], p_c[k])
 
     # -- losses ------------------------------------------------------------------------
     def _probs(n, k, seed):
@@ -447,6 +493,18 @@ else:
 
         _fit_both(on_device, build, x, y, epochs=1, batch_size=6, optimizer=O.Adagrad(0.1),
                   loss="categorical_crossentropy", metrics=["categorical_accuracy"])
+
+    def test_fit_embedding_lstm_binary(on_device):
+        rng = np.random.default_rng(4)
+        ids = rng.integers(0, 12, (12, 5))
+        y = (ids[:, -1] > 5).astype(np.float32).reshape(-1, 1)
+
+        def build(keras):
+            return keras.Sequential([keras.Input((5,), dtype="int32"), keras.layers.Embedding(12, 4),
+                                     keras.layers.LSTM(6), keras.layers.Dense(1, activation="sigmoid")])
+
+        _fit_both(on_device, build, ids, y, epochs=1, batch_size=6, optimizer="adam", loss="binary_crossentropy",
+                  metrics=["accuracy"])
 
     def test_weights_stay_on_the_device_across_batches(on_device, monkeypatch):
         """Per batch only the data goes up and only scalars come back: the

@@ -113,7 +113,10 @@ class Mirror:
 
     def sync_to(self, host_array: np.ndarray) -> None:
         if self.dirty:
-            self.array.copy_to_host(host_array)
+            if host_array.flags.c_contiguous:
+                self.array.copy_to_host(host_array)
+            else:  # e.g. an orthogonal initializer's transposed result
+                host_array[...] = self.array.copy_to_host()
 
 
 _BY_ARRAY: "weakref.WeakValueDictionary[int, Mirror]" = weakref.WeakValueDictionary()

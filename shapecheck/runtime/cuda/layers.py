@@ -382,7 +382,7 @@ _FALLBACK_FLATTEN = None
 
 def kernel(class_name: str):
     """The CUDA kernel for a layer kind, or its CPU kernel behind HostFallback."""
-    from . import conv  # noqa: F401  (the other families register themselves)
+    from . import conv, normalization, recurrent  # noqa: F401  (the other families register themselves)
 
     k = KERNELS.get((class_name, "cuda"))
     if k is not None:
