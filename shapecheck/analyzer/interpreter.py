@@ -597,9 +597,41 @@ class Interpreter:
         return Unknown("str")
 
     def eval_FormattedString(self, node, scope):
+        out = []
+        known = True
         for part in node.parts:
-            if isinstance(part, cst.FormattedStringExpression):
-                self.eval(part.expression, scope)
+            if isinstance(part, cst.FormattedStringText):
+                out.append(part.value)
+                continue
+            value = self.eval(part.expression, scope)
+            spec = ""
+            if part.format_spec:
+                if all(isinstance(p, cst.FormattedStringText) for p in part.format_spec):
+                    spec = "".join(p.value for p in part.format_spec)
+                else:
+                    known = False
+            if not isinstance(value, Const) or not known:
+                known = False
+                continue
+            try:
+                v = value.value
+                if part.conversion == "r":
+                    v = repr(v)
+                elif part.conversion == "s":
+                    v = str(v)
+                elif part.conversion == "a":
+                    v = ascii(v)
+                out.append(format(v, spec))
+            except Exception:
+                known = False
+        if known and isinstance(node.start, str) and "b" not in node.start.lower():
+            text = "".join(out)
+            if "r" not in node.start.lower():
+                try:
+                    text = text.encode("latin-1", "backslashreplace").decode("unicode_escape")
+                except Exception:
+                    pass
+            return Const(text)
         return Unknown("str")
 
     def eval_Ellipsis(self, node, scope):

@@ -601,7 +601,9 @@ class KerasApi:
         cfg_kwargs = {k: _to_config(v) for k, v in kwargs.items()}
         bound = spec.bind(cfg_args, cfg_kwargs)
         name = bound.base.get("name")
-        if not isinstance(name, str):
+        if isinstance(name, Sym) or name is UNKNOWN:
+            name = "?"  # a name computed in a way we could not follow: not numbered by Keras either
+        elif not isinstance(name, str):
             name = self.uid(spec.default_name())
         layer = LayerV(spec, spec.class_name, bound.cfg, bound.base, name, site, keras2=bound.keras2)
         if spec.class_name == "Lambda":
@@ -1177,7 +1179,22 @@ class KerasApi:
         m.outputs = outs
         m.built = True
         m.layers = self._functional_layers(m, node)
+        self._check_unique_names(getattr(m, "operations", m.layers), node)
         return m
+
+    def _check_unique_names(self, layers: list, node) -> None:
+        seen: dict[str, LayerV] = {}
+        for layer in layers:
+            if not layer.name or layer.name == "?":
+                continue
+            other = seen.get(layer.name)
+            if other is not None and other is not layer:
+                where = f" (line {other.site.line} and line {layer.site.line})" if other.site and layer.site else ""
+                self.it.diag(node, "SC124", f'The name "{layer.name}" is used 2 times in the model{where}. '
+                             "All operation names should be unique.",
+                             hint="rename one of them, or drop the explicit name= and let Keras number it")
+                return
+            seen[layer.name] = layer
 
     def _functional_layers(self, m: ModelV, node) -> list:
         """Keras's graph map: layers ordered by depth (inputs first), ties by

@@ -341,3 +341,33 @@ def test_keras_default_image_data_format_decides_the_classic_branch():
     (m,) = r.models
     assert m.layers[0].output_shape == (None, 26, 26, 32)
     assert m.total_params == 320 + 26 * 26 * 32 * 10 + 10
+
+
+def test_fstring_names_and_duplicate_layer_names():
+    r = run(
+        """
+        import keras
+        from keras import layers
+        inputs = keras.Input(shape=(20,))
+        x = inputs
+        for i, u in enumerate([256, 128, 64]):
+            x = layers.Dense(u, name=f"dense_{i}")(x)
+        outputs = layers.Dense(5)(x)
+        model = keras.Model(inputs, outputs)
+        """
+    )
+    (m,) = r.models
+    assert [l.name for l in m.layers] == ["input_layer", "dense_0", "dense_1", "dense_2", "dense"]
+    assert not [d for d in r.diagnostics if d.code == "SC124"]  # auto "dense" collides with nothing
+    r = run(
+        """
+        import keras
+        from keras import layers
+        inputs = keras.Input(shape=(20,))
+        x = layers.Dense(8)(inputs)
+        x = layers.Dense(8, name="dense")(x)
+        model = keras.Model(inputs, x)
+        """
+    )
+    (d,) = [d for d in r.diagnostics if d.code == "SC124"]
+    assert d.line == 7 and d.severity == "error"
