@@ -257,3 +257,13 @@ def test_shim_serves_keras_paths_only_inside_the_context():
         with pytest.raises(ImportError, match="cannot import name 'NoSuchLayer'"):
             from keras.layers import NoSuchLayer  # noqa: F401
     assert "keras" not in sys.modules and "keras.layers" not in sys.modules
+
+
+def test_weights_as_attributes_and_python_list_data():
+    i = Input((2,))
+    d = Dense(3)
+    m = Model(i, d(i))
+    assert d.kernel.shape == (2, 3) and d.bias.shape == (3,)
+    assert m.predict([[1.0, 2.0]], verbose=0).shape == (1, 3)
+    with pytest.raises(NotImplementedError, match="save_weights"):
+        m.save("model.keras")

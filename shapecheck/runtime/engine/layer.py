@@ -578,6 +578,13 @@ class CatalogLayer(Layer):
             return outs[0]
         return list(outs)
 
+    def __getattr__(self, name):
+        # Keras exposes a layer's weights as attributes: dense.kernel, embedding.embeddings.
+        vars_ = self.__dict__.get("_vars")
+        if vars_ and name in vars_:
+            return vars_[name]
+        raise AttributeError(f"'{type(self).__name__}' object has no attribute '{name}'")
+
     _last_shapes = None
     _eager_output_shapes = None
     _kernel_device = "cpu"

@@ -182,6 +182,9 @@ class Trainer:
             if missing:
                 raise ValueError(f"Missing data for input(s) {missing}. Expected keys: {names}")
             arrays = [np.asarray(x[n]) for n in names]
+        elif isinstance(x, (list, tuple)) and not all(hasattr(e, "shape") for e in x) and (
+                self._graph is None or len(self._graph.inputs) == 1):
+            arrays = [np.asarray(x)]  # nested Python lists: one array for a one-input model
         else:
             arrays = _as_list(x)
         arrays = [a if a.dtype.kind in "iubf" else a.astype(np.float32) for a in arrays]
