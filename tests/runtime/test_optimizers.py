@@ -40,3 +40,18 @@ def test_learning_rate_can_be_set_and_scheduled():
 def test_unknown_optimizer_name():
     with pytest.raises(ValueError, match="Could not interpret optimizer identifier: adamax2"):
         optimizers.get("adamax2")
+
+
+def test_schedules_follow_keras_formulas():
+    from shapecheck.runtime import schedules
+
+    assert schedules.ExponentialDecay(0.1, 10, 0.5)(20) == pytest.approx(0.025)
+    assert schedules.ExponentialDecay(0.1, 10, 0.5, staircase=True)(15) == pytest.approx(0.05)
+    assert schedules.InverseTimeDecay(0.1, 10, 1.0)(10) == pytest.approx(0.05)
+    assert schedules.PiecewiseConstantDecay([5, 10], [1.0, 0.5, 0.1])(7) == 0.5
+    assert schedules.CosineDecay(0.2, 100)(50) == pytest.approx(0.1)
+    opt = optimizers.SGD(learning_rate=schedules.ExponentialDecay(1.0, 1, 0.5))
+    w = np.zeros(1, np.float32)
+    for _ in range(3):
+        opt.apply([np.ones(1, np.float32)], [w])
+    np.testing.assert_allclose(w, [-(1.0 + 0.5 + 0.25)])

@@ -92,7 +92,11 @@ def fill_models(mod):
 def fill_optimizers(mod):
     from .. import optimizers as o
 
+    from .. import schedules
+
     _export(mod, o, ["Optimizer", "SGD", "RMSprop", "Adam", "AdamW", "Adagrad", "get"])
+    mod.schedules = types.SimpleNamespace(**{n: getattr(schedules, n) for n in (
+        "LearningRateSchedule", "ExponentialDecay", "InverseTimeDecay", "PiecewiseConstantDecay", "CosineDecay")})
     mod.legacy = mod  # keras.optimizers.legacy.Adam (Keras 2.11+ spelling)
     mod.__path__ = []
 
