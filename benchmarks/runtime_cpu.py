@@ -112,6 +112,9 @@ print("RESULT " + json.dumps({{"epoch_times": times, "predict_time": tp}}))
 '''
 
 
+BLAS_THREADS = [1]
+
+
 def _avx512() -> bool:
     try:
         with open("/proc/cpuinfo") as f:
@@ -122,6 +125,9 @@ def _avx512() -> bool:
 
 def _env(extra=None, ours=False):
     env = dict(os.environ)
+    if ours:
+        # What `shapecheck run` does: one BLAS thread unless told otherwise.
+        env["OPENBLAS_NUM_THREADS"] = str(BLAS_THREADS[0])
     if ours and _avx512():
         # As `shapecheck run` does: OpenBLAS's AVX-512 kernels (it picks AVX2 otherwise).
         env.setdefault("OPENBLAS_CORETYPE", "SkylakeX")
@@ -175,7 +181,9 @@ def main(argv=None):
     p.add_argument("--epochs", type=int, default=2, help="epochs per run (the fastest after the first is reported)")
     p.add_argument("--no-peers", action="store_true")
     p.add_argument("--peer-python", default=None)
+    p.add_argument("--blas-threads", type=int, default=1, help="OpenBLAS threads for the shapecheck runs")
     args = p.parse_args(argv)
+    BLAS_THREADS[0] = args.blas_threads
     sizes = QUICK if args.quick else SIZES
     ours_code = OURS.format(root=str(ROOT), workload=WORKLOAD)
     out = {"machine": {"cpus": os.cpu_count()}, "workloads": {}}

@@ -42,9 +42,15 @@ def _pick_device(requested):
 
 
 def _prefer_avx512_blas():
-    """OpenBLAS picks AVX2 kernels on AVX-512 CPUs unless told; it must be told
-    before NumPy loads, so only when nothing has loaded it yet."""
-    if "numpy" in sys.modules or "OPENBLAS_CORETYPE" in os.environ:
+    """OpenBLAS picks AVX2 kernels on AVX-512 CPUs unless told, and its thread
+    pool spins: on a small shared machine two BLAS threads made an epoch ten
+    times slower than one (measured here at load 12).  Both must be set before
+    NumPy loads, so only when nothing has loaded it yet, and never over the
+    user's own setting."""
+    if "numpy" in sys.modules:
+        return
+    os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+    if "OPENBLAS_CORETYPE" in os.environ:
         return
     try:
         with open("/proc/cpuinfo") as f:
