@@ -1,8 +1,33 @@
 """Per-layer compute kernels, looked up by Keras class name.
 
-``get_kernel("Dense")`` returns the LayerKernel for a layer kind; each family
-module registers its kernels with ``@register_kernel`` when this package is
-imported.
+``get_kernel("Dense")`` returns the LayerKernel for a layer kind (contract in
+``base.py``); each family module registers its kernels with
+``@register_kernel`` when this package is imported:
+
+  core               Dense, Activation, Dropout, SpatialDropout1D/2D/3D,
+                     GaussianNoise, GaussianDropout, ActivityRegularization,
+                     Masking, Embedding
+  activation_layers  ReLU, LeakyReLU, PReLU, ELU, Softmax, ThresholdedReLU,
+                     Identity, Rescaling, AlphaDropout
+  reshaping          Flatten, Reshape, Permute, RepeatVector,
+                     UpSampling/ZeroPadding/Cropping 1D/2D/3D
+  conv               Conv1D/2D/3D, Conv1D/2DTranspose, DepthwiseConv1D/2D,
+                     SeparableConv1D/2D
+  pooling            Max/AveragePooling1D/2D/3D, Global{Max,Average}Pooling
+  normalization      BatchNormalization, LayerNormalization, GroupNormalization,
+                     RMSNormalization, UnitNormalization
+  rnn                SimpleRNN, LSTM, GRU, RNN(cell), Bidirectional,
+                     TimeDistributed
+  merging            Add, Subtract, Multiply, Average, Maximum, Minimum,
+                     Concatenate, Dot
+  attention          Attention, AdditiveAttention, MultiHeadAttention
+
+Element-wise work is numba ``@njit(cache=True)`` loops on float32; every
+matrix product is ``np.dot`` inside ``@njit`` (scipy's OpenBLAS, which picks
+its AVX-512 kernels on its own) -- numpy's BLAS is never called, so two thread
+pools never alternate.  ``_blas`` pins that BLAS to one thread unless told
+otherwise.  ``gradcheck.check_gradients`` is the finite-difference check the
+tests (and the CUDA port) run on every kernel.
 """
 from . import _blas  # noqa: F401  (pins OPENBLAS_NUM_THREADS before scipy's BLAS loads)
 from .base import KERNELS, LayerKernel, get_kernel, register_kernel  # noqa: F401
