@@ -658,8 +658,8 @@ class KerasApi:
                          hint=f"write shape=({shape},)")
         if shape is None and batch_shape is None:
             # Keras-2 spellings InputLayer still accepts through Layer's kwargs.
-            if isinstance(bound.base.get("batch_input_shape"), tuple):
-                batch_shape = bound.base["batch_input_shape"]
+            if isinstance(bound.keras2.get("batch_input_shape"), tuple):
+                batch_shape = bound.keras2["batch_input_shape"]
             elif isinstance(bound.base.get("input_shape"), tuple):
                 shape = bound.base["input_shape"]
         batch_size = cfg.get("batch_size")
@@ -1052,12 +1052,15 @@ class KerasApi:
 
     def _first_layer_input_shape(self, layer: LayerV):
         base = layer.base
-        if base.get("batch_input_shape") is not None and isinstance(base["batch_input_shape"], tuple):
-            return tuple(_dim(d) for d in base["batch_input_shape"])
+        if isinstance(layer.keras2.get("batch_input_shape"), tuple):  # Keras 2 (reported by bind)
+            return tuple(_dim(d) for d in layer.keras2["batch_input_shape"])
         if isinstance(base.get("input_shape"), tuple):
             bs = base.get("batch_size")
             return (bs if is_known(bs) else None,) + tuple(_dim(d) for d in base["input_shape"])
         if base.get("input_shape") is not None and is_known(base.get("input_shape")):
+            # `input_shape=(784)` is the int 784, not a tuple: Keras 3 refuses it
+            self.it.diag(layer.site, "SC108", f"Cannot convert '{base['input_shape']}' to a shape: input_shape takes a tuple",
+                         hint=f"write input_shape=({base['input_shape']},) — the comma makes the tuple")
             return (None, base["input_shape"])
         if base.get("input_dim") is not None:
             d = base["input_dim"]
@@ -1100,9 +1103,6 @@ class KerasApi:
                 m.input_shape = shape
                 m.built = True
                 self.uid("input_layer")
-        elif m.layers or m.input_shape is not None:
-            if any(layer.base.get(k) is not None for k in ("input_shape", "input_dim", "batch_input_shape")) and False:
-                pass
         m.layers.append(layer)
         if m.built and not m.broken:
             self._propagate_sequential(m, node, only_last=True)

@@ -90,7 +90,6 @@ BASE_KWARGS: dict[str, Any] = {
     "autocast": True,
     "input_shape": None,
     "input_dim": None,
-    "batch_input_shape": None,
     "batch_size": None,
 }
 
@@ -105,7 +104,7 @@ BUILT_AT_INIT = frozenset({
 })
 
 # Keras 2 keywords we still understand but Keras 3's Layer refuses.
-KERAS2_KWARGS = frozenset({"weights", "input_length"})
+KERAS2_KWARGS = frozenset({"weights", "input_length", "batch_input_shape"})
 
 
 def to_snake_case(name: str) -> str:
@@ -213,6 +212,8 @@ class LayerSpec:
     def keras2_fix(self, key: str) -> Optional[str]:
         if key == "weights":
             return "build the layer, then call layer.set_weights([...])"
+        if key == "batch_input_shape":
+            return "start the model with keras.Input(batch_shape=...) instead"
         return f"remove `{key}=`"
 
     # -- rules ------------------------------------------------------------

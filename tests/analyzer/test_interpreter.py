@@ -371,3 +371,18 @@ def test_fstring_names_and_duplicate_layer_names():
     )
     (d,) = [d for d in r.diagnostics if d.code == "SC124"]
     assert d.line == 7 and d.severity == "error"
+
+
+def test_keras3_refusals_of_first_layer_shapes():
+    r = run(
+        """
+        from keras import Sequential, layers
+        a = Sequential()
+        a.add(layers.Dense(10, input_shape=(784)))
+        b = Sequential([layers.Dense(10, batch_input_shape=(None, 5))])
+        c = Sequential([layers.InputLayer(batch_input_shape=(32, 16)), layers.Dense(1)])
+        """
+    )
+    got = sorted((d.line, d.code) for d in r.diagnostics if d.severity == "error")
+    assert got == [(4, "SC108"), (5, "SC403")]
+    assert [m.outputs for m in r.models] == [[(None, 10)], [(None, 10)], [(32, 1)]]

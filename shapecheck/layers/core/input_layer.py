@@ -16,6 +16,8 @@ class InputLayer(LayerSpec):
         "optional": False,
         "name": None,
     }
+    # Keras 3's InputLayer still takes the Keras 2 spelling.
+    accepts_keras2 = frozenset({"batch_input_shape"})
 
     def output_shape(self, cfg, inputs):
         # The analyzer builds the shape from shape/batch_size/batch_shape itself;
