@@ -1592,6 +1592,10 @@ class KerasApi:
                         idx.append(_index_item(j))
                 else:
                     idx.append(_index_item(i))
+            if (isinstance(obj, ArrayV) and obj.shape and len(index) == 1 and isinstance(index[0], ArrayV)
+                    and index[0].shape is not None and str(index[0].dtype or "").startswith(("int", "uint"))):
+                # NumPy integer-array indexing of the first axis: np.eye(5)[labels] -> labels.shape + (5,)
+                return ArrayV(tuple(index[0].shape) + tuple(obj.shape[1:]), obj.dtype, obj.min_value, obj.max_value)
             if any(isinstance(i, str) and i == "array" for i in idx):
                 return type(obj)(None) if isinstance(obj, TensorV) else ArrayV(None, obj.dtype)
             if isinstance(obj, ArrayV) and any(isinstance(i, str) and i == "?" for i in idx):

@@ -47,8 +47,10 @@ def problems(class_name: str, kwargs: dict):
                          + ", ".join(clips)), f"keep only {clips[0]}="
     if class_name == "SGD":
         m = const(kwargs.get("momentum"))
-        if isinstance(m, (int, float)) and not isinstance(m, bool) and not 0 <= m <= 1:
-            yield "momentum", f"SGD(momentum={m}): Keras 3 raises `momentum must be a float between [0, 1]`", None
+        if isinstance(m, (int, float)) and not isinstance(m, bool) and (not isinstance(m, float) or not 0 <= m <= 1):
+            # Keras checks isinstance(momentum, float): SGD(momentum=1) and even momentum=0 are refused
+            hint = f"write momentum={float(m)!r}" if isinstance(m, int) and 0 <= m <= 1 else "use a float in [0, 1]"
+            yield "momentum", f"SGD(momentum={m}): Keras 3 raises `momentum must be a float between [0, 1]`", hint
     ema = const(kwargs.get("ema_momentum"))
     if isinstance(ema, (int, float)) and not isinstance(ema, bool) and not 0 <= ema <= 1:
         yield "ema_momentum", f"{class_name}(ema_momentum={ema}): Keras 3 raises `ema_momentum must be in the range [0, 1]`", None
@@ -75,7 +77,7 @@ RULE = Rule(
     name="bad-optimizer-argument",
     severity="error",
     title="An optimizer argument Keras 3 refuses",
-    what="An optimizer object passed to compile() whose constructor arguments Keras 3 rejects: Keras 2's `lr=`, misspelt names, an integer `learning_rate`, more than one of clipnorm/clipvalue/global_clipnorm, SGD momentum or ema_momentum outside [0, 1].",
+    what="An optimizer object passed to compile() whose constructor arguments Keras 3 rejects: Keras 2's `lr=`, misspelt names, an integer `learning_rate`, more than one of clipnorm/clipvalue/global_clipnorm, SGD momentum that is not a float in [0, 1] (an int is refused too), ema_momentum outside [0, 1].",
     why="The optimizer's constructor raises `ValueError` before compile() runs: `Argument(s) not recognized: {'lr': 0.01}`, `Argument learning_rate should be float, or an instance of LearningRateSchedule` (Keras 3.15 refuses `learning_rate=1`, an int), `Only one of clipnorm, clipvalue and global_clipnorm can be set`. (Keras 3.15 still accepts and ignores `decay=`.)",
     example="model.compile(optimizer=keras.optimizers.Adam(lr=0.001), loss='mse')",
     fix="Use Keras 3's argument names and types: `keras.optimizers.Adam(learning_rate=0.001)`.",
