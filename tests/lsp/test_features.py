@@ -5,8 +5,6 @@ The expected shapes and counts are Keras 3's (Dense(32) on 784 features:
 """
 from __future__ import annotations
 
-import importlib.util
-
 import pytest
 from lsprotocol import types
 
@@ -195,11 +193,6 @@ async def test_suppress_action_edit(shared_client, tmp_path):
     assert list(await suppress_action(shared_client, uri)) == []
 
 
-@pytest.mark.xfail(
-    importlib.util.find_spec("shapecheck.checking") is None,
-    strict=True,
-    reason="suppression comments are honoured by the check pipeline (shapecheck.checking), not landed yet",
-)
 async def test_suppressed_after_reanalysis(shared_client, tmp_path):
     uri = open_doc(shared_client, tmp_path / "merge.py", MERGE)
     await pushed(shared_client, uri, lambda ds: len(ds) == 1)
@@ -216,18 +209,8 @@ model = models.Sequential([layers.Input((8,)), layers.Dense(3, activation="sofma
 """
 
 
-def _has_fix() -> bool:
-    from shapecheck.checking import check_source
-
-    return any(d.fix is not None for d in check_source(FIXABLE, "fixable.py").diagnostics)
-
-
-@pytest.mark.xfail(
-    importlib.util.find_spec("shapecheck.checking") is None or not _has_fix(),
-    strict=True,
-    reason="no rule attaches a machine-applicable Fix to SC204 yet (check issue); flips by itself when one does",
-)
 async def test_fix_action_applied_and_reanalyzed(shared_client, tmp_path):
+    # SC204 carries a Fix replacing the misspelt activation (check pipeline).
     uri = open_doc(shared_client, tmp_path / "fixable.py", FIXABLE)
     diags = await pushed(shared_client, uri, lambda ds: any(d.code == "SC204" for d in ds))
     line = next(d.range.start.line for d in diags if d.code == "SC204")
