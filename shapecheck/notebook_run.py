@@ -372,7 +372,7 @@ def run_notebook(args) -> int:
     conf = compare(report, obs, path)
     if args.report == "json":
         doc = confirmation_json(conf, joined)
-        doc.update({"notebook": path, "device": device, "exit_status": status,
+        doc.update({"notebook": path, "device": getattr(device, "name", device), "exit_status": status,
                     "cells_run": [r.index for r in runs],
                     "failure": None if failure is None else {"type": failure[0], "message": failure[1],
                                                             "cell": failure[2], "line": failure[3]}})

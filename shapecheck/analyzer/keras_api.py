@@ -51,6 +51,18 @@ MASK_PASSERS = frozenset({"Dense", "Dropout", "Activation", "BatchNormalization"
                           "GaussianNoise", "GaussianDropout", "TimeDistributed", "ReLU", "LeakyReLU", "ELU", "Softmax",
                           "Identity", "Rescaling", "UnitNormalization"})
 
+# What Keras 3's keras.backend still exports (3.15); the Keras 2 functions are gone.
+KERAS3_BACKEND_NAMES = frozenset({
+    "backend", "clear_session", "epsilon", "floatx", "get_uid", "image_data_format", "is_float_dtype", "is_int_dtype",
+    "is_keras_tensor", "result_type", "set_epsilon", "set_floatx", "set_image_data_format", "standardize_dtype",
+})
+# Keras 2 backend functions with a keras.ops function of the same name.
+KERAS3_OPS_TWINS = frozenset({
+    "sum", "mean", "max", "min", "prod", "std", "var", "square", "sqrt", "exp", "log", "abs", "expand_dims", "squeeze",
+    "reshape", "transpose", "concatenate", "stack", "dot", "cast", "clip", "relu", "sigmoid", "tanh", "softmax",
+    "softplus", "maximum", "minimum", "argmax", "argmin", "ones_like", "zeros_like", "tile", "one_hot",
+})
+
 # Model methods Keras 3 removed -> what to use instead.
 KERAS3_REMOVED_METHODS = {
     "fit_generator": "use model.fit(generator, ...)",
@@ -108,6 +120,12 @@ class KerasApi:
 
     # -- imports ------------------------------------------------------------
     def import_module(self, path: str, node, report: bool = True) -> Value:
+        mod = self._import_module(path, node, report)
+        if isinstance(mod, ModuleV) and path.startswith(("tensorflow.keras", "tensorflow.python.keras", "tf_keras")):
+            mod.via_tf = True
+        return mod
+
+    def _import_module(self, path: str, node, report: bool = True) -> Value:
         canon, keras2 = canonical_module(path)
         if canon is None:
             top = path.split(".")[0]
@@ -125,7 +143,19 @@ class KerasApi:
         return ModuleV(canon)
 
     def getattr_module(self, mod: ModuleV, attr: str, node, quiet: bool = False) -> Optional[Value]:
+        got = self._getattr_module(mod, attr, node, quiet)
+        if isinstance(got, ModuleV) and (mod.via_tf or (mod.path == "tensorflow" and attr == "keras")):
+            got.via_tf = True
+        return got
+
+    def _getattr_module(self, mod: ModuleV, attr: str, node, quiet: bool = False) -> Optional[Value]:
         path = f"{mod.path}.{attr}"
+        if mod.path == "keras.backend" and not mod.via_tf and attr not in KERAS3_BACKEND_NAMES and not attr.startswith("_"):
+            # Keras 3's keras.backend kept only a few utilities; tf.keras.backend still has the rest.
+            if not quiet:
+                self.it.diag(node, "SC403", f"module 'keras.backend' has no attribute '{attr}': Keras 3 removed the Keras 2 "
+                             "backend functions",
+                             hint=f"use keras.ops.{attr}(...)" if attr in KERAS3_OPS_TWINS else "use keras.ops or a Keras 3 layer")
         if mod.path == "keras.layers" and attr in KERAS2_REMOVED_LAYER_NAMES:
             if not quiet:
                 self.it.diag(node, "SC403", f"cannot import name '{attr}' from 'keras.layers': Keras 3 removed it",
@@ -372,17 +402,12 @@ class KerasApi:
                         "tensorflow.convert_to_tensor", "keras.ops.convert_to_tensor", "keras.ops.array"):
                 val = args[0] if args else kwargs.get("value", Unknown("value"))
                 arr = numpy_api.literal_array(val)
-                if path == "keras.backend.variable":
-                    self.it.diag(node, "SC403", "keras.backend.variable() does not exist in Keras 3 (removed with the Keras 2 backend API)",
-                                 hint="use keras.Variable(...) or keras.ops.convert_to_tensor(...)")
                 return arr
             if path in ("keras.backend.image_data_format", "keras.config.image_data_format"):
                 return Const("channels_last")  # Keras's default configuration
             if path == "keras.backend.backend":
                 return Const("tensorflow")
             if path == "keras.backend.eval":
-                self.it.diag(node, "SC403", "keras.backend.eval() does not exist in Keras 3 (removed with the Keras 2 backend API)",
-                             hint="use keras.ops.convert_to_numpy(...)")
                 return args[0] if args else Unknown("eval")
             if path.startswith("tensorflow.") and not self.it.lambda_depth and not self.it.symbolic_call_depth:
                 operands = list(args) + list(kwargs.values())

@@ -71,9 +71,12 @@ class RangeV(Value):
 
 @dataclass(eq=False)
 class ModuleV(Value):
-    """A module of a library we know: path is canonical ("keras.layers", "numpy")."""
+    """A module of a library we know: path is canonical ("keras.layers", "numpy").
+    ``via_tf`` marks tf.keras / tensorflow.keras, whose backend module still
+    carries the Keras 2 functions (K.sum...) that Keras 3's keras.backend lacks."""
 
     path: str
+    via_tf: bool = False
 
 
 @dataclass(eq=False)

@@ -386,3 +386,19 @@ def test_keras3_refusals_of_first_layer_shapes():
     got = sorted((d.line, d.code) for d in r.diagnostics if d.severity == "error")
     assert got == [(4, "SC108"), (5, "SC403")]
     assert [m.outputs for m in r.models] == [[(None, 10)], [(None, 10)], [(32, 1)]]
+
+
+def test_keras3_backend_lost_its_keras2_functions_but_tf_keras_backend_kept_them():
+    r = run(
+        """
+        import keras
+        from keras import backend as K
+        import tensorflow.keras.backend as TK
+        x = keras.Input(shape=(4, 8))
+        y = keras.layers.Lambda(lambda t: K.sum(t, axis=1))(x)
+        z = keras.layers.Lambda(lambda t: TK.mean(t, axis=1))(x)
+        K.clear_session()
+        """
+    )
+    got = [(d.line, d.code) for d in r.diagnostics if d.severity == "error"]
+    assert got == [(6, "SC403")]
