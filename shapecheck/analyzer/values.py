@@ -160,15 +160,7 @@ class LayerV(Value):
     def param_count(self) -> Optional[int]:
         if self.model is not None:
             return self.model.total_params()
-        if self.weights is None:
-            return None
-        total = 0
-        for w in self.weights:
-            c = w.count
-            if c is None:
-                return None
-            total += c
-        return total
+        return weights_total(self.weights) if self.weights is not None else None
 
     @property
     def trainable_count(self) -> Optional[int]:
@@ -178,15 +170,7 @@ class LayerV(Value):
             return None
         if self.base.get("trainable") is False:
             return 0 if self.param_count is not None else None
-        total = 0
-        for w in self.weights:
-            if not w.trainable:
-                continue
-            c = w.count
-            if c is None:
-                return None
-            total += c
-        return total
+        return weights_total([w for w in self.weights if w.trainable])
 
 
 @dataclass(eq=False)
@@ -273,24 +257,21 @@ class ModelV(Value):
     def total_params(self) -> Optional[int]:
         if self.app is not None:
             return self.app.total
-        total = 0
-        for layer in self.unique_layers():
-            c = layer.param_count
-            if c is None:
-                if layer.spec is not None and layer.spec.class_name == "InputLayer":
-                    continue
-                return None
-            total += c
-        return total
+        return self._sum_layers(lambda layer: layer.param_count)
 
     def trainable_params(self) -> Optional[int]:
         if self.frozen:
             return 0 if self.total_params() is not None else None
         if self.app is not None:
             return self.app.trainable
+        return self._sum_layers(lambda layer: layer.trainable_count)
+
+    def _sum_layers(self, count) -> Optional[int]:
+        """Sum a per-layer count over the unique layers; unknown if any is
+        (an InputLayer counts nothing)."""
         total = 0
         for layer in self.unique_layers():
-            c = layer.trainable_count
+            c = count(layer)
             if c is None:
                 if layer.spec is not None and layer.spec.class_name == "InputLayer":
                     continue
