@@ -267,3 +267,36 @@ def test_weights_as_attributes_and_python_list_data():
     assert m.predict([[1.0, 2.0]], verbose=0).shape == (1, 3)
     with pytest.raises(NotImplementedError, match="save_weights"):
         m.save("model.keras")
+
+
+def test_training_through_lambdas_matches_the_same_model_without_them():
+    # Lambdas that permute features, with the weights permuted to match, train
+    # exactly like the model without them: the numeric Lambda gradient is right.
+    rng = np.random.default_rng(3)
+    x = rng.normal(size=(16, 3)).astype(np.float32)
+    y = rng.normal(size=(16, 1)).astype(np.float32)
+    w1, b1 = rng.normal(size=(3, 4)).astype(np.float32), np.zeros(4, np.float32)
+    w2, b2 = rng.normal(size=(4, 1)).astype(np.float32), np.zeros(1, np.float32)
+    perm = [2, 0, 1]
+    i = Input((3,))
+    pre = Lambda(lambda t: t[:, perm])(i)  # on the data: needs no gradient
+    h = Dense(4, activation="tanh", weights=(w1[perm], b1))(pre)
+    out = Dense(1, weights=(w2[::-1].copy(), b2))(Lambda(lambda t: t[:, ::-1] * 1.0)(h))
+    m = Model(i, out)
+    j = Input((3,))
+    m2 = Model(j, Dense(1, weights=(w2, b2))(Dense(4, activation="tanh", weights=(w1, b1))(j)))
+    for model in (m, m2):
+        model.compile("sgd", "mse")
+    l1 = m.fit(x, y, epochs=3, batch_size=8, shuffle=False, verbose=0).history["loss"]
+    l2 = m2.fit(x, y, epochs=3, batch_size=8, shuffle=False, verbose=0).history["loss"]
+    np.testing.assert_allclose(l1, l2, rtol=1e-5)
+    assert l1[-1] < l1[0]
+
+
+def test_lambda_mixing_samples_cannot_be_trained_through():
+    j = Input((3,))
+    y = Lambda(lambda t: t - t.mean(axis=0))(Dense(4)(j))
+    m = Model(j, Dense(1)(y))
+    m.compile("sgd", "mse")
+    with pytest.raises(NotImplementedError, match="mixes samples of the batch"):
+        m.fit(np.random.rand(8, 3), np.ones((8, 1)), epochs=1, verbose=0)

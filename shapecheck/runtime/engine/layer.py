@@ -701,16 +701,72 @@ class Lambda(Layer):
     def _eager_call(self, inputs, call_kwargs, training):
         out = super()._eager_call(inputs, call_kwargs, training)
         if STATE.tape is not None and STATE.training:
-            ins = inputs if isinstance(inputs, (list, tuple)) else [inputs]
+            self._call_many = isinstance(inputs, (list, tuple))
+            ins = [np.asarray(x) for x in (inputs if self._call_many else [inputs])]
             outs = out if isinstance(out, (list, tuple)) else [out]
-            STATE.tape.append(TapeEntry(self, None, [np.asarray(x) for x in ins], list(outs)))
+            STATE.tape.append(TapeEntry(self, ins, ins, list(outs)))
         return out
 
+    # Finite differences cost two calls of the function per input feature.
+    MAX_FD_FEATURES = 4096
+
     def backward(self, cache, d_outputs, need_input_grads=True):
-        raise NotImplementedError(
-            f"Training through Lambda layer '{self.name}' is not supported by the shapecheck runtime "
-            "(it has no automatic differentiation of Python functions)."
-        )
+        """The Lambda's input gradient by central differences in float64, one
+        feature position at a time for the whole batch at once.  That needs the
+        function to treat samples independently, which is checked first."""
+        if not need_input_grads:
+            # Nothing upstream learns (a preprocessing Lambda on the data): a
+            # Lambda has no weights, so there is nothing to differentiate.
+            return [None] * max(len(d_outputs), 1), {}
+        inputs = cache
+        many = self._call_many
+
+        def f(xs):
+            out = self.function(xs if many else xs[0], **self.arguments)
+            outs = out if isinstance(out, (list, tuple)) else [out]
+            return [np.asarray(o, dtype=np.float64) for o in outs]
+
+        xs = [np.asarray(x, dtype=np.float64) for x in inputs]
+        base = f(xs)
+        batch = xs[0].shape[0]
+        if batch > 1:
+            probe = [x.copy() for x in xs]
+            for p in probe:
+                if p.dtype.kind == "f":
+                    p[0] += 0.5 + np.abs(p[0])
+            moved = f(probe)
+            if any(not np.array_equal(m[1:], b[1:]) for m, b in zip(moved, base)):
+                raise NotImplementedError(
+                    f"Training through Lambda layer '{self.name}' is not supported by the shapecheck runtime: its "
+                    "function mixes samples of the batch, so its gradient cannot be taken numerically."
+                )
+        d_ins = []
+        for k, x in enumerate(xs):
+            if np.asarray(inputs[k]).dtype.kind not in "f":
+                d_ins.append(None)
+                continue
+            features = int(np.prod(x.shape[1:], dtype=np.int64))
+            if features > self.MAX_FD_FEATURES:
+                raise NotImplementedError(
+                    f"Training through Lambda layer '{self.name}' is not supported by the shapecheck runtime for "
+                    f"inputs of {features} features (its gradient is taken numerically, up to "
+                    f"{self.MAX_FD_FEATURES})."
+                )
+            grad = np.zeros((batch, features))
+            flat = x.reshape(batch, features)
+            eps = 1e-6 * np.maximum(1.0, np.abs(flat))
+            for j in range(features):
+                plus = [xx.copy() for xx in xs]
+                minus = [xx.copy() for xx in xs]
+                plus[k].reshape(batch, features)[:, j] += eps[:, j]
+                minus[k].reshape(batch, features)[:, j] -= eps[:, j]
+                for d, op, om in zip(d_outputs, f(plus), f(minus)):
+                    if d is None:
+                        continue
+                    slope = (op - om) / (2 * eps[:, j].reshape((batch,) + (1,) * (op.ndim - 1)))
+                    grad[:, j] += np.sum((np.asarray(d, np.float64) * slope).reshape(batch, -1), axis=1)
+            d_ins.append(grad.reshape(x.shape).astype(np.float32))
+        return d_ins, {}
 
 
 # -- Input ---------------------------------------------------------------------------------
