@@ -401,7 +401,10 @@ class CatalogLayer(Layer):
             spec.validate(self.cfg)
         except ShapeFault as fault:
             raise ValueError(fault.message) from None
-        super().__init__(**bound.base)
+        base = dict(bound.base)
+        if bound.keras2.get("batch_input_shape") is not None:
+            base["batch_input_shape"] = bound.keras2["batch_input_shape"]  # Keras 2 spelling we honour
+        super().__init__(**base)
         if "weights" in bound.keras2 and bound.keras2["weights"] is not None:
             self._pending_weights = list(bound.keras2["weights"])
         self.input_length = bound.keras2.get("input_length")
