@@ -293,6 +293,9 @@ def hover(view: Optional[View], line: int, col: int, line_text: str) -> Optional
         return types.Hover(types.MarkupContent(types.MarkupKind.Markdown, "\n\n---\n\n".join(rule_markdown(c) for c in codes)))
     if view is None:
         return None
+    by_name = _hover_by_name(view, line, col, line_text)
+    if by_name is not None:
+        return by_name
     found = _innermost(view, [(a.span, a) for a in anchors(view.report)], line, col)
     if found is not None:
         anchor, span = found
@@ -305,7 +308,12 @@ def hover(view: Optional[View], line: int, col: int, line_text: str) -> Optional
         (kind, item, model), span = found
         text = model_markdown(item) if kind == "model" else layer_markdown(item, model)
         return types.Hover(types.MarkupContent(types.MarkupKind.Markdown, text), view.range(span))
-    # A model's variable anywhere in the file (`model.fit(...)`): its summary.
+    return None
+
+
+def _hover_by_name(view: View, line: int, col: int, line_text: str) -> Optional[types.Hover]:
+    """A model's name anywhere (`model.fit(...)`): its summary; a variable assigned a tensor,
+    layer output or array by a plain `name = ...` above: that shape."""
     word = _word_at(line_text, col)
     if word is not None:
         name, start, end = word
@@ -315,7 +323,42 @@ def hover(view: Optional[View], line: int, col: int, line_text: str) -> Optional
                 types.MarkupContent(types.MarkupKind.Markdown, model_markdown(models[-1])),
                 view.positions.range(line, start, line, end),
             )
+        assigned = _last_assignment(view, name, line, start)
+        if assigned is not None:
+            anchor, at_line = assigned
+            label = anchor.site.label.strip().lstrip("→").strip()
+            kind = _KIND_TITLES.get(anchor.site.kind, anchor.site.kind)
+            text = f"**{name}**: {kind} `{label}` (assigned line {at_line})"
+            return types.Hover(
+                types.MarkupContent(types.MarkupKind.Markdown, text), view.positions.range(line, start, line, end)
+            )
     return None
+
+
+_ASSIGN = re.compile(r"\s*([A-Za-z_][A-Za-z0-9_]*)\s*=(?!=)\s*")
+
+
+def _last_assignment(view: View, name: str, line: int, col: int):
+    """The site assigned to `name` by a plain `name = ...` statement nearest above `line`
+    (a tensor or array variable used further down); None if there is none.  On the
+    assignment's own line only its target counts: in `x = Dense(3)(x)` the right-hand `x`
+    is the earlier value."""
+    best = None
+    for anchor in anchors(view.report):
+        site = anchor.site
+        if site.kind not in ("tensor", "array", "layer"):
+            continue
+        text = view.analysis.lines[site.line - 1] if site.line <= len(view.analysis.lines) else ""
+        m = _ASSIGN.match(text)
+        # the site must be the whole right-hand side: `h = layers.Dense(32)(inp)`
+        if not m or m.group(1) != name or m.end() != site.col:
+            continue
+        at = view.line(site.line)
+        if at is None or at > line or (at == line and col != m.start(1)):
+            continue
+        if best is None or at > best[1]:
+            best = (anchor, at)
+    return best
 
 
 _IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")

@@ -110,6 +110,15 @@ async def test_hover_model_and_array(shared_client, tmp_path):
     assert await hover_at(shared_client, uri, 1, 3) is None  # `from`: nothing to say
 
 
+async def test_hover_tensor_variable_where_it_is_used(shared_client, tmp_path):
+    uri = open_doc(shared_client, tmp_path / "merge.py", MERGE)
+    # `h` in `[h, ...]` on line 5 was assigned `layers.Dense(32)(inp)` on line 4
+    hover = await hover_at(shared_client, uri, 4, MERGE.splitlines()[4].index("[h") + 1)
+    assert hover.contents.value == "**h**: layer `(None, 32) · 25,120 params` (assigned line 4)"
+    hover = await hover_at(shared_client, uri, 3, MERGE.splitlines()[3].index("(inp)") + 2)
+    assert hover.contents.value == "**inp**: tensor `(None, 784)` (assigned line 3)"
+
+
 async def test_hover_on_suppression_comment_shows_rule_docs(shared_client, tmp_path):
     text = "x = 1  # shapecheck: ignore[SC101, SC204]\n"
     uri = open_doc(shared_client, tmp_path / "s.py", text)
