@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import builtins
 import operator
+import re
 from typing import Any, Optional
 
 import libcst as cst
@@ -46,6 +47,8 @@ from .values import (
     Unknown,
     Value,
 )
+
+_YIELD = re.compile(r"\byield\b")
 
 MAX_STEPS = 200_000
 MAX_LOOP_ITERATIONS = 2_000
@@ -147,6 +150,8 @@ class Interpreter:
         self.loop_vars: list[set[str]] = []  # names rebound by enclosing loops/comprehensions
         self.pending_late: list[list] = []  # late-bound Lambdas per enclosing loop
         self.lambda_depth = 0  # > 0 while a Lambda layer's function is followed
+        self.source_lines = source.splitlines()
+        self._generator_cache: dict[int, bool] = {}
         self.symbolic_call_depth = 0  # > 0 inside a custom layer's or subclassed model's call()
         self.current_stmt: Optional[cst.CSTNode] = None
         self.called_functions: set[int] = set()
@@ -234,13 +239,24 @@ class Interpreter:
             for m in self.models[before:]:
                 m.context = f"{fn.name}() with its defaults (never called)"
 
-    def _builds_model(self, fn: cst.FunctionDef) -> bool:
-        """Does the function's text mention model building? (cheap: no tree walk)"""
+    def _function_text(self, fn: cst.FunctionDef) -> str:
         rng = self.range_of(fn)
         if rng is None:
-            return False
-        lines = self.source.splitlines()[rng.line - 1: rng.end_line]
-        text = "\n".join(lines)
+            return ""
+        return "\n".join(self.source_lines[rng.line - 1: rng.end_line])
+
+    def _is_generator(self, fn: cst.FunctionDef) -> bool:
+        """Does the function contain `yield`? (a cheap look at its text; a
+        nested function's yield errs on the side of not running the body)"""
+        key = id(fn)
+        got = self._generator_cache.get(key)
+        if got is None:
+            got = self._generator_cache[key] = bool(_YIELD.search(self._function_text(fn)))
+        return got
+
+    def _builds_model(self, fn: cst.FunctionDef) -> bool:
+        """Does the function's text mention model building? (cheap: no tree walk)"""
+        text = self._function_text(fn)
         return any(word in text for word in ("Sequential", "Model", "Input", ".add("))
 
     # -- statements ----------------------------------------------------------
@@ -970,7 +986,7 @@ class Interpreter:
             self.diag(node, "SC002", f"analysis stopped at call depth {MAX_CALL_DEPTH}: {fn.name}() is not followed deeper; its result is unknown",
                       severity="info")
             return Unknown(fn.name)
-        if not fn.is_lambda and _is_generator(fn.node):
+        if not fn.is_lambda and self._is_generator(fn.node):
             # Calling a generator function runs none of its body.
             return Unknown(fn.name + "()")
         scope = Scope(fn.scope, "function")
@@ -1036,38 +1052,6 @@ def _body_statements(fn: cst.FunctionDef):
     if isinstance(body, cst.IndentedBlock):
         return body.body
     return [body]  # a one-line def: SimpleStatementSuite
-
-
-_GENERATOR_CACHE: dict[int, bool] = {}
-
-
-def _is_generator(fn: cst.FunctionDef) -> bool:
-    """Does the function body contain yield (outside nested functions)?"""
-    key = id(fn)
-    got = _GENERATOR_CACHE.get(key)
-    if got is None:
-        found = False
-
-        class V(cst.CSTVisitor):
-            def visit_Yield(self, node) -> bool:
-                nonlocal found
-                found = True
-                return False
-
-            def visit_FunctionDef(self, node) -> bool:
-                return node is fn
-
-            def visit_Lambda(self, node) -> bool:
-                return False
-
-            def visit_ClassDef(self, node) -> bool:
-                return False
-
-        fn.visit(V())
-        got = _GENERATOR_CACHE[key] = found
-        if len(_GENERATOR_CACHE) > 50_000:
-            _GENERATOR_CACHE.clear()
-    return got
 
 
 def _const_or_obj(v: Value):
