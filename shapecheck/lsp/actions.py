@@ -43,6 +43,14 @@ def suppression_edit(lines: list[str], line: int, code: str, string_lines: set[i
     return line, end, f"  # shapecheck: ignore[{code}]"
 
 
+QUICKFIX = types.CodeActionKind.QuickFix.value
+
+
+def _covers(requested: str, kind: str) -> bool:
+    """LSP kinds are hierarchical: asking for "quickfix" (or "") includes "quickfix.x"."""
+    return requested == "" or kind == requested or kind.startswith(requested + ".")
+
+
 def _overlaps(d: Diagnostic, first: int, last: int) -> bool:
     return d.line <= last and d.end_line >= first
 
@@ -50,7 +58,7 @@ def _overlaps(d: Diagnostic, first: int, last: int) -> bool:
 def code_actions(
     diagnostics: list[Diagnostic], source: str, uri: str, positions: Positions, requested: types.Range, only=None
 ) -> list[types.CodeAction]:
-    if only and not any(str(k).startswith(types.CodeActionKind.QuickFix) or k == types.CodeActionKind.QuickFix for k in only):
+    if only and not any(_covers(getattr(k, "value", k), QUICKFIX) for k in only):
         return []
     first, last = requested.start.line + 1, requested.end.line + 1
     lines = split_lines(source)

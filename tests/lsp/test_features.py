@@ -196,6 +196,21 @@ async def test_suppress_action_edit(shared_client, tmp_path):
     assert summary(actions[0].diagnostics) == [MERGE_DIAG]
     fixed = apply_edits(MERGE, actions[0].edit.changes[uri])
     assert fixed.splitlines() == MERGE.splitlines()[:4] + [SUPPRESSED_LINE]
+    # A client asking only for refactorings gets none of these.
+    refactor_only = await request(
+        shared_client.text_document_code_action_async(
+            types.CodeActionParams(doc_id(uri), types.Range(types.Position(4, 0), types.Position(4, 0)),
+                                   types.CodeActionContext(diagnostics=[], only=[types.CodeActionKind.Refactor]))
+        )
+    )
+    assert list(refactor_only) == []
+    quickfix_only = await request(
+        shared_client.text_document_code_action_async(
+            types.CodeActionParams(doc_id(uri), types.Range(types.Position(4, 0), types.Position(4, 0)),
+                                   types.CodeActionContext(diagnostics=[], only=[types.CodeActionKind.QuickFix]))
+        )
+    )
+    assert [a.title for a in quickfix_only] == ["Suppress SC102 on this line"]
     # Once the comment is there, a second suppression of the same code is not offered,
     # and another code would join the same comment.
     replace_all(shared_client, uri, fixed, 2)
