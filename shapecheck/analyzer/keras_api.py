@@ -1923,6 +1923,19 @@ def _layers_in(value: Value, api: Optional["KerasApi"] = None) -> list:
 
 
 def _range_after(op: str, left: Value, right: Value):
+    if isinstance(left, ArrayV) and isinstance(right, ArrayV):
+        # interval arithmetic: a bound on the values (exact unless both sides come from the same data)
+        if None in (left.min_value, left.max_value, right.min_value, right.max_value):
+            return None, None
+        a, b, c, d = left.min_value, left.max_value, right.min_value, right.max_value
+        if op == "Add":
+            return a + c, b + d
+        if op == "Subtract":
+            return a - d, b - c
+        if op == "Multiply":
+            vals = (a * c, a * d, b * c, b * d)
+            return min(vals), max(vals)
+        return None, None
     arr = left if isinstance(left, ArrayV) else right
     other = right if arr is left else left
     if not isinstance(other, Const) or not isinstance(other.value, (int, float)) or arr.min_value is None or arr.max_value is None:

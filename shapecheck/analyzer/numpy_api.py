@@ -273,7 +273,8 @@ def _array_fn(leaf: str, args: list, kwargs: dict) -> Value:
         dtype = "int64" if leaf in ("argmax", "argmin") else first.dtype
         return ArrayV(shape_ops.reduce(first.shape, ax, keepdims), dtype)
     if leaf in ("exp", "log", "sqrt", "abs", "tanh", "sin", "cos", "square", "clip", "round", "floor", "ceil", "sign", "negative", "log1p", "expm1") and first is not None:
-        return ArrayV(first.shape, first.dtype if leaf in ("abs", "clip", "round", "negative", "sign") else "float64")
+        lo, hi = elementwise_range(leaf, first.min_value, first.max_value)
+        return ArrayV(first.shape, first.dtype if leaf in ("abs", "clip", "round", "negative", "sign") else "float64", lo, hi)
     if leaf in ("where",) and first is not None and len(args) == 1:
         return TupleV([ArrayV((Sym("nonzero"),), "int64") for _ in (first.shape or ())])
     if leaf == "shape" and first is not None and first.shape is not None:
@@ -286,6 +287,43 @@ def _array_fn(leaf: str, args: list, kwargs: dict) -> Value:
     if leaf == "unique" and first is not None:
         return ArrayV((Sym("unique"),), first.dtype, first.min_value, first.max_value)
     return Unknown(leaf)
+
+
+def elementwise_range(fn: str, lo, hi):
+    """The exact range of an element-wise function over values in [lo, hi] (None, None when not known).
+
+    Only functions whose range over an interval is exact (monotonic ones, abs, square, sin/cos
+    through their extrema) carry one: a loose bound would make range rules guess."""
+    import math
+
+    if lo is None or hi is None or lo > hi:
+        return None, None
+    try:
+        if fn in ("exp", "tanh", "sqrt", "log", "log1p", "expm1", "floor", "ceil", "round", "sign"):
+            if fn in ("sqrt",) and lo < 0 or fn == "log" and lo <= 0 or fn == "log1p" and lo <= -1:
+                return None, None
+            f = {"exp": math.exp, "tanh": math.tanh, "sqrt": math.sqrt, "log": math.log, "log1p": math.log1p,
+                 "expm1": math.expm1, "floor": math.floor, "ceil": math.ceil, "round": round,
+                 "sign": lambda v: (v > 0) - (v < 0)}[fn]
+            return float(f(lo)), float(f(hi))
+        if fn == "negative":
+            return -hi, -lo
+        if fn in ("abs", "square"):
+            a, b = (lo, hi) if lo >= 0 else ((-hi, -lo) if hi <= 0 else (0.0, max(-lo, hi)))
+            return (a, b) if fn == "abs" else (a * a, b * b)
+        if fn in ("sin", "cos"):
+            f = math.sin if fn == "sin" else math.cos
+            if hi - lo >= 2 * math.pi:
+                return -1.0, 1.0
+            vals = [f(lo), f(hi)]
+            k = math.ceil(lo / (math.pi / 2))
+            while k * math.pi / 2 <= hi:  # the extrema inside the interval
+                vals.append(f(k * math.pi / 2))
+                k += 1
+            return min(vals), max(vals)
+    except (OverflowError, ValueError):
+        pass
+    return None, None
 
 
 def _py_axis(v):

@@ -303,7 +303,7 @@ def test_sc509_activation_range():
     m = classifier(1, "sigmoid")
     rep = fit_with(m, "mse", array((8, 4)), array((8, 1), line=20, min_value=-5.0, max_value=5.0))
     (d,) = run("SC509", rep)
-    assert "as low as -5 and as high as 5" in d.message and "[0, 1]" in d.message
+    assert "can go as low as -5 and as high as 5" in d.message and "[0, 1]" in d.message
     ok = fit_with(m, "binary_crossentropy", array((8, 4)), array((8, 1), min_value=0, max_value=1))
     assert run("SC509", ok) == []
     relu = classifier(1, "relu")

@@ -45,7 +45,7 @@ def check(report, ctx):
         rng = f"[{_fmt(lo)}, {'inf' if hi == math.inf else _fmt(hi)}]" if lo != -math.inf else f"(-inf, {_fmt(hi)}]"
         yield diag(
             RULE, [y, ev],
-            f"{ev.method}(): the labels go {' and '.join(bad)}, but {layer.name}'s {act} output only reaches {rng}: "
+            f"{ev.method}(): the labels can go {' and '.join(bad)}, but {layer.name}'s {act} output only reaches {rng}: "
             "those targets can never be predicted",
             hint="use a linear output (no activation) for unbounded targets, or rescale the labels into the output's range",
         )
