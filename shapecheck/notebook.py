@@ -143,6 +143,9 @@ def remap_report(report, joined: JoinedSource):
         cell, d.line = _to_cell(lm, d.line)
         _, d.end_line = _to_cell(lm, d.end_line)
         d.cell = cell
+        if d.related:  # notes elsewhere: kept when in the same cell (an editor shows them there)
+            moved = [(_to_cell(lm, line), col, note) for line, col, note in d.related]
+            d.related = [(l, col, note) for (c, l), col, note in moved if c == cell]
     for s in report.sites:
         s.cell, s.line = _to_cell(lm, s.line)
         _, s.end_line = _to_cell(lm, s.end_line)

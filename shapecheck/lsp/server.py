@@ -18,6 +18,7 @@ from pygls.lsp.server import LanguageServer
 from pygls.uris import to_fs_path
 
 from .. import __version__
+from . import notebook
 from .conversions import Positions, split_lines, to_lsp_diagnostic
 from .scheduler import Scheduler
 from .settings import SECTION, ProjectConfigCache, Settings, merge_client
@@ -40,7 +41,8 @@ VIEW_WAIT_S = 2.0  # hints, hovers, lenses and actions wait this long for a pend
 
 class ShapecheckServer(LanguageServer):
     def __init__(self) -> None:
-        super().__init__("shapecheck", __version__, text_document_sync_kind=types.TextDocumentSyncKind.Incremental)
+        super().__init__("shapecheck", __version__, text_document_sync_kind=types.TextDocumentSyncKind.Incremental,
+                         notebook_document_sync=notebook.SYNC_OPTIONS)
         self.settings = Settings()
         self.generation = 0  # bumped on every settings or project-config change
         self.projects = ProjectConfigCache()
@@ -70,6 +72,8 @@ class ShapecheckServer(LanguageServer):
             return None
 
     def schedule(self, uri: str, delay_s: float) -> None:
+        if (nb := notebook.notebook_of(self, uri)) is not None:  # a cell: the notebook is one program
+            return notebook.schedule_notebook(self, nb, delay_s)
         doc = self.open_document(uri)
         if doc is None:
             return
@@ -109,7 +113,9 @@ class ShapecheckServer(LanguageServer):
             self.window_log_message(
                 types.LogMessageParams(types.MessageType.Error, f"shapecheck: analysis of {analysis.uri} failed:\n{analysis.failure}")
             )
-        if not self.pull_diagnostics:
+        if not self.pull_diagnostics and hasattr(analysis, "cell_uris"):
+            notebook.publish_cells(self, analysis)  # one publication per cell document
+        elif not self.pull_diagnostics:
             self.text_document_publish_diagnostics(
                 types.PublishDiagnosticsParams(analysis.uri, self.lsp_diagnostics(analysis), analysis.version)
             )
@@ -122,6 +128,8 @@ class ShapecheckServer(LanguageServer):
 
     async def current(self, uri: str, wait_s: float) -> Optional[Analysis]:
         """The analysis of the document as it is now, waiting up to `wait_s` for it."""
+        if notebook.notebook_of(self, uri) is not None:
+            return await notebook.current_cell(self, uri, wait_s)
         doc = self.open_document(uri)
         if doc is None:
             return None
@@ -134,6 +142,8 @@ class ShapecheckServer(LanguageServer):
         """What hints and hovers show: the newest analysis that parsed, mapped onto the current text."""
         if not self.settings.enable:
             return None
+        if notebook.notebook_of(self, uri) is not None:
+            return await notebook.cell_view(self, uri, VIEW_WAIT_S)
         await self.current(uri, VIEW_WAIT_S)
         good = self.scheduler.last_good(uri)
         doc = self.open_document(uri)
@@ -295,7 +305,12 @@ async def hover(ls: ShapecheckServer, params: types.HoverParams):
     view = await ls.view(params.text_document.uri)
     from .views import hover as hover_of
 
-    return hover_of(view, line, col, line_text)
+    found = hover_of(view, line, col, line_text)
+    if found is None and view is not None and hasattr(view.analysis, "cell_index"):
+        from .notebook_cells import other_cell_model_hover  # a model made in another cell
+
+        found = other_cell_model_hover(view, line, col, line_text)
+    return found
 
 
 @SERVER.feature(types.TEXT_DOCUMENT_CODE_LENS, types.CodeLensOptions(resolve_provider=False))
@@ -339,7 +354,7 @@ async def code_action(ls: ShapecheckServer, params: types.CodeActionParams):
 async def show_summary(ls: ShapecheckServer, uri: str, index: int, name: str = "") -> str:
     """The model's summary table: opened as a text document where the client can show one
     (a monospace table reads badly in a notification), else shown as a message; also returned."""
-    analysis = ls.scheduler.last_good(uri)
+    analysis = ls.scheduler.last_good(uri) or notebook.last_good_cell(ls, uri)
     models = analysis.report.models if analysis else []
     if not (0 <= index < len(models)) or (name and models[index].name != name):
         matches = [m for m in models if m.name == name]
@@ -376,3 +391,6 @@ def _summary_file(uri: str, model_name: str, text: str) -> str:
     with open(path, "w", encoding="utf-8") as fh:
         fh.write(text)
     return path
+
+
+notebook.register(SERVER)  # notebookDocument/didOpen, didChange, didSave, didClose
