@@ -320,9 +320,10 @@ def run_notebook(args) -> int:
     _prefer_avx512_blas()
     report = None
     if not args.no_confirm:
-        from .notebook import analyze_notebook
+        # The check pipeline, as for scripts: a run-time fault is shown next to its prediction.
+        from .checking import check_source
 
-        report = unmap_report(analyze_notebook(src.text, path), joined)
+        report = unmap_report(check_source(src.text, path), joined)
 
     from .runtime.engine import clear_session, observe
     from .runtime.shim import installed
@@ -343,18 +344,22 @@ def run_notebook(args) -> int:
         sys.argv, sys.path = saved_argv, saved_path
         observe.stop()
         linecache.cache.pop(os.path.abspath(path), None)
-    status = 0
-    if failure is not None:
+    status = 1 if failure is not None else 0
+
+    def report_failure():
+        if failure is None or failure[0] == "SystemExit":
+            return
+        sys.stdout.flush()
         name, message, cell, line = failure
-        status = 1
-        if name != "SystemExit":
-            at = f"cell {cell}:{line}" if line else f"cell {cell}"
-            print(f"shapecheck run: {path}:{at}: {name}: {message}", file=sys.stderr)
-            if report is not None and line:
-                # diagnostics keep their cell positions (unmap_report moves models and events only)
-                for d in report.diagnostics:
-                    if (d.cell, d.line) == (cell, line):
-                        print(f"  the analyzer predicted here: {d.code} {d.message}", file=sys.stderr)
+        at = f"cell {cell}:{line}" if line else f"cell {cell}"
+        print(f"shapecheck run: {path}:{at}: {name}: {message}", file=sys.stderr)
+        if report is not None and line:
+            # diagnostics keep their cell positions (unmap_report moves models and events only)
+            predicted = [d for d in report.diagnostics if (d.cell, d.line) == (cell, line)]
+            for d in predicted:
+                print(f"  the analyzer predicted here: {d.code} {d.message}", file=sys.stderr)
+            if not predicted:
+                print("  the analyzer predicted nothing wrong on this line", file=sys.stderr)
 
     if args.write:
         try:
@@ -366,13 +371,15 @@ def run_notebook(args) -> int:
             return 2
 
     if report is None or args.report == "none":
+        report_failure()
         return status
     from .runtime.confirm import compare
 
     conf = compare(report, obs, path)
     if args.report == "json":
         doc = confirmation_json(conf, joined)
-        doc.update({"notebook": path, "device": getattr(device, "name", device), "exit_status": status,
+        doc.update({"notebook": path, "device": getattr(device, "name", device),
+                    "device_label": getattr(device, "label", str(device)), "exit_status": status,
                     "cells_run": [r.index for r in runs],
                     "failure": None if failure is None else {"type": failure[0], "message": failure[1],
                                                             "cell": failure[2], "line": failure[3]}})
@@ -380,6 +387,7 @@ def run_notebook(args) -> int:
         sys.stdout.write("\n")
     else:
         sys.stdout.write(render_confirmation(conf, joined))
+    report_failure()
     if conf.disagreements and status == 0:
         status = 1
     return status
