@@ -41,7 +41,11 @@ def run(args) -> int:
         except ValueError as err:
             print(f"shapecheck lsp: {err}", file=sys.stderr)
             return 2
-    handler = logging.FileHandler(args.log_file) if args.log_file else logging.StreamHandler(sys.stderr)
+    try:
+        handler = logging.FileHandler(args.log_file) if args.log_file else logging.StreamHandler(sys.stderr)
+    except OSError as err:
+        print(f"shapecheck lsp: cannot write the log file {args.log_file}: {err.strerror or err}", file=sys.stderr)
+        return 2
     handler.setFormatter(logging.Formatter("%(asctime)s %(name)s %(levelname)s: %(message)s"))
     logging.basicConfig(level=getattr(logging, args.log_level), handlers=[handler], force=True)
     if address is None:

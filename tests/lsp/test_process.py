@@ -164,6 +164,15 @@ def test_bad_tcp_address_is_a_usage_error():
     assert "Traceback" not in out.stderr
 
 
+def test_unwritable_log_file_is_a_usage_error(tmp_path):
+    target = tmp_path / "missing-dir" / "lsp.log"
+    out = subprocess.run(SERVER_CMD + ["--log-file", str(target)], capture_output=True, text=True,
+                         env=SERVER_ENV, timeout=30, stdin=subprocess.DEVNULL)
+    assert out.returncode == 2
+    assert out.stderr.startswith(f"shapecheck lsp: cannot write the log file {target}: No such file or directory")
+    assert out.stdout == ""
+
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
