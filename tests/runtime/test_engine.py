@@ -300,3 +300,20 @@ def test_lambda_mixing_samples_cannot_be_trained_through():
     m.compile("sgd", "mse")
     with pytest.raises(NotImplementedError, match="mixes samples of the batch"):
         m.fit(np.random.rand(8, 3), np.ones((8, 1)), epochs=1, verbose=0)
+
+
+def test_runtime_stands_alone_without_the_analyzer():
+    import subprocess
+    import sys
+
+    code = ("import sys, numpy as np\n"
+            "from shapecheck.runtime.shim import installed\n"
+            "with installed():\n"
+            "    import keras\n"
+            "    m = keras.Sequential([keras.Input((2,)), keras.layers.Dense(1)])\n"
+            "    m.compile('adam', 'mse'); m.fit(np.ones((4, 2)), np.ones((4, 1)), verbose=0)\n"
+            "print(sorted(k for k in sys.modules if k.startswith('shapecheck.analyzer')))\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT,
+                         env={**__import__("os").environ, "PYTHONPATH": str(ROOT)})
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "[]"
