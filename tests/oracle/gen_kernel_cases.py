@@ -103,6 +103,11 @@ FAMILIES = {
         case("MaxPooling3D", {"pool_size": [2, 3, 2], "strides": 1, "padding": "same"}, [(1, 3, 4, 3, 2)]),
         case("AveragePooling3D", {"pool_size": 2, "padding": "same"}, [(1, 3, 5, 4, 2)]),
         case("AveragePooling3D", {"pool_size": [3, 2, 2], "strides": [2, 1, 2]}, [(1, 5, 3, 4, 1)]),
+        case("AdaptiveMaxPooling2D", {"output_size": [2, 3]}, [(1, 5, 7, 2)]),
+        case("AdaptiveAveragePooling2D", {"output_size": 3}, [(1, 5, 4, 2)]),
+        case("AdaptiveAveragePooling1D", {"output_size": 4}, [(2, 7, 3)]),
+        case("AdaptiveMaxPooling1D", {"output_size": 5}, [(1, 3, 2)]),
+        case("AdaptiveAveragePooling3D", {"output_size": 2}, [(1, 3, 4, 5, 2)]),
         case("GlobalMaxPooling2D", {}, [(2, 3, 4, 3)]),
         case("GlobalAveragePooling2D", {"keepdims": True}, [(2, 3, 4, 3)]),
         case("GlobalAveragePooling1D", {}, [(2, 5, 3)]),
@@ -188,6 +193,12 @@ FAMILIES = {
         case("GroupNormalization", {"groups": 2}, [(2, 3, 4)]),
         case("GroupNormalization", {"groups": 3, "axis": 1}, [(2, 6, 2, 2)]),
         case("RMSNormalization", {}, [(3, 5)]),
+        case("Normalization", {"mean": [0.5, -1.0, 2.0], "variance": [4.0, 0.25, 1.0]}, [(4, 3)]),
+        case("Normalization", {"axis": None, "mean": 0.5, "variance": 4.0, "invert": True}, [(2, 3)]),
+        case("Normalization", {"axis": 1}, [(3, 2, 4)]),
+        case("CenterCrop", {"height": 2, "width": 3}, [(2, 5, 6, 2)]),
+        case("RandomFlip", {}, [(1, 2, 3, 1)]),
+        case("RandomRotation", {"factor": 0.2}, [(1, 3, 3, 1)]),
     ],
 }
 
@@ -247,6 +258,8 @@ def run_case(keras, c):
         weights[v.path.split("/", 1)[1] if "/" in v.path else v.path] = a
     if values:
         layer.set_weights(values)
+        if c["layer"] == "Normalization":
+            layer.finalize_state()  # Normalization reads its statistics from adapt's variables here
     kw = dict(c["call_kwargs"])
     act_scale = kw.pop("scale", None)
     if act_scale is not None:  # exercise the saturated range of piecewise activations

@@ -31,4 +31,4 @@ tests (and the CUDA port) run on every kernel.
 """
 from . import _blas  # noqa: F401  (pins OPENBLAS_NUM_THREADS before scipy's BLAS loads)
 from .base import KERNELS, LayerKernel, get_kernel, register_kernel  # noqa: F401
-from . import activation_layers, attention, conv, core, merging, normalization, pooling, reshaping, rnn  # noqa: F401,E402  (registration side effects)
+from . import activation_layers, attention, conv, core, merging, normalization, pooling, preprocessing, reshaping, rnn  # noqa: F401,E402  (registration side effects)

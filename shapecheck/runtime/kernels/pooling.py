@@ -265,3 +265,105 @@ class MaxPooling3DKernel(_Pool3DKernel):
 @register_kernel("AveragePooling3D", "AvgPool3D")
 class AveragePooling3DKernel(_Pool3DKernel):
     mode = "avg"
+
+
+# -- adaptive pooling ----------------------------------------------------------------
+def adaptive_windows(n: int, out: int):
+    """Keras 3's bins: bin i starts at floor(i*n/out); its length is the
+    'big' ceil(n/out)+1 where ceil((i+1)*n/out) - start says so, else the
+    'small' ceil(n/out) (keras/src/backend/tensorflow/nn.py)."""
+    small = -(-n // out)
+    big = small + 1
+    starts, sizes = [], []
+    for i in range(out):
+        s = min((i * n) // out, n - 1)
+        e = min(-(-((i + 1) * n) // out), n)
+        size = big if e - s == big else small
+        starts.append(s)
+        sizes.append(min(size, n - s))
+    return np.array(starts, np.int64), np.array(sizes, np.int64)
+
+
+@njit(cache=True)
+def adaptive_pass(x, starts, sizes, is_max):
+    """x: (pre, n, post) -> (pre, out, post) pooled along the middle axis;
+    arg: the winning index (max) per output."""
+    pre, n, post = x.shape
+    out = starts.size
+    y = np.empty((pre, out, post), dtype=np.float32)
+    arg = np.zeros((pre, out, post), dtype=np.int32)
+    for a in range(pre):
+        for i in range(out):
+            s = starts[i]
+            for c in range(post):
+                if is_max:
+                    best = x[a, s, c]
+                    where = s
+                    for k in range(s + 1, s + sizes[i]):
+                        if x[a, k, c] > best:
+                            best = x[a, k, c]
+                            where = k
+                    y[a, i, c] = best
+                    arg[a, i, c] = where
+                else:
+                    acc = np.float32(0.0)
+                    for k in range(s, s + sizes[i]):
+                        acc += x[a, k, c]
+                    y[a, i, c] = acc / np.float32(sizes[i])
+    return y, arg
+
+
+@njit(cache=True)
+def adaptive_pass_backward(dy, arg, starts, sizes, n, is_max):
+    pre, out, post = dy.shape
+    dx = np.zeros((pre, n, post), dtype=np.float32)
+    for a in range(pre):
+        for i in range(out):
+            for c in range(post):
+                g = dy[a, i, c]
+                if is_max:
+                    dx[a, arg[a, i, c], c] += g
+                else:
+                    g = g / np.float32(sizes[i])
+                    for k in range(starts[i], starts[i] + sizes[i]):
+                        dx[a, k, c] += g
+    return dx
+
+
+class _AdaptivePoolKernel(LayerKernel):
+    """One pass per spatial axis (the max / mean over a box of bins is the
+    same taken one axis at a time)."""
+
+    rank = 2
+    mode = "max"
+
+    def forward(self, cfg, params, inputs, training, rng):
+        x = _to_last(f32(inputs[0]), cfg)
+        size = cfg.get("output_size")
+        size = (int(size),) * self.rank if isinstance(size, int) else tuple(int(s) for s in size)
+        y = x
+        passes = []
+        for a in range(self.rank):
+            axis = a + 1
+            n = y.shape[axis]
+            starts, sizes = adaptive_windows(n, size[a])
+            v = np.ascontiguousarray(y).reshape(int(np.prod(y.shape[:axis])), n, -1)
+            out, arg = adaptive_pass(v, starts, sizes, self.mode == "max")
+            passes.append((starts, sizes, n, arg, y.shape))
+            y = out.reshape(y.shape[:axis] + (size[a],) + y.shape[axis + 1 :])
+        return [_from_last(np.ascontiguousarray(y), cfg)], passes
+
+    def backward(self, cfg, params, cache, d_outputs, input_grads=True):
+        d = _to_last(f32(d_outputs[0]), cfg)
+        for a in range(self.rank - 1, -1, -1):
+            starts, sizes, n, arg, yshape = cache[a]
+            axis = a + 1
+            d3 = np.ascontiguousarray(d).reshape(int(np.prod(d.shape[:axis])), starts.size, -1)
+            d = adaptive_pass_backward(d3, arg, starts, sizes, n, self.mode == "max").reshape(yshape)
+        return [_from_last(np.ascontiguousarray(d), cfg)], {}
+
+
+for _rank in (1, 2, 3):
+    for _mode, _kind in (("max", "Max"), ("avg", "Average")):
+        _name = f"Adaptive{_kind}Pooling{_rank}D"
+        register_kernel(_name)(type(f"{_name}Kernel", (_AdaptivePoolKernel,), {"rank": _rank, "mode": _mode}))
