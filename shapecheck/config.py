@@ -145,16 +145,17 @@ def config_from_table(table: dict, path: str = "pyproject.toml") -> Config:
     return cfg
 
 
-def _check_prefix(value: str, path: str, key: str) -> str:
+def _check_prefix(value: str, path: Optional[str], key: str) -> str:
     from .rules import RULES
 
     v = value.strip().upper()
     if not v.startswith("SC") or not any(code.startswith(v) for code in RULES):
-        raise ConfigError(f"{path}: [tool.shapecheck] {key} has {value!r}, which matches no shapecheck code")
+        where = f"{path}: [tool.shapecheck] {key} has" if path else f"--{key}"
+        raise ConfigError(f"{where} {value!r}, which matches no shapecheck code (`shapecheck explain --list`)")
     return v
 
 
 def parse_code_list(text: str, what: str) -> list[str]:
     """`--select SC1,SC201` -> ["SC1", "SC201"] (ConfigError for unknown prefixes)."""
     items = [t for t in (s.strip() for s in text.split(",")) if t]
-    return [_check_prefix(t, f"--{what}", what) for t in items]
+    return [_check_prefix(t, None, what) for t in items]
