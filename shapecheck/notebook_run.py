@@ -332,18 +332,20 @@ def run_notebook(args) -> int:
     obs = observe.start()
     out_stream = sys.stderr if args.report == "json" else sys.stdout  # json: stdout carries the report only
     saved_argv, saved_path, saved_cwd = sys.argv[:], sys.path[:], os.getcwd()
-    folder = os.path.dirname(os.path.abspath(path))
+    abs_path = os.path.abspath(path)
+    folder = os.path.dirname(abs_path)
     sys.argv = [path] + list(args.script_args)
     sys.path.insert(0, folder)
     try:
         os.chdir(folder)  # a notebook's relative paths start at its folder, as in Jupyter
         with installed():
-            runs, failure = execute_cells(nb, path, joined, out_stream, sys.stderr)
+            # the absolute path, taken before the chdir above: the observer and compare() must agree
+            runs, failure = execute_cells(nb, abs_path, joined, out_stream, sys.stderr)
     finally:
         os.chdir(saved_cwd)
         sys.argv, sys.path = saved_argv, saved_path
         observe.stop()
-        linecache.cache.pop(os.path.abspath(path), None)
+        linecache.cache.pop(abs_path, None)
     status = 1 if failure is not None else 0
 
     def report_failure():

@@ -158,3 +158,13 @@ def test_runtime_shape_fault_names_both_shapes_the_line_and_the_prediction(capsy
             "expected shape=(None, 784), found shape=(100, 100)") in err
     assert "the analyzer predicted here: SC301" in err
     assert "line 8: fit x: predicted (100, 100), actual (100, 100)  ok" in out
+
+
+def test_notebook_run_from_another_folder_still_confirms(capsys, monkeypatch):
+    # The notebook runs in its own folder; its models must still be matched
+    # with the predictions when the path given is relative to somewhere else.
+    root = SEEDS.parents[1]
+    monkeypatch.chdir(root)
+    code, out, err = run(capsys, "examples/notebooks/sequential_api.ipynb")
+    assert code == 0, err
+    assert "model 'sequential' (cell 3, line 1, sequential): agrees" in out
