@@ -61,6 +61,10 @@ def load_notebook(text: str) -> Notebook:
     return Notebook(cells, data)
 
 
+# Cell magics whose body runs in the notebook's namespace as plain Python.
+PYTHON_BODY_CELL_MAGICS = frozenset({"time", "capture"})
+
+
 def _python_line(line: str, in_cell_magic: bool) -> str:
     """The line as plain Python: IPython syntax becomes an empty line."""
     stripped = line.strip()
@@ -89,9 +93,15 @@ def join_code_cells(nb: Notebook, skip: frozenset | set = frozenset()) -> Joined
     line_map: list[tuple[int, int]] = []
     for cell in nb.code_cells():
         cell_lines = cell.source.split("\n")
-        cell_magic = bool(cell_lines) and cell_lines[0].lstrip().startswith("%%")
+        head = cell_lines[0].strip() if cell_lines else ""
+        # %%bash, %%html, %%writefile...: the body is not Python.  %%time and
+        # %%capture run their body as ordinary cell code: keep it.
+        cell_magic = head.startswith("%%") and head[2:].split(" ", 1)[0] not in PYTHON_BODY_CELL_MAGICS
         for k, line in enumerate(cell_lines, start=1):
-            lines.append("" if cell.index in skip else _python_line(line, cell_magic))
+            if cell.index in skip or (k == 1 and head.startswith("%%")):
+                lines.append("")
+            else:
+                lines.append(_python_line(line, cell_magic))
             line_map.append((cell.index, k))
     return JoinedSource("\n".join(lines) + "\n", line_map)
 

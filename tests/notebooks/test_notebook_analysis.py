@@ -83,10 +83,11 @@ def test_syntax_error_in_one_cell_keeps_the_others():
 
 
 def test_join_keeps_line_numbers_for_magics():
-    nb = load_notebook(make_nb([("code", "%%time\nx = 1"), ("code", "!ls\ny = 2")]))
+    nb = load_notebook(make_nb([("code", "%%time\nx = 1"), ("code", "!ls\ny = 2"), ("code", "%%bash\nls -l")]))
     joined = join_code_cells(nb)
-    assert joined.text.splitlines() == ["", "", "", "y = 2"]
-    assert joined.line_map == [(1, 1), (1, 2), (2, 1), (2, 2)]
+    # %%time runs its body as Python; %%bash's body is not Python
+    assert joined.text.splitlines() == ["", "x = 1", "", "y = 2", "", ""]
+    assert joined.line_map == [(1, 1), (1, 2), (2, 1), (2, 2), (3, 1), (3, 2)]
 
 
 def test_summary_cli_on_notebook_json_has_cells():

@@ -111,12 +111,14 @@ def test_suppression_comments_work_inside_cells():
 
 def test_magics_fixture_is_checked_around_ipython_syntax():
     report = check_source((DATA / "magics.ipynb").read_text(), "magics.ipynb")
-    # `%%time` cell 3 is not Python and is skipped; `model?` and `files = !ls` are not errors
-    assert where(report) == [(5, 3, 1, "SC101")]
+    # the `%%bash` cell 3 is not Python and is skipped; `model?` and `files = !ls` are not errors;
+    # the body of the `%%time` cell 6 is Python and is checked
+    assert where(report) == [(5, 3, 1, "SC101"), (6, 3, 1, "SC101")]
     # a line named inside a message is a cell's line too
     assert report.diagnostics[0].message.endswith("input (None, 4) from cell 4, line 4 (dense_1))")
-    (m,) = report.models
+    m, probe = report.models
     assert [l.params for l in m.layers[:2]] == [8 * 16 + 16, 16 * 4 + 4]
+    assert (probe.name, probe.cell, probe.line) == ("probe", 6, 2)
 
 
 def test_markdown_only_notebook_passes(tmp_path, capsys):

@@ -114,7 +114,7 @@ def test_magics_are_skipped_with_one_notice_per_cell_and_a_failing_cell_stops_th
     notices = [l for l in err.splitlines() if l.startswith("shapecheck run: cell ")]
     assert notices == [
         "shapecheck run: cell 2: skipped 3 IPython lines (%matplotlib inline and 2 more)",
-        "shapecheck run: cell 3: skipped 2 IPython lines (%%time and 1 more)",
+        "shapecheck run: cell 3: skipped 2 IPython lines (%%bash and 1 more)",
         "shapecheck run: cell 4: skipped 2 IPython lines (files = !ls and 1 more)",
         "shapecheck run: cell 5: skipped 1 IPython line (%time y = model.predict(x))",
     ]
@@ -126,7 +126,17 @@ def test_magics_are_skipped_with_one_notice_per_cell_and_a_failing_cell_stops_th
     cells = json.loads(f.read_text())["cells"]
     (error,) = cells[4]["outputs"]
     assert error["output_type"] == "error" and error["traceback"][0].startswith("Cell 5, line 3: model.add(")
-    assert [c.get("execution_count") for c in cells] == [None, 1, 2, 3, 4]
+    assert [c.get("execution_count") for c in cells] == [None, 1, 2, 3, 4, None]  # cell 6 not run
+
+
+def test_time_and_capture_cells_run_their_body(tmp_path, capsys):
+    doc = notebook([("code", "%%time\nv = 41"), ("code", "%%capture\nw = v + 1"), ("code", "w")])
+    f = tmp_path / "t.ipynb"
+    f.write_text(jupyter_text(doc))
+    code, out, err = run(capsys, "--no-confirm", str(f))
+    assert code == 0, err
+    assert out.splitlines() == ["In [1]:", "In [2]:", "In [3]:", "Out[3]: 42"]
+    assert "cell 1: skipped 1 IPython line (%%time)" in err
 
 
 def test_cell_after_a_failure_is_not_run(tmp_path, capsys):
