@@ -176,6 +176,15 @@ FAMILIES = {
         case("MultiHeadAttention", {"num_heads": 1, "key_dim": 2, "use_bias": False}, [(1, 3, 4), (1, 3, 4)],
              call_kwargs={"use_causal_mask": True}),
     ],
+    "attention_gqa": [
+        case("GroupedQueryAttention", {"head_dim": 2, "num_query_heads": 4, "num_key_value_heads": 2},
+             [(2, 3, 5), (2, 4, 5)]),
+        case("GroupedQueryAttention", {"head_dim": 3, "num_query_heads": 2, "num_key_value_heads": 1,
+                                       "use_bias": False}, [(1, 3, 4), (1, 3, 4), (1, 3, 4)],
+             call_kwargs={"use_causal_mask": True}),
+        case("GroupedQueryAttention", {"head_dim": 2, "num_query_heads": 2, "num_key_value_heads": 2},
+             [(1, 2, 3), (1, 3, 3)], call_kwargs={"return_attention_scores": True}),
+    ],
     "activation_layers": [
         case("ReLU", {}, [(3, 5)]),
         case("ReLU", {"max_value": 0.8, "negative_slope": 0.1, "threshold": 0.2}, [(4, 5)]),
@@ -219,13 +228,18 @@ def _jsonable(value):
     return value
 
 
+# Catalog class names Keras exports under another name.
+KERAS_EXPORT_NAMES = {"GroupedQueryAttention": "GroupQueryAttention"}
+
+
 def build(keras, name, kwargs):
     kw = {}
     for k, v in kwargs.items():
         if isinstance(v, dict) and "class_name" in v:
             v = build(keras, v["class_name"], v["config"])
         kw[k] = v
-    return getattr(keras.layers, name)(**kw)
+    cls = getattr(keras.layers, name, None) or getattr(keras.layers, KERAS_EXPORT_NAMES[name])
+    return cls(**kw)
 
 
 def run_case(keras, c):
@@ -238,7 +252,7 @@ def run_case(keras, c):
     if c["layer"] == "Masking":
         inputs[0][0, 1] = 0.0
         inputs[0][1, 3] = 0.0
-    positional = c["layer"] == "MultiHeadAttention"  # called as mha(query, value, key)
+    positional = c["layer"] in ("MultiHeadAttention", "GroupedQueryAttention")  # called as mha(query, value, key)
 
     def call(arg, **kw):
         if positional:

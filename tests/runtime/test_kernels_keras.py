@@ -62,7 +62,7 @@ def our_name(layer, path):
     parts = path.split("/")
     if layer == "Bidirectional":
         return ("forward/" if parts[0].startswith("forward") else "backward/") + parts[-1]
-    if layer == "MultiHeadAttention":
+    if layer in ("MultiHeadAttention", "GroupedQueryAttention"):
         return "/".join(parts[-2:])
     return parts[-1]
 

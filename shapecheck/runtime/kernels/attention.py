@@ -178,16 +178,25 @@ class MultiHeadAttentionKernel(LayerKernel):
             grads[f"{name}/bias"] = db.reshape(heads, hd)
         return (dx.reshape(nb, t, -1) if need_dx else None), grads
 
+    def _expand_kv(self, cfg, x3, nb):
+        return x3
+
+    def _reduce_kv(self, cfg, dx3, nb):
+        return dx3
+
     def forward(self, cfg, params, inputs, training, rng):
         query = f32(inputs[0])
         value = f32(inputs[1])
         key = f32(inputs[2]) if len(inputs) > 2 and inputs[2] is not None else value
+        if cfg.get("use_gate"):
+            raise NotImplementedError(f"{self.class_name}: use_gate is not supported by the runtime")
         if query.ndim != 3 or cfg.get("attention_axes") not in (None, (1,), [1], 1, -2, (-2,), [-2]):
             raise NotImplementedError("MultiHeadAttention: the runtime supports (batch, seq, dim) inputs with the default attention_axes")
         nb, tq = query.shape[:2]
         q3, sq = self._project(params, "query", query)
         k3, sk = self._project(params, "key", key)
         v3, sv = self._project(params, "value", value)
+        k3, v3 = self._expand_kv(cfg, k3, nb), self._expand_kv(cfg, v3, nb)
         key_dim = q3.shape[-1]
         scale = np.float32(1.0 / math.sqrt(float(key_dim)))
         qs = (q3 * scale).astype(np.float32)
@@ -229,6 +238,7 @@ class MultiHeadAttentionKernel(LayerKernel):
         dqs = batch_matmul(ds, k3)
         dk3 = batch_matmul_tn(ds, qs)
         dq3 = (dqs * scale).astype(np.float32)
+        dk3, dv3 = self._reduce_kv(cfg, dk3, nb), self._reduce_kv(cfg, dv3, nb)
         dq, g = self._project_back(params, "query", sq, dq3, nb, input_grads)
         grads.update(g)
         dk, g = self._project_back(params, "key", sk, dk3, nb, input_grads)
@@ -240,3 +250,25 @@ class MultiHeadAttentionKernel(LayerKernel):
         if has_key:
             return [dq, dv, dk], grads
         return [dq, (dv + dk).astype(np.float32)], grads
+
+
+@register_kernel("GroupedQueryAttention", "GroupQueryAttention")
+class GroupedQueryAttentionKernel(MultiHeadAttentionKernel):
+    """MultiHeadAttention whose key/value projections have fewer heads: each
+    key/value head serves num_query_heads / num_key_value_heads consecutive
+    query heads (Keras repeats them along the head axis); the gradients of
+    the repeats are summed back."""
+
+    class_name = "GroupedQueryAttention"
+
+    def _expand_kv(self, cfg, x3, nb):
+        hkv = x3.shape[0] // nb
+        repeats = int(cfg["num_query_heads"]) // hkv
+        x4 = x3.reshape(nb, hkv, x3.shape[1], x3.shape[2])
+        return np.ascontiguousarray(np.repeat(x4, repeats, axis=1)).reshape(-1, x3.shape[1], x3.shape[2])
+
+    def _reduce_kv(self, cfg, dx3, nb):
+        hq = dx3.shape[0] // nb
+        r = hq // int(cfg["num_key_value_heads"])
+        d5 = dx3.reshape(nb, hq // r, r, dx3.shape[1], dx3.shape[2])
+        return np.ascontiguousarray(d5.sum(axis=2, dtype=np.float32)).reshape(-1, dx3.shape[1], dx3.shape[2])
