@@ -250,6 +250,11 @@ class KerasApi:
                 return FuncV(fn.node, fn.scope, fn.name, self_value=m)
         if attr == "layers":
             return ListV(list(self.model_layers(m)))
+        if attr in ("input", "output") and m.kind == "sequential" and not (m.as_layer is not None and m.as_layer.calls):
+            # Keras 3: a Sequential's .input/.output exist only once it was called on a tensor.
+            self.it.diag(node, "SC122", f"The layer {m.keras_name} has never been called and thus has no defined {attr} "
+                         "(Keras 3 Sequential models)", severity="error",
+                         hint=f"use {'inputs' if attr == 'input' else 'outputs'}[0], or build the model with keras.Input and the functional API")
         if attr in ("input", "output"):
             ts = m.inputs if attr == "input" else m.outputs
             if not ts:
@@ -1097,20 +1102,34 @@ class KerasApi:
             return UNKNOWN_RANK  # given, but not known to us: not even its rank
         return None
 
+    def _seq_input(self, m: ModelV, shape, node=None) -> None:
+        """Give a Sequential its InputLayer, as Keras does once the input
+        shape is known (the layer takes an "input_layer" name)."""
+        m.input_shape = shape
+        m.built = True
+        if not m.inputs:
+            layer = LayerV(get_spec("InputLayer"), "InputLayer", {}, {}, self.uid("input_layer"), None)
+            layer.weights = []
+            t = TensorV(shape)
+            n = Node(layer, [], [t], None)
+            t.node = n
+            layer.calls.append(n)
+            layer.input_tensor = t
+            m.inputs = [t]
+
     def sequential_add(self, m: ModelV, item: Value, node) -> None:
         if isinstance(item, TensorV) and item.node is not None and item.node.layer.class_name == "InputLayer":
             m.input_shape = item.shape
             m.input_layer = item.node.layer  # type: ignore[attr-defined]
             m.built = True
+            m.inputs = [item]
             return
         if isinstance(item, LayerV) and item.class_name == "InputLayer" and item.input_tensor is not None:
             self.sequential_add(m, item.input_tensor, node)
             return
         if isinstance(item, ModelV):
             if not m.layers and m.input_shape is None and not m.built and item.built and item.inputs:
-                m.input_shape = item.inputs[0].shape
-                m.built = True
-                self.uid("input_layer")
+                self._seq_input(m, item.inputs[0].shape)
             item = self.model_as_layer(item)
         if not isinstance(item, LayerV):
             m.layers.append(LayerV(None, "Unknown", {}, {}, "?", self.it.range_of(node), unknown_reason="an unknown value was added"))
@@ -1121,13 +1140,9 @@ class KerasApi:
         if not m.layers and m.input_shape is None and not m.built:
             shape = self._first_layer_input_shape(layer)
             if shape is UNKNOWN_RANK:
-                m.input_shape = None
-                m.built = True
-                self.uid("input_layer")
+                self._seq_input(m, None)
             elif shape is not None:
-                m.input_shape = shape
-                m.built = True
-                self.uid("input_layer")
+                self._seq_input(m, shape)
         m.layers.append(layer)
         if m.built and not m.broken:
             self._propagate_sequential(m, node, only_last=True)
@@ -1143,9 +1158,9 @@ class KerasApi:
             prev = None
             m.seq_outputs = []  # type: ignore[attr-defined]
             start = 0
-        x = prev if prev is not None else TensorV(m.input_shape)
         if not m.inputs:
-            m.inputs = [TensorV(m.input_shape)]
+            self._seq_input(m, m.input_shape)
+        x = prev if prev is not None else m.inputs[0]
         for layer in m.layers[start:]:
             if x.shape is None:
                 m.seq_outputs.append(TensorV(None))  # type: ignore[attr-defined]

@@ -402,3 +402,20 @@ def test_keras3_backend_lost_its_keras2_functions_but_tf_keras_backend_kept_them
     )
     got = [(d.line, d.code) for d in r.diagnostics if d.severity == "error"]
     assert got == [(6, "SC403")]
+
+
+def test_sequential_input_output_need_a_call_in_keras3_and_inputs_graph_works():
+    r = run(
+        """
+        import keras
+        from keras import layers
+        base = keras.Sequential([layers.Dense(64, input_shape=(20,)), layers.Dense(32), layers.Dense(3)])
+        bad = keras.Model(inputs=base.input, outputs=base.layers[-2].output)
+        feats = keras.Model(base.inputs, base.get_layer(index=0).output)
+        """
+    )
+    (d,) = [d for d in r.diagnostics if d.severity == "error"]
+    assert (d.code, d.line) == ("SC122", 5)
+    feats = r.models[-1]
+    assert [(l.name, l.output_shape) for l in feats.layers] == [("input_layer", (None, 20)), ("dense", (None, 64))]
+    assert feats.total_params == 1344
