@@ -207,6 +207,10 @@ FAMILIES = {
         case("Normalization", {"axis": 1}, [(3, 2, 4)]),
         case("CenterCrop", {"height": 2, "width": 3}, [(2, 5, 6, 2)]),
         case("RandomFlip", {}, [(1, 2, 3, 1)]),
+        case("Resizing", {"height": 5, "width": 3}, [(2, 3, 4, 2)]),
+        case("Resizing", {"height": 2, "width": 7}, [(1, 5, 3, 1)]),
+        case("Resizing", {"height": 2, "width": 7, "interpolation": "nearest"}, [(1, 5, 3, 2)]),
+        case("Resizing", {"height": 6, "width": 2, "interpolation": "nearest"}, [(1, 4, 5, 1)]),
         case("RandomRotation", {"factor": 0.2}, [(1, 3, 3, 1)]),
     ],
 }

@@ -286,6 +286,8 @@ CASES += [
     ("Normalization", {"mean": 0.5, "variance": 4.0, "invert": True}, [rand(4, 3)]),
     ("CenterCrop", {"height": 2, "width": 3}, [rand(2, 5, 6, 2)]),
     ("RandomFlip", {}, [rand(4, 3, 3, 2)]),
+    ("Resizing", {"height": 5, "width": 3}, [rand(2, 3, 4, 2)]),
+    ("Resizing", {"height": 2, "width": 7, "interpolation": "nearest"}, [rand(1, 5, 3, 2)]),
     ("RNN", {"cell": nested("LSTMCell", units=3), "return_sequences": True}, [rand(2, 4, 2)]),
     ("RNN", {"cell": nested("GRUCell", units=2), "go_backwards": True}, [rand(2, 4, 3)]),
     ("RNN", {"cell": nested("SimpleRNNCell", units=2), "return_state": True}, [rand(2, 3, 2)]),

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ._linalg import matmul
 from ._util import f32, get_rng
 from .base import LayerKernel, register_kernel
 
@@ -127,3 +128,58 @@ class _InferenceIdentityKernel(LayerKernel):
 
 for _name in ("RandomRotation", "RandomZoom", "RandomTranslation", "RandomBrightness", "RandomContrast"):
     register_kernel(_name)(type(f"{_name}Kernel", (_InferenceIdentityKernel,), {"class_name": _name}))
+
+
+def resize_matrix(n_in: int, n_out: int, method: str) -> np.ndarray:
+    """(n_out, n_in) weights of a 1-D resize with TensorFlow's half-pixel
+    centres (what Keras 3's Resizing calls, antialias off): output i samples
+    the input at (i + 0.5) * n_in / n_out - 0.5."""
+    scale = n_in / n_out
+    m = np.zeros((n_out, n_in), np.float32)
+    for i in range(n_out):
+        if method == "nearest":
+            m[i, min(int(np.floor((i + 0.5) * scale)), n_in - 1)] = 1.0
+            continue
+        src = max((i + 0.5) * scale - 0.5, 0.0)
+        lo = min(int(np.floor(src)), n_in - 1)
+        hi = min(lo + 1, n_in - 1)
+        frac = np.float32(src - lo)
+        m[i, lo] += 1.0 - frac
+        m[i, hi] += frac
+    return m
+
+
+def _apply_along(m, x, axis):
+    """Multiply every 1-D fibre of x along ``axis`` by m (through the njit
+    BLAS path, like every product in the runtime)."""
+    xm = np.ascontiguousarray(np.moveaxis(x, axis, 0))
+    y = matmul(m, xm.reshape(xm.shape[0], -1)).reshape((m.shape[0],) + xm.shape[1:])
+    return np.ascontiguousarray(np.moveaxis(y, 0, axis))
+
+
+@register_kernel("Resizing")
+class ResizingKernel(LayerKernel):
+    """Bilinear or nearest resize to (height, width): separable, so two
+    small matrix products per image (the backward is their transposes).
+    Aspect-ratio cropping/padding and antialiasing are not supported."""
+
+    def forward(self, cfg, params, inputs, training, rng):
+        method = cfg.get("interpolation", "bilinear")
+        if method not in ("bilinear", "nearest") or cfg.get("crop_to_aspect_ratio") or cfg.get("pad_to_aspect_ratio") \
+                or cfg.get("antialias"):
+            raise NotImplementedError(
+                "Resizing: the runtime supports bilinear/nearest interpolation without aspect-ratio crop/pad or antialias"
+            )
+        x = f32(inputs[0])
+        ha, wa = _spatial(cfg, x.ndim)
+        mh = resize_matrix(x.shape[ha], int(cfg["height"]), method)
+        mw = resize_matrix(x.shape[wa], int(cfg["width"]), method)
+        y = _apply_along(mw, _apply_along(mh, x, ha), wa)
+        return [y], (mh, mw, ha, wa)
+
+    def backward(self, cfg, params, cache, d_outputs, input_grads=True):
+        mh, mw, ha, wa = cache
+        d = f32(d_outputs[0])
+        d = _apply_along(np.ascontiguousarray(mw.T), d, wa)
+        d = _apply_along(np.ascontiguousarray(mh.T), d, ha)
+        return [d], {}
