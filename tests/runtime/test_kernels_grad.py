@@ -42,8 +42,8 @@ def keras_weights(class_name, cfg, shapes):
         n = int(class_name[4])
         w = [("kernel", _tup(cfg["kernel_size"], n) + (c, cfg["filters"]), True)]
         return w + ([("bias", (cfg["filters"],), True)] if bias else [])
-    if class_name in ("Conv2DTranspose", "Conv1DTranspose"):
-        n = 1 if class_name == "Conv1DTranspose" else 2
+    if class_name in ("Conv2DTranspose", "Conv1DTranspose", "Conv3DTranspose"):
+        n = int(class_name[4])
         w = [("kernel", _tup(cfg["kernel_size"], n) + (cfg["filters"], c), True)]
         return w + ([("bias", (cfg["filters"],), True)] if bias else [])
     if class_name in ("DepthwiseConv2D", "DepthwiseConv1D"):
@@ -196,6 +196,9 @@ CASES += [
     ("Conv3D", {"filters": 2, "kernel_size": 2}, [rand(2, 3, 4, 3, 2)]),
     ("Conv3D", {"filters": 3, "kernel_size": (2, 3, 2), "strides": 2, "padding": "same", "activation": "relu"},
      [rand(1, 4, 5, 3, 2)]),
+    ("Conv3DTranspose", {"filters": 2, "kernel_size": 2, "strides": 2}, [rand(1, 2, 3, 2, 2)]),
+    ("Conv3DTranspose", {"filters": 2, "kernel_size": 3, "strides": (2, 1, 2), "padding": "same"},
+     [rand(1, 2, 2, 3, 1)]),
     ("MaxPooling3D", {"pool_size": 2}, [rand(2, 4, 5, 4, 2)]),
     ("MaxPooling3D", {"pool_size": (2, 3, 2), "strides": 1, "padding": "same"}, [rand(1, 3, 4, 3, 2)]),
     ("AveragePooling3D", {"pool_size": 2, "padding": "same"}, [rand(2, 3, 5, 4, 2)]),

@@ -613,3 +613,55 @@ class Conv3DKernel(LayerKernel):
         if not input_grads:
             return [None], grads
         return [_from_last(col2im3d(dcols, xshape, *geo), cfg)], grads
+
+
+@register_kernel("Conv3DTranspose", "Convolution3DTranspose")
+class Conv3DTransposeKernel(LayerKernel):
+    """The 3-D version of Conv2DTranspose: col2im3d of x @ kernel^T, with the
+    geometry of the convolution from the output back to the input."""
+
+    class_name = "Conv3DTranspose"
+
+    def _geometry(self, cfg, x_shape, kshape):
+        k = kshape[:3]
+        s = pair(cfg.get("strides", 1), 3)
+        d = pair(cfg.get("dilation_rate", 1), 3)
+        padding = cfg.get("padding", "valid")
+        op = cfg.get("output_padding")
+        ops_ = (None,) * 3 if op is None else pair(op, 3)
+        n_in = x_shape[1:4]
+        n_out = tuple(deconv_length(n_in[a], k[a], s[a], d[a], padding, ops_[a]) for a in range(3))
+        if padding == "same":
+            p = tuple(max((n_in[a] - 1) * s[a] + d[a] * (k[a] - 1) + 1 - n_out[a], 0) // 2 for a in range(3))
+        else:
+            p = (0, 0, 0)
+        return (k, s, d, p, tuple(n_in)), (x_shape[0],) + n_out + (kshape[3],)
+
+    def forward(self, cfg, params, inputs, training, rng):
+        x = np.ascontiguousarray(_to_last(f32(inputs[0]), cfg))
+        kernel = f32(params["kernel"])
+        b = f32(params["bias"]) if "bias" in params and cfg.get("use_bias", True) is not False else EMPTY
+        geo, out_shape = self._geometry(cfg, x.shape, kernel.shape)
+        c = kernel.shape[4]
+        x2 = x.reshape(-1, c)
+        k2 = kernel.reshape(-1, c)  # rows (i, j, l, filter)
+        cols = gemm_bias(x2, np.ascontiguousarray(k2.T), EMPTY)
+        z = col2im3d(cols, out_shape, *geo)
+        if b.size:
+            z += b
+        code = act.activation_code(cfg.get("activation"))
+        z, y = act.apply_owned(code, z)
+        return [_from_last(y, cfg)], (geo, x2, k2, z, y, code, b.size > 0, kernel.shape, x.shape)
+
+    def backward(self, cfg, params, cache, d_outputs, input_grads=True):
+        geo, x2, k2, z, y, code, with_bias, kshape, xshape = cache
+        dz = act.gradient(code, z, y, _to_last(f32(d_outputs[0]), cfg).reshape(z.shape))
+        dcols = im2col3d(np.ascontiguousarray(dz), *geo)
+        dk2 = np.ascontiguousarray(gemm_backward(x2, np.ascontiguousarray(k2.T), dcols, False, False)[1].T)
+        grads = {"kernel": dk2.reshape(kshape)}
+        if with_bias:
+            grads["bias"] = dz.reshape(-1, dz.shape[-1]).sum(axis=0)
+        if not input_grads:
+            return [None], grads
+        dx = gemm_bias(dcols, k2, EMPTY).reshape(xshape)
+        return [_from_last(dx, cfg)], grads
