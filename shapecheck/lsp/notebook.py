@@ -112,16 +112,46 @@ async def cell_view(ls: "ShapecheckServer", uri: str, wait_s: float):
     return View(good, split_lines(doc.source), ls.encoding)
 
 
+# cell uri -> its share of the newest analysis in which that cell parsed: while a
+# cell has a syntax error its hints and hovers come from there (as for plain files).
+_cell_good: dict = {}
+_cells_of: dict = {}  # notebook uri -> its cell uris at the last analysis
+
+
 def last_good_cell(ls: "ShapecheckServer", uri: str):
+    return _cell_good.get(uri)
+
+
+def _keep_good_cells(analysis) -> None:
     from .notebook_cells import cell_analysis
 
-    nb = notebook_of(ls, uri)
-    good = ls.scheduler.last_good(nb.uri) if nb is not None else None
-    return cell_analysis(good, uri) if good is not None else None
+    if analysis.failure is not None:
+        return
+    broken = {d.cell for d in analysis.report.diagnostics if d.code == "SC001"}
+    for index, cell_uri in analysis.cell_uris.items():
+        if index not in broken:
+            share = cell_analysis(analysis, cell_uri)
+            if share is not None:
+                _cell_good[cell_uri] = share
 
 
 # -- publishing --------------------------------------------------------------------
 _published: dict[str, set] = {}  # notebook uri -> cell uris that were sent diagnostics
+
+
+def after_analysis(ls: "ShapecheckServer", analysis) -> None:
+    """A notebook was analyzed: keep each cell's good share, then push, or ask pull clients to pull
+    again (an edit in one cell changes what later cells report, and a client re-pulls only the edited one)."""
+    _keep_good_cells(analysis)
+    for gone in _cells_of.get(analysis.uri, set()) - set(analysis.cell_uris.values()):
+        _cell_good.pop(gone, None)  # deleted cells
+    _cells_of[analysis.uri] = set(analysis.cell_uris.values())
+    if not ls.pull_diagnostics:
+        publish_cells(ls, analysis)
+        return
+    caps = ls.client_capabilities.workspace
+    if caps and caps.diagnostics and caps.diagnostics.refresh_support:
+        ls.workspace_diagnostic_refresh(None)
 
 
 def publish_cells(ls: "ShapecheckServer", analysis) -> None:
@@ -147,6 +177,8 @@ def _own(d):
 
 def close_notebook(ls: "ShapecheckServer", notebook_uri: str, cell_uris: list[str]) -> None:
     ls.scheduler.forget(notebook_uri)
+    for uri in set(cell_uris) | _cells_of.pop(notebook_uri, set()):
+        _cell_good.pop(uri, None)
     if ls.pull_diagnostics:
         _published.pop(notebook_uri, None)
         return

@@ -113,8 +113,8 @@ class ShapecheckServer(LanguageServer):
             self.window_log_message(
                 types.LogMessageParams(types.MessageType.Error, f"shapecheck: analysis of {analysis.uri} failed:\n{analysis.failure}")
             )
-        if not self.pull_diagnostics and hasattr(analysis, "cell_uris"):
-            notebook.publish_cells(self, analysis)  # one publication per cell document
+        if hasattr(analysis, "cell_uris"):
+            notebook.after_analysis(self, analysis)  # one publication per cell document (or a refresh)
         elif not self.pull_diagnostics:
             self.text_document_publish_diagnostics(
                 types.PublishDiagnosticsParams(analysis.uri, self.lsp_diagnostics(analysis), analysis.version)

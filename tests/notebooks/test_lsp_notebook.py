@@ -33,6 +33,7 @@ def _vscode_caps(pull: bool) -> types.ClientCapabilities:
         synchronization=types.NotebookDocumentSyncClientCapabilities(execution_summary_support=True))
     if pull:
         caps.text_document.diagnostic = types.DiagnosticClientCapabilities(dynamic_registration=True)
+        caps.workspace.diagnostics = types.DiagnosticWorkspaceClientCapabilities(refresh_support=True)
     else:
         caps.text_document.diagnostic = None
     caps.text_document.inlay_hint = types.InlayHintClientCapabilities(dynamic_registration=True)
@@ -65,8 +66,17 @@ async def client(lsp_client: LanguageClient):
 
 @pytest_lsp.fixture(config=CONFIG)
 async def pull_client(lsp_client: LanguageClient):
-    """VS Code with notebook sync, diagnostics pulled."""
+    """VS Code with notebook sync, diagnostics pulled (and refreshed on request)."""
     _quiet(lsp_client)
+    lsp_client.diagnostic_refreshes = 0
+    features = lsp_client.protocol.fm.features
+    original = features.get(types.WORKSPACE_DIAGNOSTIC_REFRESH)
+
+    def counting(params):  # pytest-lsp answers the refresh itself: count, then let it
+        lsp_client.diagnostic_refreshes += 1
+        return original(params) if original else None
+
+    features[types.WORKSPACE_DIAGNOSTIC_REFRESH] = counting
     await lsp_client.initialize_session(_init(_vscode_caps(pull=True)))
     yield
     await lsp_client.shutdown_session()
@@ -214,6 +224,28 @@ async def test_hints_and_hovers_in_the_right_cell(client, tmp_path):
     assert (hover.range.start.line, hover.range.start.character, hover.range.end.character) == (1, 0, 5)
 
 
+async def test_syntax_error_in_one_cell_keeps_the_others_and_its_hints(client, tmp_path):
+    nb = Nb(client, tmp_path / "nb.ipynb", [("code", IMPORTS), ("code", MODEL), ("code", "model.add(layers.Dense(4))")])
+    rng = types.Range(types.Position(0, 0), types.Position(5, 0))
+
+    async def hints(index):
+        got = await request(client.text_document_inlay_hint_async(types.InlayHintParams(
+            types.TextDocumentIdentifier(nb.uri_of(index)), rng)))
+        return [(h.position.line, h.label) for h in got]
+
+    await pushed(client, nb.uri_of(3))
+    assert await hints(2) == [(0, "→ (None, 8)"), (0, "→ (None, 16) · 144 params")]
+    # typing in cell 2: a syntax error there, cell 3 still analyzed (its model is then unknown)
+    nb.set_text(2, MODEL + "\nx = (")
+    diags = await pushed(client, nb.uri_of(2), lambda ds: any(d.code == "SC001" for d in ds))
+    assert [d.code for d in diags] == ["SC001"] and diags[0].range.start.line == 1
+    # cell 2's hints stay where its text did not change (from the last analysis in which it parsed)
+    assert await hints(2) == [(0, "→ (None, 8)"), (0, "→ (None, 16) · 144 params")]
+    nb.set_text(2, MODEL)
+    assert list(await pushed(client, nb.uri_of(2), lambda ds: len(ds) == 0)) == []
+    assert await hints(3) == [(0, "→ (None, 4) · 68 params")]
+
+
 async def test_close_clears_every_cell(client, tmp_path):
     nb = Nb(client, tmp_path / "nb.ipynb", [("code", IMPORTS), ("code", MODEL), ("code", ADD)])
     await pushed(client, nb.uri_of(3), lambda ds: len(ds) == 1)
@@ -230,3 +262,12 @@ async def test_pull_diagnostics_per_cell(pull_client, tmp_path):
         types.DocumentDiagnosticParams(types.TextDocumentIdentifier(nb.uri_of(2)))))
     assert list(report.items) == []
     assert nb.uri_of(3) not in pull_client.diagnostics  # pulled, not pushed
+    # An edit in cell 2 changes what cell 3 reports: the server asks the client to pull again.
+    before = pull_client.diagnostic_refreshes
+    nb.set_text(2, "model = keras.Sequential([keras.Input((8, 8, 3)), layers.Dense(16, activation='relu')])")
+    from lsp.helpers import wait_until
+
+    await wait_until(lambda: pull_client.diagnostic_refreshes > before, what="a diagnostic refresh")
+    report = await request(pull_client.text_document_diagnostic_async(
+        types.DocumentDiagnosticParams(types.TextDocumentIdentifier(nb.uri_of(3)))))
+    assert list(report.items) == []
