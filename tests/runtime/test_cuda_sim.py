@@ -506,6 +506,34 @@ else:
         _fit_both(on_device, build, ids, y, epochs=1, batch_size=6, optimizer="adam", loss="binary_crossentropy",
                   metrics=["accuracy"])
 
+    def test_fit_model_nested_in_a_model(on_device):
+        x, y = rnd(12, 4, seed=5), rnd(12, 2, seed=6)
+
+        def build(keras):
+            inner = keras.Sequential([keras.Input((4,)), keras.layers.Dense(5, activation="tanh")])
+            inp = keras.Input((4,))
+            # The gradient must cross the nested model to reach the first Dense.
+            return keras.Model(inp, keras.layers.Dense(2)(inner(keras.layers.Dense(4)(inp))))
+
+        _fit_both(on_device, build, x, y, epochs=1, batch_size=6, optimizer="sgd", loss="mse")
+
+    def test_calls_from_user_code_get_numpy_arrays(on_device):
+        x = rnd(3, 4, seed=1)
+        got = {}
+        for name in ("cpu", "cuda"):
+            on_device(name)
+            with installed():
+                import keras
+
+                set_random_seed(3)
+                dense = keras.layers.Dense(2, activation="relu")
+                model = keras.Sequential([keras.Input((4,)), dense, keras.layers.Dense(3)])
+                a, b = model(x), dense(x)
+                assert type(a) is np.ndarray and type(b) is np.ndarray
+                got[name] = (a, b)
+        close("call.model", got["cuda"][0], got["cpu"][0])
+        close("call.layer", got["cuda"][1], got["cpu"][1])
+
     def test_weights_stay_on_the_device_across_batches(on_device, monkeypatch):
         """Per batch only the data goes up and only scalars come back: the
         weights are uploaded once, and nothing weight-sized is downloaded."""

@@ -10,6 +10,7 @@ class _State(threading.local):
     def __init__(self) -> None:
         self.training = False
         self.tape = None  # list of TapeEntry while a training step runs
+        self.depth = 0  # nesting of eager layer calls (0: user code)
 
 
 STATE = _State()

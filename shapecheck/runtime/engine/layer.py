@@ -52,6 +52,14 @@ def kernel_for(class_name: str, device: str = "cpu"):
     return get_kernel(class_name)
 
 
+def _host_tree(out):
+    if isinstance(out, (list, tuple)):
+        return type(out)(_host_tree(o) for o in out)
+    if isinstance(out, dict):
+        return {k: _host_tree(v) for k, v in out.items()}
+    return np.asarray(out) if _on_device(out) else out
+
+
 def _on_device(x) -> bool:
     """A CUDA device array (the CUDA target keeps activations on the GPU)."""
     return bool(getattr(x, "__cuda_ndarray__", False))
@@ -228,7 +236,16 @@ class Layer:
         kwargs.pop("mask", None)
         if is_symbolic(inputs):
             return self._symbolic_call(inputs, kwargs)
-        return self._eager_call(inputs, kwargs, training)
+        # On the CUDA target layers pass device arrays to each other; a call
+        # from user code (depth 0) gets NumPy arrays back.
+        STATE.depth += 1
+        try:
+            out = self._eager_call(inputs, kwargs, training)
+        finally:
+            STATE.depth -= 1
+        if STATE.depth == 0 and _device.current().is_cuda:
+            out = _host_tree(out)
+        return out
 
     def _extra_inputs(self, inputs, args, kwargs):
         if args:

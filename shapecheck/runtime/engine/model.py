@@ -11,7 +11,7 @@ import numpy as np
 
 from . import observe
 from .context import unique_name
-from .layer import InputLayer, Layer, _to_array
+from .layer import InputLayer, Layer, _on_device, _to_array
 from .tensor import KerasTensor, flatten, format_shape
 from .training import Trainer
 
@@ -248,7 +248,8 @@ class Model(Trainer, Layer):
             return Layer._eager_call(self, inputs, call_kwargs, training)
         from .context import STATE
 
-        flat = [_to_array(x) for x in flatten(inputs)] if isinstance(inputs, (list, tuple, dict)) else [_to_array(inputs)]
+        flat = [x if _on_device(x) else _to_array(x)
+                for x in (flatten(inputs) if isinstance(inputs, (list, tuple, dict)) else [inputs])]
         prev = STATE.training
         if training is not None:
             STATE.training = bool(training)

@@ -222,13 +222,17 @@ class Trainer:
         return ys
 
     def _forward(self, arrays, training):
-        if self._graph is not None:
-            with _training(training):
-                outs = self._graph.run(arrays)
-        else:
-            with _training(training):
-                out = self.call(arrays[0] if len(arrays) == 1 else arrays)
-            outs = list(out) if isinstance(out, (list, tuple)) else [out]
+        STATE.depth += 1  # layer calls inside fit/predict are engine calls (device arrays stay put)
+        try:
+            if self._graph is not None:
+                with _training(training):
+                    outs = self._graph.run(arrays)
+            else:
+                with _training(training):
+                    out = self.call(arrays[0] if len(arrays) == 1 else arrays)
+                outs = list(out) if isinstance(out, (list, tuple)) else [out]
+        finally:
+            STATE.depth -= 1
         if not training and _device.current().is_cuda:
             # Predictions leave the GPU once per batch (evaluate/predict use them on the host).
             outs = [np.asarray(o) for o in outs]
