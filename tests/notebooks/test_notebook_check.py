@@ -229,3 +229,33 @@ def test_pre_commit_hook_takes_notebooks():
     for name in ("a.ipynb", "b.py"):
         assert identify.tags_from_filename(name) & set(hook["types_or"])
     assert not identify.tags_from_filename("c.json") & set(hook["types_or"])
+
+
+NOTEBOOKS = sorted(SEEDS.glob("*.ipynb")) + [DATA / "magics.ipynb"] + sorted((ROOT / "examples/notebooks").glob("*.ipynb"))
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_every_position_lands_on_its_code_in_its_cell(path):
+    """Models on the line that names them, layers on the line that makes them, sites on code:
+    in every cell of every notebook here."""
+    text = path.read_text()
+    cells = json.loads(text)["cells"]
+
+    def line_of(cell, line):
+        assert cell is not None and cells[cell - 1]["cell_type"] == "code"
+        return "".join(cells[cell - 1]["source"]).split("\n")[line - 1]
+
+    report = check_source(text, path.name)
+    checked = 0
+    for m in report.models:
+        assert f"{m.name} =" in line_of(m.cell, m.line), (m.name, m.cell, m.line)
+        for layer in m.layers:
+            want = "Input" if layer.class_name == "InputLayer" else layer.class_name
+            assert want in line_of(layer.cell, layer.line), (layer.name, layer.cell, layer.line)
+            checked += 1
+    for s in report.sites:
+        assert line_of(s.cell, s.line)[s.col:].strip(), (s.kind, s.cell, s.line, s.col)
+        checked += 1
+    for d in report.diagnostics:
+        assert d.col - 1 < len(line_of(d.cell, d.line))
+    assert checked or not report.models
