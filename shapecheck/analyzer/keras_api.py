@@ -1569,8 +1569,8 @@ class KerasApi:
         ``ops.mean(x)``) as a graph node: Keras names it from its counters
         (so a later ``layers.Add()`` is ``add_1``) but lists no layer for it.
         Inside a Lambda body the ops run in a scratch trace and take no name."""
-        if self.it.lambda_depth or not isinstance(out, TensorV):
-            return out
+        if self.it.lambda_depth or self.it.symbolic_call_depth or not isinstance(out, TensorV):
+            return out  # inside Lambda bodies and layers' call(), Keras traces on scratch tensors
         tensors = [t for t in operands if isinstance(t, TensorV)]
         if not tensors:
             return out
@@ -1699,7 +1699,8 @@ class KerasApi:
         for m in it.models:
             rep = self.model_report(m)
             reports[id(m)] = rep
-            it.report.models.append(rep)
+            if m.app is None:  # a keras.applications net is built inside Keras, not by the script
+                it.report.models.append(rep)
         for ev in it.report.events:
             mv = getattr(ev, "model_value", None)
             if mv is not None:
@@ -1765,6 +1766,8 @@ class KerasApi:
                     connected_to=self._connections(layer, m),
                 )
             )
+            if layer.model is not None and layer.model.app is not None:
+                layers[-1].line = None  # made inside keras.applications, not on a line of the script
             reports_by_id[id(layer)] = layers[-1]
         operations = []
         if all_ops and m.kind == "functional":
@@ -1813,10 +1816,12 @@ class KerasApi:
             sequential_like=getattr(m, "sequential_like", True),
             operations=operations,
             escaped=m.escaped,
+            weight_bytes=m.weight_bytes() if built else (None, None),
         )
 
     def _node_in_model(self, layer: LayerV, m: ModelV) -> Node:
-        return layer.calls[0]
+        # Keras shows a shared layer's shape from its last call, even one in another model.
+        return layer.calls[-1]
 
     def _connections(self, layer: LayerV, m: ModelV) -> list[str]:
         if m.kind != "functional" or not layer.calls:

@@ -71,6 +71,7 @@ class ModelReport:
     sequential_like: bool = True  # Keras's summary omits "Connected to" for chains
     operations: list = field(default_factory=list)  # layers and keras.ops nodes, for the summary table
     escaped: bool = False  # passed to code the analyzer could not follow (it may be compiled there)
+    weight_bytes: tuple = (None, None)  # (all, trainable) bytes of the weights, for the summary's sizes
 
     def to_json(self) -> dict:
         d = {

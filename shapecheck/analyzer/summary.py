@@ -14,11 +14,11 @@ CHAIN_WIDTHS = (38, 29, 17)
 GRAPH_WIDTHS = (31, 27, 17, 28)
 
 
-def format_size(n_params, bytes_per_param: int = 4) -> str:
+def format_size(n_params, bytes_per_param: int = 4, nbytes=None) -> str:
     """Keras's readable memory size: 25,461 float32 params -> '99.46 KB'."""
     if n_params is None:
         return "unknown size"
-    size = float(n_params * bytes_per_param)
+    size = float(nbytes if nbytes is not None else n_params * bytes_per_param)
     units = ["B", "KB", "MB", "GB", "TB", "PB"]
     i = 0
     while size >= 1024 and i < len(units) - 1:
@@ -102,9 +102,11 @@ def render_model(model: ModelReport) -> str:
     total, trainable, frozen = model.total_params, model.trainable_params, model.non_trainable_params
     if not model.built:
         total = trainable = frozen = 0  # Keras counts no weights before the build
-    out.append(f" Total params: {_count(total)} ({format_size(total)})")
-    out.append(f" Trainable params: {_count(trainable)} ({format_size(trainable)})")
-    out.append(f" Non-trainable params: {_count(frozen)} ({format_size(frozen)})")
+    all_b, train_b = model.weight_bytes if model.built else (0, 0)
+    frozen_b = all_b - train_b if all_b is not None and train_b is not None else None
+    out.append(f" Total params: {_count(total)} ({format_size(total, nbytes=all_b)})")
+    out.append(f" Trainable params: {_count(trainable)} ({format_size(trainable, nbytes=train_b)})")
+    out.append(f" Non-trainable params: {_count(frozen)} ({format_size(frozen, nbytes=frozen_b)})")
     return "\n".join(out) + "\n"
 
 

@@ -61,8 +61,33 @@ def _tensor(shape, like: Optional[Value] = None, dtype: Optional[str] = None) ->
     return TensorV(shape, d)
 
 
+CREATORS = {"arange", "range", "zeros", "ones", "full", "eye", "linspace", "zeros_like", "ones_like"}
+
+
+def _creator(leaf: str, args: list, kwargs: dict) -> Value:
+    """Tensors made from constants: ops.arange(0, n), ops.zeros((2, 3)), ..."""
+    from .numpy_api import call_numpy
+
+    if leaf == "range":
+        leaf = "arange"
+    if leaf == "arange":
+        start, stop, step = (_arg(args, kwargs, 0, "start"), _arg(args, kwargs, 1, "stop", "limit"), _arg(args, kwargs, 2, "step", "delta"))
+        parts = [p for p in (start, stop, step) if p is not None]
+        got = call_numpy("arange", "numpy.arange", parts, {})
+    elif leaf in ("zeros_like", "ones_like"):
+        x = args[0] if args else None
+        return TensorV(x.shape, x.dtype) if isinstance(x, TensorV) else Unknown(leaf)
+    else:
+        got = call_numpy(leaf, "numpy." + leaf, list(args), {k: v for k, v in kwargs.items() if k != "dtype"})
+    if isinstance(got, ArrayV):
+        return TensorV(got.shape, "int32" if leaf == "arange" else "float32")
+    return Unknown(leaf)
+
+
 def call_tensor_op(leaf: str, args: list, kwargs: dict) -> Value:
     """Shape of keras.ops.<leaf>(...) / K.<leaf>(...) / tf.<leaf>(...)."""
+    if leaf in CREATORS:
+        return _creator(leaf, args, kwargs)
     x = args[0] if args else next(iter(kwargs.values()), None)
     if not any(isinstance(a, TensorV) for a in list(args) + list(kwargs.values())) and not (
         isinstance(x, (ListV, TupleV)) and any(isinstance(i, TensorV) for i in x.items)

@@ -173,6 +173,18 @@ class LayerV(Value):
         return weights_total([w for w in self.weights if w.trainable])
 
 
+    @property
+    def weight_bytes(self) -> tuple:
+        """(all, trainable) bytes of this layer's weights, by dtype; None if unknown."""
+        if self.model is not None:
+            return self.model.weight_bytes()
+        if self.weights is None or any(w.nbytes is None for w in self.weights):
+            return (None, None)
+        frozen = self.base.get("trainable") is False
+        total = sum(w.nbytes for w in self.weights)
+        return (total, 0 if frozen else sum(w.nbytes for w in self.weights if w.trainable))
+
+
 @dataclass(eq=False)
 class Node:
     """One application of a layer: which tensors went in, which came out."""
@@ -265,6 +277,21 @@ class ModelV(Value):
         if self.app is not None:
             return self.app.trainable
         return self._sum_layers(lambda layer: layer.trainable_count)
+
+    def weight_bytes(self) -> tuple:
+        if self.app is not None:
+            t, tr = self.total_params(), self.trainable_params()
+            return (None if t is None else 4 * t, None if tr is None else 4 * tr)
+        total = trainable = 0
+        for layer in self.unique_layers():
+            b, tb = layer.weight_bytes
+            if b is None:
+                if layer.spec is not None and layer.spec.class_name == "InputLayer":
+                    continue
+                return (None, None)
+            total += b
+            trainable += 0 if self.frozen else tb
+        return (total, trainable)
 
     def _sum_layers(self, count) -> Optional[int]:
         """Sum a per-layer count over the unique layers; unknown if any is

@@ -76,10 +76,19 @@ class Weight:
     name: str
     shape: Shape
     trainable: bool = True
+    dtype: str = "float32"  # Keras's summary sizes weights by their dtype
 
     @property
     def count(self) -> Optional[int]:
         return count_params(self.shape)
+
+    @property
+    def nbytes(self) -> Optional[int]:
+        c = self.count
+        return None if c is None else c * DTYPE_BYTES.get(self.dtype, 4)
+
+
+DTYPE_BYTES = {"float16": 2, "bfloat16": 2, "float32": 4, "float64": 8, "int32": 4, "int64": 8, "uint8": 1, "bool": 1}
 
 
 # Keyword arguments every Keras 3 layer takes through ``Layer.__init__``.

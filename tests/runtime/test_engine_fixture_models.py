@@ -27,6 +27,8 @@ GAPS = {
     "lambda_sequential": "a Lambda body calling tf.keras.backend.mean with a list axis (TypeError)",
     "masking_lstm_functional": "Masking: Keras adds NotEqual/Any op nodes for the mask; the runtime has no masks",
     "subclass_build_method": "a subclass's own build() calling sublayer.build(): the runtime leaves them unbuilt",
+    # Added with the analyzer's keras.applications support (lead):
+    "transfer_mobilenet": "keras.applications nets are not built by the runtime (the analyzer knows their shapes and counts)",
 }
 
 

@@ -77,5 +77,5 @@ class Normalization(LayerSpec):
         return [
             Weight("mean", shape, trainable=False),
             Weight("variance", shape, trainable=False),
-            Weight("count", (), trainable=False),
+            Weight("count", (), trainable=False, dtype="int64"),
         ]
