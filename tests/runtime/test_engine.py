@@ -317,3 +317,20 @@ def test_runtime_stands_alone_without_the_analyzer():
                          env={**__import__("os").environ, "PYTHONPATH": str(ROOT)})
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "[]"
+
+
+def test_multi_output_logs_like_keras():
+    # Keys and evaluate() order as real Keras 3.15 reports them for this model.
+    a = Input((3,), name="a")
+    h = Dense(4)(a)
+    m = Model(a, [Dense(1, activation="sigmoid", name="p")(h), Dense(3, activation="softmax", name="d")(h)])
+    m.compile("sgd", ["binary_crossentropy", "sparse_categorical_crossentropy"], metrics=[["accuracy"], ["accuracy"]])
+    rng = np.random.default_rng(0)
+    x, y1, y2 = rng.random((20, 3)), rng.integers(0, 2, (20, 1)), rng.integers(0, 3, 20)
+    h = m.fit(x, [y1, y2], epochs=1, verbose=0)
+    assert sorted(h.history) == ["d_accuracy", "d_loss", "loss", "p_accuracy", "p_loss"]
+    r = m.evaluate(x, [y1, y2], verbose=0)
+    assert len(r) == 5 and abs(r[0] - r[1] - r[2]) < 1e-5
+    m.compile("sgd", {"p": "binary_crossentropy", "d": "sparse_categorical_crossentropy"}, metrics={"p": "accuracy"})
+    h = m.fit(x, {"p": y1, "d": y2}, epochs=1, verbose=0)
+    assert sorted(h.history) == ["d_loss", "loss", "p_accuracy", "p_loss"]

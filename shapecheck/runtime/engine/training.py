@@ -254,6 +254,7 @@ class Trainer:
             if loss is None or y is None:
                 continue
             value, g = loss.value_and_grad(y, o, sw)
+            self._track_output_loss(i, value, len(o))
             w = self._lw[i]
             total = total + np.float32(w) * value
             if w != 1.0:
@@ -324,7 +325,9 @@ class Trainer:
         for i, (loss, y, o) in enumerate(zip(self._losses, ys, outs)):
             if loss is None or y is None:
                 continue
-            total += self._lw[i] * float(loss(y, o, sample_weight=sw))
+            value = float(loss(y, o, sample_weight=sw))
+            self._track_output_loss(i, value, len(o))
+            total += self._lw[i] * value
         total += float(self._regularization([])[0])
         for i, _, m in self._metrics:
             if ys[i] is not None:
@@ -345,12 +348,33 @@ class Trainer:
             return np.array([class_weight.get(int(c), 1.0) for c in labels], dtype=np.float32)
         return None
 
+    def _flat_results(self, logs):
+        """evaluate()'s list: the loss, each output's loss, then the metrics (Keras 3's order)."""
+        names = self._out_names()
+        per_output = [logs[f"{n}_loss"] for n in names if f"{n}_loss" in logs]
+        return [logs["loss"]] + per_output + [logs[label] for _, label, _ in self._metrics]
+
     def _require_compiled(self, what):
         if not self.compiled:
             raise RuntimeError(f"You must call `compile()` before using the model ({what}).")
 
+    def _track_output_loss(self, i, value, n):
+        """Per-output losses, logged as "<output>_loss" when a model has several."""
+        trackers = getattr(self, "_out_losses", None)
+        if trackers is None or len(trackers) != len(self._losses):
+            trackers = self._out_losses = [[0.0, 0] for _ in self._losses]
+        trackers[i][0] += float(value) * n
+        trackers[i][1] += n
+
+    def _output_loss_logs(self) -> dict:
+        trackers = getattr(self, "_out_losses", None)
+        if not trackers or len(trackers) < 2:
+            return {}
+        names = self._out_names()
+        return {f"{names[i]}_loss": t[0] / t[1] for i, t in enumerate(trackers) if t[1]}
+
     def _logs(self, loss_mean):
-        logs = {}
+        logs = self._output_loss_logs()
         for _, label, m in self._metrics or []:
             logs[label] = float(m.result())
         logs["loss"] = float(loss_mean)
@@ -359,6 +383,7 @@ class Trainer:
     def _reset_metrics(self):
         for _, _, m in self._metrics or []:
             m.reset_state()
+        self._out_losses = None
 
     # -- fit ---------------------------------------------------------------------------
     def fit(self, x=None, y=None, batch_size=None, epochs=1, verbose="auto", callbacks=None, validation_split=0.0,
@@ -461,6 +486,7 @@ class Trainer:
     def _evaluate_arrays(self, xs, ys, batch_size):
         n = _n_samples(xs, "x")
         metrics_before = [(m.total, m.count) for _, _, m in self._metrics or []]
+        losses_before = getattr(self, "_out_losses", None)
         self._reset_metrics()
         loss_sum, seen = 0.0, 0
         for start in range(0, n, batch_size):
@@ -472,6 +498,7 @@ class Trainer:
         out = self._logs(loss_sum / max(seen, 1))
         for (_, _, m), (t, c) in zip(self._metrics or [], metrics_before):
             m.total, m.count = t, c
+        self._out_losses = losses_before
         return out
 
     # -- evaluate / predict -------------------------------------------------------------------
@@ -502,9 +529,9 @@ class Trainer:
                 bar.update(step + 1, list(logs.items()))
         if return_dict:
             return logs
-        if not self._metrics:
+        if not self._metrics and not self._output_loss_logs():
             return logs["loss"]
-        return [logs["loss"]] + [logs[label] for _, label, _ in self._metrics]
+        return self._flat_results(logs)
 
     def predict(self, x, batch_size=None, verbose="auto", steps=None, callbacks=None):
         observe.data_event("predict", self, _raw(x))
@@ -551,9 +578,9 @@ class Trainer:
         logs = self._logs(loss)
         if return_dict:
             return logs
-        if not self._metrics:
+        if not self._metrics and not self._output_loss_logs():
             return logs["loss"]
-        return [logs["loss"]] + [logs[label] for _, label, _ in self._metrics]
+        return self._flat_results(logs)
 
     def test_on_batch(self, x, y=None, sample_weight=None, return_dict=False):
         self._require_compiled("test_on_batch")
@@ -565,9 +592,9 @@ class Trainer:
         logs = self._logs(loss)
         if return_dict:
             return logs
-        if not self._metrics:
+        if not self._metrics and not self._output_loss_logs():
             return logs["loss"]
-        return [logs["loss"]] + [logs[label] for _, label, _ in self._metrics]
+        return self._flat_results(logs)
 
 
 class _training:
