@@ -7,6 +7,7 @@ line as the code they silence).  Only then are positions mapped to cells.
 """
 from __future__ import annotations
 
+import json
 from typing import Optional
 
 from .notebook import NotebookError, analyze_notebook, load_notebook
@@ -35,3 +36,88 @@ def cell_lines(text: Optional[str]) -> dict[int, list[str]]:
     except NotebookError:
         return {}
     return {c.index: c.source.split("\n") for c in nb.cells}
+
+
+def json_lines(text: Optional[str]) -> dict[tuple[int, int], int]:
+    """(cell, line in cell) -> the line of the .ipynb file that holds that source line.
+
+    For tools that only know the file (GitHub annotations).  A cell's source
+    is a list of strings, one per line, as Jupyter writes it, or one string
+    (then all its lines sit on the file line where the string starts)."""
+    out: dict[tuple[int, int], int] = {}
+    if not text:
+        return out
+    try:
+        _scan(text, out)
+    except (IndexError, ValueError):
+        return {}
+    return out
+
+
+def _scan(text: str, out: dict) -> None:
+    # A small JSON walker that knows the path of every value and the file line it starts on.
+    line = 1
+    i = 0
+    n = len(text)
+    stack: list = []  # [kind, key-or-index] per open container: ["obj", key] / ["arr", index]
+
+    def path_is_source():
+        # ... cells[i] . source [k]  or  cells[i] . source
+        keys = [s[1] for s in stack]
+        if len(keys) >= 3 and keys[0] == "cells" and isinstance(keys[1], int) and keys[2] == "source":
+            return keys[1] + 1, keys[3] if len(keys) == 4 else None
+        return None
+
+    expect_key = False
+    cell_lines: dict[int, int] = {}  # cell -> source lines seen so far
+    while i < n:
+        c = text[i]
+        if c == "\n":
+            line += 1
+            i += 1
+        elif c in " \t\r,:":
+            if c == "," and stack:
+                if stack[-1][0] == "arr":
+                    stack[-1][1] += 1
+                else:
+                    expect_key = True
+            i += 1
+        elif c == "{":
+            stack.append(["obj", None])
+            expect_key = True
+            i += 1
+        elif c == "[":
+            stack.append(["arr", 0])
+            i += 1
+        elif c in "}]":
+            stack.pop()
+            expect_key = False
+            i += 1
+        elif c == '"':
+            j = i + 1
+            while text[j] != '"':
+                j += 2 if text[j] == "\\" else 1
+            raw = text[i:j + 1]
+            if expect_key and stack and stack[-1][0] == "obj":
+                stack[-1][1] = json.loads(raw)
+                expect_key = False
+            else:
+                where = path_is_source()
+                if where is not None:
+                    cell = where[0]
+                    cur = cell_lines.get(cell, 1)  # the cell line this piece continues
+                    value = json.loads(raw)
+                    out.setdefault((cell, cur), line)
+                    for k, ch in enumerate(value):
+                        if ch == "\n":
+                            cur += 1
+                            if k + 1 < len(value):
+                                out.setdefault((cell, cur), line)
+                    cell_lines[cell] = cur
+            line += raw.count("\n")  # (never: JSON strings hold no raw newlines)
+            i = j + 1
+        else:  # numbers, true, false, null
+            j = i
+            while j < n and text[j] not in ",}]\n \t\r":
+                j += 1
+            i = j

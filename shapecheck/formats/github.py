@@ -17,14 +17,18 @@ def _escape_property(s: str) -> str:
     return _escape_data(s).replace(":", "%3A").replace(",", "%2C")
 
 
-def annotation(path: str, d) -> str:
+def annotation(path: str, d, file_lines=None) -> str:
     rule = RULES.get(d.code)
     title = f"{d.code} {rule.name}" if rule else d.code
     props = [f"file={_escape_property(path)}"]
     if d.cell is not None:
-        # A cell's line is not a line of the .ipynb file: the annotation goes
-        # on the file, the title says where in which cell.
+        # A cell's line is not a line of the .ipynb file: the annotation goes on
+        # the file line holding that source line (when known), the title says
+        # where in which cell.
         title = f"{title} (cell {d.cell}, line {d.line}, col {d.col})"
+        at = (file_lines or {}).get((d.cell, d.line))
+        if at:
+            props.append(f"line={at}")
     else:
         props += [f"line={d.line}", f"col={d.col}"]
         if d.end_line:
@@ -37,5 +41,12 @@ def annotation(path: str, d) -> str:
 
 
 def render(results, options) -> str:
-    lines = [annotation(r.path, d) for r in results for d in r.diagnostics]
+    lines = []
+    for r in results:
+        file_lines = None
+        if r.path.endswith(".ipynb") and any(d.cell is not None for d in r.diagnostics):
+            from ..notebook_check import json_lines
+
+            file_lines = json_lines(r.source)
+        lines.extend(annotation(r.path, d, file_lines) for d in r.diagnostics)
     return "\n".join(lines) + ("\n" if lines else "")

@@ -78,8 +78,10 @@ def test_json_github_and_sarif_carry_the_cell(tmp_path, capsys):
 
     _, out, _ = check(capsys, "--format", "github", str(f))
     (ann,) = out.splitlines()
-    assert ann.startswith(f"::error file={f},title=SC101 ")
-    assert "(cell 5%2C line 3%2C col 1)" in ann and ",line=" not in ann
+    # the line of the .ipynb file that holds cell 5's line 3
+    file_line = FAULTY.split("\n").index('    "model.add(layers.Conv2D(8, 3))"') + 1
+    assert ann.startswith(f"::error file={f},line={file_line},title=SC101 ")
+    assert "(cell 5%2C line 3%2C col 1)" in ann and ",col=" not in ann
 
     _, out, _ = check(capsys, "--format", "sarif", str(f))
     (res,) = json.loads(out)["runs"][0]["results"]
@@ -259,3 +261,18 @@ def test_every_position_lands_on_its_code_in_its_cell(path):
     for d in report.diagnostics:
         assert d.col - 1 < len(line_of(d.cell, d.line))
     assert checked or not report.models
+
+
+def test_file_lines_of_cell_lines():
+    from shapecheck.notebook_check import json_lines
+
+    lines = FAULTY.split("\n")
+    where = json_lines(FAULTY)
+    for (cell, line), at in where.items():
+        source = json.loads(FAULTY)["cells"][cell - 1]["source"][line - 1]
+        assert json.loads(lines[at - 1].strip().rstrip(",")) == source
+    assert sorted(c for c, _ in where) == [1, 2, 2, 3, 3, 4, 5, 5, 5]
+    # a cell whose source is one string: all its lines are on the line of that string
+    one = json.dumps({"cells": [{"cell_type": "code", "source": "a = 1\nb = 2"}], "nbformat": 4}, indent=1)
+    assert json_lines(one) == {(1, 1): 5, (1, 2): 5}
+    assert json_lines("{broken") == {}
