@@ -29,6 +29,7 @@ GAPS = {
     "subclass_build_method": "a subclass's own build() calling sublayer.build(): the runtime leaves them unbuilt",
     # Added with the analyzer's keras.applications support (lead):
     "transfer_mobilenet": "keras.applications nets are not built by the runtime (the analyzer knows their shapes and counts)",
+    "vit_classifier": "keras.ops.image.extract_patches is not provided by the runtime",
 }
 
 
