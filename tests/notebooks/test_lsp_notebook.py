@@ -246,6 +246,25 @@ async def test_syntax_error_in_one_cell_keeps_the_others_and_its_hints(client, t
     assert await hints(3) == [(0, "→ (None, 4) · 68 params")]
 
 
+async def test_code_actions_edit_the_cell(client, tmp_path):
+    compile_cell = "x = 1\nmodel.compile(optimizer='adamm', loss='mse')"
+    nb = Nb(client, tmp_path / "nb.ipynb", [("code", IMPORTS), ("code", MODEL), ("code", compile_cell)])
+    diags = await pushed(client, nb.uri_of(3), lambda ds: len(ds) == 1)
+    assert diags[0].code == "SC202" and diags[0].range.start.line == 1
+    actions = await request(client.text_document_code_action_async(types.CodeActionParams(
+        types.TextDocumentIdentifier(nb.uri_of(3)), diags[0].range, types.CodeActionContext(diagnostics=diags))))
+    by_title = {a.title: a for a in actions}
+    fix = by_title["Replace 'adamm' with 'adam'"]
+    (edit,) = fix.edit.changes[nb.uri_of(3)]
+    assert (edit.range.start.line, edit.range.start.character, edit.range.end.character, edit.new_text) == (
+        1, 24, 31, "'adam'")
+    suppress = [a for a in actions if "SC202" in a.title and a is not fix]
+    assert suppress and list(suppress[0].edit.changes) == [nb.uri_of(3)]
+    # the editor applies the fix to the cell: the diagnostic goes
+    nb.set_text(3, "x = 1\nmodel.compile(optimizer='adam', loss='mse')")
+    assert list(await pushed(client, nb.uri_of(3), lambda ds: len(ds) == 0)) == []
+
+
 async def test_close_clears_every_cell(client, tmp_path):
     nb = Nb(client, tmp_path / "nb.ipynb", [("code", IMPORTS), ("code", MODEL), ("code", ADD)])
     await pushed(client, nb.uri_of(3), lambda ds: len(ds) == 1)
