@@ -197,3 +197,16 @@ def test_bad_notebooks_and_write_on_scripts_exit_2(tmp_path, capsys):
     script.write_text("x = 1\n")
     code, _, err = run(capsys, "--write", str(script))
     assert code == 2 and "--write is for notebooks" in err
+
+
+def test_every_notebook_in_the_repository_is_valid_nbformat_4():
+    nbformat = pytest.importorskip("nbformat")
+    import warnings
+
+    root = DATA.parents[2]
+    paths = sorted(DATA.rglob("*.ipynb")) + sorted((root / "examples").rglob("*.ipynb"))
+    assert len(paths) >= 8
+    for path in paths:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")  # a missing cell id is only a warning in nbformat 5
+            nbformat.validate(nbformat.from_dict(json.loads(path.read_text())), version=4)
