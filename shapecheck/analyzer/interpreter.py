@@ -163,9 +163,12 @@ class Interpreter:
         self.keras = keras_api.KerasApi(self)
 
     # -- diagnostics -------------------------------------------------------
-    def range_of(self, node: Optional[cst.CSTNode]) -> Optional[Range]:
+    def range_of(self, node) -> Optional[Range]:
+        """A libcst node's range (a Range passes through unchanged)."""
         if node is None:
             return None
+        if isinstance(node, Range):
+            return node
         return self.parsed.range_of(node)
 
     def diag(

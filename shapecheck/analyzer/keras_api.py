@@ -1172,7 +1172,9 @@ class KerasApi:
                 out = TensorV(None)
                 self.it.diag(node, "SC003", f"{layer.unknown_reason or 'unknown layer'}: shapes after it are unknown", severity="info")
             else:
-                out = self.apply_layer(layer, [x], {}, node)
+                # In Sequential([...]) each layer is reported where it is written.
+                where = layer.site if getattr(m, "batching", False) and layer.site is not None else node
+                out = self.apply_layer(layer, [x], {}, where)
             if not isinstance(out, TensorV):
                 if isinstance(out, (ListV, TupleV)) and out.items and isinstance(out.items[0], TensorV):
                     # Sequential passes a multi-output layer's list on; Keras 3 raises later
@@ -1528,8 +1530,8 @@ class KerasApi:
             return Unknown("predictions")
         return Unknown(name)
 
-    def arg_info(self, v: Value, node) -> ArgInfo:
-        rng = self.it.range_of(node.value if isinstance(node, cst.Arg) else node) if node is not None else None
+    def arg_info(self, v: Value, node, inherit: Optional[Range] = None) -> ArgInfo:
+        rng = self.it.range_of(node.value if isinstance(node, cst.Arg) else node) if node is not None else inherit
         pos = dict(line=rng.line, col=rng.col, end_line=rng.end_line, end_col=rng.end_col) if rng else {}
         if isinstance(v, Const):
             return ArgInfo("const", value=v.value, **pos)
