@@ -31,6 +31,8 @@ function createClient(): LanguageClient {
     documentSelector: [
       { scheme: "file", language: "python" },
       { scheme: "untitled", language: "python" },
+      // Python cells of Jupyter notebooks (the server syncs them with notebookDocument/*).
+      { notebook: "jupyter-notebook", language: "python" },
     ],
     initializationOptions: { shapecheck: serverSettings(config) },
     synchronize: {
