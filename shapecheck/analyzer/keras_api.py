@@ -596,7 +596,7 @@ class KerasApi:
                 if name == "build" and args:
                     shape = numpy_api.as_shape(args[0])
                     if shape is not None and obj.spec is not None and obj.weights is None:
-                        self._build_layer(obj, [shape], node)
+                        self.output_shapes(obj, [shape], node)
                 return Const(None)
             if name == "add_weight" and obj.user_class is not None:
                 shape = numpy_api.as_shape(kwargs.get("shape", args[0] if args else Unknown("shape")))
@@ -857,7 +857,6 @@ class KerasApi:
                 layer.built_inputs = shapes
                 for prefix in spec.internal_sublayers:
                     self.uid(prefix)
-                self._keras2_weights_check(layer, node)
             else:
                 out = spec.output_shape(cfg, shapes)
                 new_weights = list(spec.weights(cfg, shapes))
@@ -880,11 +879,6 @@ class KerasApi:
         if isinstance(out, list):
             return out
         return [out]
-
-    def _keras2_weights_check(self, layer: LayerV, node) -> None:
-        w = layer.keras2.get("weights")
-        if isinstance(w, (list, tuple)) and layer.weights is not None:
-            pass
 
     def _lambda_shapes(self, layer: LayerV, shapes: list, node) -> Optional[list]:
         spec = layer.spec
@@ -934,9 +928,6 @@ class KerasApi:
                 t.node = n
                 t.index = i
         return n
-
-    def _build_layer(self, layer: LayerV, shapes: list, node) -> Optional[list]:
-        return self.output_shapes(layer, shapes, node)
 
     def apply_user_layer(self, layer: LayerV, tensors: list, node) -> Value:
         cls = layer.user_class
@@ -1020,12 +1011,11 @@ class KerasApi:
         if leaf == "preprocess_input" or leaf == "decode_predictions":
             x = args[0] if args else kwargs.get("x")
             if isinstance(x, TensorV) and leaf == "preprocess_input":
-                module = path_module = self._app_module(node)
+                module = self._app_module(node)
                 if module in applications.TF_MODE_MODULES:
                     # x / 127.5 - 1: two keras.ops operations on the tensor
                     y = self.op_node("true_divide", [x], TensorV(x.shape), node)
                     return self.op_node("subtract", [y], TensorV(x.shape), node)
-                del path_module
                 return x  # other modes: same shape; their ops are not modelled
             if isinstance(x, ArrayV):
                 return ArrayV(x.shape, "float32")
@@ -1042,13 +1032,11 @@ class KerasApi:
         self.it.models.append(m)
         m.app = facts  # type: ignore[attr-defined]
         m.context = f"keras.applications.{leaf}: internal layers not listed"
-        t = TensorV(tuple(facts.input_shape))
         inp = self.make_input([], {"batch_shape": TupleV([Const(d) if d is None or is_known(d) else Unknown(str(d)) for d in facts.input_shape])}, node)
         m.inputs = [inp]
         out = TensorV(tuple(facts.output_shape))
         m.outputs = [out]
         m.built = True
-        del t
         return m
 
     def _app_module(self, node) -> str:
