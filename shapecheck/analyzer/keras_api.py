@@ -1597,6 +1597,10 @@ class KerasApi:
             try:
                 s = shape_ops.broadcast(a, b) if a != "?" and b != "?" else None
             except shape_ops.ShapeOpError as err:
+                # x + y on shapes that don't broadcast: Keras (or NumPy) raises here
+                if not self.it.lambda_depth:
+                    self.it.diag(node, "SC103", f"{_OP_SYMBOLS.get(op, op)}: {err}",
+                                 hint="make the shapes agree (a Dense to the same width, a Reshape) before combining them")
                 out = TensorV(None)
                 out.error = str(err)  # type: ignore[attr-defined]
                 return out
@@ -1868,6 +1872,9 @@ def _index_item(v: Value):
         return "array"
     return "?"
 
+
+_OP_SYMBOLS = {"Add": "x + y", "Subtract": "x - y", "Multiply": "x * y", "Divide": "x / y", "FloorDivide": "x // y",
+               "Modulo": "x % y", "Power": "x ** y"}
 
 # Keras op names of Python operators on KerasTensors.
 _OP_NAMES = {

@@ -419,3 +419,17 @@ def test_sequential_input_output_need_a_call_in_keras3_and_inputs_graph_works():
     feats = r.models[-1]
     assert [(l.name, l.output_shape) for l in feats.layers] == [("input_layer", (None, 20)), ("dense", (None, 64))]
     assert feats.total_params == 1344
+
+
+def test_tensor_arithmetic_that_cannot_broadcast_is_reported():
+    r = run(
+        """
+        import keras
+        from keras import layers
+        x = keras.Input(shape=(16,))
+        h = layers.Dense(32)(x)
+        y = h + x
+        """
+    )
+    (d,) = [d for d in r.diagnostics if d.severity == "error"]
+    assert (d.code, d.line) == ("SC103", 6) and "(None, 32) (None, 16)" in d.message
