@@ -798,6 +798,7 @@ class KerasApi:
             extra_inputs.append(in_mask)  # Keras passes the input's mask to call(mask=...)
         self._record_node(layer, list(tensors) + extra_inputs, outs, node)
         self._propagate_mask(layer, tensors, outs, in_mask, node)
+        self._note_runtime_fault(layer, shapes)
         label_shape = out_shapes[0] if out_shapes and len(out_shapes) == 1 else out_shapes
         self.add_site(node, "layer", label_shape, layer, origins=tensors)
         if out_shapes is not None and len(out_shapes) == 1 and not layer.cfg.get("return_state"):
@@ -806,6 +807,18 @@ class KerasApi:
             return outs[0]
         # Attention layers return (output, scores) tuples; RNNs [output, *states].
         return TupleV(list(outs)) if extra_kwargs.get("return_attention_scores") else ListV(list(outs))
+
+    def _note_runtime_fault(self, layer: LayerV, shapes: list) -> None:
+        """Faults Keras finds only when data flows (the graph builds fine):
+        kept on the layer and reported at the first fit/predict/evaluate."""
+        if layer.class_name in ("Attention", "AdditiveAttention") and len(shapes) >= 2:
+            q, v = shapes[0], shapes[1]
+            k = shapes[2] if len(shapes) > 2 else v
+            if q and k and is_known(q[-1]) and is_known(k[-1]) and q[-1] != k[-1]:
+                layer.runtime_fault = (  # type: ignore[attr-defined]
+                    f'{layer.class_name} "{layer.name}" scores the query against the key: their last dimensions must be '
+                    f"equal, but are {q[-1]} (query {format_shape(q)}) and {k[-1]} (key {format_shape(k)}); the model "
+                    "builds, and Keras raises when data flows")
 
     def _propagate_mask(self, layer: LayerV, tensors: list, outs: list, in_mask, node) -> None:
         """Keras masks: Embedding(mask_zero=True) and Masking make one from
@@ -1496,6 +1509,13 @@ class KerasApi:
                     self.call_subclassed(m, TensorV(shape), node)
                 else:
                     self.build_with_shape(m, shape, node)
+        if name in ("fit", "evaluate", "predict", "train_on_batch", "test_on_batch", "predict_on_batch"):
+            for layer in m.unique_layers():
+                fault = getattr(layer, "runtime_fault", None)
+                if fault:
+                    self.it.diag(node, "SC103", f"{name}(): {fault}",
+                                 hint="project the query or the key to the same width (a Dense) before the attention")
+                    break
         rng = self.it.range_of(node) or Range(1, 0, 1, 0)
         event = CallEvent(name, None, rng.line, rng.col, rng.end_line, rng.end_col)  # model filled in finish()
         event.model_value = m  # type: ignore[attr-defined]
