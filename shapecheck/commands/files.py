@@ -46,5 +46,23 @@ def read_source(path: str) -> SourceFile:
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as err:
-        return SourceFile(path, None, f"{path}: not UTF-8 text (byte {err.start}): cannot analyze")
+        declared = _declared_encoding(raw)
+        if declared is None:
+            return SourceFile(path, None, f"{path}: not UTF-8 text (byte {err.start}) and no coding declaration: cannot analyze")
+        try:
+            text = raw.decode(declared)
+        except (UnicodeDecodeError, LookupError) as err2:
+            return SourceFile(path, None, f"{path}: cannot decode as its declared encoding {declared!r}: {err2}")
     return SourceFile(path, text)
+
+
+def _declared_encoding(raw: bytes) -> Optional[str]:
+    """A PEP 263 `# -*- coding: NAME -*-` in the first two lines (Python reads such files)."""
+    import io
+    import tokenize
+
+    try:
+        encoding, _ = tokenize.detect_encoding(io.BytesIO(raw).readline)
+    except SyntaxError:  # an unknown or contradictory declaration
+        return None
+    return None if encoding in ("utf-8", "utf-8-sig") else encoding
