@@ -19,6 +19,7 @@ from pygls.uris import to_fs_path
 
 from .. import __version__
 from . import notebook
+from .protocol import ShapecheckProtocol
 from .conversions import Positions, split_lines, to_lsp_diagnostic
 from .scheduler import Scheduler
 from .settings import SECTION, ProjectConfigCache, Settings, merge_client
@@ -42,7 +43,7 @@ VIEW_WAIT_S = 2.0  # hints, hovers, lenses and actions wait this long for a pend
 class ShapecheckServer(LanguageServer):
     def __init__(self) -> None:
         super().__init__("shapecheck", __version__, text_document_sync_kind=types.TextDocumentSyncKind.Incremental,
-                         notebook_document_sync=notebook.SYNC_OPTIONS)
+                         notebook_document_sync=notebook.SYNC_OPTIONS, protocol_cls=ShapecheckProtocol)
         self.settings = Settings()
         self.generation = 0  # bumped on every settings or project-config change
         self.projects = ProjectConfigCache()
