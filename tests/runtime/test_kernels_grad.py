@@ -77,6 +77,12 @@ def keras_weights(class_name, cfg, shapes):
             reset_after = class_name == "GRU" and cfg.get("reset_after", True)
             w.append(("bias", (2, 3 * u) if reset_after else (gates * u,), True))
         return w
+    if class_name in ("ConvLSTM1D", "ConvLSTM2D"):
+        n = int(class_name[8])
+        k = _tup(cfg["kernel_size"], n)
+        f = cfg["filters"]
+        w = [("kernel", k + (c, 4 * f), True), ("recurrent_kernel", k + (f, 4 * f), True)]
+        return w + ([("bias", (4 * f,), True)] if bias else [])
     if class_name == "Bidirectional":
         name, inner = nested_parts(cfg["layer"])
         sub = keras_weights(name, inner, shapes) or []
@@ -239,6 +245,10 @@ CASES += [
     ("LSTM", {"units": 2, "go_backwards": True, "use_bias": False}, [rand(2, 4, 3)]),
     ("LSTM", {"units": 3, "dropout": 0.3, "recurrent_dropout": 0.3}, [rand(3, 4, 2)]),
     ("LSTM", {"units": 3}, [rand(2, 4, 2), rand(2, 3, seed=7), rand(2, 3, seed=8)]),  # initial_state
+    ("ConvLSTM2D", {"filters": 2, "kernel_size": 2}, [rand(2, 3, 4, 4, 1)]),
+    ("ConvLSTM2D", {"filters": 2, "kernel_size": 3, "padding": "same", "return_sequences": True,
+                    "return_state": True}, [rand(1, 3, 3, 4, 2)]),
+    ("ConvLSTM1D", {"filters": 2, "kernel_size": 2, "strides": 2, "go_backwards": True}, [rand(2, 3, 5, 2)]),
     ("GRU", {"units": 3}, [rand(2, 5, 2)]),
     ("GRU", {"units": 3, "reset_after": False, "return_sequences": True}, [rand(2, 4, 2)]),
     ("GRU", {"units": 3, "return_state": True, "recurrent_dropout": 0.3}, [rand(2, 4, 2)]),

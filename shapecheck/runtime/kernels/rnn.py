@@ -24,8 +24,9 @@ from numba import njit
 
 from . import activations as act
 from ._blas import threads_for
-from ._util import f32, get_rng
+from ._util import f32, get_rng, pair
 from .base import LayerKernel, get_kernel, register_kernel
+from .conv import _Geometry, gemm_backward, gemm_bias
 
 
 # -- compiled loops --------------------------------------------------------------
@@ -724,3 +725,150 @@ class RNNKernel(LayerKernel):
     def backward(self, cfg, params, cache, d_outputs, input_grads=True):
         kernel, icfg, icache = cache
         return kernel.backward(icfg, params, icache, d_outputs, input_grads)
+
+
+# -- ConvLSTM ------------------------------------------------------------------------
+class _ConvLSTMKernel(LayerKernel):
+    """ConvLSTM1D/2D: the LSTM cell with both products replaced by
+    convolutions -- the input one with the layer's strides/padding/dilation
+    (one im2col + GEMM for every timestep at once), the recurrent one 'same'
+    and stride 1 (im2col + GEMM per step).  Gates i, f, c, o as LSTM.
+    dropout / recurrent_dropout in training are not supported yet."""
+
+    rank = 2
+
+    def forward(self, cfg, params, inputs, training, rng):
+        if training and (float(cfg.get("dropout", 0) or 0) > 0 or float(cfg.get("recurrent_dropout", 0) or 0) > 0):
+            raise NotImplementedError(f"{self.class_name}: dropout in training is not supported by the runtime yet")
+        x = f32(inputs[0])
+        cf = cfg.get("data_format") == "channels_first"
+        if cf:
+            x = np.moveaxis(x, 2, -1)
+        kernel, rec = f32(params["kernel"]), f32(params["recurrent_kernel"])
+        if self.rank == 1:
+            x, kernel, rec = x[:, :, None], kernel[None], rec[None]
+        if cfg.get("go_backwards"):
+            x = x[:, ::-1]
+        nb, nt = x.shape[:2]
+        xs = np.ascontiguousarray(x.transpose((1, 0) + tuple(range(2, x.ndim)))).reshape((nt * nb,) + x.shape[2:])
+        kh, kw, c, f4 = kernel.shape
+        nf = f4 // 4
+        lift = (1,) if self.rank == 1 else ()
+        strides = lift + pair(cfg.get("strides", 1), self.rank)
+        dilation = lift + pair(cfg.get("dilation_rate", 1), self.rank)
+        g_in = _Geometry(xs.shape, kh, kw, strides, dilation, cfg.get("padding", "valid"))
+        cols = g_in.im2col(xs)
+        k2 = kernel.reshape(kh * kw * c, f4)
+        b = f32(params["bias"]) if "bias" in params else EMPTY_BIAS
+        npix = nb * g_in.oh * g_in.ow
+        xw = gemm_bias(cols, k2, b).reshape(nt, npix, f4)
+        g_rec = _Geometry((nb, g_in.oh, g_in.ow, nf), kh, kw, (1, 1), (1, 1), "same")
+        u2 = np.ascontiguousarray(rec.reshape(kh * kw * nf, f4))
+        a_code = act.elementwise_code(cfg.get("activation", "tanh"), "activation")
+        r_code = act.elementwise_code(cfg.get("recurrent_activation", "sigmoid"), "recurrent_activation")
+        h = np.zeros((npix, nf), np.float32) if len(inputs) < 2 else f32(inputs[1]).reshape(npix, nf)
+        cc = np.zeros((npix, nf), np.float32) if len(inputs) < 3 else f32(inputs[2]).reshape(npix, nf)
+        steps, hs = [], []
+        for t in range(nt):
+            hcols = g_rec.im2col(np.ascontiguousarray(h.reshape(nb, g_in.oh, g_in.ow, nf)))
+            z = xw[t] + gemm_bias(hcols, u2, EMPTY_BIAS)
+            zs = [np.ascontiguousarray(z[:, k * nf:(k + 1) * nf]) for k in range(4)]
+            i_, f_, o_ = act.apply(r_code, zs[0]), act.apply(r_code, zs[1]), act.apply(r_code, zs[3])
+            g_ = act.apply(a_code, zs[2])
+            c_prev = cc
+            cc = f_ * c_prev + i_ * g_
+            tc = act.apply(a_code, cc)
+            h = o_ * tc
+            steps.append((hcols, zs, (i_, f_, g_, o_), c_prev, cc, tc))
+            hs.append(h)
+        shape = (nb, g_in.oh, g_in.ow, nf) if self.rank == 2 else (nb, g_in.ow, nf)
+
+        def spatial(a):
+            a = a.reshape(shape)
+            return np.ascontiguousarray(np.moveaxis(a, -1, 1)) if cf else a
+
+        if cfg.get("return_sequences"):
+            seq = np.stack([spatial(v) for v in hs], axis=1)
+            outs = [np.ascontiguousarray(seq)]
+        else:
+            outs = [spatial(hs[-1])]
+        if cfg.get("return_state"):
+            outs += [spatial(hs[-1]), spatial(cc)]
+        cache = (g_in, g_rec, cols, k2, u2, steps, xs.shape, x.shape, nb, nt, npix, nf, a_code, r_code, cf, len(inputs))
+        return outs, cache
+
+    def backward(self, cfg, params, cache, d_outputs, input_grads=True):
+        g_in, g_rec, cols, k2, u2, steps, xs_shape, x_shape, nb, nt, npix, nf, a_code, r_code, cf, n_in = cache
+
+        def flat(d):  # (B, *spatial, F) or channels_first -> (P, F)
+            d = f32(d)
+            if cf:
+                d = np.moveaxis(d, 1, -1)
+            return np.ascontiguousarray(d).reshape(npix, nf)
+
+        dseq = [np.zeros((npix, nf), np.float32) for _ in range(nt)]
+        dh = np.zeros((npix, nf), np.float32)
+        dc = np.zeros((npix, nf), np.float32)
+        d0 = d_outputs[0] if d_outputs else None
+        if d0 is not None:
+            if cfg.get("return_sequences"):
+                for t in range(nt):
+                    dseq[t] = flat(np.take(d0, t, axis=1))
+            else:
+                dh = dh + flat(d0)
+        if cfg.get("return_state"):
+            if len(d_outputs) > 1 and d_outputs[1] is not None:
+                dh = dh + flat(d_outputs[1])
+            if len(d_outputs) > 2 and d_outputs[2] is not None:
+                dc = dc + flat(d_outputs[2])
+        du = np.zeros_like(u2)
+        dz_all = np.empty((nt, npix, 4 * nf), np.float32)
+        for t in range(nt - 1, -1, -1):
+            hcols, zs, (i_, f_, g_, o_), c_prev, cc, tc = steps[t]
+            d_h = dh + dseq[t]
+            d_c = dc + act.gradient(a_code, cc, tc, d_h * o_)
+            dz_all[t, :, :nf] = act.gradient(r_code, zs[0], i_, d_c * g_)
+            dz_all[t, :, nf:2 * nf] = act.gradient(r_code, zs[1], f_, d_c * c_prev)
+            dz_all[t, :, 2 * nf:3 * nf] = act.gradient(a_code, zs[2], g_, d_c * i_)
+            dz_all[t, :, 3 * nf:] = act.gradient(r_code, zs[3], o_, d_h * tc)
+            dc = d_c * f_
+            dhcols, du_t, _ = gemm_backward(hcols, u2, np.ascontiguousarray(dz_all[t]), False, True)
+            du += du_t
+            dh = g_rec.col2im(dhcols).reshape(npix, nf)
+        dz2 = dz_all.reshape(nt * npix, 4 * nf)
+        dcols, dk2, db = gemm_backward(cols, k2, dz2, True, input_grads)
+        kshape = np.shape(params["kernel"])
+        grads = {"kernel": dk2.reshape(kshape), "recurrent_kernel": du.reshape(np.shape(params["recurrent_kernel"]))}
+        if "bias" in params:
+            grads["bias"] = db
+        if not input_grads:
+            return [None] * n_in, grads
+        dxs = g_in.col2im(dcols).reshape(xs_shape)
+        dx = dxs.reshape((nt, nb) + xs_shape[1:]).transpose((1, 0) + tuple(range(2, len(xs_shape) + 1)))
+        if cfg.get("go_backwards"):
+            dx = dx[:, ::-1]
+        if self.rank == 1:
+            dx = dx[:, :, 0]
+        if cf:
+            dx = np.moveaxis(dx, -1, 2)
+        out = [np.ascontiguousarray(dx, dtype=np.float32)]
+        state_shape = (nb, g_in.oh, g_in.ow, nf) if self.rank == 2 else (nb, g_in.ow, nf)
+        for s in (dh, dc)[: n_in - 1]:
+            s = s.reshape(state_shape)
+            out.append(np.ascontiguousarray(np.moveaxis(s, -1, 1)) if cf else s)
+        return out, grads
+
+
+EMPTY_BIAS = np.zeros(0, dtype=np.float32)
+
+
+@register_kernel("ConvLSTM2D")
+class ConvLSTM2DKernel(_ConvLSTMKernel):
+    class_name = "ConvLSTM2D"
+    rank = 2
+
+
+@register_kernel("ConvLSTM1D")
+class ConvLSTM1DKernel(_ConvLSTMKernel):
+    class_name = "ConvLSTM1D"
+    rank = 1
