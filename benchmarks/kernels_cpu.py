@@ -12,6 +12,11 @@ predict (forward only).  Inputs are random; weights Keras-sized.
   convnet: Conv2D 32 3x3 relu, MaxPool 2, Conv2D 64 3x3 relu, MaxPool 2,
            Flatten, Dense 10 softmax on 28x28x1, batch 128
   lstm:    Embedding(10000, 64), LSTM(64), Dense(1, sigmoid), length 80, batch 64
+
+On a shared machine compare the *_cpu_time figures (this process's CPU
+seconds): wall time also counts the time other processes held the cores.
+SHAPECHECK_BLAS_THREADS=2 lets the big products use two BLAS threads
+(see shapecheck/runtime/kernels/_blas.py for when that pays).
 """
 from __future__ import annotations
 
