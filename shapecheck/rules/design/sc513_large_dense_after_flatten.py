@@ -16,10 +16,11 @@ def check(report, ctx):
             if (layer.line, layer.col) in seen:
                 continue
             seen.add((layer.line, layer.col))
-            flat = prev.output_shape[-1] if prev.output_shape else "?"
+            flat = prev.output_shape[-1] if prev.output_shape else None
+            flat = f"{flat:,}" if isinstance(flat, int) else "?"
             yield diag(
                 RULE, layer,
-                f"{layer.name} after Flatten has {layer.params:,} parameters ({flat:,} flattened features x "
+                f"{layer.name} after Flatten has {layer.params:,} parameters ({flat} flattened features x "
                 f"{layer.config.get('units', '?')} units), {layer.params * 4 / 2**20:,.1f} MiB of float32 weights",
                 hint="downsample first (pooling, strided convolutions) or replace Flatten with GlobalAveragePooling",
             )
