@@ -271,8 +271,8 @@ class SparseCategoricalCrossentropy(Loss):
 
 
 class LossFunctionWrapper(Loss):
-    """A plain function ``f(y_true, y_pred)`` used as a loss: training needs a
-    gradient, which we have only for the built-in functions."""
+    """A plain function ``f(y_true, y_pred)`` used as a loss; its gradient for
+    training is taken numerically."""
 
     def __init__(self, fn, name=None):
         super().__init__(name=name or getattr(fn, "__name__", "loss"))
@@ -281,11 +281,53 @@ class LossFunctionWrapper(Loss):
     def call(self, y_true, y_pred):
         return self._fn(y_true, y_pred)
 
+    # Central differences cost two calls of the function per element (or per
+    # feature, when the function returns one value per sample).
+    MAX_FD_CALLS = 20000
+
     def value_and_grad(self, y_true, y_pred, sample_weight=None):
-        raise NotImplementedError(
-            f"training with the custom loss function {self.name!r} is not supported by the shapecheck "
-            "runtime (it has no automatic differentiation); use a built-in loss"
-        )
+        """A custom loss has no formula for its gradient: take it by central
+        differences in float64.  When the function returns one value per sample
+        (as Keras losses do) a feature is perturbed in all samples at once; a
+        function returning a single number needs one perturbation per element."""
+        if sample_weight is not None:
+            raise NotImplementedError(
+                f"sample weights with the custom loss function {self.name!r} are not supported by the shapecheck "
+                "runtime"
+            )
+        t = np.asarray(y_true)
+        p = np.asarray(y_pred, dtype=np.float64)
+
+        def f(x):
+            return np.asarray(self._fn(t, x), dtype=np.float64)
+
+        values = f(p)
+        batch = p.shape[0]
+        per_sample = values.ndim >= 1 and values.shape[0] == batch and values.size == batch
+        n = max(values.size, 1)
+        base = p.reshape(batch, -1).copy() if per_sample else p.reshape(-1).copy()
+        flat = np.zeros_like(base)
+        features = base.shape[1] if per_sample else base.shape[0]
+        if features > self.MAX_FD_CALLS:
+            raise NotImplementedError(
+                f"training with the custom loss function {self.name!r}: its gradient is taken numerically, which "
+                f"is limited to {self.MAX_FD_CALLS} output values per batch (this batch has {features})"
+            )
+        for j in range(features):
+            column = base[:, j] if per_sample else base[j:j + 1]
+            eps = 1e-6 * max(1.0, float(np.max(np.abs(column))))
+            plus, minus = base.copy(), base.copy()
+            if per_sample:
+                plus[:, j] += eps
+                minus[:, j] -= eps
+                diff = (f(plus.reshape(p.shape)) - f(minus.reshape(p.shape))).reshape(batch)
+                flat[:, j] = diff / (2 * eps)
+            else:
+                plus[j] += eps
+                minus[j] -= eps
+                flat[j] = float(np.sum(f(plus.reshape(p.shape)) - f(minus.reshape(p.shape)))) / (2 * eps)
+        grad = flat.reshape(p.shape)
+        return np.float32(values.sum() / n), (grad / n).astype(np.float32)
 
 
 _BY_NAME = {

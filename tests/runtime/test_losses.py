@@ -63,3 +63,23 @@ def test_seed_cross_entropy_value():
     out = losses.sparse_categorical_crossentropy(np.array([1.0], np.float32),
                                                  np.array([[0.01, 0.01, 0.96, 0.01, 0.01]], np.float32))
     assert out.dtype == np.float32 and str(out[0]) == "4.6051702"
+
+
+def test_custom_loss_functions_train_like_the_builtin():
+    """A user's loss function (per-sample or a single number) gets a numerical
+    gradient equal to the built-in loss's analytic one."""
+    rng = np.random.default_rng(0)
+    t = rng.normal(size=(6, 3)).astype(np.float32)
+    p = rng.normal(size=(6, 3)).astype(np.float32)
+    value, grad = losses.MeanSquaredError().value_and_grad(t, p)
+
+    def per_sample(y_true, y_pred):
+        return np.mean(np.square(y_pred - y_true), axis=-1)
+
+    def scalar(y_true, y_pred):
+        return np.mean(np.square(y_pred - y_true))
+
+    for fn in (per_sample, scalar):
+        v, g = losses.get(fn).value_and_grad(t, p)
+        assert abs(float(v) - float(value)) < 1e-6
+        np.testing.assert_allclose(g, grad, rtol=1e-4, atol=1e-6)
