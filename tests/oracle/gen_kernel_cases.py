@@ -214,6 +214,9 @@ FAMILIES = {
         case("Normalization", {"axis": 1}, [(3, 2, 4)]),
         case("CenterCrop", {"height": 2, "width": 3}, [(2, 5, 6, 2)]),
         case("RandomFlip", {}, [(1, 2, 3, 1)]),
+        case("RandomCrop", {"height": 2, "width": 3}, [(1, 5, 6, 1)]),
+        # training on an input not larger than the target is deterministic
+        case("RandomCrop", {"height": 4, "width": 3}, [(1, 3, 5, 1)], training=True),
         case("Resizing", {"height": 5, "width": 3}, [(2, 3, 4, 2)]),
         case("Resizing", {"height": 2, "width": 7}, [(1, 5, 3, 1)]),
         case("Resizing", {"height": 2, "width": 7, "interpolation": "nearest"}, [(1, 5, 3, 2)]),

@@ -299,6 +299,8 @@ CASES += [
     ("Normalization", {"mean": 0.5, "variance": 4.0, "invert": True}, [rand(4, 3)]),
     ("CenterCrop", {"height": 2, "width": 3}, [rand(2, 5, 6, 2)]),
     ("RandomFlip", {}, [rand(4, 3, 3, 2)]),
+    ("RandomCrop", {"height": 2, "width": 3}, [rand(2, 5, 6, 2)]),
+    ("RandomCrop", {"height": 4, "width": 3}, [rand(1, 3, 5, 1)]),
     ("Resizing", {"height": 5, "width": 3}, [rand(2, 3, 4, 2)]),
     ("Resizing", {"height": 2, "width": 7, "interpolation": "nearest"}, [rand(1, 5, 3, 2)]),
     ("RNN", {"cell": nested("LSTMCell", units=3), "return_sequences": True}, [rand(2, 4, 2)]),

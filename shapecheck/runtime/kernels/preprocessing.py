@@ -183,3 +183,47 @@ class ResizingKernel(LayerKernel):
         d = _apply_along(np.ascontiguousarray(mw.T), d, wa)
         d = _apply_along(np.ascontiguousarray(mh.T), d, ha)
         return [d], {}
+
+
+@register_kernel("RandomCrop")
+class RandomCropKernel(LayerKernel):
+    """Keras 3.15's RandomCrop: the identity at inference (the shape stays
+    the input's); in training one random (height, width) window for the whole
+    batch, or -- when the input is not larger -- Keras's centred window
+    resized (bilinear) to (height, width)."""
+
+    def forward(self, cfg, params, inputs, training, rng):
+        x = f32(inputs[0])
+        if not training:
+            return [x], None
+        ha, wa = _spatial(cfg, x.ndim)
+        h, w = int(cfg["height"]), int(cfg["width"])
+        n_h, n_w = x.shape[ha], x.shape[wa]
+        if n_h > h and n_w > w:
+            r = get_rng(rng)
+            top, left = int(r.integers(0, n_h - h + 1)), int(r.integers(0, n_w - w + 1))
+        else:
+            ch = max(min(n_h, int(float(n_w * h) / w)), 1)
+            cw = max(min(n_w, int(float(n_h * w) / h)), 1)
+            top, left = int(float(n_h - ch) / 2), int(float(n_w - cw) / 2)
+        index = [slice(None)] * x.ndim
+        index[ha], index[wa] = slice(top, top + h), slice(left, left + w)
+        index = tuple(index)
+        y = np.ascontiguousarray(x[index])
+        mats = None
+        if y.shape[ha] != h or y.shape[wa] != w:
+            mats = (resize_matrix(y.shape[ha], h, "bilinear"), resize_matrix(y.shape[wa], w, "bilinear"))
+            y = _apply_along(mats[1], _apply_along(mats[0], y, ha), wa)
+        return [y], (x.shape, index, mats, ha, wa)
+
+    def backward(self, cfg, params, cache, d_outputs, input_grads=True):
+        d = f32(d_outputs[0])
+        if cache is None:
+            return [d], {}
+        shape, index, mats, ha, wa = cache
+        if mats is not None:
+            d = _apply_along(np.ascontiguousarray(mats[1].T), d, wa)
+            d = _apply_along(np.ascontiguousarray(mats[0].T), d, ha)
+        dx = np.zeros(shape, np.float32)
+        dx[index] = d
+        return [dx], {}
