@@ -950,6 +950,7 @@ class Interpreter:
                 items = self.unpack(v, -1)
                 if items is None:
                     args.append(Unknown("*args"))
+                    arg_nodes["__unknown_star__"] = True  # how many arguments: unknown
                 else:
                     args.extend(items)
             elif a.star == "**":
@@ -958,6 +959,8 @@ class Interpreter:
                     for k, val in zip(v.keys, v.values):
                         if isinstance(k, str):
                             kwargs[k] = val
+                else:
+                    arg_nodes["__unknown_star__"] = True
             elif a.keyword is not None:
                 kwargs[a.keyword.value] = self.eval(a.value, scope)
                 arg_nodes[a.keyword.value] = a

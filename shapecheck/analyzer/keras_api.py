@@ -640,6 +640,9 @@ class KerasApi:
             fn = args[0] if args else kwargs.get("function")
             if isinstance(fn, FuncV):
                 layer.func = fn
+        if arg_nodes.get("__unknown_star__"):
+            # *args / **kwargs we could not expand: which arguments were given is unknown
+            bound.faults = [f for f in bound.faults if f.code != "SC402"]
         for fault in bound.faults:
             target = node
             if fault.arg is not None and fault.arg in arg_nodes:
