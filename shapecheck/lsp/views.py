@@ -407,6 +407,8 @@ def document_symbols(view: View) -> list[types.DocumentSymbol]:
         children = []
         end = head
         for layer in model.layers:
+            if layer.cell is not None:  # a notebook layer added in another cell
+                continue
             span = view.span(*report_span(layer))
             if span is None:
                 continue

@@ -265,6 +265,27 @@ async def test_code_actions_edit_the_cell(client, tmp_path):
     assert list(await pushed(client, nb.uri_of(3), lambda ds: len(ds) == 0)) == []
 
 
+async def test_lenses_symbols_and_summary_in_the_cell_that_makes_the_model(client, tmp_path):
+    nb = Nb(client, tmp_path / "nb.ipynb", [("code", IMPORTS), ("code", "x = 1\n" + MODEL),
+                                            ("code", "model.add(layers.Dense(4))")])
+    await pushed(client, nb.uri_of(3))
+    lenses2 = await request(client.text_document_code_lens_async(
+        types.CodeLensParams(types.TextDocumentIdentifier(nb.uri_of(2)))))
+    lenses3 = await request(client.text_document_code_lens_async(
+        types.CodeLensParams(types.TextDocumentIdentifier(nb.uri_of(3)))))
+    assert [(l.range.start.line, l.command.title) for l in lenses2] == [(1, "Total params: 212 (848.00 B)")]
+    assert not lenses3
+    text = await request(client.workspace_execute_command_async(
+        types.ExecuteCommandParams(lenses2[0].command.command, lenses2[0].command.arguments)))
+    rows = [[c.strip() for c in line.split("│")[1:-1]] for line in text.splitlines() if line.startswith("│")]
+    assert rows == [["dense (Dense)", "(None, 16)", "144"], ["dense_1 (Dense)", "(None, 4)", "68"]]
+    symbols = await request(client.text_document_document_symbol_async(
+        types.DocumentSymbolParams(types.TextDocumentIdentifier(nb.uri_of(2)))))
+    (model,) = symbols
+    # the outline of cell 2 holds the layer made there; Dense(4) is cell 3's
+    assert model.name == "model" and [c.name for c in model.children] == ["dense"]
+
+
 async def test_close_clears_every_cell(client, tmp_path):
     nb = Nb(client, tmp_path / "nb.ipynb", [("code", IMPORTS), ("code", MODEL), ("code", ADD)])
     await pushed(client, nb.uri_of(3), lambda ds: len(ds) == 1)
