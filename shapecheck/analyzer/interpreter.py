@@ -603,6 +603,12 @@ class Interpreter:
         return Const(complex(node.value.replace("_", "")))
 
     def eval_SimpleString(self, node, scope):
+        text = node.value
+        # Plain quoted text (no prefix, no escapes): no need for libcst's
+        # evaluated_value, which runs ast.literal_eval (a compile) per string.
+        if "\\" not in text and text[:1] in "'\"":
+            q = 3 if text[:3] in ('"""', "'''") else 1
+            return Const(text[q:-q])
         try:
             return Const(node.evaluated_value)
         except Exception:
