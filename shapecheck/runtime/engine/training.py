@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import math
 import sys
-import time
 
 import numpy as np
 
@@ -22,7 +21,6 @@ from .. import optimizers as optimizers_module
 from . import observe
 from .context import STATE, recording
 from .progbar import Progbar
-from .tensor import format_shape
 
 
 class StopOnNonFinite(Exception):
