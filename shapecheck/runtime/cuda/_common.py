@@ -23,10 +23,44 @@ F32 = np.float32
 SIMULATED = os.environ.get("NUMBA_ENABLE_CUDASIM") == "1"
 THREADS = 32 if SIMULATED else 256  # threads per block for element-wise kernels
 MAX_BLOCKS = 8 if SIMULATED else 1024  # grid-stride loops cover the rest
+
+
+def _serialize_simulated_shared_arrays() -> None:
+    """The simulator hands every thread of a block the same "shared" array,
+    keyed by the calling line, but its look-up-then-insert is not locked: two
+    threads can each create their own array and then never see each other's
+    writes (wrong sums, seen as rare flaky results).  Same keying, locked."""
+    import threading
+
+    from numba.cuda.simulator import kernelapi
+    from numba.np import numpy_support
+
+    original = kernelapi.FakeCUDAShared.array
+    lock = threading.Lock()
+
+    def array(self, shape, dtype, alignment=None):
+        if alignment is not None or shape == 0:
+            return original(self, shape, dtype, alignment)
+        caller = sys._getframe(1)
+        key = (caller.f_code.co_filename, caller.f_lineno)
+        with lock:
+            res = self._allocations.get(key)
+            if res is None:
+                if not isinstance(dtype, np.dtype) and not isinstance(dtype, type):
+                    dtype = numpy_support.as_dtype(dtype)
+                res = self._allocations[key] = np.empty(shape, dtype)
+        return res
+
+    kernelapi.FakeCUDAShared.array = array
+
+
 if SIMULATED:
     # Simulated threads meet at every syncthreads(); with CPython's default 5 ms
-    # GIL switch interval each barrier costs milliseconds, at 1 us it costs ~15x less.
+    # GIL switch interval each barrier costs milliseconds, at 1 us it costs ~15x
+    # less (and makes the simulator's unlocked shared-array set-up race, hence
+    # the lock).
     sys.setswitchinterval(1e-6)
+    _serialize_simulated_shared_arrays()
 
 
 def is_device(a) -> bool:
