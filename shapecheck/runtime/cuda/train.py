@@ -69,6 +69,9 @@ def train_batch(model, xs, ys, sw=None):
         else:  # sample weights or a custom loss: on the host, as on the CPU target
             value, g = loss.value_and_grad(y, host(o), sw)
             g = dev(g)
+        track = getattr(model, "_track_output_loss", None)
+        if track is not None:  # per-output losses in a multi-output model's logs
+            track(i, value, tuple(o.shape)[0])
         w = model._lw[i]
         total = total + np.float32(w) * value
         if w != 1.0:
