@@ -8,6 +8,12 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
+# Slots that decay geometrically (Adam's m after a unit stops learning) reach
+# float32's subnormal range after ~800 steps, where every operation costs ~100x:
+# an MLP's second epoch ran 4.5x slower.  They are flushed to zero, as
+# TensorFlow's CPU kernels do (flush-to-zero mode).
+TINY = np.float32(1.1754944e-38)
+
 
 @njit(cache=True)
 def adam_step(w, g, m, v, alpha, one_minus_b1, one_minus_b2, eps):
@@ -16,6 +22,10 @@ def adam_step(w, g, m, v, alpha, one_minus_b1, one_minus_b2, eps):
         gi = gf[i]
         mi = mf[i] + (gi - mf[i]) * one_minus_b1
         vi = vf[i] + (gi * gi - vf[i]) * one_minus_b2
+        if abs(mi) < TINY:
+            mi = np.float32(0.0)
+        if vi < TINY:
+            vi = np.float32(0.0)
         mf[i] = mi
         vf[i] = vi
         wf[i] -= (mi * alpha) / (np.sqrt(vi) + eps)
@@ -26,6 +36,8 @@ def sgd_momentum_step(w, g, m, lr, momentum, nesterov):
     wf, gf, mf = w.ravel(), g.ravel(), m.ravel()
     for i in range(wf.size):
         mi = mf[i] * momentum - gf[i] * lr
+        if abs(mi) < TINY:
+            mi = np.float32(0.0)
         mf[i] = mi
         if nesterov:
             wf[i] += mi * momentum - gf[i] * lr
@@ -46,6 +58,8 @@ def rmsprop_step(w, g, vel, rho, one_minus_rho, lr, eps):
     for i in range(wf.size):
         gi = gf[i]
         vi = rho * vf[i] + one_minus_rho * (gi * gi)
+        if vi < TINY:
+            vi = np.float32(0.0)
         vf[i] = vi
         wf[i] -= lr * gi / np.sqrt(vi + eps)
 

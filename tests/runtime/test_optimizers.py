@@ -55,3 +55,17 @@ def test_schedules_follow_keras_formulas():
     for _ in range(3):
         opt.apply([np.ones(1, np.float32)], [w])
     np.testing.assert_allclose(w, [-(1.0 + 0.5 + 0.25)])
+
+
+def test_decayed_slots_are_flushed_to_zero_not_left_subnormal():
+    # A unit that stops learning: Adam's first moment decays by 0.9 per step and
+    # would sit in float32's (slow) subnormal range after ~830 steps.
+    opt = optimizers.Adam()
+    w = np.ones(4, np.float32)
+    opt.apply([np.ones(4, np.float32)], [w])
+    for _ in range(900):
+        opt.apply([np.zeros(4, np.float32)], [w])
+    m, v = opt.variables[:2]
+    tiny = np.finfo(np.float32).tiny
+    assert np.all((m == 0) | (np.abs(m) >= tiny)) and np.all((v == 0) | (v >= tiny))
+    assert np.all(m == 0)
