@@ -183,7 +183,12 @@ class PositionIndex:
         self._ranges: dict[int, Range] = {}
         self._nodes = state.marks  # keep nodes alive so ids stay valid
         ranges = self._ranges
+        n_tokens = len(tokens)
         for key, (node, s, e) in state.marks.items():
+            # Without a final newline, Module's codegen pops the newline token
+            # after the last statement recorded its end past it.
+            e = min(e, n_tokens)
+            s = min(s, e)
             while s < e and blank[s]:
                 s += 1
             while e > s and blank[e - 1]:
