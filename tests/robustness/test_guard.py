@@ -67,3 +67,16 @@ def test_memory_and_recursion_errors_are_contained(monkeypatch):
     assert [d.message.split(" [")[0] for d in report.diagnostics] == [
         "analysis stopped: internal error (MemoryError: ) at line 4"
     ]
+
+
+@pytest.mark.parametrize("source", ["x = 1", "x = 1  # c", "x = 1;", "x = 1\f", "import keras\nm = keras.Sequential([keras.Input((3,)), keras.layers.Dense(2)])"])
+def test_file_without_final_newline(source):
+    # Found by the corpus sweep (numba/experimental/__init__.py, curses/ascii.py)
+    # and hypothesmith: every file without a final newline was an internal error.
+    report = check_source(source, "no_newline.py")
+    assert not internal_errors(report), report.diagnostics
+    # The same positions and results as with the newline.
+    with_newline = check_source(source + "\n", "no_newline.py")
+    assert [d.to_json() for d in report.diagnostics] == [d.to_json() for d in with_newline.diagnostics]
+    assert [m.to_json() for m in report.models] == [m.to_json() for m in with_newline.models]
+    assert [(m.total_params, m.end_line, m.end_col) for m in report.models] == ([(8, 2, 65)] if "Sequential" in source else [])
