@@ -653,6 +653,9 @@ class KerasApi:
         except ShapeFault as fault:
             target = arg_nodes.get(fault.arg, node) if fault.arg else node
             self.it.diag(target, fault.code, fault.message, hint=fault.fix)
+        except (NotImplementedError, TypeError, ValueError, KeyError, IndexError, AttributeError, ZeroDivisionError) as err:
+            # Junk arguments a spec's checks did not foresee (Permute([1, None])): as for output shapes.
+            self.it.diag(node, "SC003", f"could not check the arguments of {spec.class_name}: {err}", severity="info")
         act = bound.cfg.get("activation")
         if isinstance(act, str):
             layer.cfg["__activation_site__"] = arg_nodes.get("activation")
@@ -1156,9 +1159,9 @@ class KerasApi:
     def _propagate_sequential(self, m: ModelV, node, only_last: bool = False) -> None:
         """Apply the Sequential's layers in order to its input shape."""
         start = len(m.layers) - 1 if only_last else 0
-        if only_last and start > 0:
-            prev = m.seq_outputs[-1] if getattr(m, "seq_outputs", None) else None  # type: ignore[attr-defined]
-        else:
+        if only_last and start > 0 and getattr(m, "seq_outputs", None):
+            prev = m.seq_outputs[-1]  # type: ignore[attr-defined]
+        else:  # (also when the earlier layers were never propagated: an Input placed after them)
             prev = None
             m.seq_outputs = []  # type: ignore[attr-defined]
             start = 0

@@ -81,8 +81,11 @@ def _slice_len(d: Dim, s: slice) -> Dim:
         return d
     if "?" in (s.start, s.stop, s.step):
         return Sym("slice") if d is not None else None
-    if is_known(d):
-        return len(range(*s.indices(d)))
+    if is_known(d) and d >= 0:  # a negative dim (Input((-1,))) is already reported
+        try:
+            return len(range(*s.indices(d)))
+        except (TypeError, ValueError):  # a non-int bound or a zero step
+            return None
     # Unknown length: a slice with both ends non-negative is still known.
     start, stop, step = s.start, s.stop, s.step or 1
     if step == 1 and start is not None and stop is not None and start >= 0 and stop >= 0:

@@ -282,29 +282,41 @@ class ModelV(Value):
         if self.app is not None:
             t, tr = self.total_params(), self.trainable_params()
             return (None if t is None else 4 * t, None if tr is None else 4 * tr)
-        total = trainable = 0
-        for layer in self.unique_layers():
-            b, tb = layer.weight_bytes
-            if b is None:
-                if layer.spec is not None and layer.spec.class_name == "InputLayer":
-                    continue
-                return (None, None)
-            total += b
-            trainable += 0 if self.frozen else tb
-        return (total, trainable)
+        if getattr(self, "_counting", False):
+            return (None, None)  # a model inside itself
+        self._counting = True
+        try:
+            total = trainable = 0
+            for layer in self.unique_layers():
+                b, tb = layer.weight_bytes
+                if b is None:
+                    if layer.spec is not None and layer.spec.class_name == "InputLayer":
+                        continue
+                    return (None, None)
+                total += b
+                trainable += 0 if self.frozen else tb
+            return (total, trainable)
+        finally:
+            self._counting = False
 
     def _sum_layers(self, count) -> Optional[int]:
         """Sum a per-layer count over the unique layers; unknown if any is
         (an InputLayer counts nothing)."""
-        total = 0
-        for layer in self.unique_layers():
-            c = count(layer)
-            if c is None:
-                if layer.spec is not None and layer.spec.class_name == "InputLayer":
-                    continue
-                return None
-            total += c
-        return total
+        if getattr(self, "_counting", False):
+            return None  # a model inside itself (model.add(model)): no finite count
+        self._counting = True
+        try:
+            total = 0
+            for layer in self.unique_layers():
+                c = count(layer)
+                if c is None:
+                    if layer.spec is not None and layer.spec.class_name == "InputLayer":
+                        continue
+                    return None
+                total += c
+            return total
+        finally:
+            self._counting = False
 
 
 @dataclass(eq=False)
