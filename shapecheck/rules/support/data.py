@@ -97,9 +97,10 @@ def input_shape_problems(model, x) -> Iterator[Problem]:
 
 
 def _rank_hint(shape, ref) -> str:
+    batch = tuple(shape[:1]) or (None,)  # a 0-d array (np.zeros(())) has no batch axis
     if len(shape) < len(ref):
-        return f"add {len(ref) - len(shape)} axis/axes to the data (np.expand_dims / reshape) to get {fmt((shape[0],) + tuple(ref[1:]))}"
-    return f"reshape the data to {fmt((shape[0],) + tuple(ref[1:]))}"
+        return f"add {len(ref) - len(shape)} axis/axes to the data (np.expand_dims / reshape) to get {fmt(batch + tuple(ref[1:]))}"
+    return f"reshape the data to {fmt(batch + tuple(ref[1:]))}"
 
 
 def sample_count_problem(x, y, sample_weight=None) -> Optional[Problem]:
