@@ -8,7 +8,7 @@ export OMP_NUM_THREADS ?= 1
 export MKL_NUM_THREADS ?= 1
 export NUMBA_NUM_THREADS ?= 2
 
-.PHONY: demo test install install-test clean editors
+.PHONY: demo test test-all install install-test clean editors
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -25,6 +25,11 @@ demo: install
 
 test: install-test
 	$(BIN)/python -m pytest -q
+
+# The robustness sweeps at full size: every .py file of numpy, libcst, pygls,
+# numba and the standard library (~3,300 files), and more generated programs.
+test-all: install-test
+	SHAPECHECK_SWEEP=all SHAPECHECK_FUZZ_EXAMPLES=300 $(BIN)/python -m pytest -q tests/robustness/test_corpus.py tests/robustness/test_properties.py
 
 # Real editors and Node clients for tests/lsp (skipped with a reason when absent):
 # Debian's neovim, emacs-nox and elpa-eglot, the strict client's vscode-jsonrpc and
