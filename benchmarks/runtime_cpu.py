@@ -71,7 +71,8 @@ OURS = r'''
 import runpy, sys
 sys.path.insert(0, {root!r})
 from shapecheck.runtime.shim import installed
-with installed():
+from shapecheck.runtime.fpmode import flushed
+with installed(), flushed():  # as `shapecheck run` executes a script
     exec(compile({workload!r}, "<workload>", "exec"), {{"__name__": "__main__"}})
 '''
 

@@ -120,8 +120,11 @@ def run(args) -> int:
     sys.argv = [args.script] + list(args.script_args)
     sys.path.insert(0, os.path.dirname(script))
     failure = None
+    from ..runtime.fpmode import flushed
+
     try:
-        with installed():
+        # subnormals as zero while the script runs, as TensorFlow's CPU kernels do
+        with installed(), flushed():
             runpy.run_path(script, run_name="__main__")
     except SystemExit as exc:
         code = exc.code

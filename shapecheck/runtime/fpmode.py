@@ -10,11 +10,15 @@ from __future__ import annotations
 
 import platform
 
+import contextlib
+
 _FTZ_DAZ = 0x8040
-_done = {"flag": False}
+_fns = {}
 
 
 def _build():
+    if _fns:
+        return _fns
     import numpy as np
     from llvmlite import ir
     from numba import njit, types
@@ -45,22 +49,32 @@ def _build():
         return types.void(types.uint32), codegen
 
     @njit
-    def flush(bits):
-        set_mxcsr(get_mxcsr() | bits)
+    def read():
         return get_mxcsr()
 
-    return lambda: int(flush(np.uint32(_FTZ_DAZ)))
+    @njit
+    def write(value):
+        set_mxcsr(value)
+
+    _fns["read"], _fns["write"], _fns["u32"] = read, write, np.uint32
+    return _fns
 
 
-def flush_denormals() -> bool:
-    """Set FTZ/DAZ on the calling thread (once); True when it is set."""
-    if _done["flag"]:
-        return True
-    if platform.machine().lower() not in ("x86_64", "amd64"):
-        return False
+@contextlib.contextmanager
+def flushed():
+    """FTZ/DAZ on the calling thread for the duration (x86-64; elsewhere a
+    no-op).  Restored afterwards: the flag is process state other code (test
+    libraries, the user's own numerics) may rely on."""
+    prev = None
+    if platform.machine().lower() in ("x86_64", "amd64"):
+        try:
+            fns = _build()
+            prev = int(fns["read"]())
+            fns["write"](fns["u32"](prev | _FTZ_DAZ))
+        except Exception:  # an unusual numba/llvmlite: keep IEEE behaviour
+            prev = None
     try:
-        value = _build()()
-    except Exception:  # an unusual numba/llvmlite: keep IEEE behaviour
-        return False
-    _done["flag"] = bool(value & _FTZ_DAZ == _FTZ_DAZ)
-    return _done["flag"]
+        yield prev is not None
+    finally:
+        if prev is not None:
+            _fns["write"](_fns["u32"](prev))

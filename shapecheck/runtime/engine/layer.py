@@ -34,9 +34,6 @@ def load_kernels() -> None:
         return
     _KERNELS_LOADED = True
     from .. import kernels
-    from ..fpmode import flush_denormals
-
-    flush_denormals()  # subnormals as zero, as TensorFlow's CPU kernels run
 
     for mod in pkgutil.iter_modules(kernels.__path__):
         if mod.name != "base" and not mod.name.startswith("_"):
