@@ -685,18 +685,29 @@ class Interpreter:
         return self.keras.getattr(obj, node.attr.value, node)
 
     def eval_Tuple(self, node, scope):
-        return TupleV(self._elements(node.elements, scope, node))
+        items = self._elements(node.elements, scope, node)
+        return TupleV(items) if items is not None else Unknown("tuple")
 
     def eval_List(self, node, scope):
-        return ListV(self._elements(node.elements, scope, node))
+        items = self._elements(node.elements, scope, node)
+        return ListV(items) if items is not None else Unknown("list")
 
     def eval_Set(self, node, scope):
         self._elements(node.elements, scope, node)
         return Unknown("set")
 
-    def _elements(self, elements, scope, node) -> list:
-        if len(elements) > MAX_LITERAL_ITEMS:
-            raise StopAnalysis(f"analysis stopped: literal with {len(elements):,} items (limit {MAX_LITERAL_ITEMS:,})", node)
+    def _too_big(self, n: int, node) -> bool:
+        """A literal too large to follow item by item: its value is unknown,
+        and the analysis goes on past it."""
+        if n <= MAX_LITERAL_ITEMS:
+            return False
+        self.diag(node, "SC002", f"analysis stopped at a literal with {n:,} items (limit {MAX_LITERAL_ITEMS:,}): its value is "
+                  "unknown; the rest of the file is analyzed", severity="info")
+        return True
+
+    def _elements(self, elements, scope, node) -> Optional[list]:
+        if self._too_big(len(elements), node):
+            return None
         out = []
         for el in elements:
             if isinstance(el, cst.StarredElement):
@@ -712,8 +723,8 @@ class Interpreter:
 
     def eval_Dict(self, node, scope):
         d = DictV([], [])
-        if len(node.elements) > MAX_LITERAL_ITEMS:
-            raise StopAnalysis(f"analysis stopped: literal with {len(node.elements):,} items", node)
+        if self._too_big(len(node.elements), node):
+            return Unknown("dict")
         for el in node.elements:
             if isinstance(el, cst.DictElement):
                 k = self.eval(el.key, scope)

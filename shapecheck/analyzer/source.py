@@ -22,7 +22,10 @@ from .positions import PositionIndex, Range
 
 _CACHE_LIMIT = 4096
 _parsed: "OrderedDict[tuple[str, int], cst.Module]" = OrderedDict()
-_indexed: "OrderedDict[tuple[str, int], PositionIndex]" = OrderedDict()
+# Ranges are keyed by node identity, so an index belongs to one parsed module
+# object: the key includes the module's id (an evicted and re-parsed chunk
+# gets a fresh index), and the entry keeps the module alive.
+_indexed: "OrderedDict[tuple[int, int], tuple[cst.Module, PositionIndex]]" = OrderedDict()
 
 
 def _cached(cache: OrderedDict, key, make):
@@ -132,7 +135,7 @@ def _parse_chunks(source: str, tree) -> ParsedSource:
             module = cst.parse_module(source)
             index = PositionIndex(module)
             return ParsedSource(list(module.body), index.bound_names, index._ranges)
-        index = _cached(_indexed, (text, start), lambda: PositionIndex(module, start))
+        _, index = _cached(_indexed, (id(module), start), lambda: (module, PositionIndex(module, start)))
         body.extend(module.body)
         bound |= index.bound_names
         ranges.update(index._ranges)

@@ -68,6 +68,8 @@ def _summary(counts: Counter, n_files: int) -> str:
             parts.append(f"{n} {sev}{'s' if n != 1 else ''}")
     files = f"{n_files} file{'s' if n_files != 1 else ''}"
     if not parts:
+        if n_files == 0:
+            return "No files were checked."
         return f"All checks passed ({files} checked)."
     return f"Found {', '.join(parts)} in {files}."
 

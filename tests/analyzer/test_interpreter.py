@@ -433,3 +433,14 @@ def test_tensor_arithmetic_that_cannot_broadcast_is_reported():
     )
     (d,) = [d for d in r.diagnostics if d.severity == "error"]
     assert (d.code, d.line) == ("SC103", 6) and "(None, 32) (None, 16)" in d.message
+
+
+def test_positions_of_a_repeated_chunk_follow_its_own_parse():
+    # The same statement text twice in one file gives two parsed copies; a later
+    # file with that text only once, at the second copy's line, must not reuse
+    # the second copy's ranges for the first copy's nodes.
+    line = "x = keras.layers.Dense(2)(keras.Input(shape=(3,)))\n"
+    analyze("import keras\n" + line + "y = 1\n" + line, "a.py")
+    r = analyze("import keras\ny = 1\nz = 2\n" + line, "b.py")
+    layer_sites = [s for s in r.sites if s.kind == "layer"]
+    assert [s.line for s in layer_sites] == [4]
