@@ -384,10 +384,20 @@ class Interpreter:
                 cls.model_base = True
             elif isinstance(b, ApiRef) and b.leaf == "Layer":
                 cls.layer_base = True
+            elif isinstance(b, ApiRef) and b.path.startswith("keras.layers.") and self.keras.builtin_layer(b.leaf):
+                # class ScaledDense(layers.Dense): the built-in's config, build and call underneath
+                cls.layer_base = True
+                cls.builtin = self.keras.builtin_layer(b.leaf)
             elif isinstance(b, ClassV):
                 cls.model_base |= b.model_base
                 cls.layer_base |= b.layer_base
+                cls.builtin = cls.builtin or b.builtin
                 cls.methods.update({k: v for k, v in b.methods.items() if k not in cls.methods})
+        if any(_decorator_leaf(d.decorator) == "dataclass" for d in node.decorators) or any(
+            isinstance(b, ApiRef) and b.leaf == "NamedTuple" for b in bases
+        ):
+            inherited = [f for b in bases if isinstance(b, ClassV) and b.fields for f in b.fields]
+            cls.fields = _merge_fields(inherited, _class_fields(node))
         body_scope = Scope(scope, "class")
         for stmt in node.body.body:
             if isinstance(stmt, cst.FunctionDef):
@@ -1068,6 +1078,47 @@ class Interpreter:
         if isinstance(v, (LayerV, ModelV, FuncV, ClassV, ApiRef, ModuleV)):
             return True
         return None
+
+
+def _decorator_leaf(d: cst.CSTNode) -> str:
+    """`dataclass` for @dataclass, @dataclasses.dataclass and @dataclass(frozen=True)."""
+    if isinstance(d, cst.Call):
+        d = d.func
+    if isinstance(d, cst.Attribute):
+        return d.attr.value
+    return d.value if isinstance(d, cst.Name) else ""
+
+
+def _class_fields(node: cst.ClassDef) -> list:
+    """The annotated class attributes a dataclass's __init__ takes, with
+    their defaults; `field(default=...)` / `field(default_factory=...)` read through."""
+    out = []
+    for stmt in node.body.body:
+        if not isinstance(stmt, cst.SimpleStatementLine):
+            continue
+        for small in stmt.body:
+            if not (isinstance(small, cst.AnnAssign) and isinstance(small.target, cst.Name)):
+                continue
+            ann = small.annotation.annotation
+            if isinstance(ann, (cst.Name, cst.Attribute)) and _decorator_leaf(ann) == "ClassVar":
+                continue
+            if isinstance(ann, cst.Subscript) and _decorator_leaf(ann.value) == "ClassVar":
+                continue
+            default, factory = small.value, False
+            if isinstance(default, cst.Call) and _decorator_leaf(default.func) == "field":
+                default = None
+                for arg in small.value.args:
+                    if arg.keyword is not None and arg.keyword.value == "default":
+                        default = arg.value
+                    elif arg.keyword is not None and arg.keyword.value == "default_factory":
+                        default, factory = arg.value, True
+            out.append((small.target.value, default, factory))
+    return out
+
+
+def _merge_fields(inherited: list, own: list) -> list:
+    names = [f[0] for f in own]
+    return [f for f in inherited if f[0] not in names] + own
 
 
 def _body_statements(fn: cst.FunctionDef):

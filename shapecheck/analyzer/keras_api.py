@@ -176,6 +176,14 @@ class KerasApi:
             return ModuleV(f"tensorflow.{attr}")
         return ApiRef(canonical_name(path))
 
+    @staticmethod
+    def builtin_layer(leaf: str) -> Optional[str]:
+        """The catalog name of a built-in layer a user class may subclass."""
+        spec = get_spec(leaf)
+        if spec is None or spec.class_name in ("InputLayer", "Lambda"):
+            return None
+        return spec.class_name
+
     def is_model_class(self, ref: ApiRef) -> bool:
         return ref.path in ("keras.Model", "keras.Sequential")
 
@@ -402,7 +410,7 @@ class KerasApi:
                 return self.apply_layer(layer, [inputs], {}, node)
             if "." not in sub:
                 return self.make_layer(sub, args, kwargs, node, arg_nodes)
-        if path.startswith(("keras.ops.", "keras.backend.", "tensorflow.")):
+        if path.startswith(("keras.ops.", "keras.backend.", "tensorflow.", "keras.random.")):
             if path in ("keras.backend.variable", "keras.backend.constant", "tensorflow.Variable", "tensorflow.constant",
                         "tensorflow.convert_to_tensor", "keras.ops.convert_to_tensor", "keras.ops.array"):
                 val = args[0] if args else kwargs.get("value", Unknown("value"))
@@ -425,7 +433,7 @@ class KerasApi:
                         hint=f"use keras.ops.{leaf}(...) if it exists, or wrap the call in a layers.Lambda(...)",
                     )
                     return TensorV(None)
-            out = tensor_ops.call_tensor_op(leaf, args, kwargs)
+            out = tensor_ops.call_tensor_op(leaf, args, kwargs, random=path.startswith(("keras.random.", "tensorflow.random.")))
             if path.startswith("keras.ops."):
                 operands = list(args) + list(kwargs.values())
                 flat = [t for a in operands for t in (self._input_tensors(a) or [])]
@@ -588,6 +596,9 @@ class KerasApi:
         if isinstance(obj, SuperV):
             if name == "__init__" and isinstance(obj.instance, ModelV) and not obj.instance.keras_name:
                 self.name_subclassed(obj.instance, kwargs)
+            inst = obj.instance
+            if isinstance(inst, LayerV) and inst.user_class is not None and inst.user_class.builtin:
+                return self.builtin_super(inst, name, args, kwargs, node)
             return Const(None)  # super().__init__(...) and friends: nothing more to follow
         if isinstance(obj, LayerV):
             if name in ("get_weights", "count_params"):
@@ -956,9 +967,15 @@ class KerasApi:
             build = cls.methods.get("build")
             if build is not None:
                 self.it.call_function(build, [layer, _shape_value(shapes[0]) if len(shapes) == 1 else ListV([_shape_value(s) for s in shapes])], {}, node)
+            elif cls.builtin and layer.spec is not None:
+                layer.cfg["__base_weights__"] = self._builtin_weights(layer, shapes)
             layer.built_inputs = shapes
         call = cls.methods.get("call")
         out: Value = TensorV(None)
+        if call is None and cls.builtin and layer.spec is not None:
+            got = self._builtin_output(layer, shapes)
+            if got is not None:
+                out = TensorV(got)
         if call is not None:
             arg = tensors[0] if len(tensors) == 1 else ListV(list(tensors))
             self.it.symbolic_call_depth += 1
@@ -968,17 +985,77 @@ class KerasApi:
                 self.it.symbolic_call_depth -= 1
             if isinstance(got, (TensorV, ArrayV)):
                 out = TensorV(got.shape)
-        ws = list(layer.cfg.get("__weights__", []))
+        ws = list(layer.cfg.get("__base_weights__", [])) + list(layer.cfg.get("__weights__", []))
         for sub in layer.cfg.get("__sublayers__", []):
-            if sub.weights is not None:
-                ws.extend(sub.weights)
-            else:
-                ws.append(Weight("?", None))
+            got = _sublayer_weights(sub)
+            ws.extend(got if got is not None else [Weight("?", None)])
         layer.weights = ws
         outs = [out] if isinstance(out, TensorV) else [TensorV(None)]
         self._record_node(layer, tensors, outs, node)
         self.add_site(node, "layer", outs[0].shape, layer)
         return outs[0]
+
+    def bind_builtin(self, layer: LayerV, args: list, kwargs: dict, node) -> None:
+        """super().__init__(...) of a class that subclasses a built-in layer:
+        the arguments configure the built-in underneath (the name stays the class's)."""
+        spec = get_spec(layer.user_class.builtin)
+        bound = spec.bind([_to_config(a) for a in args], {k: _to_config(v) for k, v in kwargs.items()})
+        attrs = layer.cfg.get("__attrs__")
+        layer.spec = spec
+        layer.cfg = dict(bound.cfg)
+        if attrs is not None:
+            layer.cfg["__attrs__"] = attrs
+        layer.base = dict(bound.base)
+        name = bound.base.get("name")
+        if isinstance(name, str):
+            layer.name = name
+        for fault in bound.faults:
+            if fault.code != "SC402":  # unknown keywords may be the subclass's own
+                self.it.diag(node, fault.code, fault.message, hint=fault.fix)
+
+    def builtin_super(self, layer: LayerV, name: str, args: list, kwargs: dict, node) -> Value:
+        if name == "__init__":
+            self.bind_builtin(layer, args, kwargs, node)
+            return Const(None)
+        if layer.spec is None:
+            return Unknown(name)
+        first = args[0] if args else next(iter(kwargs.values()), None)
+        if name == "build":
+            shape = numpy_api.as_shape(first) if first is not None else None
+            layer.cfg["__base_weights__"] = self._builtin_weights(layer, [shape]) if shape is not None else [Weight("?", None)]
+            return Const(None)
+        if name == "call":
+            tensors = self._input_tensors(first) if first is not None else None
+            if tensors and all(isinstance(t, (TensorV, ArrayV)) for t in tensors):
+                got = self._builtin_output(layer, [t.shape for t in tensors])
+                return TensorV(got)
+            return TensorV(None)
+        if name == "compute_output_shape":
+            shape = numpy_api.as_shape(first) if first is not None else None
+            got = self._builtin_output(layer, [shape]) if shape is not None else None
+            return _shape_value(got) if got is not None else Unknown(name)
+        return Unknown(name)
+
+    @staticmethod
+    def _builtin_cfg(layer: LayerV) -> dict:
+        return {k: v for k, v in layer.cfg.items() if not k.startswith("__")}
+
+    def _builtin_weights(self, layer: LayerV, shapes: list) -> list:
+        try:
+            return list(layer.spec.weights(self._builtin_cfg(layer), shapes))
+        except Exception:  # a rule that cannot tell (an unknown config value): the count is unknown
+            return [Weight("?", None)]
+
+    def _builtin_output(self, layer: LayerV, shapes: list):
+        if any(s is None for s in shapes):
+            return None
+        try:
+            out = layer.spec.output_shape(self._builtin_cfg(layer), shapes)
+        except Exception:
+            return None
+        if isinstance(out, list):
+            return out[0] if len(out) == 1 else None
+        return out
 
     def instantiate_user_class(self, cls: ClassV, args: list, kwargs: dict, node) -> Value:
         if cls.model_base:
@@ -999,12 +1076,35 @@ class KerasApi:
             init = cls.methods.get("__init__")
             if init is not None:
                 self.it.call_function(init, [layer] + list(args), dict(kwargs), node)
+            elif cls.builtin:
+                self.bind_builtin(layer, args, kwargs, node)
             return layer
         inst = InstanceV(cls)
         init = cls.methods.get("__init__")
-        if init is not None:
+        if init is None and cls.fields is not None:
+            self.init_fields(inst, cls, args, kwargs, node)
+        elif init is not None:
             self.it.call_function(init, [inst] + list(args), dict(kwargs), node)
         return inst
+
+    def init_fields(self, inst: InstanceV, cls: ClassV, args: list, kwargs: dict, node) -> None:
+        """The __init__ @dataclass (or NamedTuple) writes: each field from the
+        arguments, else its default (a default_factory is called), then __post_init__."""
+        for i, (fname, default, factory) in enumerate(cls.fields):
+            if i < len(args):
+                value = args[i]
+            elif fname in kwargs:
+                value = kwargs[fname]
+            elif default is None:
+                value = Unknown(fname)
+            else:
+                value = self.it.eval(default, cls.scope)
+                if factory:
+                    value = self.it.call(value, [], {}, node)
+            inst.attrs[fname] = value
+        post = cls.methods.get("__post_init__")
+        if post is not None:
+            self.it.call_function(post, [inst], {}, node)
 
     # -- models ---------------------------------------------------------------
     def new_model(self, kind: str, node, kwargs: dict) -> ModelV:
@@ -1398,7 +1498,8 @@ class KerasApi:
         call = m.user_class.methods.get("call") if m.user_class else None
         if call is None:
             return TensorV(None)
-        if isinstance(first, (ArrayV,)):
+        concrete = isinstance(first, ArrayV)
+        if concrete:
             first = TensorV(first.shape)
         # Keras runs a subclassed call() on backend tensors: any TF op is fine there.
         self.it.symbolic_call_depth += 1
@@ -1412,6 +1513,9 @@ class KerasApi:
             m.inputs = [t if isinstance(t, TensorV) else TensorV(t.shape) for t in ins]
             outs = self._input_tensors(result)
             m.outputs = [t for t in outs if isinstance(t, TensorV)] if outs else []
+            # Built by a call on real data: Keras keeps the build shape but no
+            # symbolic outputs (summary and model.outputs know none).
+            m.eager_built = concrete  # type: ignore[attr-defined]
         return result
 
     def model_layers(self, m: ModelV) -> list:
@@ -1511,7 +1615,13 @@ class KerasApi:
             xs = self._input_tensors(x) if x is not None else None
             if xs and len(xs) == 1 and isinstance(xs[0], (ArrayV, TensorV)) and xs[0].shape is not None:
                 shape = (None,) + tuple(xs[0].shape[1:])
-                if m.kind == "subclassed":
+                if m.kind == "subclassed" and isinstance(xs[0], ArrayV) and xs[0].shape:
+                    # Keras builds a subclass on the first batch of real data:
+                    # its layers record that batch size, and no symbolic call
+                    # gives the model inputs/outputs of its own.
+                    first = (self._first_batch(name, xs[0].shape[0], bound.get("batch_size")),) + tuple(xs[0].shape[1:])
+                    self.call_subclassed(m, ArrayV(first, xs[0].dtype), node)
+                elif m.kind == "subclassed":
                     self.call_subclassed(m, TensorV(shape), node)
                 else:
                     self.build_with_shape(m, shape, node)
@@ -1543,6 +1653,22 @@ class KerasApi:
                 return outs[0] if len(outs) == 1 else ListV(outs)
             return Unknown("predictions")
         return Unknown(name)
+
+    @staticmethod
+    def _first_batch(method: str, n, batch_size: Optional[Value]):
+        """Rows in the first batch fit/evaluate/predict take from n samples
+        (batch_size defaults to 32; the *_on_batch methods take them all)."""
+        if method.endswith("_on_batch"):
+            return n
+        if batch_size is None or (isinstance(batch_size, Const) and batch_size.value is None):
+            bs = 32
+        elif isinstance(batch_size, Const) and isinstance(batch_size.value, int):
+            bs = batch_size.value
+        else:
+            return Sym("batch_size")
+        if isinstance(n, int):
+            return min(n, bs)
+        return Sym("batch")
 
     def arg_info(self, v: Value, node, inherit: Optional[Range] = None) -> ArgInfo:
         rng = self.it.range_of(node.value if isinstance(node, cst.Arg) else node) if node is not None else inherit
@@ -1760,6 +1886,11 @@ class KerasApi:
                     out_shape = got if not isinstance(got, list) or len(got) != 1 else got[0]
                 except Exception:
                     out_shape = None
+            elif layer.model is not None and layer.model.kind != "subclassed" and layer.model.built and layer.model.outputs:
+                # A built Sequential/Functional held but never called: Keras
+                # prints its own output_shape (a list when it has several outputs).
+                shapes = [t.shape for t in layer.model.outputs]
+                out_shape = shapes[0] if len(shapes) == 1 else shapes
             lsite = layer.site or site
             params = layer.param_count if (layer.weights is not None or layer.model is not None) else None
             trainable = layer.trainable_count if params is not None else None
@@ -1816,7 +1947,7 @@ class KerasApi:
         if not built:
             total = trainable = non_trainable = None
         inputs = [t.shape for t in m.inputs] if m.inputs else ([m.input_shape] if m.input_shape is not None else [])
-        outputs = [t.shape for t in m.outputs] if m.outputs else []
+        outputs = [t.shape for t in m.outputs] if m.outputs and not getattr(m, "eager_built", False) else []
         return ModelReport(
             name=var,
             line=site.line,
@@ -1945,6 +2076,25 @@ def _describe(v: Value) -> str:
 
 def _model_class(m: ModelV) -> str:
     return {"sequential": "Sequential", "functional": "Functional"}.get(m.kind, m.user_class.name if m.user_class else "Model")
+
+
+def _sublayer_weights(sub: LayerV, depth: int = 0) -> Optional[list]:
+    """The weights a layer held by a custom layer contributes to it: its own
+    weights, a held model's layers' weights, nothing when Keras never built it
+    (a known layer the custom call() never used); None when unknown."""
+    if sub.model is not None and depth < 20:
+        out = []
+        for inner in sub.model.unique_layers():
+            got = _sublayer_weights(inner, depth + 1)
+            if got is None:
+                return None
+            out.extend(got if not sub.model.frozen else [Weight(w.name, w.shape, False, w.dtype) for w in got])
+        return out
+    if sub.weights is not None:
+        return list(sub.weights)
+    if not sub.calls and (sub.spec is not None or sub.class_name == "InputLayer"):
+        return []
+    return None
 
 
 def _weightless(layer: LayerV) -> bool:

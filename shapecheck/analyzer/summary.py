@@ -100,9 +100,15 @@ def render_model(model: ModelReport) -> str:
             out.append(rule("├", "┼", "┤", "─"))
     out.append(rule("└", "┴", "┘", "─"))
     total, trainable, frozen = model.total_params, model.trainable_params, model.non_trainable_params
-    if not model.built:
-        total = trainable = frozen = 0  # Keras counts no weights before the build
-    all_b, train_b = model.weight_bytes if model.built else (0, 0)
+    if model.built:
+        all_b, train_b = model.weight_bytes
+    else:
+        # Keras counts the weights that exist: those of the sub-layers and
+        # sub-models already built (an unbuilt model holding built encoders).
+        total = sum(l.params or 0 for l in model.layers)
+        trainable = sum(l.trainable_params or 0 for l in model.layers)
+        frozen = total - trainable
+        all_b, train_b = 4 * total, 4 * trainable
     frozen_b = all_b - train_b if all_b is not None and train_b is not None else None
     out.append(f" Total params: {_count(total)} ({format_size(total, nbytes=all_b)})")
     out.append(f" Trainable params: {_count(trainable)} ({format_size(trainable, nbytes=train_b)})")

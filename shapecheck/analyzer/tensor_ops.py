@@ -84,8 +84,31 @@ def _creator(leaf: str, args: list, kwargs: dict) -> Value:
     return Unknown(leaf)
 
 
-def call_tensor_op(leaf: str, args: list, kwargs: dict) -> Value:
+RANDOM_CREATORS = {"normal", "uniform", "truncated_normal", "random_normal", "random_uniform", "stateless_normal",
+                   "stateless_uniform", "stateless_truncated_normal", "randint", "gamma", "beta", "binomial"}
+
+
+def _random(leaf: str, args: list, kwargs: dict) -> Value:
+    """keras.random.normal(shape=(batch, dim)) / tf.random.uniform(...): a tensor
+    of the requested shape; a dim taken from ops.shape of a symbolic tensor
+    (the batch) is None there, as in Keras's own trace."""
+    shape = _arg(args, kwargs, 0, "shape")
+    if not isinstance(shape, (TupleV, ListV)):
+        got = as_shape(shape) if shape is not None else None
+        return TensorV(tuple(got), "float32") if got is not None else Unknown(leaf)
+    dims = []
+    for item in shape.items:
+        if isinstance(item, Const) and (item.value is None or (isinstance(item.value, int) and not isinstance(item.value, bool))):
+            dims.append(item.value)
+        else:
+            dims.append(Sym(getattr(item, "name", None) or "dim"))
+    return TensorV(tuple(dims), "int32" if leaf == "randint" else "float32")
+
+
+def call_tensor_op(leaf: str, args: list, kwargs: dict, random: bool = False) -> Value:
     """Shape of keras.ops.<leaf>(...) / K.<leaf>(...) / tf.<leaf>(...)."""
+    if random and leaf in RANDOM_CREATORS:
+        return _random(leaf, args, kwargs)
     if leaf in CREATORS:
         return _creator(leaf, args, kwargs)
     x = args[0] if args else next(iter(kwargs.values()), None)

@@ -125,6 +125,10 @@ class ClassV(Value):
     attrs: dict = field(default_factory=dict)
     model_base: bool = False  # subclasses keras.Model
     layer_base: bool = False  # subclasses keras.layers.Layer
+    builtin: Optional[str] = None  # subclasses a built-in layer (layers.Dense): its catalog name
+    # @dataclass / NamedTuple: the generated __init__'s fields, in order, as
+    # (name, default expression or None, the default is a default_factory)
+    fields: Optional[list] = None
 
 
 @dataclass(eq=False)

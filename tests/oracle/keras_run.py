@@ -213,7 +213,8 @@ def layer_output_shape(layer):
     else:
         try:
             if hasattr(layer, "output_shape"):
-                shapes = [shape_json(layer.output_shape)]
+                # A functional model with several outputs has a list of shapes here.
+                shapes = [shape_json(s) for s in _flat_shapes(layer.output_shape)]
             else:
                 outputs = layer.compute_output_shape(**layer._build_shapes_dict)
                 shapes = [shape_json(s) for s in _flat_shapes(outputs)]
