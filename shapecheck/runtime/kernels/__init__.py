@@ -22,7 +22,7 @@
                      Concatenate, Dot
   attention          Attention, AdditiveAttention, MultiHeadAttention
 
-Element-wise work is numba ``@njit(cache=True)`` loops on float32; every
+Element-wise work is numba ``@njit(cache=True, error_model="numpy")`` loops on float32; every
 matrix product is ``np.dot`` inside ``@njit`` (scipy's OpenBLAS, which picks
 its AVX-512 kernels on its own) -- numpy's BLAS is never called, so two thread
 pools never alternate.  ``_blas`` pins that BLAS to one thread unless told

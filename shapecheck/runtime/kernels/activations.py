@@ -65,7 +65,7 @@ def activation_code(value) -> int:
     return CODES[key]
 
 
-@njit(cache=True)
+@njit(cache=True, error_model="numpy")
 def _softmax_rows(z, y, log):
     n, k = z.shape
     for i in range(n):
@@ -88,7 +88,7 @@ def _softmax_rows(z, y, log):
                 y[i, j] *= inv
 
 
-@njit(cache=True)
+@njit(cache=True, error_model="numpy")
 def act_forward(code, z, y):
     """y = act(z) for flat float32 arrays (softmax: 2-D rows, last axis)."""
     n = z.size
@@ -144,7 +144,7 @@ def act_forward(code, z, y):
             y[i] = v * math.tanh(sp)
 
 
-@njit(cache=True)
+@njit(cache=True, error_model="numpy")
 def act_backward(code, z, y, dy, dz):
     """dz = dy * act'(z) for flat float32 arrays (softmax handled apart)."""
     n = z.size
@@ -206,7 +206,7 @@ def act_backward(code, z, y, dy, dz):
             dz[i] = dy[i] * (t + v * (np.float32(1.0) - t * t) * sg)
 
 
-@njit(cache=True)
+@njit(cache=True, error_model="numpy")
 def _softmax_backward_rows(y, dy, dz, log):
     n, k = y.shape
     for i in range(n):
@@ -286,7 +286,7 @@ LN2_HI = np.float32(0.693359375)
 LN2_LO = np.float32(-2.12194440e-4)
 
 
-@njit(cache=True)
+@njit(cache=True, error_model="numpy")
 def _exp_parts(z, scale, out, bits):
     """out[i] = p(r), bits[i] = IEEE bits of 2^k, so exp(scale*z[i]) =
     out[i] * bits[i].view(float32).  Arguments clamped to [-87, 87]: the
@@ -307,7 +307,7 @@ def _exp_parts(z, scale, out, bits):
         bits[i] = (ki + np.int32(127)) << 23
 
 
-@njit(cache=True)
+@njit(cache=True, error_model="numpy")
 def exp_scaled(z, scale, out, bits):
     """out[i] = exp(scale * z[i]) for flat float32 arrays; bits: int32 scratch
     of the same size (out may be z)."""
@@ -317,7 +317,7 @@ def exp_scaled(z, scale, out, bits):
         out[i] *= pow2[i]
 
 
-@njit(cache=True)
+@njit(cache=True, error_model="numpy")
 def sigmoid_into(z, y, bits):
     # A Newton-step reciprocal (multiply-adds from a bit-trick seed) ran ~40%
     # faster than this division but moved results by ~1e-7, enough to change
@@ -328,7 +328,7 @@ def sigmoid_into(z, y, bits):
         y[i] = np.float32(1.0) / (np.float32(1.0) + y[i] * pow2[i])
 
 
-@njit(cache=True)
+@njit(cache=True, error_model="numpy")
 def tanh_into(z, y, bits):
     # tanh(x) = 1 - 2 / (exp(2x) + 1): saturates cleanly at +-1, absolute
     # error ~1e-7 around 0.
@@ -339,7 +339,7 @@ def tanh_into(z, y, bits):
 
 
 # -- scalar forms, for the recurrent cells' loops -----------------------------
-@njit(cache=True, inline="always")
+@njit(cache=True, error_model="numpy", inline="always")
 def scalar(code, v):
     """act(v) for one float32 value (element-wise activations only)."""
     one = np.float32(1.0)
@@ -375,7 +375,7 @@ def scalar(code, v):
     return v  # LINEAR
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True, error_model="numpy", inline="always")
 def scalar_grad(code, z, y):
     """act'(z) for one value, given z and y = act(z)."""
     one = np.float32(1.0)

@@ -22,7 +22,7 @@ spec's ``weights(cfg, input_shapes)`` says (same names, same order).
       optional: non-trainable state updated during training (BatchNorm's
       moving mean/variance), called after forward when training is True.
 
-Kernels for the CPU are numba ``@njit(cache=True)`` functions called from
+Kernels for the CPU are numba ``@njit(cache=True, error_model="numpy")`` functions called from
 these methods; the CUDA target registers its own LayerKernel objects with the
 same contract under ``device="cuda"``.
 """

@@ -22,7 +22,7 @@ from ._util import EMPTY, f32, pair
 from .base import LayerKernel, register_kernel
 
 
-@njit(cache=True)
+@njit(cache=True, error_model="numpy")
 def im2col(x, kh, kw, sh, sw, dh, dw, pt, pl, oh, ow):
     nb, h, w, c = x.shape
     cols = np.empty((nb * oh * ow, kh * kw * c), dtype=np.float32)
@@ -44,7 +44,7 @@ def im2col(x, kh, kw, sh, sw, dh, dw, pt, pl, oh, ow):
     return cols
 
 
-@njit(cache=True)
+@njit(cache=True, error_model="numpy")
 def col2im(cols, nb, h, w, c, kh, kw, sh, sw, dh, dw, pt, pl, oh, ow):
     x = np.zeros((nb, h, w, c), dtype=np.float32)
     for b in range(nb):
@@ -65,7 +65,7 @@ def col2im(cols, nb, h, w, c, kh, kw, sh, sw, dh, dw, pt, pl, oh, ow):
     return x
 
 
-@njit(cache=True)
+@njit(cache=True, error_model="numpy")
 def gemm_bias(a, k, b):
     z = np.dot(a, k)
     if b.size:
@@ -76,7 +76,7 @@ def gemm_bias(a, k, b):
     return z
 
 
-@njit(cache=True)
+@njit(cache=True, error_model="numpy")
 def gemm_backward(a, k, dz, with_bias, need_da):
     """For z = a @ k + b: (da, dk, db)."""
     dk = np.dot(a.T, dz)
@@ -93,7 +93,7 @@ def gemm_backward(a, k, dz, with_bias, need_da):
     return da, dk, db
 
 
-@njit(cache=True)
+@njit(cache=True, error_model="numpy")
 def conv_direct_forward(x, k, bias, sh, sw, dh, dw, pt, pl, oh, ow):
     """Direct convolution, for inputs with few channels (the first layer of a
     convnet): with kh*kw*C tiny, im2col + GEMM is a K=9 GEMM BLAS runs
@@ -126,7 +126,7 @@ def conv_direct_forward(x, k, bias, sh, sw, dh, dw, pt, pl, oh, ow):
     return y
 
 
-@njit(cache=True)
+@njit(cache=True, error_model="numpy")
 def conv_direct_backward(x, k, dz, sh, sw, dh, dw, pt, pl, oh, ow, need_dx):
     nb, h, w, c = x.shape
     kh, kw, _, f = k.shape
@@ -372,7 +372,7 @@ class Conv1DTransposeKernel(_ConvTransposeKernel):
 
 
 # -- depthwise -----------------------------------------------------------------
-@njit(cache=True)
+@njit(cache=True, error_model="numpy")
 def depthwise_forward(x, k, sh, sw, dh, dw, pt, pl, oh, ow):
     nb, h, w, c = x.shape
     kh, kw, _, m = k.shape
@@ -395,7 +395,7 @@ def depthwise_forward(x, k, sh, sw, dh, dw, pt, pl, oh, ow):
     return y
 
 
-@njit(cache=True)
+@njit(cache=True, error_model="numpy")
 def depthwise_backward(x, k, dy, sh, sw, dh, dw, pt, pl):
     nb, h, w, c = x.shape
     kh, kw, _, m = k.shape
@@ -528,7 +528,7 @@ class SeparableConv1DKernel(_SeparableKernel):
 
 
 # -- Conv3D ------------------------------------------------------------------------
-@njit(cache=True)
+@njit(cache=True, error_model="numpy")
 def im2col3d(x, k, s, d, p, o):
     """Rows (b, od, oh, ow); columns (i, j, l, channel) as Keras's kernel
     (k1, k2, k3, in, out) flattens."""
@@ -554,7 +554,7 @@ def im2col3d(x, k, s, d, p, o):
     return cols
 
 
-@njit(cache=True)
+@njit(cache=True, error_model="numpy")
 def col2im3d(cols, shape, k, s, d, p, o):
     nb, n1, n2, n3, c = shape
     x = np.zeros((nb, n1, n2, n3, c), dtype=np.float32)

@@ -12,13 +12,14 @@ import numpy as np
 from numba import njit
 
 from . import activations as act
-from ._blas import threads_for
+from ._blas import compute_threads, split_pays, threads_for
+from ._linalg import pcolumn_sums, plinear, pmatmul_nt, pmatmul_tn
 from ._util import EMPTY, f32, get_rng
 from .base import LayerKernel, register_kernel
 
 
 # -- Dense ---------------------------------------------------------------------
-@njit(cache=True)
+@njit(cache=True, error_model="numpy")
 def dense_forward(x, w, b):
     z = np.dot(x, w)
     if b.size:
@@ -29,7 +30,7 @@ def dense_forward(x, w, b):
     return z
 
 
-@njit(cache=True)
+@njit(cache=True, error_model="numpy")
 def dense_backward(x, w, dz, with_bias, need_dx):
     dw = np.dot(x.T, dz)
     n, k = dz.shape
@@ -54,8 +55,12 @@ class DenseKernel(LayerKernel):
         w = f32(params["kernel"])
         b = f32(params["bias"]) if "bias" in params and cfg.get("use_bias", True) is not False else EMPTY
         x2 = x.reshape(-1, x.shape[-1])
-        with threads_for(x2.shape[0] * w.shape[0] * w.shape[1]):
-            z = dense_forward(x2, w, b)
+        macs = x2.shape[0] * w.shape[0] * w.shape[1]
+        if split_pays(macs):
+            z = plinear(np.ascontiguousarray(x2), w, b, compute_threads())
+        else:
+            with threads_for(macs):
+                z = dense_forward(x2, w, b)
         code = act.activation_code(cfg.get("activation"))
         z, y = act.apply_owned(code, z)
         out_shape = x.shape[:-1] + (w.shape[1],)
@@ -65,8 +70,16 @@ class DenseKernel(LayerKernel):
         x2, z, y, code, in_shape, with_bias = cache
         w = f32(params["kernel"])
         dz = act.gradient(code, z, y, d_outputs[0].reshape(z.shape))
-        with threads_for(x2.shape[0] * w.shape[0] * w.shape[1]):
-            dw, db, dx = dense_backward(x2, w, dz, with_bias, input_grads)
+        macs = x2.shape[0] * w.shape[0] * w.shape[1]
+        if split_pays(macs):
+            x2, dz = np.ascontiguousarray(x2), np.ascontiguousarray(dz)
+            nt = compute_threads()
+            dw = pmatmul_tn(x2, dz, nt)
+            db = pcolumn_sums(dz, nt) if with_bias else EMPTY
+            dx = pmatmul_nt(dz, w, nt) if input_grads else EMPTY
+        else:
+            with threads_for(macs):
+                dw, db, dx = dense_backward(x2, w, dz, with_bias, input_grads)
         grads = {"kernel": dw}
         if with_bias:
             grads["bias"] = db
@@ -196,7 +209,7 @@ class IdentityKernel(LayerKernel):
 
 
 # -- Masking ---------------------------------------------------------------------
-@njit(cache=True)
+@njit(cache=True, error_model="numpy")
 def masking_forward(x, mask_value):
     n, k = x.shape
     keep = np.empty(n, dtype=np.float32)
@@ -232,7 +245,7 @@ class MaskingKernel(LayerKernel):
 
 
 # -- Embedding -------------------------------------------------------------------
-@njit(cache=True)
+@njit(cache=True, error_model="numpy")
 def embedding_forward(ids, table):
     n = ids.size
     d = table.shape[1]
@@ -247,7 +260,7 @@ def embedding_forward(ids, table):
     return out, -1
 
 
-@njit(cache=True)
+@njit(cache=True, error_model="numpy")
 def embedding_backward(ids, dy, vocab):
     d = dy.shape[1]
     dtable = np.zeros((vocab, d), dtype=np.float32)

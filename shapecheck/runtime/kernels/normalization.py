@@ -35,7 +35,7 @@ def _from_rows(y2, perm, tshape):
     return np.ascontiguousarray(y2.reshape(tshape).transpose(np.argsort(perm)))
 
 
-@njit(cache=True)
+@njit(cache=True, error_model="numpy")
 def column_moments(x):
     n, k = x.shape
     mean = np.zeros(k, dtype=np.float64)
@@ -52,7 +52,7 @@ def column_moments(x):
     return mean.astype(np.float32), var.astype(np.float32)
 
 
-@njit(cache=True)
+@njit(cache=True, error_model="numpy")
 def batch_norm_apply(x, mean, var, gamma, beta, eps):
     n, k = x.shape
     y = np.empty_like(x)
@@ -68,7 +68,7 @@ def batch_norm_apply(x, mean, var, gamma, beta, eps):
     return y, xhat, inv
 
 
-@njit(cache=True)
+@njit(cache=True, error_model="numpy")
 def batch_norm_backward(xhat, inv, gamma, dy, batch_stats):
     n, k = dy.shape
     dgamma = np.zeros(k, dtype=np.float32)
@@ -135,7 +135,7 @@ class BatchNormalizationKernel(LayerKernel):
             arr[...] = (arr * m + batch.reshape(arr.shape) * (np.float32(1.0) - m)).astype(arr.dtype)
 
 
-@njit(cache=True)
+@njit(cache=True, error_model="numpy")
 def layer_norm_forward(x, gamma, beta, eps, rms):
     """Per row: xhat = (x - mean) * r with r = 1/sqrt(var + eps).  Normal
     mode: y = xhat * gamma + beta.  rms_scaling (Keras 3.15's definition):
@@ -166,7 +166,7 @@ def layer_norm_forward(x, gamma, beta, eps, rms):
     return y, xhat, inv
 
 
-@njit(cache=True)
+@njit(cache=True, error_model="numpy")
 def layer_norm_backward(x, xhat, inv, gamma, dy, rms):
     n, k = dy.shape
     dx = np.empty_like(dy)

@@ -16,7 +16,7 @@ from .base import LayerKernel, register_kernel
 from .conv import out_length
 
 
-@njit(cache=True)
+@njit(cache=True, error_model="numpy")
 def max_pool_forward(x, ph, pw, sh, sw, pt, pl, oh, ow):
     # Channels innermost: every window cell is one contiguous channel row.
     nb, h, w, c = x.shape
@@ -49,7 +49,7 @@ def max_pool_forward(x, ph, pw, sh, sw, pt, pl, oh, ow):
     return y, arg
 
 
-@njit(cache=True)
+@njit(cache=True, error_model="numpy")
 def max_pool_backward(dy, arg, h, w):
     nb, oh, ow, c = dy.shape
     dx = np.zeros((nb, h * w * c), dtype=np.float32)
@@ -61,7 +61,7 @@ def max_pool_backward(dy, arg, h, w):
     return dx.reshape(nb, h, w, c)
 
 
-@njit(cache=True)
+@njit(cache=True, error_model="numpy")
 def avg_pool(x, dy, ph, pw, sh, sw, pt, pl, oh, ow, backward):
     """Forward (backward=False): y from x.  Backward: dx from dy (x gives the
     input shape only)."""
@@ -284,7 +284,7 @@ def adaptive_windows(n: int, out: int):
     return np.array(starts, np.int64), np.array(sizes, np.int64)
 
 
-@njit(cache=True)
+@njit(cache=True, error_model="numpy")
 def adaptive_pass(x, starts, sizes, is_max):
     """x: (pre, n, post) -> (pre, out, post) pooled along the middle axis;
     arg: the winning index (max) per output."""
@@ -313,7 +313,7 @@ def adaptive_pass(x, starts, sizes, is_max):
     return y, arg
 
 
-@njit(cache=True)
+@njit(cache=True, error_model="numpy")
 def adaptive_pass_backward(dy, arg, starts, sizes, n, is_max):
     pre, out, post = dy.shape
     dx = np.zeros((pre, n, post), dtype=np.float32)

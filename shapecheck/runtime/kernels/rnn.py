@@ -30,7 +30,7 @@ from .conv import _Geometry, gemm_backward, gemm_bias
 
 
 # -- compiled loops --------------------------------------------------------------
-@njit(cache=True)
+@njit(cache=True, error_model="numpy")
 def lstm_forward(xw, u, h0, c0, rmask, a_code, r_code):
     """xw: (T, B, 4H) input projections incl. bias.  Returns hs (T+1, B, H),
     cs (T+1, B, H), gates (T, B, 4H) after activation, zs (T, B, 4H) before,
@@ -99,7 +99,7 @@ def lstm_forward(xw, u, h0, c0, rmask, a_code, r_code):
     return hs, cs, gates, zs, tc
 
 
-@njit(cache=True)
+@njit(cache=True, error_model="numpy")
 def lstm_backward(u, cs, gates, zs, tc, dseq, dh_last, dc_last, rmask, a_code, r_code):
     """dseq: (T, B, H) gradient reaching each step's output (zeros when only
     the last output is used).  Returns dz (T, B, 4H), dh0, dc0."""
@@ -153,7 +153,7 @@ def lstm_backward(u, cs, gates, zs, tc, dseq, dh_last, dc_last, rmask, a_code, r
     return dz, dh, dc
 
 
-@njit(cache=True)
+@njit(cache=True, error_model="numpy")
 def simple_rnn_forward(xw, u, h0, rmask, a_code):
     nt, nb, nh = xw.shape
     hs = np.empty((nt + 1, nb, nh), dtype=np.float32)
@@ -169,7 +169,7 @@ def simple_rnn_forward(xw, u, h0, rmask, a_code):
     return hs, zs
 
 
-@njit(cache=True)
+@njit(cache=True, error_model="numpy")
 def simple_rnn_backward(u, hs, zs, dseq, dh_last, rmask, a_code):
     nt, nb, nh = zs.shape
     dz = np.empty((nt, nb, nh), dtype=np.float32)
@@ -183,7 +183,7 @@ def simple_rnn_backward(u, hs, zs, dseq, dh_last, rmask, a_code):
     return dz, dh
 
 
-@njit(cache=True)
+@njit(cache=True, error_model="numpy")
 def gru_forward(xw, u, rb, h0, rmask, a_code, r_code, reset_after):
     """xw: (T, B, 3H) = x @ kernel + input bias.  rb: recurrent bias (3H,)
     (zeros unless reset_after).  Saves gates z, r, hh, their pre-activations,
@@ -237,7 +237,7 @@ def gru_forward(xw, u, rb, h0, rmask, a_code, r_code, reset_after):
     return hs, gates, zs, rec
 
 
-@njit(cache=True)
+@njit(cache=True, error_model="numpy")
 def gru_backward(u, hs, gates, zs, rec, dseq, dh_last, rmask, a_code, r_code, reset_after):
     """Returns dx_part (T, B, 3H): gradient of x @ kernel + input bias;
     d_inner (T, B, 3H) (reset_after) / (T, B, 2H) + d_rh: gradients of the
@@ -292,7 +292,7 @@ def gru_backward(u, hs, gates, zs, rec, dseq, dh_last, rmask, a_code, r_code, re
     return dxw, dinner, dh
 
 
-@njit(cache=True)
+@njit(cache=True, error_model="numpy")
 def _project(x2, w, b):
     """x2 @ w + b (b may be empty)."""
     z = np.dot(x2, w)
@@ -304,7 +304,7 @@ def _project(x2, w, b):
     return z
 
 
-@njit(cache=True)
+@njit(cache=True, error_model="numpy")
 def _weight_grads(a2, w, dz2, need_da):
     """For z = a2 @ w: (dw, dbias, da2)."""
     dw = np.dot(a2.T, dz2)
@@ -343,7 +343,7 @@ def joint_weight_grads(x2, hp2, w, dz2, need_dx):
     return np.ascontiguousarray(dwu[:d]), np.ascontiguousarray(dwu[d:]), db, dx2
 
 
-@njit(cache=True)
+@njit(cache=True, error_model="numpy")
 def _matmul_t(a, b):
     return np.dot(a, b.T)
 

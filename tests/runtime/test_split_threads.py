@@ -1,0 +1,111 @@
+"""Work split over numba threads (kernels/_linalg.py p*, optimizer updates):
+the same numbers as the serial path, whatever the split, and a policy that
+only splits big work on a machine with a core to spare."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from shapecheck.runtime import optimizer_kernels as ok
+from shapecheck.runtime.kernels import _blas, _linalg
+from shapecheck.runtime.kernels.core import dense_backward, dense_forward
+
+RNG = np.random.default_rng(7)
+
+
+def _mat(*shape):
+    return RNG.standard_normal(shape).astype(np.float32)
+
+
+@pytest.mark.parametrize("m,k,n", [(128, 784, 512), (7, 33, 5), (1, 16, 3), (3, 1, 1)])
+def test_split_products_match_serial(m, k, n):
+    x, w, b = _mat(m, k), _mat(k, n), _mat(n)
+    dz = _mat(m, n)
+    ref_z = dense_forward(x, w, b)
+    ref_dw, ref_db, ref_dx = dense_backward(x, w, dz, True, True)
+    # Each output element is one dot product computed by one thread: the
+    # split changes which thread, never the order of the sum.
+    np.testing.assert_array_equal(_linalg.plinear(x, w, b, 2), ref_z)
+    np.testing.assert_array_equal(_linalg.pmatmul_tn(x, dz, 2), ref_dw)
+    np.testing.assert_array_equal(_linalg.pmatmul_nt(dz, w, 2), ref_dx)
+    np.testing.assert_array_equal(_linalg.pmatmul(x, w, 2), np.asarray(dense_forward(x, w, np.zeros(0, np.float32))))
+    np.testing.assert_allclose(_linalg.pcolumn_sums(dz, 2), ref_db, rtol=0, atol=0)
+    np.testing.assert_allclose(ref_z, x.astype(np.float64) @ w + b, rtol=1e-4, atol=1e-4)
+
+
+KINDS = [
+    ("adam", lambda w, g, s1, s2: ok.adam_step(w, g, s1, s2, np.float32(1e-3), np.float32(0.1), np.float32(0.001), np.float32(1e-7))),
+    ("sgd", lambda w, g, s1, s2: ok.sgd_step(w, g, np.float32(0.01))),
+    ("momentum", lambda w, g, s1, s2: ok.sgd_momentum_step(w, g, s1, np.float32(0.01), np.float32(0.9), False)),
+    ("nesterov", lambda w, g, s1, s2: ok.sgd_momentum_step(w, g, s1, np.float32(0.01), np.float32(0.9), True)),
+    ("rmsprop", lambda w, g, s1, s2: ok.rmsprop_step(w, g, s1, np.float32(0.9), np.float32(0.1), np.float32(1e-3), np.float32(1e-7))),
+    ("adagrad", lambda w, g, s1, s2: ok.adagrad_step(w, g, np.abs(s1), np.float32(1e-3), np.float32(1e-7))),
+]
+
+
+@pytest.mark.parametrize("name,step", KINDS, ids=[k[0] for k in KINDS])
+def test_split_optimizer_updates_match_serial(monkeypatch, name, step):
+    shape = (517, 263)  # > SPLIT_MIN_ELEMENTS, and not a multiple of the thread count
+    assert shape[0] * shape[1] >= _blas.SPLIT_MIN_ELEMENTS
+    base = [_mat(*shape) for _ in range(4)]
+    base[3] = np.abs(base[3])  # a second moment is never negative
+    results = {}
+    for split in (False, True):
+        monkeypatch.setattr(ok, "split_elements_pays", lambda n, split=split: split)
+        monkeypatch.setattr(ok, "compute_threads", lambda: 3)  # uneven shares, whatever the machine
+        arrays = [a.copy() for a in base]
+        for _ in range(3):
+            step(*arrays)
+        results[split] = arrays
+    for serial, split in zip(results[False], results[True]):
+        np.testing.assert_array_equal(serial, split)
+    assert not np.array_equal(results[True][0], base[0])  # the update did something
+
+
+def test_adam_update_is_keras_formula():
+    w, g, m, v = _mat(300), _mat(300), np.zeros(300, np.float32), np.zeros(300, np.float32)
+    w0 = w.copy()
+    ok.adam_step(w, g, m, v, np.float32(0.5), np.float32(0.1), np.float32(0.001), np.float32(1e-7))
+    m_ref = 0.1 * g
+    v_ref = 0.001 * g * g
+    np.testing.assert_allclose(m, m_ref, rtol=1e-6)
+    np.testing.assert_allclose(v, v_ref, rtol=1e-6)
+    np.testing.assert_allclose(w, w0 - 0.5 * m_ref / (np.sqrt(v_ref) + 1e-7), rtol=1e-5, atol=1e-6)
+
+
+def test_split_policy(monkeypatch):
+    monkeypatch.setattr(_blas, "_cores_free", lambda: True)
+    monkeypatch.setattr(_blas, "compute_threads", lambda: 2)
+    assert _blas.split_pays(128 * 784 * 512)
+    assert not _blas.split_pays(128 * 512 * 10)  # too small to pay for a second thread
+    assert _blas.split_elements_pays(784 * 512)
+    assert not _blas.split_elements_pays(512)
+    monkeypatch.setattr(_blas, "_cores_free", lambda: False)  # the other core is busy
+    assert not _blas.split_pays(128 * 784 * 512)
+    monkeypatch.setattr(_blas, "_cores_free", lambda: True)
+    monkeypatch.setattr(_blas, "compute_threads", lambda: 1)  # SHAPECHECK_THREADS=1
+    assert not _blas.split_pays(128 * 784 * 512)
+
+
+def test_configured_threads(monkeypatch):
+    import numba
+    top = numba.config.NUMBA_NUM_THREADS
+    monkeypatch.setenv("SHAPECHECK_THREADS", "1")
+    assert _blas._configured_threads() == 1
+    monkeypatch.setenv("SHAPECHECK_THREADS", "999")
+    assert _blas._configured_threads() == top
+    monkeypatch.setenv("SHAPECHECK_THREADS", "two")
+    assert _blas._configured_threads() == top
+
+
+def test_cores_free_reads_other_processes_cpu(monkeypatch):
+    samples = iter([(0.0, 100.0, 5.0), (1.0, 101.9, 6.0), (2.0, 102.4, 6.4)])
+    monkeypatch.setattr(_blas, "_cpu_sample", lambda: next(samples))
+    monkeypatch.setattr(_blas, "_last", [None, True])
+    monkeypatch.setattr(_blas.os, "cpu_count", lambda: 2)
+    monkeypatch.setattr(_blas.os, "getloadavg", lambda: (0.2, 0.2, 0.2))
+    assert _blas._cores_free()  # first look: the load average
+    # Next second: the machine was busy 1.9 s, this process 1.0 s -> others 0.9 cores.
+    assert not _blas._cores_free()
+    # Then busy 0.5 s, this process 0.4 s -> others 0.1 cores: one core and more is free.
+    assert _blas._cores_free()
