@@ -4,10 +4,11 @@ epoch's time in a fresh process with a warm and a cold numba cache.  Prints JSON
 
     python benchmarks/runtime_cpu.py [--quick] [--workloads mlp,convnet,lstm] [--no-peers]
 
-Peers (optional, benchmark-only): Keras 3 on JAX when `jax` imports in the
-peer interpreter, else Keras 3 on TensorFlow, and PyTorch (torch==2.13.0 on
-the CPU) when importable.  The peer interpreter is --peer-python,
-$SHAPECHECK_PEER_PYTHON, or /work/oracle-venv/bin/python when it exists.
+Peers (optional, benchmark-only): Keras 3 on JAX, Keras 3 on TensorFlow and
+PyTorch (torch==2.13.0 on the CPU), each from the first peer interpreter that
+imports it.  Peer interpreters: every --peer-python, $SHAPECHECK_PEER_PYTHON
+(os.pathsep-separated), then /work/jax-venv and /work/oracle-venv when they
+exist (`pip install keras jax` / `tensorflow-cpu==2.21.0 torch==2.13.0`).
 Each measurement runs in its own process with one BLAS thread per core.
 """
 from __future__ import annotations
@@ -174,11 +175,23 @@ def _summarise(res, n_fit, n_pred):
             "steady_epoch_s": round(steady, 3)}
 
 
-def peer_python(arg):
-    for cand in (arg, os.environ.get("SHAPECHECK_PEER_PYTHON"), "/work/oracle-venv/bin/python"):
-        if cand and Path(cand).exists():
-            return cand
-    return None
+def _load():
+    """The 1-minute load average (other jobs on the machine skew every figure)."""
+    try:
+        return round(os.getloadavg()[0], 2)
+    except OSError:
+        return None
+
+
+def peer_pythons(args):
+    cands = list(args or [])
+    cands += [c for c in os.environ.get("SHAPECHECK_PEER_PYTHON", "").split(os.pathsep) if c]
+    cands += ["/work/jax-venv/bin/python", "/work/oracle-venv/bin/python"]
+    out = []
+    for cand in cands:
+        if cand and Path(cand).exists() and cand not in out:
+            out.append(cand)
+    return out
 
 
 def _has(python, module):
@@ -191,23 +204,22 @@ def main(argv=None):
     p.add_argument("--workloads", default="mlp,convnet,lstm")
     p.add_argument("--epochs", type=int, default=2, help="epochs per run (the fastest after the first is reported)")
     p.add_argument("--no-peers", action="store_true")
-    p.add_argument("--peer-python", default=None)
+    p.add_argument("--peer-python", action="append", default=[], help="a peer interpreter (repeatable)")
     p.add_argument("--blas-threads", type=int, default=1, help="OpenBLAS threads for the shapecheck runs")
     args = p.parse_args(argv)
     BLAS_THREADS[0] = args.blas_threads
     sizes = QUICK if args.quick else SIZES
     ours_code = OURS.format(root=str(ROOT), workload=WORKLOAD)
-    out = {"machine": {"cpus": os.cpu_count()}, "workloads": {}}
+    out = {"machine": {"cpus": os.cpu_count(), "load_average_at_start": _load()}, "workloads": {}}
     peers = {}
     if not args.no_peers:
-        pp = peer_python(args.peer_python)
-        if pp and _has(pp, "keras"):
-            backend = "jax" if _has(pp, "jax") else "tensorflow"
-            peers[f"keras-{backend}"] = (pp, WORKLOAD, {"KERAS_BACKEND": backend})
-        for cand in filter(None, [pp, sys.executable]):
-            if _has(cand, "torch"):
-                peers["torch"] = (cand, TORCH.format(threads=os.cpu_count() or 1), {})
-                break
+        for py in peer_pythons(args.peer_python):
+            if _has(py, "keras"):
+                for backend in ("jax", "tensorflow"):
+                    if f"keras-{backend}" not in peers and _has(py, backend):
+                        peers[f"keras-{backend}"] = (py, WORKLOAD, {"KERAS_BACKEND": backend})
+            if "torch" not in peers and _has(py, "torch"):
+                peers["torch"] = (py, TORCH.format(threads=os.cpu_count() or 1), {})
     out["peers"] = sorted(peers)
     for name in args.workloads.split(","):
         n_fit, n_pred, batch = sizes[name]
@@ -241,6 +253,7 @@ def main(argv=None):
                 "predict_per_cpu_s": round(ours["predict_samples_per_cpu_s"] / best_pred_cpu, 2)}
         out["workloads"][name] = wl
         print(json.dumps({name: wl}), file=sys.stderr)
+    out["machine"]["load_average_at_end"] = _load()
     json.dump(out, sys.stdout, indent=2)
     sys.stdout.write("\n")
 
