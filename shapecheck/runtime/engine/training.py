@@ -18,7 +18,7 @@ from .. import device as _device
 from .. import losses as losses_module
 from .. import metrics as metrics_module
 from .. import optimizers as optimizers_module
-from . import observe
+from . import inference, observe
 from .context import STATE, recording
 from .progbar import Progbar
 
@@ -540,15 +540,20 @@ class Trainer:
         verbose = 1 if verbose == "auto" else int(verbose)
         bar = Progbar(steps, verbose=verbose) if verbose else None
         chunks = None
-        for step in range(steps):
+        step, per_block = 0, 1
+        while step < steps:
             s = step * batch_size
-            outs = self._forward([a[s:s + batch_size] for a in xs], False)
+            outs = self._forward([a[s:s + batch_size * per_block] for a in xs], False)
+            step = min(steps, step + per_block)
             if chunks is None:
                 chunks = [[] for _ in outs]
+                # After the first batch the layers know their shapes: later
+                # batches may run several at a time (engine/inference.py).
+                per_block = inference.batches_per_block(self, batch_size, _device.current().is_cuda)
             for c, o in zip(chunks, outs):
                 c.append(np.asarray(o))
             if bar is not None:
-                bar.update(step + 1)
+                bar.update(step)
         results = [np.concatenate(c, axis=0) if len(c) > 1 else c[0] for c in chunks]
         return self._structure_outputs(results)
 
