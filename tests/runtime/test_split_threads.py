@@ -87,6 +87,17 @@ def test_split_policy(monkeypatch):
     assert not _blas.split_pays(128 * 784 * 512)
 
 
+def test_only_the_main_thread_splits(monkeypatch):
+    import threading
+    monkeypatch.setattr(_blas, "_cores_free", lambda: True)
+    monkeypatch.setattr(_blas, "compute_threads", lambda: 2)
+    seen = []
+    t = threading.Thread(target=lambda: seen.append(_blas.split_pays(128 * 784 * 512)))
+    t.start()
+    t.join()
+    assert seen == [False] and _blas.split_pays(128 * 784 * 512)
+
+
 def test_configured_threads(monkeypatch):
     import numba
     top = numba.config.NUMBA_NUM_THREADS

@@ -21,6 +21,7 @@ from __future__ import annotations
 import ctypes
 import glob
 import os
+import threading
 from contextlib import contextmanager
 
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
@@ -145,13 +146,20 @@ def _cores_free() -> bool:
     return _last[1]
 
 
+def _may_split() -> bool:
+    # Only the main thread launches parallel regions: the workqueue layer
+    # aborts the process when two threads launch at once (a script serving
+    # predictions from a thread pool), and serial kernels are thread-safe.
+    return compute_threads() > 1 and threading.current_thread() is threading.main_thread() and _cores_free()
+
+
 def split_pays(macs: int) -> bool:
     """Whether a product of ``macs`` multiply-adds should be split over threads."""
-    return macs >= SPLIT_MIN_MACS and compute_threads() > 1 and _cores_free()
+    return macs >= SPLIT_MIN_MACS and _may_split()
 
 
 def split_elements_pays(n: int) -> bool:
-    return n >= SPLIT_MIN_ELEMENTS and compute_threads() > 1 and _cores_free()
+    return n >= SPLIT_MIN_ELEMENTS and _may_split()
 
 
 @contextmanager
