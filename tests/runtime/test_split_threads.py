@@ -30,6 +30,14 @@ def test_split_products_match_serial(m, k, n):
     np.testing.assert_array_equal(_linalg.pmatmul_nt(dz, w, 2), ref_dx)
     np.testing.assert_array_equal(_linalg.pmatmul(x, w, 2), np.asarray(dense_forward(x, w, np.zeros(0, np.float32))))
     np.testing.assert_allclose(_linalg.pcolumn_sums(dz, 2), ref_db, rtol=0, atol=0)
+    for nt in (2, 3):
+        dw, db, dx = _linalg.plinear_backward(x, w, dz, True, True, nt)
+        np.testing.assert_array_equal(dw, ref_dw)
+        np.testing.assert_array_equal(dx, ref_dx)
+        np.testing.assert_allclose(db, ref_db, rtol=1e-6, atol=1e-6)
+    dw, db, dx = _linalg.plinear_backward(x, w, dz, False, False, 2)
+    np.testing.assert_array_equal(dw, ref_dw)
+    assert db.shape == (0,) and dx.shape == (0, k)
     np.testing.assert_allclose(ref_z, x.astype(np.float64) @ w + b, rtol=1e-4, atol=1e-4)
 
 

@@ -162,3 +162,36 @@ def pcolumn_sums(dz, nt):
             for j in range(part.size):
                 part[j] += cols[i, j]
     return out
+
+
+@njit(cache=True, error_model="numpy", parallel=True)
+def plinear_backward(x2, w, dz, with_bias, need_dx, nt):
+    """For z = x2 @ w + b: (dw, db, dx) in one parallel region (each launch
+    costs ~13 us): thread t takes a share of dw's and db's columns and of
+    dx's rows.  db / dx are empty when not wanted."""
+    n, m = dz.shape
+    k = w.shape[0]
+    dw = np.empty((k, m), dtype=np.float32)
+    db = np.zeros(m if with_bias else 0, dtype=np.float32)
+    dx = np.empty((n if need_dx else 0, k), dtype=np.float32)
+    xt = x2.T
+    wt = w.T
+    nt = max(1, min(nt, m, n))
+    cstep = (m + nt - 1) // nt
+    rstep = (n + nt - 1) // nt
+    for t in prange(nt):
+        lo = t * cstep
+        hi = min(m, lo + cstep)
+        if lo < hi:
+            part = np.ascontiguousarray(dz[:, lo:hi])
+            dw[:, lo:hi] = np.dot(xt, part)
+            if with_bias:
+                sums = db[lo:hi]
+                for i in range(n):
+                    for j in range(sums.size):
+                        sums[j] += part[i, j]
+        r0 = t * rstep
+        r1 = min(n, r0 + rstep)
+        if need_dx and r0 < r1:
+            dx[r0:r1] = np.dot(dz[r0:r1], wt)
+    return dw, db, dx

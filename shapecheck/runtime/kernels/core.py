@@ -13,7 +13,7 @@ from numba import njit
 
 from . import activations as act
 from ._blas import compute_threads, split_pays, threads_for
-from ._linalg import pcolumn_sums, plinear, pmatmul_nt, pmatmul_tn
+from ._linalg import plinear, plinear_backward
 from ._util import EMPTY, f32, get_rng
 from .base import LayerKernel, register_kernel
 
@@ -73,10 +73,7 @@ class DenseKernel(LayerKernel):
         macs = x2.shape[0] * w.shape[0] * w.shape[1]
         if split_pays(macs):
             x2, dz = np.ascontiguousarray(x2), np.ascontiguousarray(dz)
-            nt = compute_threads()
-            dw = pmatmul_tn(x2, dz, nt)
-            db = pcolumn_sums(dz, nt) if with_bias else EMPTY
-            dx = pmatmul_nt(dz, w, nt) if input_grads else EMPTY
+            dw, db, dx = plinear_backward(x2, w, dz, with_bias, input_grads, compute_threads())
         else:
             with threads_for(macs):
                 dw, db, dx = dense_backward(x2, w, dz, with_bias, input_grads)
