@@ -911,6 +911,13 @@ class Interpreter:
                 return Const(fn(left.value, right.value))
             except Exception:
                 return Unknown("?")
+        if (op == "Modulo" and isinstance(left, Const) and isinstance(left.value, str) and isinstance(right, TupleV)
+                and all(isinstance(i, Const) for i in right.items) and len(right.items) <= 64):
+            # "block_%d_%s" % (i, name): printf-style formatting of known values
+            try:
+                return Const(left.value % tuple(i.value for i in right.items))
+            except Exception:
+                return Unknown("str")
         if isinstance(left, (TupleV, ListV)) and isinstance(right, (TupleV, ListV)) and op == "Add":
             if len(left.items) + len(right.items) > MAX_LITERAL_ITEMS:
                 return Unknown("list")  # x = x + x in a loop doubles each time

@@ -17,6 +17,7 @@ from ..layers.shape import Sym, format_shape, is_known, dim_prod
 from ..layers.merging import FUNCTIONAL_FORMS
 from . import applications, datasets, numpy_api, shape_ops, sklearn_api, tensor_ops
 from .modules import canonical_module, canonical_name
+from .optimizer_state import optimizer_state
 from .positions import Range
 from .report import ArgInfo, CallEvent, LayerReport, ModelReport, Site
 from .values import (
@@ -811,8 +812,10 @@ class KerasApi:
                 continue
             extra_inputs.extend(t for t in (self._input_tensors(v) or []) if isinstance(t, TensorV))
         in_mask = getattr(tensors[0], "mask", None) if len(tensors) == 1 else None
-        if in_mask is not None and spec.class_name in MASK_CONSUMERS and "mask" not in kwargs:
-            extra_inputs.append(in_mask)  # Keras passes the input's mask to call(mask=...)
+        if in_mask is not None and spec.class_name in MASK_CONSUMERS and "mask" not in kwargs and not extra_inputs:
+            # Keras passes the input's mask to call(mask=...) only when the
+            # input is call()'s one tensor argument (not with initial_state=).
+            extra_inputs.append(in_mask)
         self._record_node(layer, list(tensors) + extra_inputs, outs, node)
         self._propagate_mask(layer, tensors, outs, in_mask, node)
         self._note_runtime_fault(layer, shapes)
@@ -849,10 +852,44 @@ class KerasApi:
         elif name == "Masking" and x is not None and x.shape is not None:
             ne = self.op_node("not_equal", [x], TensorV(x.shape, "bool"), node)
             outs[0].mask = self.op_node("any", [ne], TensorV(tuple(x.shape[:-1]), "bool"), node)  # type: ignore[attr-defined]
+        elif name == "Concatenate" and len(tensors) > 1 and any(getattr(t, "mask", None) is not None for t in tensors):
+            outs[0].mask = self._concatenate_mask(layer, tensors, node)  # type: ignore[attr-defined]
+        elif name in ("Attention", "AdditiveAttention") and tensors and getattr(tensors[0], "mask", None) is not None:
+            q = tensors[0].mask  # the query's mask, as a tensor op
+            outs[0].mask = self.op_node("convert_to_tensor", [q], TensorV(q.shape, "bool"), node)  # type: ignore[attr-defined]
         elif in_mask is not None:
             keeps = name in MASK_PASSERS or (name in MASK_CONSUMERS and layer.cfg.get("return_sequences") is True)
             if keeps and len(outs) >= 1:
                 outs[0].mask = in_mask  # type: ignore[attr-defined]
+
+    def _concatenate_mask(self, layer: LayerV, tensors: list, node) -> Optional[TensorV]:
+        """Concatenate.compute_mask: each input's mask widened to the input's
+        rank (ones where it has none), concatenated, reduced with any() — all
+        keras.ops nodes of the graph."""
+        masks = []
+        for t in tensors:
+            m = getattr(t, "mask", None)
+            if t.shape is None:
+                return None
+            if m is None:
+                masks.append(self.op_node("ones_like", [t], TensorV(t.shape, "bool"), node))
+            elif m.shape is not None and len(m.shape) < len(t.shape):
+                e = self.op_node("expand_dims", [m], TensorV(tuple(m.shape) + (1,), "bool"), node)
+                z = self.op_node("zeros_like", [t], TensorV(t.shape, "bool"), node)
+                try:
+                    wide = shape_ops.broadcast(tuple(m.shape) + (1,), t.shape)
+                except shape_ops.ShapeOpError:
+                    wide = t.shape
+                masks.append(self.op_node("logical_or", [e, z], TensorV(wide, "bool"), node))
+            else:
+                masks.append(m)
+        axis = layer.cfg.get("axis", -1)
+        try:
+            cat = shape_ops.concatenate([m.shape for m in masks], axis if isinstance(axis, int) else -1)
+        except (shape_ops.ShapeOpError, TypeError):
+            cat = None
+        c = self.op_node("concatenate", masks, TensorV(cat, "bool"), node)
+        return self.op_node("any", [c], TensorV(tuple(cat[:-1]) if cat else None, "bool"), node)
 
     def output_shapes(self, layer: LayerV, shapes: list, node, extra: Optional[dict] = None,
                       origins: Optional[list] = None) -> Optional[list]:
@@ -1641,6 +1678,8 @@ class KerasApi:
             m.compiled = event
         else:
             event.compiled = m.compiled
+            if name in ("fit", "fit_generator", "train_on_batch") and m.compiled is not None:
+                m.optimizer_built_by = m.compiled  # type: ignore[attr-defined]  # the first step builds it
         self.it.report.events.append(event)
         if name == "fit" or name == "fit_generator":
             return ObjectV("keras.callbacks.History")
@@ -1716,6 +1755,8 @@ class KerasApi:
         tensors = [t for t in operands if isinstance(t, TensorV)]
         if not tensors:
             return out
+        # keras.ops functions that forward to another op (ops.abs is ops.absolute)
+        op_name = {"abs": "absolute", "conj": "conjugate"}.get(op_name, op_name)
         class_name = "".join(part.capitalize() for part in op_name.split("_"))
         op = LayerV(None, class_name, {}, {}, self.uid(op_name) if named else op_name, self.it.range_of(node), is_operation=True)
         op.weights = []
@@ -1866,6 +1907,7 @@ class KerasApi:
         reports_by_id = {}
         for i, layer in enumerate(all_ops if all_ops and m.kind == "functional" else layer_list):
             out_shape: Any = None
+            from_model = False
             if m.kind == "sequential":
                 if m.built and i < len(seq_outs):
                     out_shape = seq_outs[i].shape
@@ -1891,6 +1933,7 @@ class KerasApi:
                 # prints its own output_shape (a list when it has several outputs).
                 shapes = [t.shape for t in layer.model.outputs]
                 out_shape = shapes[0] if len(shapes) == 1 else shapes
+                from_model = True
             lsite = layer.site or site
             params = layer.param_count if (layer.weights is not None or layer.model is not None) else None
             trainable = layer.trainable_count if params is not None else None
@@ -1915,6 +1958,7 @@ class KerasApi:
                             **{k: v for k, v in (getattr(layer, "keras2", None) or {}).items() if k == "input_length"}},
                     input_shapes=list(layer.built_inputs or []),
                     connected_to=self._connections(layer, m),
+                    shape_from_model=from_model,
                 )
             )
             if layer.model is not None and layer.model.app is not None:
@@ -1948,6 +1992,10 @@ class KerasApi:
             total = trainable = non_trainable = None
         inputs = [t.shape for t in m.inputs] if m.inputs else ([m.input_shape] if m.input_shape is not None else [])
         outputs = [t.shape for t in m.outputs] if m.outputs and not getattr(m, "eager_built", False) else []
+        opt_count = opt_bytes = None
+        if built and m.compiled is not None and getattr(m, "optimizer_built_by", None) is m.compiled:
+            opt = m.compiled.args.get("optimizer") or ArgInfo("const", value="rmsprop")  # compile()'s default
+            opt_count, opt_bytes = optimizer_state(opt, trainable)
         return ModelReport(
             name=var,
             line=site.line,
@@ -1968,6 +2016,8 @@ class KerasApi:
             operations=operations,
             escaped=m.escaped,
             weight_bytes=m.weight_bytes() if built else (None, None),
+            optimizer_params=opt_count,
+            optimizer_bytes=opt_bytes,
         )
 
     def _node_in_model(self, layer: LayerV, m: ModelV) -> Node:

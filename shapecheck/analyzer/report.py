@@ -34,6 +34,9 @@ class LayerReport:
     # Not in the JSON schema; for rules and the language server:
     config: dict = field(default_factory=dict)  # the bound constructor config
     input_shapes: list = field(default_factory=list)  # shapes of the inputs it was called on
+    # The shape is a held model's own output_shape (never called): Keras prints
+    # several outputs as a tuple "((None, 2), (None, 2))", not a list.
+    shape_from_model: bool = False
 
     def to_json(self) -> dict:
         multi = isinstance(self.output_shape, list)
@@ -72,6 +75,9 @@ class ModelReport:
     operations: list = field(default_factory=list)  # layers and keras.ops nodes, for the summary table
     escaped: bool = False  # passed to code the analyzer could not follow (it may be compiled there)
     weight_bytes: tuple = (None, None)  # (all, trainable) bytes of the weights, for the summary's sizes
+    # Variables of the optimizer once a fit built it (summary adds them to Total), and their bytes.
+    optimizer_params: Optional[int] = None
+    optimizer_bytes: Optional[int] = None
 
     def to_json(self) -> dict:
         d = {

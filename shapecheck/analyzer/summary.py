@@ -69,7 +69,12 @@ def render_model(model: ModelReport) -> str:
             params = "0 (unbuilt)"
         else:
             params = _count(layer.params)
-        shape = "?" if layer.output_shape is None else _shape_text(layer.output_shape)
+        if layer.output_shape is None:
+            shape = "?"
+        elif isinstance(layer.output_shape, list) and layer.shape_from_model:
+            shape = "(" + ", ".join(format_shape(s) for s in layer.output_shape) + ")"
+        else:
+            shape = _shape_text(layer.output_shape)
         row = [f"{layer.name} ({layer.class_name})", shape, params]
         if graph:
             row.append(", ".join(layer.connected_to) if layer.connected_to else "-")
@@ -110,9 +115,18 @@ def render_model(model: ModelReport) -> str:
         frozen = total - trainable
         all_b, train_b = 4 * total, 4 * trainable
     frozen_b = all_b - train_b if all_b is not None and train_b is not None else None
-    out.append(f" Total params: {_count(total)} ({format_size(total, nbytes=all_b)})")
+    opt, opt_b = model.optimizer_params, model.optimizer_bytes
+    if opt is not None and total is not None:
+        # A fit built the optimizer: Keras counts its variables in the total.
+        total_shown = total + opt
+        total_b = all_b + opt_b if all_b is not None and opt_b is not None else None
+    else:
+        total_shown, total_b = total, all_b
+    out.append(f" Total params: {_count(total_shown)} ({format_size(total_shown, nbytes=total_b)})")
     out.append(f" Trainable params: {_count(trainable)} ({format_size(trainable, nbytes=train_b)})")
     out.append(f" Non-trainable params: {_count(frozen)} ({format_size(frozen, nbytes=frozen_b)})")
+    if opt is not None:
+        out.append(f" Optimizer params: {_count(opt)} ({format_size(opt, nbytes=opt_b)})")
     return "\n".join(out) + "\n"
 
 
