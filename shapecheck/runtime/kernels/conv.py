@@ -1,12 +1,14 @@
 """Convolutions: Conv1D, Conv2D, Conv2DTranspose, DepthwiseConv2D,
 SeparableConv2D (channels_last; channels_first is transposed around them).
 
-Conv1D and Conv2D lower to one im2col + GEMM: the patches of the padded
+Conv1D and Conv2D lower to im2col + GEMM: the patches of the padded
 input become rows of a (batch*out_h*out_w, kh*kw*channels) matrix whose
 columns are ordered (i, j, channel) -- the order of Keras's kernel
 (kh, kw, in, out) flattened -- so the convolution is ``cols @ kernel2d``.
-The backward pass is two more GEMMs and a scatter-add (col2im).  A 1-D
-convolution is a 2-D one of height 1.
+The backward pass is two more GEMMs and a scatter-add (col2im).  For Conv1D
+and Conv2D that runs block by block (conv_blocks.py); the transposed and 3-D
+convolutions build the whole matrix.  A 1-D convolution is a 2-D one of
+height 1.
 
 Padding follows TensorFlow (what Keras 3 computes): ``same`` puts
 ``total // 2`` before and the rest after; ``causal`` pads only before.
@@ -17,7 +19,8 @@ import numpy as np
 from numba import njit
 
 from . import activations as act
-from ._blas import threads_for
+from . import conv_blocks as cb
+from ._blas import compute_threads, split_pays, threads_for
 from ._util import EMPTY, f32, pair
 from .base import LayerKernel, register_kernel
 
@@ -93,70 +96,7 @@ def gemm_backward(a, k, dz, with_bias, need_da):
     return da, dk, db
 
 
-@njit(cache=True, error_model="numpy")
-def conv_direct_forward(x, k, bias, sh, sw, dh, dw, pt, pl, oh, ow):
-    """Direct convolution, for inputs with few channels (the first layer of a
-    convnet): with kh*kw*C tiny, im2col + GEMM is a K=9 GEMM BLAS runs
-    badly, while here the inner loop runs over the filters, contiguous."""
-    nb, h, w, c = x.shape
-    kh, kw, _, f = k.shape
-    y = np.empty((nb * oh * ow, f), dtype=np.float32)
-    for b in range(nb):
-        for oy in range(oh):
-            for ox in range(ow):
-                r = (b * oh + oy) * ow + ox
-                if bias.size:
-                    for q in range(f):
-                        y[r, q] = bias[q]
-                else:
-                    for q in range(f):
-                        y[r, q] = 0.0
-                for i in range(kh):
-                    iy = oy * sh + i * dh - pt
-                    if iy < 0 or iy >= h:
-                        continue
-                    for j in range(kw):
-                        ix = ox * sw + j * dw - pl
-                        if ix < 0 or ix >= w:
-                            continue
-                        for ch in range(c):
-                            v = x[b, iy, ix, ch]
-                            for q in range(f):
-                                y[r, q] += v * k[i, j, ch, q]
-    return y
-
-
-@njit(cache=True, error_model="numpy")
-def conv_direct_backward(x, k, dz, sh, sw, dh, dw, pt, pl, oh, ow, need_dx):
-    nb, h, w, c = x.shape
-    kh, kw, _, f = k.shape
-    dk = np.zeros_like(k)
-    dx = np.zeros_like(x) if need_dx else np.zeros((0, 0, 0, 0), dtype=np.float32)
-    for b in range(nb):
-        for oy in range(oh):
-            for ox in range(ow):
-                r = (b * oh + oy) * ow + ox
-                for i in range(kh):
-                    iy = oy * sh + i * dh - pt
-                    if iy < 0 or iy >= h:
-                        continue
-                    for j in range(kw):
-                        ix = ox * sw + j * dw - pl
-                        if ix < 0 or ix >= w:
-                            continue
-                        for ch in range(c):
-                            v = x[b, iy, ix, ch]
-                            for q in range(f):
-                                dk[i, j, ch, q] += v * dz[r, q]
-                            if need_dx:
-                                acc = np.float32(0.0)
-                                for q in range(f):
-                                    acc += dz[r, q] * k[i, j, ch, q]
-                                dx[b, iy, ix, ch] += acc
-    return dk, dx
-
-
-DIRECT_MAX_PATCH = 16  # kh*kw*C up to which the direct loop beats im2col+GEMM
+DIRECT_MAX_PATCH = 16  # kh*kw*C up to which the direct loop (conv_blocks) beats im2col+GEMM
 
 
 def out_length(n, k, s, d, padding):
@@ -210,6 +150,10 @@ def _check_groups(cfg, name):
 
 
 class _ConvKernel(LayerKernel):
+    """Conv1D/Conv2D through conv_blocks: the input padded once, then im2col
+    + GEMM (or the direct loop for tiny patches) in cache-sized blocks, bias
+    and relu fused, sample chunks split over threads when that pays."""
+
     rank = 2
 
     def _lift(self, x, kernel, cfg):
@@ -229,48 +173,56 @@ class _ConvKernel(LayerKernel):
         dilation = (1,) * (2 - n) + pair(cfg.get("dilation_rate", 1), n)
         kh, kw, c, f = k4.shape
         g = _Geometry(x4.shape, kh, kw, strides, dilation, cfg.get("padding", "valid"))
-        x4 = np.ascontiguousarray(x4)
-        direct = kh * kw * c <= DIRECT_MAX_PATCH
-        if direct:
-            k4 = np.ascontiguousarray(k4)
-            z = conv_direct_forward(x4, k4, b, g.sh, g.sw, g.dh, g.dw, g.pt, g.pl, g.oh, g.ow)
-            saved, k2 = x4, k4
-        else:
-            cols = g.im2col(x4)
-            k2 = k4.reshape(kh * kw * c, f)
-            with threads_for(cols.shape[0] * cols.shape[1] * f):
-                z = gemm_bias(cols, k2, b)
-            saved = cols
+        xp = _padded(np.ascontiguousarray(x4), g)
+        patch = kh * kw * c
+        k2 = np.ascontiguousarray(k4).reshape(patch, f)
+        direct = patch <= DIRECT_MAX_PATCH
         code = act.activation_code(cfg.get("activation"))
-        z, y = act.apply_owned(code, z)
+        relu = code == act.RELU
+        geo = (kh, kw, g.sh, g.sw, g.dh, g.dw, g.oh, g.ow)
+        rows = g.nb * g.oh * g.ow
+        bounds = cb.chunk_bounds(g.nb, patch * f)
+        blk = cb.block_rows(patch, rows)
+        nt = compute_threads() if split_pays(rows * patch * f) else 1
+        z = cb.forward(xp, k2, b, relu, direct, geo, bounds, blk, nt)
+        if relu or code == act.LINEAR:
+            y = z
+        else:
+            z, y = act.apply_owned(code, z)
         shape = (g.nb, g.ow, f) if n == 1 else (g.nb, g.oh, g.ow, f)
-        return [_from_last(y.reshape(shape), cfg)], (g, saved, k2, z, y, code, b.size > 0, kernel.shape, direct)
+        cache = (g, xp, k2, z, y, code, b.size > 0, kernel.shape, direct, geo, bounds, blk)
+        return [_from_last(y.reshape(shape), cfg)], cache
 
     def backward(self, cfg, params, cache, d_outputs, input_grads=True):
-        g, saved, k2, z, y, code, with_bias, kshape, direct = cache
+        g, xp, k2, z, y, code, with_bias, kshape, direct, geo, bounds, blk = cache
         dy = _to_last(f32(d_outputs[0]), cfg).reshape(z.shape)
-        dz = act.gradient(code, z, y, dy)
-        if direct:
-            dk, dx = conv_direct_backward(
-                saved, k2, dz, g.sh, g.sw, g.dh, g.dw, g.pt, g.pl, g.oh, g.ow, input_grads
-            )
-            grads = {"kernel": dk.reshape(kshape)}
-            if with_bias:
-                grads["bias"] = dz.sum(axis=0)
-            if not input_grads:
-                return [None], grads
-        else:
-            with threads_for(saved.shape[0] * saved.shape[1] * k2.shape[1]):
-                dcols, dk, db = gemm_backward(saved, k2, dz, with_bias, input_grads)
-            grads = {"kernel": dk.reshape(kshape)}
-            if with_bias:
-                grads["bias"] = db
-            if not input_grads:
-                return [None], grads
-            dx = g.col2im(dcols)
+        relu = code == act.RELU
+        if not relu:
+            dy = act.gradient(code, z, y, dy)
+        rows, (patch, f) = z.shape[0], k2.shape
+        nt = compute_threads() if split_pays(2 * rows * patch * f) else 1
+        dk, db, dxp = cb.backward(xp, k2, y, np.ascontiguousarray(dy), relu, bool(input_grads), direct, geo,
+                                  bounds, blk, nt)
+        grads = {"kernel": dk.reshape(kshape)}
+        if with_bias:
+            grads["bias"] = db
+        if not input_grads:
+            return [None], grads
+        dx = dxp[:, g.pt:g.pt + g.h, g.pl:g.pl + g.w]
+        if dx.shape != dxp.shape:
+            dx = np.ascontiguousarray(dx)
         if self.rank == 1:
             dx = dx[:, 0]
         return [_from_last(dx, cfg)], grads
+
+
+def _padded(x4, g):
+    """x4 with the zeros the convolution reads around it (none for 'valid')."""
+    pb = max(0, (g.oh - 1) * g.sh + (g.kh - 1) * g.dh + 1 - g.pt - g.h)
+    pr = max(0, (g.ow - 1) * g.sw + (g.kw - 1) * g.dw + 1 - g.pl - g.w)
+    if g.pt == 0 and g.pl == 0 and pb == 0 and pr == 0:
+        return x4
+    return cb.pad_input(x4, g.pt, pb, g.pl, pr)
 
 
 @register_kernel("Conv2D", "Convolution2D")

@@ -1,0 +1,364 @@
+"""Blocked 2-D convolution (channels_last) for Conv1D/Conv2D: forward and
+backward in blocks of output rows that stay in the L2 cache.
+
+Rows are the output positions (b, oy, ox) in order, columns of a patch are
+(i, j, channel) as Keras's kernel (kh, kw, in, out) flattens.  The input
+arrives padded (``pad_input``), so every index below is a non-negative,
+0-based one: numba drops its negative-index wraparound from such loops and
+LLVM vectorizes them (a loop over computed, possibly negative indices was
+measured ~4x slower).
+
+Two ways to compute a block:
+  * GEMM: im2col of the block's rows into a buffer of ~``BLOCK_BYTES``, one
+    ``np.dot`` with the (kh*kw*C, F) kernel into the output rows, then bias
+    and relu while those rows are still in cache.  The whole (rows, patch)
+    matrix is never built (for the convnet's second layer it is 17.8 MB,
+    written once and read once from memory).
+  * direct, for patches of a few values (the first layer of a convnet, one
+    channel: a K=9 GEMM runs badly in BLAS): the loop over filters innermost,
+    contiguous in both the kernel row and the output row.
+
+Work is shared out in ``chunks`` of whole samples, a number fixed by the
+shapes alone; a thread takes whole chunks, each chunk its own kernel-gradient
+partial, and the partials are added in chunk order: results do not depend on
+the thread count.  Each chunk's dx cells belong to its own samples, so the
+col2im scatter needs no locks.
+"""
+from __future__ import annotations
+
+import numpy as np
+from numba import njit, prange
+
+BLOCK_BYTES = 1 << 20  # im2col buffer per block (measured for the convnet: 1 MB beats 256-512 KB and 2 MB; the whole 17.8 MB matrix is slower)
+MAX_CHUNKS = 16  # sample chunks: kernel-gradient partials kept at once
+PARTIAL_BUDGET = 1 << 24  # floats of kernel-gradient partials, at most
+
+
+def block_rows(patch: int, rows: int) -> int:
+    return max(1, min(rows, BLOCK_BYTES // (4 * max(1, patch))))
+
+
+def chunk_count(nb: int, kernel_size: int) -> int:
+    """Sample chunks, from the shapes only (never the thread count)."""
+    return max(1, min(nb, MAX_CHUNKS, PARTIAL_BUDGET // max(1, kernel_size)))
+
+
+@njit(cache=True, error_model="numpy")
+def pad_input(x, pt, pb, pl, pr):
+    nb, h, w, c = x.shape
+    xp = np.zeros((nb, h + pt + pb, w + pl + pr, c), dtype=np.float32)
+    for b in range(nb):
+        for y in range(h):
+            src = x[b, y]
+            dst = xp[b, pt + y, pl:pl + w]
+            for ix in range(w):
+                s = src[ix]
+                d = dst[ix]
+                for ch in range(c):
+                    d[ch] = s[ch]
+    return xp
+
+
+@njit(cache=True, error_model="numpy", nogil=True)
+def _im2col_rows(xp, ra, n, kh, kw, sh, sw, dh, dw, oh, ow, cols):
+    """cols[:n] = patches of output rows ra .. ra+n-1."""
+    c = xp.shape[3]
+    per = oh * ow
+    b = ra // per
+    rem = ra - b * per
+    oy = rem // ow
+    ox = rem - oy * ow
+    for r in range(n):
+        row = cols[r]
+        xs = xp[b]
+        for i in range(kh):
+            src_row = xs[oy * sh + i * dh]
+            for j in range(kw):
+                src = src_row[ox * sw + j * dw]
+                dst = row[(i * kw + j) * c:(i * kw + j + 1) * c]
+                for ch in range(c):
+                    dst[ch] = src[ch]
+        ox += 1
+        if ox == ow:
+            ox = 0
+            oy += 1
+            if oy == oh:
+                oy = 0
+                b += 1
+
+
+@njit(cache=True, error_model="numpy", nogil=True)
+def _col2im_rows(dcols, ra, n, kh, kw, sh, sw, dh, dw, oh, ow, dxp):
+    """dxp += the scatter of dcols[:n] (rows ra .. ra+n-1)."""
+    c = dxp.shape[3]
+    per = oh * ow
+    b = ra // per
+    rem = ra - b * per
+    oy = rem // ow
+    ox = rem - oy * ow
+    for r in range(n):
+        row = dcols[r]
+        xs = dxp[b]
+        for i in range(kh):
+            dst_row = xs[oy * sh + i * dh]
+            for j in range(kw):
+                dst = dst_row[ox * sw + j * dw]
+                src = row[(i * kw + j) * c:(i * kw + j + 1) * c]
+                for ch in range(c):
+                    dst[ch] += src[ch]
+        ox += 1
+        if ox == ow:
+            ox = 0
+            oy += 1
+            if oy == oh:
+                oy = 0
+                b += 1
+
+
+@njit(cache=True, error_model="numpy", nogil=True)
+def _bias_relu(z, bias, relu):
+    n, f = z.shape
+    if bias.size:
+        for r in range(n):
+            zr = z[r]
+            for q in range(f):
+                zr[q] += bias[q]
+    if relu:
+        for r in range(n):
+            zr = z[r]
+            for q in range(f):
+                zr[q] = max(zr[q], np.float32(0.0))
+
+
+@njit(cache=True, error_model="numpy", nogil=True)
+def _gemm_forward_chunk(xp, k2, bias, relu, kh, kw, sh, sw, dh, dw, oh, ow, b0, b1, blk, z):
+    p = k2.shape[0]
+    cols = np.empty((blk, p), dtype=np.float32)
+    end = b1 * oh * ow
+    ra = b0 * oh * ow
+    while ra < end:
+        n = min(blk, end - ra)
+        _im2col_rows(xp, ra, n, kh, kw, sh, sw, dh, dw, oh, ow, cols)
+        zb = z[ra:ra + n]
+        np.dot(cols[:n], k2, zb)
+        _bias_relu(zb, bias, relu)
+        ra += n
+
+
+@njit(cache=True, error_model="numpy", nogil=True)
+def _direct_forward_chunk(xp, k2, bias, relu, kh, kw, sh, sw, dh, dw, oh, ow, b0, b1, z):
+    c = xp.shape[3]
+    f = k2.shape[1]
+    for b in range(b0, b1):
+        xs = xp[b]
+        for oy in range(oh):
+            r0 = (b * oh + oy) * ow
+            zr = z[r0:r0 + ow]
+            for ox in range(ow):
+                zo = zr[ox]
+                if bias.size:
+                    for q in range(f):
+                        zo[q] = bias[q]
+                else:
+                    for q in range(f):
+                        zo[q] = 0.0
+            for i in range(kh):
+                xrow = xs[oy * sh + i * dh]
+                for j in range(kw):
+                    for ch in range(c):
+                        krow = k2[(i * kw + j) * c + ch]
+                        for ox in range(ow):
+                            v = xrow[ox * sw + j * dw, ch]
+                            zo = zr[ox]
+                            for q in range(f):
+                                zo[q] += v * krow[q]
+            if relu:
+                for ox in range(ow):
+                    zo = zr[ox]
+                    for q in range(f):
+                        zo[q] = max(zo[q], np.float32(0.0))
+
+
+@njit(cache=True, error_model="numpy", nogil=True)
+def _forward_chunk(xp, k2, bias, relu, direct, kh, kw, sh, sw, dh, dw, oh, ow, b0, b1, blk, z):
+    if direct:
+        _direct_forward_chunk(xp, k2, bias, relu, kh, kw, sh, sw, dh, dw, oh, ow, b0, b1, z)
+    else:
+        _gemm_forward_chunk(xp, k2, bias, relu, kh, kw, sh, sw, dh, dw, oh, ow, b0, b1, blk, z)
+
+
+@njit(cache=True, error_model="numpy", parallel=True)
+def _forward_split(xp, k2, bias, relu, direct, kh, kw, sh, sw, dh, dw, oh, ow, blk, bounds, nt, z):
+    nch = bounds.size - 1
+    step = (nch + nt - 1) // nt
+    for t in prange(nt):
+        for g in range(t * step, min(nch, (t + 1) * step)):
+            _forward_chunk(xp, k2, bias, relu, direct, kh, kw, sh, sw, dh, dw, oh, ow, bounds[g], bounds[g + 1], blk, z)
+
+
+def forward(xp, k2, bias, relu, direct, geo, bounds, blk, nt):
+    """z (rows, F) = conv(xp) + bias, relu'd in place when ``relu``."""
+    kh, kw, sh, sw, dh, dw, oh, ow = geo
+    z = np.empty((xp.shape[0] * oh * ow, k2.shape[1]), dtype=np.float32)
+    if nt > 1 and bounds.size > 2:
+        _forward_split(xp, k2, bias, relu, direct, kh, kw, sh, sw, dh, dw, oh, ow, blk, bounds, nt, z)
+    else:
+        # Chunk by chunk as the threads would: BLAS may round a row apart
+        # differently in another block, and results must not depend on nt.
+        for g in range(bounds.size - 1):
+            _forward_chunk(xp, k2, bias, relu, direct, kh, kw, sh, sw, dh, dw, oh, ow, bounds[g], bounds[g + 1], blk, z)
+    return z
+
+
+# -- backward ------------------------------------------------------------------
+@njit(cache=True, error_model="numpy", nogil=True)
+def _relu_grad(y, dy, dz):
+    n, f = dy.shape
+    for r in range(n):
+        yr = y[r]
+        gr = dy[r]
+        dr = dz[r]
+        for q in range(f):
+            dr[q] = gr[q] if yr[q] > 0 else np.float32(0.0)
+
+
+@njit(cache=True, error_model="numpy", nogil=True)
+def _add_colsums(dz, db):
+    n, f = dz.shape
+    for r in range(n):
+        dr = dz[r]
+        for q in range(f):
+            db[q] += dr[q]
+
+
+@njit(cache=True, error_model="numpy", nogil=True)
+def _add_into(acc, part):
+    a = acc.reshape(-1)
+    p = part.reshape(-1)
+    for i in range(a.size):
+        a[i] += p[i]
+
+
+@njit(cache=True, error_model="numpy", nogil=True)
+def _gemm_backward_chunk(xp, k2, y, dy, relu, need_dx, kh, kw, sh, sw, dh, dw, oh, ow, b0, b1, blk, dk, db, dxp):
+    p, f = k2.shape
+    cols = np.empty((blk, p), dtype=np.float32)
+    dzb = np.empty((blk, f), dtype=np.float32)
+    tmp = np.empty((p, f), dtype=np.float32)
+    dcols = np.empty((blk, p) if need_dx else (0, p), dtype=np.float32)
+    k2t = k2.T
+    end = b1 * oh * ow
+    ra = b0 * oh * ow
+    while ra < end:
+        n = min(blk, end - ra)
+        d = dzb[:n]
+        if relu:
+            _relu_grad(y[ra:ra + n], dy[ra:ra + n], d)
+        else:
+            d[:, :] = dy[ra:ra + n]
+        _add_colsums(d, db)
+        c = cols[:n]
+        _im2col_rows(xp, ra, n, kh, kw, sh, sw, dh, dw, oh, ow, c)
+        np.dot(c.T, d, tmp)
+        _add_into(dk, tmp)
+        if need_dx:
+            dc = dcols[:n]
+            np.dot(d, k2t, dc)
+            _col2im_rows(dc, ra, n, kh, kw, sh, sw, dh, dw, oh, ow, dxp)
+        ra += n
+
+
+@njit(cache=True, error_model="numpy", nogil=True)
+def _direct_backward_chunk(xp, k2, y, dy, relu, need_dx, kh, kw, sh, sw, dh, dw, oh, ow, b0, b1, dk, db, dxp):
+    c = xp.shape[3]
+    f = k2.shape[1]
+    dzr = np.empty((ow, f), dtype=np.float32)
+    for b in range(b0, b1):
+        xs = xp[b]
+        for oy in range(oh):
+            r0 = (b * oh + oy) * ow
+            if relu:
+                _relu_grad(y[r0:r0 + ow], dy[r0:r0 + ow], dzr)
+            else:
+                dzr[:, :] = dy[r0:r0 + ow]
+            _add_colsums(dzr, db)
+            for i in range(kh):
+                xrow = xs[oy * sh + i * dh]
+                for j in range(kw):
+                    for ch in range(c):
+                        krow = dk[(i * kw + j) * c + ch]
+                        for ox in range(ow):
+                            v = xrow[ox * sw + j * dw, ch]
+                            g = dzr[ox]
+                            for q in range(f):
+                                krow[q] += v * g[q]
+            if need_dx:
+                drows = dxp[b]
+                for i in range(kh):
+                    drow = drows[oy * sh + i * dh]
+                    for j in range(kw):
+                        for ch in range(c):
+                            krow = k2[(i * kw + j) * c + ch]
+                            for ox in range(ow):
+                                g = dzr[ox]
+                                acc = np.float32(0.0)
+                                for q in range(f):
+                                    acc += g[q] * krow[q]
+                                drow[ox * sw + j * dw, ch] += acc
+
+
+@njit(cache=True, error_model="numpy", nogil=True)
+def _backward_chunk(xp, k2, y, dy, relu, need_dx, direct, kh, kw, sh, sw, dh, dw, oh, ow, b0, b1, blk, dk, db, dxp):
+    if direct:
+        _direct_backward_chunk(xp, k2, y, dy, relu, need_dx, kh, kw, sh, sw, dh, dw, oh, ow, b0, b1, dk, db, dxp)
+    else:
+        _gemm_backward_chunk(xp, k2, y, dy, relu, need_dx, kh, kw, sh, sw, dh, dw, oh, ow, b0, b1, blk, dk, db, dxp)
+
+
+@njit(cache=True, error_model="numpy", parallel=True)
+def _backward_split(xp, k2, y, dy, relu, need_dx, direct, kh, kw, sh, sw, dh, dw, oh, ow, blk, bounds, nt,
+                    dks, dbs, dxp):
+    nch = bounds.size - 1
+    step = (nch + nt - 1) // nt
+    for t in prange(nt):
+        for g in range(t * step, min(nch, (t + 1) * step)):
+            _backward_chunk(xp, k2, y, dy, relu, need_dx, direct, kh, kw, sh, sw, dh, dw, oh, ow,
+                            bounds[g], bounds[g + 1], blk, dks[g], dbs[g], dxp)
+
+
+@njit(cache=True, error_model="numpy", nogil=True)
+def _backward_serial(xp, k2, y, dy, relu, need_dx, direct, kh, kw, sh, sw, dh, dw, oh, ow, blk, bounds, dks, dbs, dxp):
+    for g in range(bounds.size - 1):
+        _backward_chunk(xp, k2, y, dy, relu, need_dx, direct, kh, kw, sh, sw, dh, dw, oh, ow,
+                        bounds[g], bounds[g + 1], blk, dks[g], dbs[g], dxp)
+
+
+@njit(cache=True, error_model="numpy")
+def _sum_partials(parts):
+    out = parts[0].copy()
+    for g in range(1, parts.shape[0]):
+        _add_into(out, parts[g])
+    return out
+
+
+def backward(xp, k2, y, dy, relu, need_dx, direct, geo, bounds, blk, nt):
+    """(dk (P, F), db (F,), dxp padded like xp or None).  ``y`` is the
+    layer's output (read only when ``relu``: dz = dy where y > 0); otherwise
+    ``dy`` already is dL/dz."""
+    kh, kw, sh, sw, dh, dw, oh, ow = geo
+    nch = bounds.size - 1
+    p, f = k2.shape
+    dks = np.zeros((nch, p, f), dtype=np.float32)
+    dbs = np.zeros((nch, f), dtype=np.float32)
+    dxp = np.zeros(xp.shape if need_dx else (1, 1, 1, 1), dtype=np.float32)
+    args = (xp, k2, y, dy, relu, need_dx, direct, kh, kw, sh, sw, dh, dw, oh, ow, blk, bounds)
+    if nt > 1 and nch > 1:
+        _backward_split(*args, nt, dks, dbs, dxp)
+    else:
+        _backward_serial(*args, dks, dbs, dxp)
+    return _sum_partials(dks), _sum_partials(dbs), (dxp if need_dx else None)
+
+
+def chunk_bounds(nb: int, kernel_size: int) -> np.ndarray:
+    g = chunk_count(nb, kernel_size)
+    return np.array([(nb * i) // g for i in range(g + 1)], dtype=np.int64)
