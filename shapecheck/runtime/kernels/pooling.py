@@ -9,56 +9,123 @@ scan order finds it).
 from __future__ import annotations
 
 import numpy as np
-from numba import njit
+from numba import njit, prange
 
+from ._blas import compute_threads, split_elements_pays
 from ._util import f32, pair
 from .base import LayerKernel, register_kernel
 from .conv import out_length
 
 
-@njit(cache=True, error_model="numpy")
-def max_pool_forward(x, ph, pw, sh, sw, pt, pl, oh, ow):
-    # Channels innermost: every window cell is one contiguous channel row.
-    nb, h, w, c = x.shape
-    y = np.empty((nb, oh, ow, c), dtype=np.float32)
-    arg = np.empty((nb, oh, ow, c), dtype=np.int32)
-    for b in range(nb):
+@njit(cache=True, error_model="numpy", nogil=True)
+def _window(o, s, p, size, n):
+    """The window cells [lo, hi) of output o that fall inside the input,
+    and the input index of cell 0 (maybe negative: padding)."""
+    start = o * s - p
+    lo = max(0, -start)
+    hi = min(size, n - start)
+    return start, lo, hi
+
+
+@njit(cache=True, error_model="numpy", nogil=True)
+def _max_pool_samples(x, ph, pw, sh, sw, pt, pl, y, arg, b0, b1, with_arg):
+    # Channels innermost: every window cell is one contiguous channel row,
+    # and every loop below runs over 0-based channel indices (vectorized).
+    # arg holds the winning cell's index in its window (i * pw + j).
+    _, h, w, c = x.shape
+    _, oh, ow, _ = y.shape
+    for b in range(b0, b1):
         for oy in range(oh):
+            sy, i0, i1 = _window(oy, sh, pt, ph, h)
             for ox in range(ow):
-                first = True
-                for i in range(ph):
-                    iy = oy * sh + i - pt
-                    if iy < 0 or iy >= h:
-                        continue
-                    for j in range(pw):
-                        ix = ox * sw + j - pl
-                        if ix < 0 or ix >= w:
+                sx, j0, j1 = _window(ox, sw, pl, pw, w)
+                dst = y[b, oy, ox]
+                src = x[b, sy + i0, sx + j0]
+                for ch in range(c):
+                    dst[ch] = src[ch]
+                if with_arg:
+                    win = arg[b, oy, ox]
+                    first = np.int32(i0 * pw + j0)
+                    for ch in range(c):
+                        win[ch] = first
+                for i in range(i0, i1):
+                    row = x[b, sy + i]
+                    for j in range(j0, j1):
+                        if i == i0 and j == j0:
                             continue
-                        cell = (iy * w + ix) * c  # flat offset in the sample
-                        if first:
+                        src = row[sx + j]
+                        if with_arg:
+                            cell = np.int32(i * pw + j)
                             for ch in range(c):
-                                y[b, oy, ox, ch] = x[b, iy, ix, ch]
-                                arg[b, oy, ox, ch] = cell + ch
-                            first = False
+                                v = src[ch]
+                                better = v > dst[ch]
+                                dst[ch] = v if better else dst[ch]
+                                win[ch] = cell if better else win[ch]
                         else:
                             for ch in range(c):
-                                v = x[b, iy, ix, ch]
-                                if v > y[b, oy, ox, ch]:
-                                    y[b, oy, ox, ch] = v
-                                    arg[b, oy, ox, ch] = cell + ch
+                                dst[ch] = max(dst[ch], src[ch])
+
+
+@njit(cache=True, error_model="numpy", nogil=True)
+def _max_unpool_samples(dy, arg, ph, pw, sh, sw, pt, pl, dx, b0, b1):
+    _, h, w, c = dx.shape
+    _, oh, ow, _ = dy.shape
+    for b in range(b0, b1):
+        for oy in range(oh):
+            sy, i0, i1 = _window(oy, sh, pt, ph, h)
+            for ox in range(ow):
+                sx, j0, j1 = _window(ox, sw, pl, pw, w)
+                g = dy[b, oy, ox]
+                win = arg[b, oy, ox]
+                for i in range(i0, i1):
+                    row = dx[b, sy + i]
+                    for j in range(j0, j1):
+                        dst = row[sx + j]
+                        cell = np.int32(i * pw + j)
+                        for ch in range(c):
+                            dst[ch] += g[ch] if win[ch] == cell else np.float32(0.0)
+
+
+@njit(cache=True, error_model="numpy", parallel=True)
+def _max_pool_split(x, ph, pw, sh, sw, pt, pl, y, arg, with_arg, nt):
+    nb = x.shape[0]
+    step = (nb + nt - 1) // nt
+    for t in prange(nt):
+        _max_pool_samples(x, ph, pw, sh, sw, pt, pl, y, arg, min(nb, t * step), min(nb, (t + 1) * step), with_arg)
+
+
+@njit(cache=True, error_model="numpy", parallel=True)
+def _max_unpool_split(dy, arg, ph, pw, sh, sw, pt, pl, dx, nt):
+    nb = dy.shape[0]
+    step = (nb + nt - 1) // nt
+    for t in prange(nt):
+        _max_unpool_samples(dy, arg, ph, pw, sh, sw, pt, pl, dx, min(nb, t * step), min(nb, (t + 1) * step))
+
+
+def max_pool_forward(x, ph, pw, sh, sw, pt, pl, oh, ow, with_arg=True):
+    """(y, arg): arg is the winning cell's index in its window (first
+    maximum in scan order on ties); an empty array when not ``with_arg``.
+    Samples are split over threads when that pays (each output is computed
+    by one thread, so the numbers do not depend on the split)."""
+    nb, _, _, c = x.shape
+    y = np.empty((nb, oh, ow, c), dtype=np.float32)
+    arg = np.empty((nb, oh, ow, c) if with_arg else (0, 0, 0, 0), dtype=np.int32)
+    if nb > 1 and split_elements_pays(x.size):
+        _max_pool_split(x, ph, pw, sh, sw, pt, pl, y, arg, with_arg, compute_threads())
+    else:
+        _max_pool_samples(x, ph, pw, sh, sw, pt, pl, y, arg, 0, nb, with_arg)
     return y, arg
 
 
-@njit(cache=True, error_model="numpy")
-def max_pool_backward(dy, arg, h, w):
-    nb, oh, ow, c = dy.shape
-    dx = np.zeros((nb, h * w * c), dtype=np.float32)
-    for b in range(nb):
-        for oy in range(oh):
-            for ox in range(ow):
-                for ch in range(c):
-                    dx[b, arg[b, oy, ox, ch]] += dy[b, oy, ox, ch]
-    return dx.reshape(nb, h, w, c)
+def max_pool_backward(dy, arg, shape, ph, pw, sh, sw, pt, pl):
+    """dx of input ``shape``: each dy routed to its window's winning cell."""
+    dx = np.zeros(shape, dtype=np.float32)
+    nb = shape[0]
+    if nb > 1 and split_elements_pays(dx.size):
+        _max_unpool_split(dy, arg, ph, pw, sh, sw, pt, pl, dx, compute_threads())
+    else:
+        _max_unpool_samples(dy, arg, ph, pw, sh, sw, pt, pl, dx, 0, nb)
+    return dx
 
 
 @njit(cache=True, error_model="numpy")
@@ -126,7 +193,8 @@ class _PoolKernel(LayerKernel):
         x = np.ascontiguousarray(x)
         geo = self._geometry(cfg, x.shape)
         if self.mode == "max":
-            y, arg = max_pool_forward(x, *geo)
+            # Where each maximum came from is only needed for a backward pass.
+            y, arg = max_pool_forward(x, *geo, with_arg=bool(training))
         else:
             y, arg = avg_pool(x, x, *geo, False), None
         if self.rank == 1:
@@ -140,7 +208,7 @@ class _PoolKernel(LayerKernel):
             dy = dy[:, None]
         dy = np.ascontiguousarray(dy)
         if self.mode == "max":
-            dx = max_pool_backward(dy, arg, shape[1], shape[2])
+            dx = max_pool_backward(dy, arg, shape, *geo[:6])
         else:
             dx = avg_pool(np.zeros(shape, np.float32), dy, *geo, True)
         if self.rank == 1:
@@ -250,7 +318,7 @@ class _Pool3DKernel(LayerKernel):
             pre, _, n, post = vshape
             d4 = np.ascontiguousarray(d).reshape(pre, 1, geo[-1], post)
             if self.mode == "max":
-                dv = max_pool_backward(d4, arg, 1, n)
+                dv = max_pool_backward(d4, arg, vshape, *geo[:6])
             else:
                 dv = avg_pool(np.zeros(vshape, np.float32), d4, *geo, True)
             d = dv.reshape(yshape)
