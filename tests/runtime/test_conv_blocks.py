@@ -1,6 +1,6 @@
 """The blocked convolution (kernels/conv_blocks.py) against a float64 loop
 reference, on the paths the convnet benchmark does not reach: padding,
-strides, dilation, Conv1D, the direct loop with an input gradient, blocks
+strides, dilation, Conv1D, one input channel with an input gradient, blocks
 and chunks that do not divide the rows, and sample chunks split over
 threads (the same numbers whatever the thread count)."""
 from __future__ import annotations
@@ -56,9 +56,11 @@ CASES = [
     ((3, 9, 8, 5), (3, 3, 5, 7), (1, 1), (1, 1), "valid", True),  # GEMM path
     ((2, 9, 10, 4), (3, 2, 4, 6), (2, 3), (1, 1), "same", False),
     ((2, 11, 9, 3), (2, 3, 3, 5), (1, 2), (2, 2), "same", True),
-    ((5, 8, 7, 1), (3, 3, 1, 8), (1, 1), (1, 1), "same", True),  # direct path (patch 9), padded
-    ((3, 9, 9, 2), (2, 2, 2, 3), (2, 1), (2, 1), "valid", False),  # direct path, strides + dilation
+    ((5, 8, 7, 1), (3, 3, 1, 8), (1, 1), (1, 1), "same", True),  # one channel (its own im2col), padded
+    ((3, 9, 9, 1), (2, 2, 1, 3), (2, 1), (2, 1), "valid", False),  # one channel, strides + dilation
+    ((3, 9, 9, 2), (2, 2, 2, 3), (2, 1), (2, 1), "valid", False),
     ((4, 1, 13, 3), (1, 3, 3, 4), (1, 2), (1, 2), "same", True),  # Conv1D as height 1
+    ((2, 1, 12, 1), (1, 4, 1, 3), (1, 3), (1, 1), "same", False),
     ((3, 1, 10, 6), (1, 3, 6, 4), (1, 1), (1, 2), "causal", False),
 ]
 
@@ -92,22 +94,22 @@ def test_conv_matches_float64_reference(case):
     assert dx.shape == (x[:, 0] if one_d else x).shape
 
 
-@pytest.mark.parametrize("direct", [False, True])
-def test_uneven_blocks_chunks_and_threads_give_the_same_numbers(direct):
+@pytest.mark.parametrize("channels", [1, 4])
+def test_uneven_blocks_chunks_and_threads_give_the_same_numbers(channels):
     # 7 samples of 5x6 rows: blocks of 13 rows straddle samples and chunks;
     # 3 threads over 5 chunks leave one thread a single chunk.
-    x = RNG.standard_normal((7, 7, 8, 1 if direct else 4)).astype(np.float32)
+    x = RNG.standard_normal((7, 7, 8, channels)).astype(np.float32)
     k2 = RNG.standard_normal((9 * x.shape[3], 6)).astype(np.float32)
     b = RNG.standard_normal(6).astype(np.float32)
     geo = (3, 3, 1, 1, 1, 1, 5, 6)
     bounds = np.array([0, 1, 3, 4, 6, 7], dtype=np.int64)
-    whole = cb.forward(x, k2, b, True, direct, geo, np.array([0, 7], dtype=np.int64), 10_000, 1)
+    whole = cb.forward(x, k2, b, True, geo, np.array([0, 7], dtype=np.int64), 10_000, 1)
     dy = RNG.standard_normal(whole.shape).astype(np.float32)
-    ref = cb.backward(x, k2, whole, dy, True, True, direct, geo, bounds, 10_000, 1)
+    ref = cb.backward(x, k2, whole, dy, True, True, geo, bounds, 10_000, 1)
     for blk, nt in ((13, 1), (13, 3), (1, 2), (30, 8)):
-        z = cb.forward(x, k2, b, True, direct, geo, bounds, blk, nt)
+        z = cb.forward(x, k2, b, True, geo, bounds, blk, nt)
         np.testing.assert_allclose(z, whole, rtol=1e-5, atol=1e-5)
-        dk, db, dxp = cb.backward(x, k2, z, dy, True, True, direct, geo, bounds, blk, nt)
+        dk, db, dxp = cb.backward(x, k2, z, dy, True, True, geo, bounds, blk, nt)
         np.testing.assert_allclose(dk, ref[0], rtol=1e-5, atol=1e-5)
         np.testing.assert_allclose(dxp, ref[2], rtol=1e-5, atol=1e-5)
         if blk == 13:
@@ -119,7 +121,7 @@ def test_uneven_blocks_chunks_and_threads_give_the_same_numbers(direct):
                     np.testing.assert_array_equal(a, e)
     # The parallel entry points themselves, with more threads than chunks.
     z3 = np.empty_like(whole)
-    cb._forward_split(x, k2, b, True, direct, *geo, 13, bounds, 3, z3)
+    cb._forward_split(x, k2, b, True, *geo, 13, bounds, 3, z3)
     np.testing.assert_array_equal(z3, first[0])
 
 

@@ -60,11 +60,14 @@ def test_max_pool_matches_reference(monkeypatch, shape, geo, split):
 def test_inference_forward_keeps_no_argmax_and_training_gradients_route_to_the_max():
     kernel = get_kernel("MaxPooling2D")
     x = RNG.standard_normal((2, 4, 4, 3)).astype(np.float32)
-    (y,), cache = kernel.forward({"pool_size": 2}, {}, [x], False, None)
-    assert cache[2].size == 0
+    (y,), infer_cache = kernel.forward({"pool_size": 2}, {}, [x], False, None)
+    assert infer_cache[2].size == 0
     (yt,), cache = kernel.forward({"pool_size": 2}, {}, [x], True, None)
     np.testing.assert_array_equal(y, yt)
     (dx,), _ = kernel.backward({"pool_size": 2}, {}, cache, [np.ones_like(y)])
+    # A backward pass after an inference call finds the maxima again.
+    (dx_infer,), _ = kernel.backward({"pool_size": 2}, {}, infer_cache, [np.ones_like(y)])
+    np.testing.assert_array_equal(dx_infer, dx)
     # One winner per window, each gets the whole gradient.
     assert dx.sum() == y.size
     np.testing.assert_array_equal(x[dx == 1].size, y.size)

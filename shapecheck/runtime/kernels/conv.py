@@ -96,9 +96,6 @@ def gemm_backward(a, k, dz, with_bias, need_da):
     return da, dk, db
 
 
-DIRECT_MAX_PATCH = 16  # kh*kw*C up to which the direct loop (conv_blocks) beats im2col+GEMM
-
-
 def out_length(n, k, s, d, padding):
     """Output length and the padding before it, as TensorFlow computes them."""
     keff = d * (k - 1) + 1
@@ -151,8 +148,8 @@ def _check_groups(cfg, name):
 
 class _ConvKernel(LayerKernel):
     """Conv1D/Conv2D through conv_blocks: the input padded once, then im2col
-    + GEMM (or the direct loop for tiny patches) in cache-sized blocks, bias
-    and relu fused, sample chunks split over threads when that pays."""
+    + GEMM in cache-sized blocks with bias and relu fused, sample chunks split
+    over threads when that pays."""
 
     rank = 2
 
@@ -176,7 +173,6 @@ class _ConvKernel(LayerKernel):
         xp = _padded(np.ascontiguousarray(x4), g)
         patch = kh * kw * c
         k2 = np.ascontiguousarray(k4).reshape(patch, f)
-        direct = patch <= DIRECT_MAX_PATCH
         code = act.activation_code(cfg.get("activation"))
         relu = code == act.RELU
         geo = (kh, kw, g.sh, g.sw, g.dh, g.dw, g.oh, g.ow)
@@ -184,25 +180,24 @@ class _ConvKernel(LayerKernel):
         bounds = cb.chunk_bounds(g.nb, patch * f)
         blk = cb.block_rows(patch, rows)
         nt = compute_threads() if split_pays(rows * patch * f) else 1
-        z = cb.forward(xp, k2, b, relu, direct, geo, bounds, blk, nt)
+        z = cb.forward(xp, k2, b, relu, geo, bounds, blk, nt)
         if relu or code == act.LINEAR:
             y = z
         else:
             z, y = act.apply_owned(code, z)
         shape = (g.nb, g.ow, f) if n == 1 else (g.nb, g.oh, g.ow, f)
-        cache = (g, xp, k2, z, y, code, b.size > 0, kernel.shape, direct, geo, bounds, blk)
+        cache = (g, xp, k2, z, y, code, b.size > 0, kernel.shape, geo, bounds, blk)
         return [_from_last(y.reshape(shape), cfg)], cache
 
     def backward(self, cfg, params, cache, d_outputs, input_grads=True):
-        g, xp, k2, z, y, code, with_bias, kshape, direct, geo, bounds, blk = cache
+        g, xp, k2, z, y, code, with_bias, kshape, geo, bounds, blk = cache
         dy = _to_last(f32(d_outputs[0]), cfg).reshape(z.shape)
         relu = code == act.RELU
         if not relu:
             dy = act.gradient(code, z, y, dy)
         rows, (patch, f) = z.shape[0], k2.shape
         nt = compute_threads() if split_pays(2 * rows * patch * f) else 1
-        dk, db, dxp = cb.backward(xp, k2, y, np.ascontiguousarray(dy), relu, bool(input_grads), direct, geo,
-                                  bounds, blk, nt)
+        dk, db, dxp = cb.backward(xp, k2, y, np.ascontiguousarray(dy), relu, bool(input_grads), geo, bounds, blk, nt)
         grads = {"kernel": dk.reshape(kshape)}
         if with_bias:
             grads["bias"] = db

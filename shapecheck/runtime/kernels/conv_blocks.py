@@ -8,15 +8,15 @@ arrives padded (``pad_input``), so every index below is a non-negative,
 LLVM vectorizes them (a loop over computed, possibly negative indices was
 measured ~4x slower).
 
-Two ways to compute a block:
-  * GEMM: im2col of the block's rows into a buffer of ~``BLOCK_BYTES``, one
-    ``np.dot`` with the (kh*kw*C, F) kernel into the output rows, then bias
-    and relu while those rows are still in cache.  The whole (rows, patch)
-    matrix is never built (for the convnet's second layer it is 17.8 MB,
-    written once and read once from memory).
-  * direct, for patches of a few values (the first layer of a convnet, one
-    channel: a K=9 GEMM runs badly in BLAS): the loop over filters innermost,
-    contiguous in both the kernel row and the output row.
+A block is im2col of its rows into a buffer of at most ``BLOCK_BYTES``,
+one ``np.dot`` with the (kh*kw*C, F) kernel into the output rows, then bias
+and relu while those rows are still in cache.  The whole (rows, patch)
+matrix is never built (for the convnet's second layer it is 17.8 MB, written
+once and read once from memory).  Even a first layer's patch of 9 values
+runs this way: in 1-2K-row blocks the K=9 GEMM took 0.6 ms of the 1.9 ms
+the whole layer now takes, where a direct loop with the filters innermost
+took 2.9 ms (the convnet's first layer, batch 128).  Backward per block:
+dz (relu'd dy), dk += cols^T dz, dcols = dz k^T scattered back (col2im).
 
 Work is shared out in ``chunks`` of whole samples, a number fixed by the
 shapes alone; a thread takes whole chunks, each chunk its own kernel-gradient
@@ -29,13 +29,16 @@ from __future__ import annotations
 import numpy as np
 from numba import njit, prange
 
-BLOCK_BYTES = 1 << 20  # im2col buffer per block (measured for the convnet: 1 MB beats 256-512 KB and 2 MB; the whole 17.8 MB matrix is slower)
+# The convnet's layers: 1 MB of im2col (910 rows of 288) beat 256-512 KB and
+# 2 MB; for a patch of 9, 1-2K rows beat 256 and 4K.
+BLOCK_BYTES = 1 << 20
+BLOCK_MAX_ROWS = 2048
 MAX_CHUNKS = 16  # sample chunks: kernel-gradient partials kept at once
 PARTIAL_BUDGET = 1 << 24  # floats of kernel-gradient partials, at most
 
 
 def block_rows(patch: int, rows: int) -> int:
-    return max(1, min(rows, BLOCK_BYTES // (4 * max(1, patch))))
+    return max(1, min(rows, BLOCK_MAX_ROWS, BLOCK_BYTES // (4 * max(1, patch))))
 
 
 def chunk_count(nb: int, kernel_size: int) -> int:
@@ -60,6 +63,30 @@ def pad_input(x, pt, pb, pl, pr):
 
 
 @njit(cache=True, error_model="numpy", nogil=True)
+def _im2col_rows_1ch(xp, ra, n, kh, kw, sh, sw, dh, dw, oh, ow, cols):
+    """One input channel: a tap is one value, so run along each output row
+    with the taps outside (a view per tap and row cost 6x the copy)."""
+    per = oh * ow
+    r = 0
+    while r < n:
+        at = ra + r
+        b = at // per
+        rem = at - b * per
+        oy = rem // ow
+        ox0 = rem - oy * ow
+        m = min(ow - ox0, n - r)
+        seg = cols[r:r + m]
+        for i in range(kh):
+            xrow = xp[b, oy * sh + i * dh, :, 0]
+            for j in range(kw):
+                p = i * kw + j
+                src = xrow[ox0 * sw + j * dw:]
+                for o in range(m):
+                    seg[o, p] = src[o * sw]
+        r += m
+
+
+@njit(cache=True, error_model="numpy", nogil=True)
 def _im2col_rows(xp, ra, n, kh, kw, sh, sw, dh, dw, oh, ow, cols):
     """cols[:n] = patches of output rows ra .. ra+n-1."""
     c = xp.shape[3]
@@ -68,6 +95,9 @@ def _im2col_rows(xp, ra, n, kh, kw, sh, sw, dh, dw, oh, ow, cols):
     rem = ra - b * per
     oy = rem // ow
     ox = rem - oy * ow
+    if c == 1:
+        _im2col_rows_1ch(xp, ra, n, kh, kw, sh, sw, dh, dw, oh, ow, cols)
+        return
     for r in range(n):
         row = cols[r]
         xs = xp[b]
@@ -99,13 +129,18 @@ def _col2im_rows(dcols, ra, n, kh, kw, sh, sw, dh, dw, oh, ow, dxp):
     for r in range(n):
         row = dcols[r]
         xs = dxp[b]
-        for i in range(kh):
-            dst_row = xs[oy * sh + i * dh]
-            for j in range(kw):
-                dst = dst_row[ox * sw + j * dw]
-                src = row[(i * kw + j) * c:(i * kw + j + 1) * c]
-                for ch in range(c):
-                    dst[ch] += src[ch]
+        if c == 1:
+            for i in range(kh):
+                for j in range(kw):
+                    xs[oy * sh + i * dh, ox * sw + j * dw, 0] += row[i * kw + j]
+        else:
+            for i in range(kh):
+                dst_row = xs[oy * sh + i * dh]
+                for j in range(kw):
+                    dst = dst_row[ox * sw + j * dw]
+                    src = row[(i * kw + j) * c:(i * kw + j + 1) * c]
+                    for ch in range(c):
+                        dst[ch] += src[ch]
         ox += 1
         if ox == ow:
             ox = 0
@@ -118,12 +153,17 @@ def _col2im_rows(dcols, ra, n, kh, kw, sh, sw, dh, dw, oh, ow, dxp):
 @njit(cache=True, error_model="numpy", nogil=True)
 def _bias_relu(z, bias, relu):
     n, f = z.shape
-    if bias.size:
+    if bias.size and relu:
+        for r in range(n):
+            zr = z[r]
+            for q in range(f):
+                zr[q] = max(zr[q] + bias[q], np.float32(0.0))
+    elif bias.size:
         for r in range(n):
             zr = z[r]
             for q in range(f):
                 zr[q] += bias[q]
-    if relu:
+    elif relu:
         for r in range(n):
             zr = z[r]
             for q in range(f):
@@ -131,7 +171,7 @@ def _bias_relu(z, bias, relu):
 
 
 @njit(cache=True, error_model="numpy", nogil=True)
-def _gemm_forward_chunk(xp, k2, bias, relu, kh, kw, sh, sw, dh, dw, oh, ow, b0, b1, blk, z):
+def _forward_chunk(xp, k2, bias, relu, kh, kw, sh, sw, dh, dw, oh, ow, b0, b1, blk, z):
     p = k2.shape[0]
     cols = np.empty((blk, p), dtype=np.float32)
     end = b1 * oh * ow
@@ -145,68 +185,26 @@ def _gemm_forward_chunk(xp, k2, bias, relu, kh, kw, sh, sw, dh, dw, oh, ow, b0, 
         ra += n
 
 
-@njit(cache=True, error_model="numpy", nogil=True)
-def _direct_forward_chunk(xp, k2, bias, relu, kh, kw, sh, sw, dh, dw, oh, ow, b0, b1, z):
-    c = xp.shape[3]
-    f = k2.shape[1]
-    for b in range(b0, b1):
-        xs = xp[b]
-        for oy in range(oh):
-            r0 = (b * oh + oy) * ow
-            zr = z[r0:r0 + ow]
-            for ox in range(ow):
-                zo = zr[ox]
-                if bias.size:
-                    for q in range(f):
-                        zo[q] = bias[q]
-                else:
-                    for q in range(f):
-                        zo[q] = 0.0
-            for i in range(kh):
-                xrow = xs[oy * sh + i * dh]
-                for j in range(kw):
-                    for ch in range(c):
-                        krow = k2[(i * kw + j) * c + ch]
-                        for ox in range(ow):
-                            v = xrow[ox * sw + j * dw, ch]
-                            zo = zr[ox]
-                            for q in range(f):
-                                zo[q] += v * krow[q]
-            if relu:
-                for ox in range(ow):
-                    zo = zr[ox]
-                    for q in range(f):
-                        zo[q] = max(zo[q], np.float32(0.0))
-
-
-@njit(cache=True, error_model="numpy", nogil=True)
-def _forward_chunk(xp, k2, bias, relu, direct, kh, kw, sh, sw, dh, dw, oh, ow, b0, b1, blk, z):
-    if direct:
-        _direct_forward_chunk(xp, k2, bias, relu, kh, kw, sh, sw, dh, dw, oh, ow, b0, b1, z)
-    else:
-        _gemm_forward_chunk(xp, k2, bias, relu, kh, kw, sh, sw, dh, dw, oh, ow, b0, b1, blk, z)
-
-
 @njit(cache=True, error_model="numpy", parallel=True)
-def _forward_split(xp, k2, bias, relu, direct, kh, kw, sh, sw, dh, dw, oh, ow, blk, bounds, nt, z):
+def _forward_split(xp, k2, bias, relu, kh, kw, sh, sw, dh, dw, oh, ow, blk, bounds, nt, z):
     nch = bounds.size - 1
     step = (nch + nt - 1) // nt
     for t in prange(nt):
         for g in range(t * step, min(nch, (t + 1) * step)):
-            _forward_chunk(xp, k2, bias, relu, direct, kh, kw, sh, sw, dh, dw, oh, ow, bounds[g], bounds[g + 1], blk, z)
+            _forward_chunk(xp, k2, bias, relu, kh, kw, sh, sw, dh, dw, oh, ow, bounds[g], bounds[g + 1], blk, z)
 
 
-def forward(xp, k2, bias, relu, direct, geo, bounds, blk, nt):
+def forward(xp, k2, bias, relu, geo, bounds, blk, nt):
     """z (rows, F) = conv(xp) + bias, relu'd in place when ``relu``."""
     kh, kw, sh, sw, dh, dw, oh, ow = geo
     z = np.empty((xp.shape[0] * oh * ow, k2.shape[1]), dtype=np.float32)
     if nt > 1 and bounds.size > 2:
-        _forward_split(xp, k2, bias, relu, direct, kh, kw, sh, sw, dh, dw, oh, ow, blk, bounds, nt, z)
+        _forward_split(xp, k2, bias, relu, kh, kw, sh, sw, dh, dw, oh, ow, blk, bounds, nt, z)
     else:
         # Chunk by chunk as the threads would: BLAS may round a row apart
         # differently in another block, and results must not depend on nt.
         for g in range(bounds.size - 1):
-            _forward_chunk(xp, k2, bias, relu, direct, kh, kw, sh, sw, dh, dw, oh, ow, bounds[g], bounds[g + 1], blk, z)
+            _forward_chunk(xp, k2, bias, relu, kh, kw, sh, sw, dh, dw, oh, ow, bounds[g], bounds[g + 1], blk, z)
     return z
 
 
@@ -240,7 +238,7 @@ def _add_into(acc, part):
 
 
 @njit(cache=True, error_model="numpy", nogil=True)
-def _gemm_backward_chunk(xp, k2, y, dy, relu, need_dx, kh, kw, sh, sw, dh, dw, oh, ow, b0, b1, blk, dk, db, dxp):
+def _backward_chunk(xp, k2, y, dy, relu, need_dx, kh, kw, sh, sw, dh, dw, oh, ow, b0, b1, blk, dk, db, dxp):
     p, f = k2.shape
     cols = np.empty((blk, p), dtype=np.float32)
     dzb = np.empty((blk, f), dtype=np.float32)
@@ -268,68 +266,21 @@ def _gemm_backward_chunk(xp, k2, y, dy, relu, need_dx, kh, kw, sh, sw, dh, dw, o
         ra += n
 
 
-@njit(cache=True, error_model="numpy", nogil=True)
-def _direct_backward_chunk(xp, k2, y, dy, relu, need_dx, kh, kw, sh, sw, dh, dw, oh, ow, b0, b1, dk, db, dxp):
-    c = xp.shape[3]
-    f = k2.shape[1]
-    dzr = np.empty((ow, f), dtype=np.float32)
-    for b in range(b0, b1):
-        xs = xp[b]
-        for oy in range(oh):
-            r0 = (b * oh + oy) * ow
-            if relu:
-                _relu_grad(y[r0:r0 + ow], dy[r0:r0 + ow], dzr)
-            else:
-                dzr[:, :] = dy[r0:r0 + ow]
-            _add_colsums(dzr, db)
-            for i in range(kh):
-                xrow = xs[oy * sh + i * dh]
-                for j in range(kw):
-                    for ch in range(c):
-                        krow = dk[(i * kw + j) * c + ch]
-                        for ox in range(ow):
-                            v = xrow[ox * sw + j * dw, ch]
-                            g = dzr[ox]
-                            for q in range(f):
-                                krow[q] += v * g[q]
-            if need_dx:
-                drows = dxp[b]
-                for i in range(kh):
-                    drow = drows[oy * sh + i * dh]
-                    for j in range(kw):
-                        for ch in range(c):
-                            krow = k2[(i * kw + j) * c + ch]
-                            for ox in range(ow):
-                                g = dzr[ox]
-                                acc = np.float32(0.0)
-                                for q in range(f):
-                                    acc += g[q] * krow[q]
-                                drow[ox * sw + j * dw, ch] += acc
-
-
-@njit(cache=True, error_model="numpy", nogil=True)
-def _backward_chunk(xp, k2, y, dy, relu, need_dx, direct, kh, kw, sh, sw, dh, dw, oh, ow, b0, b1, blk, dk, db, dxp):
-    if direct:
-        _direct_backward_chunk(xp, k2, y, dy, relu, need_dx, kh, kw, sh, sw, dh, dw, oh, ow, b0, b1, dk, db, dxp)
-    else:
-        _gemm_backward_chunk(xp, k2, y, dy, relu, need_dx, kh, kw, sh, sw, dh, dw, oh, ow, b0, b1, blk, dk, db, dxp)
-
-
 @njit(cache=True, error_model="numpy", parallel=True)
-def _backward_split(xp, k2, y, dy, relu, need_dx, direct, kh, kw, sh, sw, dh, dw, oh, ow, blk, bounds, nt,
+def _backward_split(xp, k2, y, dy, relu, need_dx, kh, kw, sh, sw, dh, dw, oh, ow, blk, bounds, nt,
                     dks, dbs, dxp):
     nch = bounds.size - 1
     step = (nch + nt - 1) // nt
     for t in prange(nt):
         for g in range(t * step, min(nch, (t + 1) * step)):
-            _backward_chunk(xp, k2, y, dy, relu, need_dx, direct, kh, kw, sh, sw, dh, dw, oh, ow,
+            _backward_chunk(xp, k2, y, dy, relu, need_dx, kh, kw, sh, sw, dh, dw, oh, ow,
                             bounds[g], bounds[g + 1], blk, dks[g], dbs[g], dxp)
 
 
 @njit(cache=True, error_model="numpy", nogil=True)
-def _backward_serial(xp, k2, y, dy, relu, need_dx, direct, kh, kw, sh, sw, dh, dw, oh, ow, blk, bounds, dks, dbs, dxp):
+def _backward_serial(xp, k2, y, dy, relu, need_dx, kh, kw, sh, sw, dh, dw, oh, ow, blk, bounds, dks, dbs, dxp):
     for g in range(bounds.size - 1):
-        _backward_chunk(xp, k2, y, dy, relu, need_dx, direct, kh, kw, sh, sw, dh, dw, oh, ow,
+        _backward_chunk(xp, k2, y, dy, relu, need_dx, kh, kw, sh, sw, dh, dw, oh, ow,
                         bounds[g], bounds[g + 1], blk, dks[g], dbs[g], dxp)
 
 
@@ -341,7 +292,7 @@ def _sum_partials(parts):
     return out
 
 
-def backward(xp, k2, y, dy, relu, need_dx, direct, geo, bounds, blk, nt):
+def backward(xp, k2, y, dy, relu, need_dx, geo, bounds, blk, nt):
     """(dk (P, F), db (F,), dxp padded like xp or None).  ``y`` is the
     layer's output (read only when ``relu``: dz = dy where y > 0); otherwise
     ``dy`` already is dL/dz."""
@@ -351,7 +302,7 @@ def backward(xp, k2, y, dy, relu, need_dx, direct, geo, bounds, blk, nt):
     dks = np.zeros((nch, p, f), dtype=np.float32)
     dbs = np.zeros((nch, f), dtype=np.float32)
     dxp = np.zeros(xp.shape if need_dx else (1, 1, 1, 1), dtype=np.float32)
-    args = (xp, k2, y, dy, relu, need_dx, direct, kh, kw, sh, sw, dh, dw, oh, ow, blk, bounds)
+    args = (xp, k2, y, dy, relu, need_dx, kh, kw, sh, sw, dh, dw, oh, ow, blk, bounds)
     if nt > 1 and nch > 1:
         _backward_split(*args, nt, dks, dbs, dxp)
     else:

@@ -193,21 +193,25 @@ class _PoolKernel(LayerKernel):
         x = np.ascontiguousarray(x)
         geo = self._geometry(cfg, x.shape)
         if self.mode == "max":
-            # Where each maximum came from is only needed for a backward pass.
+            # Where each maximum came from is only needed for a backward pass
+            # (one after an inference call finds it again from x).
             y, arg = max_pool_forward(x, *geo, with_arg=bool(training))
         else:
             y, arg = avg_pool(x, x, *geo, False), None
         if self.rank == 1:
             y = y[:, 0]
-        return [_from_last(y, cfg)], (x.shape, geo, arg)
+        return [_from_last(y, cfg)], (x, geo, arg)
 
     def backward(self, cfg, params, cache, d_outputs, input_grads=True):
-        shape, geo, arg = cache
+        x, geo, arg = cache
+        shape = x.shape
         dy = _to_last(f32(d_outputs[0]), cfg)
         if self.rank == 1:
             dy = dy[:, None]
         dy = np.ascontiguousarray(dy)
         if self.mode == "max":
+            if arg.size == 0 and dy.size:
+                arg = max_pool_forward(x, *geo)[1]
             dx = max_pool_backward(dy, arg, shape, *geo[:6])
         else:
             dx = avg_pool(np.zeros(shape, np.float32), dy, *geo, True)
