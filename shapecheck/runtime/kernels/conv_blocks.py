@@ -231,10 +231,12 @@ def _add_colsums(dz, db):
 
 @njit(cache=True, error_model="numpy", nogil=True)
 def _add_into(acc, part):
-    a = acc.reshape(-1)
-    p = part.reshape(-1)
-    for i in range(a.size):
-        a[i] += p[i]
+    n, f = acc.shape
+    for i in range(n):
+        a = acc[i]
+        p = part[i]
+        for q in range(f):
+            a[q] += p[q]
 
 
 @njit(cache=True, error_model="numpy", nogil=True)
@@ -249,11 +251,10 @@ def _backward_chunk(xp, k2, y, dy, relu, need_dx, kh, kw, sh, sw, dh, dw, oh, ow
     ra = b0 * oh * ow
     while ra < end:
         n = min(blk, end - ra)
-        d = dzb[:n]
+        d = dy[ra:ra + n]
         if relu:
+            d = dzb[:n]
             _relu_grad(y[ra:ra + n], dy[ra:ra + n], d)
-        else:
-            d[:, :] = dy[ra:ra + n]
         _add_colsums(d, db)
         c = cols[:n]
         _im2col_rows(xp, ra, n, kh, kw, sh, sw, dh, dw, oh, ow, c)
@@ -284,14 +285,6 @@ def _backward_serial(xp, k2, y, dy, relu, need_dx, kh, kw, sh, sw, dh, dw, oh, o
                         bounds[g], bounds[g + 1], blk, dks[g], dbs[g], dxp)
 
 
-@njit(cache=True, error_model="numpy")
-def _sum_partials(parts):
-    out = parts[0].copy()
-    for g in range(1, parts.shape[0]):
-        _add_into(out, parts[g])
-    return out
-
-
 def backward(xp, k2, y, dy, relu, need_dx, geo, bounds, blk, nt):
     """(dk (P, F), db (F,), dxp padded like xp or None).  ``y`` is the
     layer's output (read only when ``relu``: dz = dy where y > 0); otherwise
@@ -307,7 +300,8 @@ def backward(xp, k2, y, dy, relu, need_dx, geo, bounds, blk, nt):
         _backward_split(*args, nt, dks, dbs, dxp)
     else:
         _backward_serial(*args, dks, dbs, dxp)
-    return _sum_partials(dks), _sum_partials(dbs), (dxp if need_dx else None)
+    # Summed over the chunk axis: numpy adds the partials in chunk order.
+    return dks.sum(axis=0), dbs.sum(axis=0), (dxp if need_dx else None)
 
 
 def chunk_bounds(nb: int, kernel_size: int) -> np.ndarray:

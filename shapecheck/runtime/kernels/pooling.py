@@ -31,39 +31,112 @@ def _window(o, s, p, size, n):
 def _max_pool_samples(x, ph, pw, sh, sw, pt, pl, y, arg, b0, b1, with_arg):
     # Channels innermost: every window cell is one contiguous channel row,
     # and every loop below runs over 0-based channel indices (vectorized).
-    # arg holds the winning cell's index in its window (i * pw + j).
+    # One input row at a time for a whole output row (a window per
+    # iteration ran 2.5x slower).  arg: the winner's index in its window.
     _, h, w, c = x.shape
     _, oh, ow, _ = y.shape
+    inside = pt == 0 and pl == 0 and (oh - 1) * sh + ph <= h and (ow - 1) * sw + pw <= w
     for b in range(b0, b1):
         for oy in range(oh):
+            yrow = y[b, oy]
+            if inside:  # every window whole: loops from 0, measured ~2x faster
+                if with_arg:
+                    _max_row_inside_arg(x[b, oy * sh:oy * sh + ph], sw, pw, yrow, arg[b, oy])
+                else:
+                    _max_row_inside(x[b, oy * sh:oy * sh + ph], sw, pw, yrow)
+                continue
             sy, i0, i1 = _window(oy, sh, pt, ph, h)
-            for ox in range(ow):
-                sx, j0, j1 = _window(ox, sw, pl, pw, w)
-                dst = y[b, oy, ox]
-                src = x[b, sy + i0, sx + j0]
+            if with_arg:
+                _max_row_arg(x[b], sy, i0, i1, sw, pl, pw, yrow, arg[b, oy])
+            else:
+                _max_row(x[b], sy, i0, i1, sw, pl, pw, yrow)
+
+
+@njit(cache=True, error_model="numpy", nogil=True)
+def _max_row_inside(rows, sw, pw, yrow):
+    ow, c = yrow.shape
+    for i in range(rows.shape[0]):
+        xrow = rows[i]
+        for ox in range(ow):
+            dst = yrow[ox]
+            for j in range(pw):
+                src = xrow[ox * sw + j]
+                if i == 0 and j == 0:
+                    for ch in range(c):
+                        dst[ch] = src[ch]
+                else:
+                    for ch in range(c):
+                        dst[ch] = max(dst[ch], src[ch])
+
+
+@njit(cache=True, error_model="numpy", nogil=True)
+def _max_row_inside_arg(rows, sw, pw, yrow, arow):
+    ow, c = yrow.shape
+    for i in range(rows.shape[0]):
+        xrow = rows[i]
+        for ox in range(ow):
+            dst = yrow[ox]
+            win = arow[ox]
+            for j in range(pw):
+                src = xrow[ox * sw + j]
+                if i == 0 and j == 0:
+                    for ch in range(c):
+                        dst[ch] = src[ch]
+                        win[ch] = 0
+                else:
+                    cell = np.int32(i * pw + j)
+                    for ch in range(c):
+                        v = src[ch]
+                        better = v > dst[ch]
+                        dst[ch] = v if better else dst[ch]
+                        win[ch] = cell if better else win[ch]
+
+
+@njit(cache=True, error_model="numpy", nogil=True)
+def _max_row(xs, sy, i0, i1, sw, pl, pw, yrow):
+    ow, c = yrow.shape
+    w = xs.shape[1]
+    for i in range(i0, i1):
+        xrow = xs[sy + i]
+        for ox in range(ow):
+            sx, j0, j1 = _window(ox, sw, pl, pw, w)
+            dst = yrow[ox]
+            if i == i0:
+                src = xrow[sx + j0]
                 for ch in range(c):
                     dst[ch] = src[ch]
-                if with_arg:
-                    win = arg[b, oy, ox]
-                    first = np.int32(i0 * pw + j0)
-                    for ch in range(c):
-                        win[ch] = first
-                for i in range(i0, i1):
-                    row = x[b, sy + i]
-                    for j in range(j0, j1):
-                        if i == i0 and j == j0:
-                            continue
-                        src = row[sx + j]
-                        if with_arg:
-                            cell = np.int32(i * pw + j)
-                            for ch in range(c):
-                                v = src[ch]
-                                better = v > dst[ch]
-                                dst[ch] = v if better else dst[ch]
-                                win[ch] = cell if better else win[ch]
-                        else:
-                            for ch in range(c):
-                                dst[ch] = max(dst[ch], src[ch])
+                j0 += 1
+            for j in range(j0, j1):
+                src = xrow[sx + j]
+                for ch in range(c):
+                    dst[ch] = max(dst[ch], src[ch])
+
+
+@njit(cache=True, error_model="numpy", nogil=True)
+def _max_row_arg(xs, sy, i0, i1, sw, pl, pw, yrow, arow):
+    ow, c = yrow.shape
+    w = xs.shape[1]
+    for i in range(i0, i1):
+        xrow = xs[sy + i]
+        for ox in range(ow):
+            sx, j0, j1 = _window(ox, sw, pl, pw, w)
+            dst = yrow[ox]
+            win = arow[ox]
+            if i == i0:
+                src = xrow[sx + j0]
+                cell = np.int32(i * pw + j0)
+                for ch in range(c):
+                    dst[ch] = src[ch]
+                    win[ch] = cell
+                j0 += 1
+            for j in range(j0, j1):
+                src = xrow[sx + j]
+                cell = np.int32(i * pw + j)
+                for ch in range(c):
+                    v = src[ch]
+                    better = v > dst[ch]
+                    dst[ch] = v if better else dst[ch]
+                    win[ch] = cell if better else win[ch]
 
 
 @njit(cache=True, error_model="numpy", nogil=True)
@@ -73,14 +146,16 @@ def _max_unpool_samples(dy, arg, ph, pw, sh, sw, pt, pl, dx, b0, b1):
     for b in range(b0, b1):
         for oy in range(oh):
             sy, i0, i1 = _window(oy, sh, pt, ph, h)
-            for ox in range(ow):
-                sx, j0, j1 = _window(ox, sw, pl, pw, w)
-                g = dy[b, oy, ox]
-                win = arg[b, oy, ox]
-                for i in range(i0, i1):
-                    row = dx[b, sy + i]
+            grow = dy[b, oy]
+            arow = arg[b, oy]
+            for i in range(i0, i1):
+                drow = dx[b, sy + i]
+                for ox in range(ow):
+                    sx, j0, j1 = _window(ox, sw, pl, pw, w)
+                    g = grow[ox]
+                    win = arow[ox]
                     for j in range(j0, j1):
-                        dst = row[sx + j]
+                        dst = drow[sx + j]
                         cell = np.int32(i * pw + j)
                         for ch in range(c):
                             dst[ch] += g[ch] if win[ch] == cell else np.float32(0.0)
