@@ -199,3 +199,142 @@ class LambdaCallback(Callback):
                          ("on_train_batch_begin", on_train_batch_begin), ("on_train_batch_end", on_train_batch_end)]:
             if fn is not None:
                 setattr(self, name, fn)
+
+
+class ReduceLROnPlateau(Callback):
+    """Multiplies the learning rate by ``factor`` once the monitored value has
+    not improved for ``patience`` epochs (Keras 3: also logs "learning_rate")."""
+
+    def __init__(self, monitor="val_loss", factor=0.1, patience=10, verbose=0, mode="auto", min_delta=1e-4,
+                 cooldown=0, min_lr=0.0, **kwargs):
+        super().__init__()
+        if factor >= 1.0:
+            raise ValueError(f"ReduceLROnPlateau does not support a factor >= 1.0. Received factor={factor}")
+        self.monitor = monitor
+        self.factor = factor
+        self.patience = patience
+        self.verbose = verbose
+        self.cooldown = cooldown
+        self.min_lr = min_lr
+        self.monitor_op = _mode_op(mode, monitor)
+        self.min_delta = abs(min_delta) * (-1 if self.monitor_op is np.less else 1)
+        self._reset()
+
+    def _reset(self):
+        self.best = None
+        self.cooldown_counter = 0
+        self.wait = 0
+
+    def on_train_begin(self, logs=None):
+        self._reset()
+
+    def in_cooldown(self):
+        return self.cooldown_counter > 0
+
+    def on_epoch_end(self, epoch, logs=None):
+        logs = logs if logs is not None else {}
+        opt = self.model.optimizer
+        logs["learning_rate"] = float(np.float32(opt.learning_rate))
+        current = logs.get(self.monitor)
+        if current is None:
+            print(f"Learning rate reduction is conditioned on metric `{self.monitor}` which is not available. "
+                  f"Available metrics are: {','.join(logs)}.", file=sys.stderr)
+            return
+        if self.in_cooldown():
+            self.cooldown_counter -= 1
+            self.wait = 0
+        if self.best is None or self.monitor_op(current - self.min_delta, self.best):
+            self.best = current
+            self.wait = 0
+        elif not self.in_cooldown():
+            self.wait += 1
+            if self.wait >= self.patience:
+                old = float(np.float32(opt.learning_rate))
+                if old > np.float32(self.min_lr):
+                    new = max(old * self.factor, self.min_lr)
+                    opt.learning_rate = new
+                    if self.verbose > 0:
+                        print(f"\nEpoch {epoch + 1}: ReduceLROnPlateau reducing learning rate to {new}.")
+                    self.cooldown_counter = self.cooldown
+                    self.wait = 0
+
+
+class CSVLogger(Callback):
+    """One CSV row per epoch: "epoch" then the logs by sorted name (Keras 3's layout)."""
+
+    def __init__(self, filename, separator=",", append=False):
+        super().__init__()
+        self.filename = str(filename)
+        self.sep = separator
+        self.append = append
+        self.keys = None
+        self._file = None
+        self._writer = None
+
+    def on_train_begin(self, logs=None):
+        import os
+
+        header = not (self.append and os.path.exists(self.filename) and os.path.getsize(self.filename) > 0)
+        self._append_header = header
+        self._file = open(self.filename, "a" if self.append else "w", newline="")
+        self._writer = None
+        self.keys = None
+
+    def on_epoch_end(self, epoch, logs=None):
+        import csv
+
+        logs = logs or {}
+        if self.keys is None:
+            self.keys = sorted(logs)
+            if self.keys and not any(k.startswith("val_") for k in self.keys):
+                self.keys.extend([f"val_{k}" for k in self.keys])
+        if self._writer is None:
+            sep = self.sep
+
+            class Dialect(csv.excel):
+                delimiter = sep
+
+            self._writer = csv.DictWriter(self._file, fieldnames=["epoch"] + self.keys, dialect=Dialect)
+            if self._append_header:
+                self._writer.writeheader()
+        row = {"epoch": epoch}
+        row.update((k, logs.get(k, "NA")) for k in self.keys)
+        self._writer.writerow(row)
+        self._file.flush()
+
+    def on_train_end(self, logs=None):
+        if self._file is not None:
+            self._file.close()
+            self._file = None
+        self._writer = None
+
+
+class ProgbarLogger(Callback):
+    """fit() prints its own progress bar; an explicit ProgbarLogger adds nothing."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__()
+
+
+class TensorBoard(Callback):
+    """No event files are written by the shapecheck runtime (said once on stderr)."""
+
+    def __init__(self, log_dir="logs", *args, **kwargs):
+        super().__init__()
+        self.log_dir = log_dir
+
+    def on_train_begin(self, logs=None):
+        print(f"shapecheck runtime: TensorBoard callback ignored (no event files written to {self.log_dir})",
+              file=sys.stderr)
+
+
+class RemoteMonitor(TensorBoard):
+    pass
+
+
+class BackupAndRestore(Callback):
+    """Training is never interrupted and resumed inside one run: nothing to back up."""
+
+    def __init__(self, backup_dir=None, *args, **kwargs):
+        super().__init__()
+        self.backup_dir = backup_dir

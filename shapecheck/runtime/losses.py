@@ -187,6 +187,135 @@ mse = MSE = mean_squared_error
 mae = MAE = mean_absolute_error
 
 
+# -- regression and margin losses (Keras 3 formulas) ----------------------------------
+def _pair(y_true, y_pred):
+    t, p = _arrays(y_true, y_pred)
+    return _squeeze_like(t, p).astype(p.dtype), p
+
+
+def huber(y_true, y_pred, delta=1.0):
+    t, p = _pair(y_true, y_pred)
+    d = p.dtype.type(delta)
+    err = np.abs(p - t)
+    return np.mean(np.where(err <= d, 0.5 * np.square(err), d * err - 0.5 * d * d), axis=-1)
+
+
+def _huber_grad(t, p, delta=1.0):
+    t = _squeeze_like(t, p).astype(p.dtype)
+    e = p - t
+    d = p.dtype.type(delta)
+    return np.where(np.abs(e) <= d, e, d * np.sign(e)) / p.shape[-1]
+
+
+def log_cosh(y_true, y_pred):
+    t, p = _pair(y_true, y_pred)
+    x = p - t
+    return np.mean(x + np.logaddexp(0.0, -2.0 * x).astype(p.dtype) - p.dtype.type(np.log(2.0)), axis=-1)
+
+
+def _log_cosh_grad(t, p):
+    t = _squeeze_like(t, p).astype(p.dtype)
+    return np.tanh(p - t) / p.shape[-1]
+
+
+def mean_squared_logarithmic_error(y_true, y_pred):
+    t, p = _pair(y_true, y_pred)
+    first = np.log(np.maximum(p, EPSILON) + 1.0)
+    second = np.log(np.maximum(t, EPSILON) + 1.0)
+    return np.mean(np.square(first - second), axis=-1)
+
+
+def _msle_grad(t, p):
+    t = _squeeze_like(t, p).astype(p.dtype)
+    pc = np.maximum(p, EPSILON)
+    diff = np.log(pc + 1.0) - np.log(np.maximum(t, EPSILON) + 1.0)
+    return 2.0 * diff / (pc + 1.0) * (p > EPSILON) / p.shape[-1]
+
+
+def mean_absolute_percentage_error(y_true, y_pred):
+    t, p = _pair(y_true, y_pred)
+    return 100.0 * np.mean(np.abs((t - p) / np.maximum(np.abs(t), EPSILON)), axis=-1)
+
+
+def _mape_grad(t, p):
+    t = _squeeze_like(t, p).astype(p.dtype)
+    return 100.0 * np.sign(p - t) / np.maximum(np.abs(t), EPSILON) / p.shape[-1]
+
+
+def kl_divergence(y_true, y_pred):
+    t, p = _pair(y_true, y_pred)
+    t = np.clip(t, EPSILON, 1.0)
+    p = np.clip(p, EPSILON, 1.0)
+    return np.sum(t * np.log(t / p), axis=-1)
+
+
+def _kld_grad(t, p):
+    t = np.clip(_squeeze_like(t, p).astype(p.dtype), EPSILON, 1.0)
+    inside = (p >= EPSILON) & (p <= 1.0)
+    return -t / np.clip(p, EPSILON, 1.0) * inside
+
+
+def poisson(y_true, y_pred):
+    t, p = _pair(y_true, y_pred)
+    return np.mean(p - t * np.log(p + EPSILON), axis=-1)
+
+
+def _poisson_grad(t, p):
+    t = _squeeze_like(t, p).astype(p.dtype)
+    return (1.0 - t / (p + EPSILON)) / p.shape[-1]
+
+
+def _hinge_labels(t):
+    """Keras turns 0/1 labels into -1/1 for the hinge losses."""
+    if np.all((t == 0) | (t == 1)):
+        return 2.0 * t - 1.0
+    return t
+
+
+def hinge(y_true, y_pred):
+    t, p = _pair(y_true, y_pred)
+    return np.mean(np.maximum(1.0 - _hinge_labels(t) * p, 0.0), axis=-1)
+
+
+def _hinge_grad(t, p):
+    t = _hinge_labels(_squeeze_like(t, p).astype(p.dtype))
+    return -t * ((1.0 - t * p) > 0) / p.shape[-1]
+
+
+def squared_hinge(y_true, y_pred):
+    t, p = _pair(y_true, y_pred)
+    return np.mean(np.square(np.maximum(1.0 - _hinge_labels(t) * p, 0.0)), axis=-1)
+
+
+def _squared_hinge_grad(t, p):
+    t = _hinge_labels(_squeeze_like(t, p).astype(p.dtype))
+    return -2.0 * t * np.maximum(1.0 - t * p, 0.0) / p.shape[-1]
+
+
+def _l2_normalize(x):
+    return x / np.sqrt(np.maximum(np.sum(np.square(x), axis=-1, keepdims=True), 1e-12))
+
+
+def cosine_similarity(y_true, y_pred, axis=-1):
+    t, p = _pair(y_true, y_pred)
+    return -np.sum(_l2_normalize(t) * _l2_normalize(p), axis=-1)
+
+
+def _cosine_grad(t, p, axis=-1):
+    tn = _l2_normalize(_squeeze_like(t, p).astype(p.dtype))
+    sq = np.sum(np.square(p), axis=-1, keepdims=True)
+    norm = np.sqrt(np.maximum(sq, 1e-12))
+    dot = np.sum(tn * p, axis=-1, keepdims=True)
+    g = tn / norm - np.where(sq > 1e-12, dot * p / norm ** 3, 0.0)
+    return -g
+
+
+mape = MAPE = mean_absolute_percentage_error
+msle = MSLE = mean_squared_logarithmic_error
+kld = KLD = kullback_leibler_divergence = kl_divergence
+logcosh = log_cosh
+
+
 # -- Loss objects ---------------------------------------------------------------
 class Loss:
     """``keras.losses.Loss``: call reduces to the mean over samples."""
@@ -270,6 +399,40 @@ class SparseCategoricalCrossentropy(Loss):
         super().__init__(reduction, name, from_logits=from_logits)
 
 
+class Huber(Loss):
+    fn = staticmethod(huber)
+    grad_fn = staticmethod(_huber_grad)
+    default_name = "huber_loss"
+
+    def __init__(self, delta=1.0, reduction="sum_over_batch_size", name=None, dtype=None):
+        super().__init__(reduction, name, delta=delta)
+
+
+def _simple_loss(cls_name, fn, grad, default_name):
+    return type(cls_name, (Loss,), {"fn": staticmethod(fn), "grad_fn": staticmethod(grad),
+                                    "default_name": default_name})
+
+
+LogCosh = _simple_loss("LogCosh", log_cosh, _log_cosh_grad, "log_cosh")
+MeanSquaredLogarithmicError = _simple_loss("MeanSquaredLogarithmicError", mean_squared_logarithmic_error,
+                                           _msle_grad, "mean_squared_logarithmic_error")
+MeanAbsolutePercentageError = _simple_loss("MeanAbsolutePercentageError", mean_absolute_percentage_error,
+                                           _mape_grad, "mean_absolute_percentage_error")
+KLDivergence = _simple_loss("KLDivergence", kl_divergence, _kld_grad, "kl_divergence")
+Poisson = _simple_loss("Poisson", poisson, _poisson_grad, "poisson")
+Hinge = _simple_loss("Hinge", hinge, _hinge_grad, "hinge")
+SquaredHinge = _simple_loss("SquaredHinge", squared_hinge, _squared_hinge_grad, "squared_hinge")
+
+
+class CosineSimilarity(Loss):
+    fn = staticmethod(cosine_similarity)
+    grad_fn = staticmethod(_cosine_grad)
+    default_name = "cosine_similarity"
+
+    def __init__(self, axis=-1, reduction="sum_over_batch_size", name=None, dtype=None):
+        super().__init__(reduction, name)
+
+
 class LossFunctionWrapper(Loss):
     """A plain function ``f(y_true, y_pred)`` used as a loss; its gradient for
     training is taken numerically."""
@@ -344,12 +507,26 @@ _BY_NAME = {
     "sparse_categorical_crossentropy": SparseCategoricalCrossentropy,
     "SparseCategoricalCrossentropy": SparseCategoricalCrossentropy,
 }
+for _cls, _names in ((Huber, ("huber", "Huber", "huber_loss")), (LogCosh, ("log_cosh", "logcosh", "LogCosh")),
+                     (MeanSquaredLogarithmicError, ("mean_squared_logarithmic_error", "msle", "MSLE",
+                                                    "MeanSquaredLogarithmicError")),
+                     (MeanAbsolutePercentageError, ("mean_absolute_percentage_error", "mape", "MAPE",
+                                                    "MeanAbsolutePercentageError")),
+                     (KLDivergence, ("kl_divergence", "kld", "KLD", "kullback_leibler_divergence", "KLDivergence")),
+                     (Poisson, ("poisson", "Poisson")), (Hinge, ("hinge", "Hinge")),
+                     (SquaredHinge, ("squared_hinge", "SquaredHinge")),
+                     (CosineSimilarity, ("cosine_similarity", "CosineSimilarity"))):
+    for _n in _names:
+        _BY_NAME[_n] = _cls
 _BY_FUNCTION = {
     mean_squared_error: MeanSquaredError,
     mean_absolute_error: MeanAbsoluteError,
     binary_crossentropy: BinaryCrossentropy,
     categorical_crossentropy: CategoricalCrossentropy,
     sparse_categorical_crossentropy: SparseCategoricalCrossentropy,
+    huber: Huber, log_cosh: LogCosh, mean_squared_logarithmic_error: MeanSquaredLogarithmicError,
+    mean_absolute_percentage_error: MeanAbsolutePercentageError, kl_divergence: KLDivergence, poisson: Poisson,
+    hinge: Hinge, squared_hinge: SquaredHinge, cosine_similarity: CosineSimilarity,
 }
 
 

@@ -40,8 +40,16 @@ class Metric:
 
     def update_state(self, y_true, y_pred, sample_weight=None):
         values = np.asarray(self.values(y_true, y_pred), dtype=np.float64)
-        self.total += float(values.sum())
-        self.count += values.size
+        if sample_weight is None:
+            self.total += float(values.sum())
+            self.count += values.size
+            return
+        w = np.asarray(sample_weight, dtype=np.float64)
+        if w.ndim > values.ndim:
+            w = w.reshape(w.shape[:values.ndim])
+        w = np.broadcast_to(w.reshape(w.shape + (1,) * (values.ndim - w.ndim)), values.shape)
+        self.total += float((values * w).sum())
+        self.count += float(w.sum())
 
     def result(self):
         return np.float32(self.total / self.count) if self.count else np.float32(0.0)
@@ -105,6 +113,208 @@ class Mean(Metric):
             self.count += float(sample_weight)
 
 
+class _Confusion(Metric):
+    """True/false positives/negatives at thresholds (Keras's confusion metrics):
+    a prediction counts as positive when it is above the threshold."""
+
+    def __init__(self, thresholds, name=None, dtype=None, from_logits=False):
+        self._thresholds = np.asarray(thresholds, dtype=np.float32).reshape(-1)
+        self._from_logits = from_logits
+        super().__init__(name, dtype)
+
+    def reset_state(self):
+        n = len(self._thresholds)
+        self.tp, self.fp, self.tn, self.fn = (np.zeros(n, np.float64) for _ in range(4))
+        self.total = self.count = 0.0  # unused; kept for code that saves/restores them
+
+    def update_state(self, y_true, y_pred, sample_weight=None):
+        p = np.asarray(y_pred, dtype=np.float32)
+        if self._from_logits:
+            p = (1.0 / (1.0 + np.exp(-p))).astype(np.float32)
+        t = np.asarray(y_true).reshape(p.shape) if np.size(y_true) == p.size else np.asarray(y_true)
+        t = t.astype(bool).reshape(-1)
+        p = p.reshape(-1)
+        if sample_weight is None:
+            w = np.ones(p.shape, np.float64)
+        else:
+            sw = np.asarray(sample_weight, np.float64).reshape(-1)
+            w = sw if sw.size == p.size else np.repeat(sw, p.size // max(sw.size, 1))
+        pos = p[None, :] > self._thresholds[:, None]
+        self.tp += ((pos & t) * w).sum(axis=1)
+        self.fp += ((pos & ~t) * w).sum(axis=1)
+        self.fn += ((~pos & t) * w).sum(axis=1)
+        self.tn += ((~pos & ~t) * w).sum(axis=1)
+
+    @staticmethod
+    def _div(a, b):
+        return np.where(b > 0, a / np.where(b > 0, b, 1.0), 0.0)
+
+
+class Precision(_Confusion):
+    def __init__(self, thresholds=None, top_k=None, class_id=None, name=None, dtype=None):
+        if top_k is not None or class_id is not None:
+            raise NotImplementedError("Precision(top_k=..., class_id=...) is not supported by the shapecheck runtime")
+        self._single = thresholds is None or np.ndim(thresholds) == 0
+        super().__init__(0.5 if thresholds is None else thresholds, name or "precision", dtype)
+
+    def result(self):
+        r = self._div(self.tp, self.tp + self.fp).astype(np.float32)
+        return r[0] if self._single else r
+
+
+class Recall(_Confusion):
+    def __init__(self, thresholds=None, top_k=None, class_id=None, name=None, dtype=None):
+        if top_k is not None or class_id is not None:
+            raise NotImplementedError("Recall(top_k=..., class_id=...) is not supported by the shapecheck runtime")
+        self._single = thresholds is None or np.ndim(thresholds) == 0
+        super().__init__(0.5 if thresholds is None else thresholds, name or "recall", dtype)
+
+    def result(self):
+        r = self._div(self.tp, self.tp + self.fn).astype(np.float32)
+        return r[0] if self._single else r
+
+
+class _ConfusionCount(_Confusion):
+    field = "tp"
+
+    def __init__(self, thresholds=None, name=None, dtype=None):
+        self._single = thresholds is None or np.ndim(thresholds) == 0
+        super().__init__(0.5 if thresholds is None else thresholds, name, dtype)
+
+    def result(self):
+        r = getattr(self, self.field).astype(np.float32)
+        return r[0] if self._single else r
+
+
+class TruePositives(_ConfusionCount):
+    field = "tp"
+
+
+class FalsePositives(_ConfusionCount):
+    field = "fp"
+
+
+class TrueNegatives(_ConfusionCount):
+    field = "tn"
+
+
+class FalseNegatives(_ConfusionCount):
+    field = "fn"
+
+
+class AUC(_Confusion):
+    """Area under the ROC (or PR) curve from ``num_thresholds`` evenly spaced
+    thresholds, summed by interpolation (Keras 3's defaults)."""
+
+    def __init__(self, num_thresholds=200, curve="ROC", summation_method="interpolation", name=None, dtype=None,
+                 thresholds=None, multi_label=False, num_labels=None, label_weights=None, from_logits=False):
+        if multi_label:
+            raise NotImplementedError("AUC(multi_label=True) is not supported by the shapecheck runtime")
+        self.curve = curve.upper()
+        self.summation_method = summation_method.lower()
+        eps = 1e-7
+        if thresholds is not None:
+            inner = sorted(float(t) for t in thresholds)
+        else:
+            inner = [(i + 1) * 1.0 / (num_thresholds - 1) for i in range(num_thresholds - 2)]
+        self.num_thresholds = len(inner) + 2
+        super().__init__([0.0 - eps] + inner + [1.0 + eps], name or "auc", dtype, from_logits=from_logits)
+
+    def result(self):
+        tp, fp, tn, fn = (a.astype(np.float32) for a in (self.tp, self.fp, self.tn, self.fn))
+        recall = self._div(tp, tp + fn)
+        if self.curve == "PR" and self.summation_method == "interpolation":
+            return self._interpolate_pr(tp, fp, fn)
+        if self.curve == "ROC":
+            x, y = self._div(fp, fp + tn), recall
+        else:
+            x, y = recall, self._div(tp, tp + fp)
+        if self.summation_method == "interpolation":
+            heights = (y[:-1] + y[1:]) / 2.0
+        elif self.summation_method == "minoring":
+            heights = np.minimum(y[:-1], y[1:])
+        else:
+            heights = np.maximum(y[:-1], y[1:])
+        return np.float32(np.sum((x[:-1] - x[1:]) * heights))
+
+    def _interpolate_pr(self, tp, fp, fn):
+        dtp = tp[:-1] - tp[1:]
+        p = tp + fp
+        dp = p[:-1] - p[1:]
+        prec_slope = self._div(dtp, np.maximum(dp, 0))
+        intercept = tp[1:] - prec_slope * p[1:]
+        safe_p_ratio = np.where((p[:-1] > 0) & (p[1:] > 0), self._div(p[:-1], np.maximum(p[1:], 0)), 1.0)
+        auc_inc = prec_slope * (dtp + intercept * np.log(safe_p_ratio))
+        return np.float32(np.sum(self._div(auc_inc, np.maximum(tp[1:] + fn[1:], 0))))
+
+
+class RootMeanSquaredError(Metric):
+    def __init__(self, name="root_mean_squared_error", dtype=None):
+        super().__init__(name, dtype)
+
+    def update_state(self, y_true, y_pred, sample_weight=None):
+        p = np.asarray(y_pred, dtype=np.float64)
+        t = np.asarray(y_true, dtype=np.float64).reshape(p.shape) if np.size(y_true) == p.size else np.asarray(
+            y_true, np.float64)
+        sq = np.square(p - t)
+        if sample_weight is None:
+            self.total += float(sq.sum())
+            self.count += sq.size
+        else:
+            w = np.asarray(sample_weight, np.float64)
+            w = np.broadcast_to(w.reshape(w.shape + (1,) * (sq.ndim - w.ndim)), sq.shape)
+            self.total += float((sq * w).sum())
+            self.count += float(w.sum())
+
+    def result(self):
+        return np.float32(np.sqrt(self.total / self.count)) if self.count else np.float32(0.0)
+
+
+def top_k_categorical_accuracy(y_true, y_pred, k=5):
+    t = np.argmax(np.asarray(y_true), axis=-1)
+    return sparse_top_k_categorical_accuracy(t, y_pred, k)
+
+
+def sparse_top_k_categorical_accuracy(y_true, y_pred, k=5):
+    p = np.asarray(y_pred, dtype=np.float32)
+    t = np.asarray(y_true)
+    if t.ndim == p.ndim:
+        t = t.reshape(t.shape[:-1])
+    t = t.astype(np.int64)
+    target = np.take_along_axis(p, t[..., None], axis=-1)
+    # in the top k: fewer than k classes score strictly higher
+    return ((p > target).sum(axis=-1) < k).astype(np.float32)
+
+
+class TopKCategoricalAccuracy(MeanMetricWrapper):
+    def __init__(self, k=5, name="top_k_categorical_accuracy", dtype=None):
+        super().__init__(top_k_categorical_accuracy, name, dtype, k=k)
+
+
+class SparseTopKCategoricalAccuracy(MeanMetricWrapper):
+    def __init__(self, k=5, name="sparse_top_k_categorical_accuracy", dtype=None, from_sorted_ids=False):
+        super().__init__(sparse_top_k_categorical_accuracy, name, dtype, k=k)
+
+
+class Sum(Metric):
+    def __init__(self, name="sum", dtype=None):
+        super().__init__(name, dtype)
+
+    def update_state(self, values, sample_weight=None):
+        v = np.asarray(values, dtype=np.float64)
+        self.total += float((v * (1.0 if sample_weight is None else np.asarray(sample_weight))).sum())
+
+    def result(self):
+        return np.float32(self.total)
+
+
+def _loss_metric(fn_name, default_name):
+    def make(name=default_name, dtype=None, **kwargs):
+        return MeanMetricWrapper(getattr(_losses, fn_name), name, dtype, **kwargs)
+
+    return make
+
+
 mean_squared_error = mse = _losses.mean_squared_error
 mean_absolute_error = mae = _losses.mean_absolute_error
 binary_crossentropy = _losses.binary_crossentropy
@@ -120,7 +330,24 @@ _BY_NAME = {
     "categorical_accuracy": CategoricalAccuracy,
     "sparse_categorical_accuracy": SparseCategoricalAccuracy,
 }
+_BY_NAME.update({
+    "auc": AUC, "AUC": AUC, "precision": Precision, "Precision": Precision, "recall": Recall, "Recall": Recall,
+    "root_mean_squared_error": RootMeanSquaredError, "RootMeanSquaredError": RootMeanSquaredError,
+    "top_k_categorical_accuracy": TopKCategoricalAccuracy, "TopKCategoricalAccuracy": TopKCategoricalAccuracy,
+    "sparse_top_k_categorical_accuracy": SparseTopKCategoricalAccuracy,
+    "SparseTopKCategoricalAccuracy": SparseTopKCategoricalAccuracy,
+    "BinaryAccuracy": BinaryAccuracy, "CategoricalAccuracy": CategoricalAccuracy,
+    "SparseCategoricalAccuracy": SparseCategoricalAccuracy, "MeanSquaredError": MeanSquaredError,
+    "MeanAbsoluteError": MeanAbsoluteError,
+    "true_positives": TruePositives, "false_positives": FalsePositives, "true_negatives": TrueNegatives,
+    "false_negatives": FalseNegatives,
+})
 _LOSS_METRICS = {
+    "mean_absolute_percentage_error": _losses.mean_absolute_percentage_error, "mape": _losses.mape,
+    "mean_squared_logarithmic_error": _losses.mean_squared_logarithmic_error, "msle": _losses.msle,
+    "kl_divergence": _losses.kl_divergence, "kld": _losses.kl_divergence, "poisson": _losses.poisson,
+    "log_cosh": _losses.log_cosh, "logcosh": _losses.log_cosh, "hinge": _losses.hinge,
+    "squared_hinge": _losses.squared_hinge, "huber": _losses.huber,
     "binary_crossentropy": _losses.binary_crossentropy,
     "categorical_crossentropy": _losses.categorical_crossentropy,
     "sparse_categorical_crossentropy": _losses.sparse_categorical_crossentropy,

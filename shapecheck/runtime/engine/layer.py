@@ -20,6 +20,7 @@ from ...layers import ShapeFault, get_spec, to_snake_case
 from .. import device as _device
 from .. import initializers
 from ..random import global_rng
+from . import masking as _masking
 from .context import STATE, reserve_name, unique_name
 from .tensor import KerasTensor, Node, flatten, format_shape, is_symbolic
 from .variable import Variable
@@ -180,6 +181,14 @@ class Layer:
     def variables(self):
         return self._all_vars()
 
+    @property
+    def trainable_variables(self):
+        return self.trainable_weights
+
+    @property
+    def non_trainable_variables(self):
+        return self.non_trainable_weights
+
     def get_weights(self) -> list[np.ndarray]:
         return [v.value.copy() for v in self._all_vars()]
 
@@ -232,9 +241,15 @@ class Layer:
         if args[1:] or kwargs:
             inputs, kwargs = self._extra_inputs(inputs, list(args[1:]), kwargs)
         training = kwargs.pop("training", None)
-        kwargs.pop("mask", None)
+        mask = kwargs.pop("mask", None)
         if is_symbolic(inputs):
             return self._symbolic_call(inputs, kwargs)
+        if mask is None and _masking.active():
+            mask = _masking.lookup(inputs)
+        self._call_mask = mask
+        if mask is not None and not isinstance(self, CatalogLayer) and _masking.call_takes_mask(self) and \
+                not hasattr(self, "_graph"):
+            kwargs = {**kwargs, "mask": mask}  # a user layer whose call() takes the mask gets it, as in Keras
         # On the CUDA target layers pass device arrays to each other; a call
         # from user code (depth 0) gets NumPy arrays back.
         STATE.depth += 1
@@ -242,9 +257,33 @@ class Layer:
             out = self._eager_call(inputs, kwargs, training)
         finally:
             STATE.depth -= 1
+            self._call_mask = None
+        if mask is not None or _masking.makes_mask(self):
+            self._set_output_masks(inputs, mask, out)
         if STATE.depth == 0 and _device.current().is_cuda:
             out = _host_tree(out)
         return out
+
+    _call_mask = None
+
+    def _set_output_masks(self, inputs, mask, out):
+        """Attach the masks of this call's outputs (Keras's _set_mask_metadata)."""
+        outs = out if isinstance(out, (list, tuple)) else [out]
+        if all(_masking.get(o) is not None for o in outs):
+            return  # computed inside (a nested model's graph)
+        if hasattr(self, "_graph"):
+            return
+        if isinstance(self, CatalogLayer):
+            masks = _masking.catalog_output_masks(self.spec.class_name, self.cfg, inputs, mask, len(outs))
+        else:
+            m = _masking.custom_output_mask(self, inputs, mask)
+            masks = list(m) if isinstance(m, (list, tuple)) else [m] + [None] * (len(outs) - 1)
+        for o, m in zip(outs, masks):
+            if m is not None and _masking.get(o) is None:
+                _masking.register(o, m)
+
+    def compute_mask(self, inputs, previous_mask=None):
+        return previous_mask if getattr(self, "supports_masking", False) else None
 
     def _extra_inputs(self, inputs, args, kwargs):
         if args:
@@ -580,9 +619,19 @@ class CatalogLayer(Layer):
         is_training = STATE.training if training is None else bool(training)
         params = self._params()
         cfg = self._call_cfg(call_kwargs)
-        outs, cache = kernel.forward(cfg, params, arrays, is_training, self._layer_rng())
+        adapter = None
+        if self._call_mask is not None and dev == "cpu":
+            adapter = _masking.consumer(self.spec.class_name, cfg)
+        if adapter is not None:
+            mask = self._call_mask
+            outs, cache = adapter.forward(cfg, params, arrays, is_training, self._layer_rng(),
+                                          mask[0] if isinstance(mask, (list, tuple)) else mask)
+            cache = _masking.MaskedCall(adapter, cache)
+        else:
+            outs, cache = kernel.forward(cfg, params, arrays, is_training, self._layer_rng())
         if is_training:
-            kernel.update_state(cfg, params, cache)
+            if adapter is None:
+                kernel.update_state(cfg, params, cache)
             if cfg is not self.cfg:
                 cache = _CallCache(cfg, cache)
             tape = STATE.tape
@@ -630,6 +679,8 @@ class CatalogLayer(Layer):
         cfg = self.cfg
         if isinstance(cache, _CallCache):
             cfg, cache = cache.cfg, cache.cache
+        if isinstance(cache, _masking.MaskedCall):
+            return cache.adapter.backward(cfg, params, cache.cache, d_outputs, need_input_grads)
         if not need_input_grads and _takes_input_grads(kernel):
             return kernel.backward(cfg, params, cache, d_outputs, input_grads=False)
         return kernel.backward(cfg, params, cache, d_outputs)

@@ -19,6 +19,7 @@ from .. import losses as losses_module
 from .. import metrics as metrics_module
 from .. import optimizers as optimizers_module
 from . import inference, observe
+from . import masking as _masking
 from .context import STATE, recording
 from .progbar import Progbar
 
@@ -117,6 +118,8 @@ class Trainer:
         names = ["loss"]
         if self._metric_spec:
             names.append("compile_metrics")
+        if self._losses is not None and len(self._losses) > 1:
+            names.extend(f"{n}_loss" for n in self._out_names())
         return names
 
     def _out_names(self):
@@ -220,6 +223,7 @@ class Trainer:
         return ys
 
     def _forward(self, arrays, training):
+        _masking.clear()  # masks of the previous batch's arrays
         STATE.depth += 1  # layer calls inside fit/predict are engine calls (device arrays stay put)
         try:
             if self._graph is not None:
@@ -251,7 +255,7 @@ class Trainer:
         for i, (loss, y, o) in enumerate(zip(self._losses, ys, outs)):
             if loss is None or y is None:
                 continue
-            value, g = loss.value_and_grad(y, o, sw)
+            value, g = loss.value_and_grad(y, o, _loss_weight(o, sw))
             self._track_output_loss(i, value, len(o))
             w = self._lw[i]
             total = total + np.float32(w) * value
@@ -268,10 +272,17 @@ class Trainer:
                 pgrads[key] = pgrads[key] + g if key in pgrads else g
             self.optimizer.apply([pgrads.get(id(v)) for v in variables], [v.value for v in variables],
                                  [v.path for v in variables])
+        self._update_metrics(ys, outs)
+        return float(total), outs
+
+    def _update_metrics(self, ys, outs):
         for i, _, m in self._metrics:
             if ys[i] is not None:
-                m.update_state(ys[i], outs[i])
-        return float(total), outs
+                mask = _masking.get(outs[i]) if _masking.active() else None
+                if mask is None:
+                    m.update_state(ys[i], outs[i])
+                else:  # Keras weighs a masked output's metric values by the mask
+                    m.update_state(ys[i], outs[i], sample_weight=_masking.metric_weights(mask, None))
 
     def _regularization(self, variables):
         """Keras adds each ``*_regularizer`` penalty to the training loss."""
@@ -323,13 +334,11 @@ class Trainer:
         for i, (loss, y, o) in enumerate(zip(self._losses, ys, outs)):
             if loss is None or y is None:
                 continue
-            value = float(loss(y, o, sample_weight=sw))
+            value = float(loss(y, o, sample_weight=_loss_weight(o, sw)))
             self._track_output_loss(i, value, len(o))
             total += self._lw[i] * value
         total += float(self._regularization([])[0])
-        for i, _, m in self._metrics:
-            if ys[i] is not None:
-                m.update_state(ys[i], outs[i])
+        self._update_metrics(ys, outs)
         return total
 
     def _sample_weights(self, ys, n, sample_weight, class_weight):
@@ -512,6 +521,7 @@ class Trainer:
         steps = max(1, math.ceil(n / batch_size))
         verbose = 1 if verbose == "auto" else int(verbose)
         self._reset_metrics()
+        sw_all = self._sample_weights(ys, n, sample_weight, None) if ys is not None else None
         bar = Progbar(steps, verbose=verbose) if verbose else None
         loss_sum, seen = 0.0, 0
         logs = {}
@@ -519,7 +529,7 @@ class Trainer:
             s = step * batch_size
             bx = [a[s:s + batch_size] for a in xs]
             by = [None if a is None else a[s:s + batch_size] for a in ys]
-            loss = self._test_batch(bx, by)
+            loss = self._test_batch(bx, by, None if sw_all is None else sw_all[s:s + batch_size])
             loss_sum += loss * len(bx[0])
             seen += len(bx[0])
             logs = self._logs(loss_sum / seen)
@@ -598,6 +608,17 @@ class Trainer:
         if not self._metrics and not self._output_loss_logs():
             return logs["loss"]
         return self._flat_results(logs)
+
+
+def _loss_weight(output, sample_weight):
+    """The sample weights of one output's loss, with its Keras mask folded in."""
+    if not _masking.active():
+        return sample_weight
+    mask = _masking.get(output)
+    if mask is None:
+        return sample_weight
+    shape = mask.shape if np.ndim(output) == mask.ndim + 1 else np.shape(output)[:-1]
+    return _masking.loss_weights(mask, sample_weight, shape)
 
 
 class _training:

@@ -107,7 +107,11 @@ def fill_losses(mod):
     _export(mod, l, ["Loss", "MeanSquaredError", "MeanAbsoluteError", "BinaryCrossentropy",
                      "CategoricalCrossentropy", "SparseCategoricalCrossentropy", "mean_squared_error",
                      "mean_absolute_error", "binary_crossentropy", "categorical_crossentropy",
-                     "sparse_categorical_crossentropy", "mse", "mae", "MSE", "MAE", "get"])
+                     "sparse_categorical_crossentropy", "mse", "mae", "MSE", "MAE", "get", "Huber", "LogCosh",
+                     "MeanSquaredLogarithmicError", "MeanAbsolutePercentageError", "KLDivergence", "Poisson", "Hinge",
+                     "SquaredHinge", "CosineSimilarity", "huber", "log_cosh", "logcosh", "mean_squared_logarithmic_error",
+                     "mean_absolute_percentage_error", "kl_divergence", "poisson", "hinge", "squared_hinge",
+                     "cosine_similarity", "mape", "MAPE", "msle", "MSLE", "kld", "KLD"])
 
 
 def fill_metrics(mod):
@@ -117,14 +121,18 @@ def fill_metrics(mod):
                      "SparseCategoricalAccuracy", "MeanSquaredError", "MeanAbsoluteError", "binary_accuracy",
                      "categorical_accuracy", "sparse_categorical_accuracy", "mean_squared_error",
                      "mean_absolute_error", "mse", "mae", "binary_crossentropy", "categorical_crossentropy",
-                     "sparse_categorical_crossentropy"])
+                     "sparse_categorical_crossentropy", "AUC", "Precision", "Recall", "TruePositives",
+                     "FalsePositives", "TrueNegatives", "FalseNegatives", "RootMeanSquaredError",
+                     "TopKCategoricalAccuracy", "SparseTopKCategoricalAccuracy", "Sum", "top_k_categorical_accuracy",
+                     "sparse_top_k_categorical_accuracy"])
 
 
 def fill_callbacks(mod):
     from .. import callbacks as c
 
     _export(mod, c, ["Callback", "History", "EarlyStopping", "ModelCheckpoint", "LearningRateScheduler",
-                     "TerminateOnNaN", "LambdaCallback"])
+                     "TerminateOnNaN", "LambdaCallback", "ReduceLROnPlateau", "CSVLogger", "ProgbarLogger",
+                     "TensorBoard", "RemoteMonitor", "BackupAndRestore"])
 
 
 def fill_utils(mod):
