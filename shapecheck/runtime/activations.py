@@ -168,3 +168,38 @@ def serialize(fn):
         if f is fn:
             return name
     return getattr(fn, "__name__", str(fn))
+
+
+def _traced_aware(name, fn):
+    """Activations on a traced value (inside a custom call() while training)
+    record their gradient; arrays take the plain function."""
+    import functools
+    import inspect
+
+    sig = inspect.signature(fn)
+
+    @functools.wraps(fn)
+    def act(x, *args, **kwargs):
+        if type(x).__name__ == "Traced":
+            from .engine import autodiff
+
+            bound = sig.bind(x, *args, **kwargs)
+            bound.apply_defaults()
+            kw = dict(bound.arguments)
+            kw.pop(next(iter(sig.parameters)))
+            out = autodiff.activation(name, x, **kw)
+            if out is not None:
+                return out
+            autodiff.report_untraced(f"activation {name}")
+            return fn(x.value, *args, **kwargs)
+        return fn(x, *args, **kwargs)
+
+    return act
+
+
+for _name in list(ALL):
+    _wrapped = _traced_aware(_name, ALL[_name])
+    if globals().get(_name) is ALL[_name]:
+        globals()[_name] = _wrapped
+    ALL[_name] = _wrapped
+

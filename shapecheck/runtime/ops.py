@@ -10,7 +10,14 @@ import numpy as np
 from . import activations as _act
 
 
+def _arr(x):
+    """The array itself, or a traced one as is (gradients flow through keras.ops in a custom call())."""
+    return x if type(x).__name__ == "Traced" else np.asarray(x)
+
+
 def convert_to_tensor(x, dtype=None, sparse=None, ragged=None):
+    if type(x).__name__ == "Traced" and dtype is None:
+        return x
     a = np.asarray(x)
     if dtype is not None:
         return a.astype(dtype)
@@ -22,7 +29,7 @@ def convert_to_numpy(x):
 
 
 def cast(x, dtype):
-    return np.asarray(x).astype(dtype)
+    return _arr(x).astype(dtype)
 
 
 def shape(x):
@@ -34,35 +41,35 @@ def divide(x1, x2):
 
 
 def concatenate(xs, axis=0):
-    return np.concatenate([np.asarray(x) for x in xs], axis=axis)
+    return np.concatenate([_arr(x) for x in xs], axis=axis)
 
 
 def stack(xs, axis=0):
-    return np.stack([np.asarray(x) for x in xs], axis=axis)
+    return np.stack([_arr(x) for x in xs], axis=axis)
 
 
 def split(x, indices_or_sections, axis=0):
-    return np.split(np.asarray(x), indices_or_sections, axis=axis)
+    return np.split(_arr(x), indices_or_sections, axis=axis)
 
 
 def squeeze(x, axis=None):
-    return np.squeeze(np.asarray(x), axis=axis)
+    return np.squeeze(_arr(x), axis=axis)
 
 
 def mean(x, axis=None, keepdims=False):
-    return np.mean(np.asarray(x), axis=_axis(axis), keepdims=keepdims)
+    return np.mean(_arr(x), axis=_axis(axis), keepdims=keepdims)
 
 
 def sum(x, axis=None, keepdims=False):  # noqa: A001
-    return np.sum(np.asarray(x), axis=_axis(axis), keepdims=keepdims)
+    return np.sum(_arr(x), axis=_axis(axis), keepdims=keepdims)
 
 
 def max(x, axis=None, keepdims=False, initial=None):  # noqa: A001
-    return np.max(np.asarray(x), axis=_axis(axis), keepdims=keepdims)
+    return np.max(_arr(x), axis=_axis(axis), keepdims=keepdims)
 
 
 def min(x, axis=None, keepdims=False, initial=None):  # noqa: A001
-    return np.min(np.asarray(x), axis=_axis(axis), keepdims=keepdims)
+    return np.min(_arr(x), axis=_axis(axis), keepdims=keepdims)
 
 
 def relu(x):

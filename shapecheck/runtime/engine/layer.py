@@ -20,6 +20,7 @@ from ...layers import ShapeFault, get_spec, to_snake_case
 from .. import device as _device
 from .. import initializers
 from ..random import global_rng
+from . import autodiff as _autodiff
 from . import masking as _masking
 from .context import STATE, reserve_name, unique_name
 from .tensor import KerasTensor, Node, flatten, format_shape, is_symbolic
@@ -244,8 +245,13 @@ class Layer:
         mask = kwargs.pop("mask", None)
         if is_symbolic(inputs):
             return self._symbolic_call(inputs, kwargs)
+        traced = _autodiff.any_traced(inputs if isinstance(inputs, (list, tuple)) else [inputs])
+        if traced and not self._traces_call():
+            inputs = _autodiff.unwrap(inputs)  # kernels and graphs take the raw arrays (linked by identity)
+        elif not traced and STATE.tape is not None and self._traces_call():
+            inputs = _autodiff.wrap(inputs)  # record the NumPy glue of a custom call() for backward
         if mask is None and _masking.active():
-            mask = _masking.lookup(inputs)
+            mask = _masking.lookup(_autodiff.unwrap(inputs))
         self._call_mask = mask
         if mask is not None and not isinstance(self, CatalogLayer) and _masking.call_takes_mask(self) and \
                 not hasattr(self, "_graph"):
@@ -258,13 +264,22 @@ class Layer:
         finally:
             STATE.depth -= 1
             self._call_mask = None
+        if isinstance(out, _autodiff.Traced) or (isinstance(out, (list, tuple)) and _autodiff.any_traced(out)):
+            out = _autodiff.unwrap(out)
         if mask is not None or _masking.makes_mask(self):
-            self._set_output_masks(inputs, mask, out)
+            self._set_output_masks(_autodiff.unwrap(inputs), mask, out)
+        if traced:
+            out = _autodiff.wrap(out)
         if STATE.depth == 0 and _device.current().is_cuda:
             out = _host_tree(out)
         return out
 
     _call_mask = None
+
+    def _traces_call(self) -> bool:
+        """A user's call() (a Layer subclass or a subclassed Model) runs on traced arrays while training."""
+        return type(self).call is not Layer.call and not isinstance(self, (CatalogLayer, Lambda, InputLayer)) and \
+            getattr(self, "_graph", None) is None
 
     def _set_output_masks(self, inputs, mask, out):
         """Attach the masks of this call's outputs (Keras's _set_mask_metadata)."""
@@ -315,7 +330,15 @@ class Layer:
         return shapes, dtypes
 
     def _eager_call(self, inputs, call_kwargs, training):
-        if isinstance(inputs, (list, tuple)):
+        if isinstance(inputs, _autodiff.Traced):
+            arrays = [inputs]
+            first_shapes = [(None,) + inputs.shape[1:]]
+            call_in = inputs
+        elif isinstance(inputs, (list, tuple)) and _autodiff.any_traced(inputs):
+            arrays = list(inputs)
+            first_shapes = [(None,) + tuple(np.shape(_autodiff.unwrap(a)))[1:] for a in arrays]
+            call_in = arrays
+        elif isinstance(inputs, (list, tuple)):
             arrays = [_to_array(x) for x in inputs]
             first_shapes = [(None,) + a.shape[1:] for a in arrays]
             call_in = arrays
@@ -328,6 +351,9 @@ class Layer:
         if training is not None:
             STATE.training = bool(training)
         try:
+            if "training" not in call_kwargs and _masking.call_takes(self, "training"):
+                # Keras fills a call()'s `training` argument from the context (True inside fit)
+                call_kwargs = {**call_kwargs, "training": STATE.training}
             out = self.call(call_in, **call_kwargs)
         finally:
             STATE.training = prev

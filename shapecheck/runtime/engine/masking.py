@@ -149,17 +149,21 @@ def custom_output_mask(layer, inputs, in_mask):
 _TAKES_MASK: dict = {}
 
 
-def call_takes_mask(layer) -> bool:
-    """Whether a user layer's call() has a ``mask`` parameter (Keras passes it)."""
+def call_takes(layer, arg) -> bool:
+    """Whether a user layer's call() has a parameter ``arg`` (Keras fills ``mask`` and ``training``)."""
     fn = type(layer).call
-    known = _TAKES_MASK.get(fn)
+    known = _TAKES_MASK.get((fn, arg))
     if known is None:
         try:
-            known = "mask" in inspect.signature(fn).parameters
+            known = arg in inspect.signature(fn).parameters
         except (TypeError, ValueError):
             known = False
-        _TAKES_MASK[fn] = known
+        _TAKES_MASK[(fn, arg)] = known
     return known
+
+
+def call_takes_mask(layer) -> bool:
+    return call_takes(layer, "mask")
 
 
 # -- layers that use the mask -------------------------------------------------------------

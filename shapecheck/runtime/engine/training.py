@@ -18,6 +18,7 @@ from .. import device as _device
 from .. import losses as losses_module
 from .. import metrics as metrics_module
 from .. import optimizers as optimizers_module
+from . import autodiff as _autodiff
 from . import inference, observe
 from . import masking as _masking
 from .context import STATE, recording
@@ -230,8 +231,12 @@ class Trainer:
                 with _training(training):
                     outs = self._graph.run(arrays)
             else:
+                x = arrays[0] if len(arrays) == 1 else arrays
+                if training and STATE.tape is not None:
+                    x = _autodiff.wrap(x)  # the model's own call(): its NumPy glue is recorded for backward
+                kw = {"training": training} if _masking.call_takes(self, "training") else {}
                 with _training(training):
-                    out = self.call(arrays[0] if len(arrays) == 1 else arrays)
+                    out = _autodiff.unwrap(self.call(x, **kw))
                 outs = list(out) if isinstance(out, (list, tuple)) else [out]
         finally:
             STATE.depth -= 1
@@ -268,6 +273,12 @@ class Trainer:
         total = total + penalty
         if np.isfinite(total):
             pgrads = backward(tape, grads)
+            if grads:
+                # weights a custom call() used directly: the gradient reached their value arrays
+                for v in variables:
+                    g = grads.get(id(v.value))
+                    if g is not None:
+                        pgrads[id(v)] = pgrads[id(v)] + g if id(v) in pgrads else g
             for key, g in reg_grads.items():
                 pgrads[key] = pgrads[key] + g if key in pgrads else g
             self.optimizer.apply([pgrads.get(id(v)) for v in variables], [v.value for v in variables],

@@ -86,9 +86,13 @@ class Variable:
 
 def _binary(op):
     def f(self, other):
+        if type(other).__name__ == "Traced":
+            return NotImplemented  # the traced operand records the op (autodiff.py)
         return op(self.value, np.asarray(other))
 
     def r(self, other):
+        if type(other).__name__ == "Traced":
+            return NotImplemented
         return op(np.asarray(other), self.value)
 
     return f, r

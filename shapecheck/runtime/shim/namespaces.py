@@ -262,7 +262,8 @@ def fill_tensorflow(mod):
         initial_value, name=name, trainable=trainable, dtype=dtype)
     def _reduction(fn):
         def reduce(x, axis=None, keepdims=False, name=None):
-            return fn(np.asarray(x), axis=tuple(axis) if isinstance(axis, list) else axis, keepdims=keepdims)
+            x = x if type(x).__name__ == "Traced" else np.asarray(x)
+            return fn(x, axis=tuple(axis) if isinstance(axis, list) else axis, keepdims=keepdims)
 
         return symbolic_aware(reduce, fn.__name__)
 
