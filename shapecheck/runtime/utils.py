@@ -41,3 +41,29 @@ def pad_sequences(sequences, maxlen=None, dtype="int32", padding="pre", truncati
         else:
             out[i, -len(s):] = s
     return out
+
+
+class PyDataset:
+    """``keras.utils.PyDataset`` (and Keras 2's ``Sequence``): batches by index.
+    fit reads every batch once and batches the result the same way."""
+
+    def __init__(self, workers=1, use_multiprocessing=False, max_queue_size=10):
+        self.workers = workers
+        self.use_multiprocessing = use_multiprocessing
+        self.max_queue_size = max_queue_size
+
+    def __len__(self):
+        raise NotImplementedError
+
+    def __getitem__(self, index):
+        raise NotImplementedError
+
+    def on_epoch_end(self):
+        pass
+
+    @property
+    def num_batches(self):
+        return len(self)
+
+
+Sequence = PyDataset

@@ -328,10 +328,9 @@ class Model(Trainer, Layer):
         load_weights(self, filepath)
 
     def save(self, filepath, overwrite=True, **kwargs):
-        raise NotImplementedError(
-            "model.save() (the .keras / .h5 formats) is not supported by the shapecheck runtime; "
-            "use model.save_weights(path) and rebuild the model in code"
-        )
+        from .saving import save_model
+
+        save_model(self, filepath, overwrite)
 
     def get_config(self):
         return {"name": self.name, "trainable": self.trainable}

@@ -32,6 +32,9 @@ def save_weights(model, filepath) -> None:
             arrays[f"{i:04d}:{layer.name}/{v.name}"] = v.value
             i += 1
     arrays["__signature__"] = np.frombuffer(json.dumps(_signature(model)).encode(), dtype=np.uint8)
+    if hasattr(filepath, "write"):
+        np.savez(filepath, **arrays)
+        return
     # An open file keeps NumPy from appending ".npz" to the name the script chose.
     with open(filepath, "wb") as f:
         np.savez(f, **arrays)
@@ -62,3 +65,67 @@ def load_weights(model, filepath) -> None:
     variables = [v for layer in model.layers for v in layer._all_vars()]
     for key, var in zip(keys, variables):
         var.value[...] = data[key]
+
+
+# -- whole models (model.save / keras.models.load_model) ---------------------------------------
+# A .keras file written here holds the weights and the layer list, but the
+# model's structure stays in this process: load_model rebuilds a model saved
+# by the same run (the usual save-then-load or ModelCheckpoint-then-load).
+_SAVED: dict = {}
+
+
+def _key(filepath) -> str:
+    import os
+
+    return os.path.realpath(os.fspath(filepath))
+
+
+def save_model(model, filepath, overwrite=True) -> None:
+    import copy
+    import os
+    import zipfile
+
+    path = os.fspath(filepath)
+    if not str(path).endswith((".keras", ".h5", ".hdf5")):
+        raise ValueError(
+            "Invalid filepath extension for saving. Please add either a `.keras` extension for the native Keras "
+            f"format (recommended) or a `.h5` extension. Received: filepath={path}."
+        )
+    if not model.built:
+        raise ValueError("You are calling `save()` on a model that has not been built yet. "
+                         "Build it (call it on data, or add an Input) first.")
+    snapshot = copy.deepcopy(model)
+    from io import BytesIO
+
+    buf = BytesIO()
+    save_weights(model, buf)
+    meta = {"format": "shapecheck-runtime", "class_name": type(model).__name__, "name": model.name,
+            "layers": [[l.name, type(l).__name__] for l in model.layers]}
+    with zipfile.ZipFile(path, "w") as z:
+        z.writestr("metadata.json", json.dumps(meta))
+        z.writestr("model.weights.npz", buf.getvalue())
+    _SAVED[_key(path)] = snapshot
+
+
+def load_model(filepath, custom_objects=None, compile=True, safe_mode=True):
+    import copy
+    import os
+    import zipfile
+    from io import BytesIO
+
+    path = os.fspath(filepath)
+    if not os.path.exists(path):
+        raise ValueError(f"File not found: filepath={path}. Please ensure the file is an accessible `.keras` zip file.")
+    snapshot = _SAVED.get(_key(path))
+    if snapshot is None:
+        raise NotImplementedError(
+            f"keras.models.load_model({path!r}): the shapecheck runtime loads only models saved by the same run "
+            "(model.save(...) earlier in this script); rebuild the model in code and use model.load_weights()"
+        )
+    model = copy.deepcopy(snapshot)
+    with zipfile.ZipFile(path) as z:
+        load_weights(model, BytesIO(z.read("model.weights.npz")))
+    if not compile:
+        model.optimizer = None
+        model.compiled = False
+    return model

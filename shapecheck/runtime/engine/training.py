@@ -14,6 +14,7 @@ import sys
 import numpy as np
 
 from .. import callbacks as callbacks_module
+from .. import data as _data
 from .. import device as _device
 from .. import losses as losses_module
 from .. import metrics as metrics_module
@@ -408,6 +409,14 @@ class Trainer:
             validation_data=None, shuffle=True, class_weight=None, sample_weight=None, initial_epoch=0,
             steps_per_epoch=None, validation_steps=None, validation_batch_size=None, validation_freq=1):
         self._require_compiled("fit")
+        if _data.is_pipeline(x):
+            if y is not None:
+                raise ValueError("`y` argument is not supported when using a dataset as input.")
+            x, y, sw, batch_size, shuffle = _data.materialize(x)
+            sample_weight = sample_weight if sample_weight is not None else sw
+        if validation_data is not None and _data.is_pipeline(validation_data):
+            vx, vy, vsw, vbs, _ = _data.materialize(validation_data)
+            validation_data, validation_batch_size = (vx, vy), validation_batch_size or vbs
         observe.data_event("fit", self, _raw(x), _raw(y))
         xs = self._prepare_x(x)
         n_out = len(self._graph.outputs) if self._graph is not None else 1
@@ -523,6 +532,9 @@ class Trainer:
     def evaluate(self, x=None, y=None, batch_size=None, verbose="auto", sample_weight=None, steps=None,
                  callbacks=None, return_dict=False, **kwargs):
         self._require_compiled("evaluate")
+        if _data.is_pipeline(x):
+            x, y, sw, batch_size, _ = _data.materialize(x)
+            sample_weight = sample_weight if sample_weight is not None else sw
         observe.data_event("evaluate", self, _raw(x), _raw(y))
         xs = self._prepare_x(x)
         n_out = len(self._graph.outputs) if self._graph is not None else 1
@@ -553,6 +565,8 @@ class Trainer:
         return self._flat_results(logs)
 
     def predict(self, x, batch_size=None, verbose="auto", steps=None, callbacks=None):
+        if _data.is_pipeline(x):
+            x, _, _, batch_size, _ = _data.materialize(x)
         observe.data_event("predict", self, _raw(x))
         xs = self._prepare_x(x)
         batch_size = batch_size or 32

@@ -75,18 +75,45 @@ def fill_models(mod):
     mod.Model = Model
     mod.Sequential = Sequential
 
-    def load_model(filepath, custom_objects=None, compile=True, safe_mode=True):
-        raise NotImplementedError(
-            "keras.models.load_model is not supported by the shapecheck runtime; rebuild the model in code "
-            "and use model.load_weights()"
-        )
+    from ..engine.saving import load_model, save_model
 
     mod.load_model = load_model
+    mod.save_model = lambda model, filepath, overwrite=True, **kw: save_model(model, filepath, overwrite)
 
     def clone_model(model, input_tensors=None, clone_function=None):
         raise NotImplementedError("keras.models.clone_model is not supported by the shapecheck runtime")
 
     mod.clone_model = clone_model
+
+
+def _register_serializable(package="Custom", name=None):
+    """Keras's decorator: the runtime keeps classes in memory, so it only returns them."""
+    def deco(obj):
+        return obj
+
+    return deco
+
+
+def fill_saving(mod):
+    from ..engine.saving import load_model, save_model
+
+    mod.load_model = load_model
+    mod.save_model = lambda model, filepath, overwrite=True, **kw: save_model(model, filepath, overwrite)
+    mod.register_keras_serializable = _register_serializable
+    mod.get_custom_objects = lambda: {}
+    mod.custom_object_scope = _NullScope
+    mod.CustomObjectScope = _NullScope
+
+
+class _NullScope:
+    def __init__(self, *args, **kwargs):
+        pass
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        return False
 
 
 def fill_optimizers(mod):
@@ -138,12 +165,16 @@ def fill_callbacks(mod):
 def fill_utils(mod):
     from .. import utils as u
 
-    _export(mod, u, ["to_categorical", "set_random_seed", "normalize", "pad_sequences"])
+    _export(mod, u, ["to_categorical", "set_random_seed", "normalize", "pad_sequences", "PyDataset", "Sequence"])
 
     def plot_model(model, to_file="model.png", **kwargs):
         print(f"(shapecheck runtime: plot_model skipped, {to_file} not written)")
 
     mod.plot_model = plot_model
+    mod.register_keras_serializable = _register_serializable
+    mod.get_custom_objects = lambda: {}
+    mod.custom_object_scope = _NullScope
+    mod.CustomObjectScope = _NullScope
     mod.__path__ = []
 
 
@@ -239,7 +270,7 @@ def fill_keras(mod):
     mod.__path__ = []
     base = mod.__name__
     for sub in ("layers", "models", "optimizers", "losses", "metrics", "callbacks", "utils", "backend", "ops",
-                "activations", "initializers", "regularizers", "preprocessing"):
+                "activations", "initializers", "regularizers", "preprocessing", "saving"):
         setattr(mod, sub, importlib.import_module(f"{base}.{sub}"))
 
 
@@ -294,6 +325,10 @@ def fill_tensorflow(mod):
     mod.math = types.SimpleNamespace(reduce_sum=mod.reduce_sum, reduce_mean=mod.reduce_mean, log=np.log,
                                      exp=np.exp, sqrt=np.sqrt, square=np.square, abs=np.abs, sigmoid=a.sigmoid,
                                      tanh=np.tanh, maximum=np.maximum, minimum=np.minimum, argmax=np.argmax)
+    from .. import data as _data
+
+    mod.data = types.SimpleNamespace(Dataset=_data.Dataset, AUTOTUNE=_data.AUTOTUNE, Options=_data.Options,
+                                     experimental=types.SimpleNamespace(AUTOTUNE=_data.AUTOTUNE))
     mod.config = types.SimpleNamespace(list_physical_devices=lambda kind=None: [],
                                        experimental=types.SimpleNamespace(
                                            list_physical_devices=lambda kind=None: []))
@@ -324,6 +359,7 @@ def _keras_tree(prefix: str) -> dict:
         f"{prefix}.initializers": fill_initializers,
         f"{prefix}.regularizers": fill_regularizers,
         f"{prefix}.preprocessing": fill_preprocessing,
+        f"{prefix}.saving": fill_saving,
         f"{prefix}.preprocessing.sequence": fill_sequence,
     }
     for sub in KERAS2_LAYER_MODULES:
