@@ -655,17 +655,18 @@ class CatalogLayer(Layer):
             cache = _masking.MaskedCall(adapter, cache)
         else:
             outs, cache = kernel.forward(cfg, params, arrays, is_training, self._layer_rng())
-        if is_training:
-            if adapter is None:
-                kernel.update_state(cfg, params, cache)
+        if is_training and adapter is None:
+            kernel.update_state(cfg, params, cache)
+        tape = STATE.tape
+        if tape is not None:
+            # recorded in inference mode too (a call with training=False inside fit, or
+            # under a GradientTape): gradients still flow through it, as in Keras
             if cfg is not self.cfg:
                 cache = _CallCache(cfg, cache)
-            tape = STATE.tape
-            if tape is not None:
-                # A kernel that hands back its input unchanged (Dropout at rate 0,
-                # a linear Activation) needs no backward: gradients flow through.
-                if not (len(outs) == 1 and len(arrays) == 1 and outs[0] is arrays[0]):
-                    tape.append(TapeEntry(self, cache, arrays, outs))
+            # A kernel that hands back its input unchanged (Dropout at rate 0,
+            # a linear Activation) needs no backward: gradients flow through.
+            if not (len(outs) == 1 and len(arrays) == 1 and outs[0] is arrays[0]):
+                tape.append(TapeEntry(self, cache, arrays, outs))
         if not self._inbound_nodes and self._eager_output_shapes is None:
             self._note_eager_shapes(outs)
         if len(outs) == 1:
