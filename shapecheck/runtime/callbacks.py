@@ -157,7 +157,7 @@ class ModelCheckpoint(Callback):
             self.best = current
         elif self.verbose > 0:
             print(f"\nEpoch {epoch + 1}: saving model to {path}")
-        if self.save_weights_only or path.endswith(".weights.h5"):
+        if self.save_weights_only or path.endswith(".weights.h5") or not path.endswith((".keras", ".h5")):
             self.model.save_weights(path)
         else:
             self.model.save(path)

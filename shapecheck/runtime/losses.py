@@ -316,6 +316,48 @@ kld = KLD = kullback_leibler_divergence = kl_divergence
 logcosh = log_cosh
 
 
+def _is_traced(x) -> bool:
+    return type(x).__name__ == "Traced"
+
+
+def _plain(x):
+    return x.value if _is_traced(x) else x
+
+
+def _traced_value_and_grad(fn, y_true, y_pred, sample_weight):
+    """A loss function's reduced value and its gradient by recording its NumPy /
+    keras.ops operations (engine/autodiff.py); None when an operation escaped
+    the recording (the caller falls back to numerical differences)."""
+    from .engine import autodiff
+    from .engine.context import STATE
+    from .engine.training import backward
+
+    tape = []
+    prev = STATE.tape
+    STATE.tape = tape
+    try:
+        p = autodiff.Traced(np.array(y_pred, dtype=np.float32))
+        values = fn(_plain(y_true), p)
+        if not _is_traced(values):
+            return None
+        if sample_weight is not None:
+            sw = np.asarray(sample_weight, np.float32)
+            if values.ndim == 0:
+                values = values * np.float32(sw.mean())
+            else:
+                values = values * sw.reshape(sw.shape + (1,) * (values.ndim - sw.ndim)) if sw.size != values.size \
+                    else values * sw.reshape(values.shape)
+        total = np.sum(values) / np.float32(max(values.size, 1))
+    finally:
+        STATE.tape = prev
+    grads = {id(total.value): np.ones_like(total.value)}
+    backward(tape, grads)
+    g = grads.get(id(p.value))
+    if g is None:
+        g = np.zeros_like(p.value)
+    return np.float32(total.value), np.asarray(g, dtype=np.float32)
+
+
 # -- Loss objects ---------------------------------------------------------------
 class Loss:
     """``keras.losses.Loss``: call reduces to the mean over samples."""
@@ -333,6 +375,9 @@ class Loss:
         return type(self).fn(y_true, y_pred, **self.fn_kwargs)
 
     def __call__(self, y_true, y_pred, sample_weight=None):
+        if _is_traced(y_pred) and self.reduction not in (None, "none"):
+            return self._traced_call(y_true, y_pred, sample_weight)
+        y_true, y_pred = _plain(y_true), _plain(y_pred)
         values = np.asarray(self.call(y_true, y_pred), dtype=np.float32)
         if sample_weight is not None:
             values = values * np.asarray(sample_weight, dtype=np.float32).reshape(values.shape)
@@ -342,10 +387,38 @@ class Loss:
             return np.float32(values.sum())
         return np.float32(values.sum() / max(values.size, 1))
 
+    def _traced_call(self, y_true, y_pred, sample_weight):
+        """The loss of a traced prediction (a GradientTape block): its value,
+        recorded with its gradient."""
+        from .engine import autodiff
+
+        p = y_pred.value
+        if type(self).grad_fn is None:  # a user's Loss subclass: trace its call()
+            values = self.call(_plain(y_true), y_pred)
+            if sample_weight is not None:
+                values = values * np.asarray(sample_weight, np.float32).reshape(
+                    np.shape(autodiff.unwrap(values))[:1] + (1,) * (np.ndim(autodiff.unwrap(values)) - 1))
+            total = np.sum(values)
+            if self.reduction == "sum":
+                return total
+            return total / np.float32(max(np.size(autodiff.unwrap(values)), 1))
+        value, grad = self.value_and_grad(_plain(y_true), p, sample_weight)
+        if self.reduction == "sum":
+            n = max(np.asarray(self.call(_plain(y_true), p)).size, 1)
+            value, grad = np.float32(value * n), grad * np.float32(n)
+        return autodiff.record(np.asarray(value, dtype=np.float32), [y_pred], lambda g: [grad * np.float32(g)])
+
     def value_and_grad(self, y_true, y_pred, sample_weight=None):
         """The reduced loss and its gradient with respect to ``y_pred``.
         Sample weights scale each sample's value; the mean still divides by
         the number of values (Keras's "sum_over_batch_size")."""
+        if type(self).grad_fn is None:
+            got = _traced_value_and_grad(self.call, y_true, y_pred, sample_weight)
+            if got is None:
+                raise NotImplementedError(
+                    f"training with the custom loss {type(self).__name__}: its call() uses an operation the "
+                    "shapecheck runtime cannot differentiate")
+            return got
         p = np.asarray(y_pred)
         values = np.asarray(self.call(y_true, p), dtype=np.float32)
         n = max(values.size, 1)
@@ -449,6 +522,12 @@ class LossFunctionWrapper(Loss):
     MAX_FD_CALLS = 20000
 
     def value_and_grad(self, y_true, y_pred, sample_weight=None):
+        got = _traced_value_and_grad(self._fn, y_true, y_pred, sample_weight)
+        if got is not None:
+            return got
+        return self._numeric_value_and_grad(y_true, y_pred, sample_weight)
+
+    def _numeric_value_and_grad(self, y_true, y_pred, sample_weight=None):
         """A custom loss has no formula for its gradient: take it by central
         differences in float64.  When the function returns one value per sample
         (as Keras losses do) a feature is perturbed in all samples at once; a
@@ -561,3 +640,44 @@ def get(identifier, y_true_shape=None, y_pred_shape=None) -> Loss:
             return obj
         return LossFunctionWrapper(identifier)
     raise ValueError(f"Could not interpret loss identifier: {identifier}")
+
+
+def _traced_function(fn, grad):
+    """A per-sample loss function (keras.losses.mse(y, p), ...) that, on a
+    traced prediction, records its values with their gradient."""
+    import functools
+
+    @functools.wraps(fn)
+    def loss(y_true, y_pred, *args, **kwargs):
+        if not _is_traced(y_pred):
+            return fn(_plain(y_true), y_pred, *args, **kwargs)
+        from .engine import autodiff
+
+        t, p = np.asarray(_plain(y_true)), y_pred.value
+        values = np.asarray(fn(t, p, *args, **kwargs), dtype=np.float32)
+        g_sum = np.asarray(grad(t, p, *args, **kwargs), dtype=np.float32)
+
+        def vjp(g):
+            g = np.asarray(g, dtype=np.float32)
+            return [g_sum * g.reshape(g.shape + (1,) * (g_sum.ndim - g.ndim))]
+
+        return autodiff.record(values, [y_pred], vjp)
+
+    return loss
+
+
+for _fn_name, _grad in (("mean_squared_error", _mse_grad), ("mean_absolute_error", _mae_grad),
+                        ("binary_crossentropy", _bce_grad), ("categorical_crossentropy", _cce_grad),
+                        ("sparse_categorical_crossentropy", _scce_grad), ("huber", _huber_grad),
+                        ("log_cosh", _log_cosh_grad), ("mean_squared_logarithmic_error", _msle_grad),
+                        ("mean_absolute_percentage_error", _mape_grad), ("kl_divergence", _kld_grad),
+                        ("poisson", _poisson_grad), ("hinge", _hinge_grad), ("squared_hinge", _squared_hinge_grad),
+                        ("cosine_similarity", _cosine_grad)):
+    _plain_fn = globals()[_fn_name]
+    _traced_fn = _traced_function(_plain_fn, _grad)
+    for _alias, _value in list(globals().items()):
+        if _value is _plain_fn and not _alias.startswith("_"):
+            globals()[_alias] = _traced_fn
+    if _plain_fn in _BY_FUNCTION:
+        _BY_FUNCTION[_traced_fn] = _BY_FUNCTION[_plain_fn]
+

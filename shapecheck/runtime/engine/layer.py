@@ -268,8 +268,8 @@ class Layer:
             out = _autodiff.unwrap(out)
         if mask is not None or _masking.makes_mask(self):
             self._set_output_masks(_autodiff.unwrap(inputs), mask, out)
-        if traced:
-            out = _autodiff.wrap(out)
+        if traced or (STATE.depth == 0 and STATE.tape is not None and getattr(STATE, "user_tape", False)):
+            out = _autodiff.wrap(out)  # a GradientTape block: what the user computes next is recorded
         if STATE.depth == 0 and _device.current().is_cuda:
             out = _host_tree(out)
         return out

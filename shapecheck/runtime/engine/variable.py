@@ -34,7 +34,33 @@ class Variable:
         self._mirror = None
         self._host = v
 
-    # NumPy interop
+    # NumPy interop: while a tape records (a training step, a GradientTape), NumPy
+    # operations on a variable are recorded with their gradient (autodiff.py).
+    def __array_ufunc__(self, ufunc, method, *inputs, **kwargs):
+        if method == "__call__" and "out" not in kwargs and _recording():
+            from . import autodiff
+
+            return autodiff._apply_ufunc(ufunc, list(inputs), kwargs)
+        raws = [i.value if isinstance(i, Variable) else i for i in inputs]
+        return getattr(ufunc, method)(*raws, **kwargs)
+
+    def __array_function__(self, func, types, args, kwargs):
+        from . import autodiff
+
+        if _recording():
+            rule = autodiff._FUNCTIONS.get(func)
+            if rule is not None:
+                return rule(*args, **kwargs)
+
+        def plain(a):
+            if isinstance(a, Variable):
+                return a.value
+            if isinstance(a, (list, tuple)):
+                return type(a)(plain(x) for x in a)
+            return a
+
+        return func(*plain(list(args)), **{k: plain(v) for k, v in kwargs.items()})
+
     def __array__(self, dtype=None, copy=None):
         return self.value if dtype is None else self.value.astype(dtype)
 
@@ -84,15 +110,29 @@ class Variable:
         return float(self.value)
 
 
+def _recording() -> bool:
+    from .context import STATE
+
+    return STATE.tape is not None
+
+
 def _binary(op):
     def f(self, other):
         if type(other).__name__ == "Traced":
             return NotImplemented  # the traced operand records the op (autodiff.py)
+        if _recording():
+            from . import autodiff
+
+            return autodiff._apply_ufunc(op, [self, other], {})
         return op(self.value, np.asarray(other))
 
     def r(self, other):
         if type(other).__name__ == "Traced":
             return NotImplemented
+        if _recording():
+            from . import autodiff
+
+            return autodiff._apply_ufunc(op, [other, self], {})
         return op(np.asarray(other), self.value)
 
     return f, r
@@ -103,4 +143,4 @@ for _name, _op in [("add", np.add), ("sub", np.subtract), ("mul", np.multiply), 
     _f, _r = _binary(_op)
     setattr(Variable, f"__{_name}__", _f)
     setattr(Variable, f"__r{_name}__", _r)
-Variable.__neg__ = lambda self: -self.value
+Variable.__neg__ = lambda self: np.negative(self)

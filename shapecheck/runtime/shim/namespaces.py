@@ -327,6 +327,9 @@ def fill_tensorflow(mod):
                                      tanh=np.tanh, maximum=np.maximum, minimum=np.minimum, argmax=np.argmax)
     from .. import data as _data
 
+    from ..engine.gradient_tape import GradientTape
+
+    mod.GradientTape = GradientTape
     mod.data = types.SimpleNamespace(Dataset=_data.Dataset, AUTOTUNE=_data.AUTOTUNE, Options=_data.Options,
                                      experimental=types.SimpleNamespace(AUTOTUNE=_data.AUTOTUNE))
     mod.config = types.SimpleNamespace(list_physical_devices=lambda kind=None: [],
