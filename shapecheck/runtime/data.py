@@ -232,6 +232,10 @@ def is_pipeline(x) -> bool:
     return isinstance(x, Dataset) or _is_pydataset(x)
 
 
+def is_batched_by_index(x) -> bool:
+    return _is_pydataset(x)
+
+
 def _is_pydataset(x) -> bool:
     from .utils import PyDataset
 

@@ -30,13 +30,65 @@ def sparse_categorical_accuracy(y_true, y_pred):
 
 
 class Metric:
-    def __init__(self, name=None, dtype=None):
-        self.name = name or type(self).__name__.lower()
-        self.reset_state()
+    def __init__(self, name=None, dtype=None, **kwargs):
+        from ..layers import to_snake_case
 
-    def reset_state(self):
+        self.name = name or to_snake_case(type(self).__name__)
+        self.dtype = dtype or "float32"
+        self._metric_vars = []
         self.total = 0.0
         self.count = 0.0
+        if type(self).reset_state is Metric.reset_state or type(self).__module__ == __name__:
+            self.reset_state()
+
+    def reset_state(self):
+        if self._metric_vars:  # a user's metric: its variables back to their initial values
+            for var, init in self._metric_vars:
+                var.value[...] = init
+            return
+        self.total = 0.0
+        self.count = 0.0
+
+    def add_variable(self, shape=(), initializer="zeros", dtype=None, aggregation="sum", name=None):
+        from . import initializers
+        from .engine.variable import Variable
+
+        value = initializers.get(initializer)(tuple(shape or ()), dtype=dtype or "float32")
+        var = Variable(value, name=name, trainable=False, dtype=dtype or "float32")
+        self._metric_vars.append((var, np.array(var.value, copy=True)))
+        return var
+
+    def add_weight(self, name=None, shape=(), initializer="zeros", dtype=None, aggregation="sum", **kwargs):
+        return self.add_variable(shape=shape, initializer=initializer, dtype=dtype, aggregation=aggregation,
+                                 name=name)
+
+    @property
+    def variables(self):
+        return [v for v, _ in self._metric_vars]
+
+    def _snapshot(self):
+        """Everything update_state changes (fit's validation pass runs the same metric objects)."""
+        from .engine.variable import Variable
+
+        state = {}
+        for k, v in vars(self).items():
+            if isinstance(v, Variable):
+                state[k] = v.value.copy()
+            elif isinstance(v, np.ndarray):
+                state[k] = v.copy()
+            elif isinstance(v, (int, float, np.number)):
+                state[k] = v
+        return state
+
+    def _restore(self, state):
+        from .engine.variable import Variable
+
+        for k, v in state.items():
+            cur = getattr(self, k, None)
+            if isinstance(cur, Variable):
+                cur.value[...] = v
+            else:
+                setattr(self, k, v)
 
     def update_state(self, y_true, y_pred, sample_weight=None):
         values = np.asarray(self.values(y_true, y_pred), dtype=np.float64)
@@ -121,6 +173,7 @@ class _Confusion(Metric):
         self._thresholds = np.asarray(thresholds, dtype=np.float32).reshape(-1)
         self._from_logits = from_logits
         super().__init__(name, dtype)
+        self.reset_state()
 
     def reset_state(self):
         n = len(self._thresholds)

@@ -174,6 +174,146 @@ class Trainer:
                     label = obj.name if n == 1 else f"{names[i]}_{obj.name}"
                     self._metrics.append((i, label, obj))
 
+    # -- the custom-step API (train_step overrides, Keras 3 and Keras 2 spellings) ----------------
+    @property
+    def metrics(self):
+        """The loss tracker and compiled metrics (after the first batch), then the
+        Metric objects the model holds as attributes, as Keras 3 orders them."""
+        out = []
+        if self.compiled:
+            out.append(self._get_loss_tracker())
+            out.extend(m for _, _, m in self._metrics or [])
+        for v in vars(self).values():
+            if isinstance(v, metrics_module.Metric) and all(v is not o for o in out):
+                out.append(v)
+        return out
+
+    def _get_loss_tracker(self):
+        tracker = self.__dict__.get("_loss_tracker")
+        if tracker is None:
+            tracker = metrics_module.Mean(name="loss")
+            object.__setattr__(self, "_loss_tracker", tracker)
+        return tracker
+
+    def reset_metrics(self):
+        for m in self.metrics:
+            m.reset_state()
+
+    def get_metrics_result(self):
+        out = {}
+        for m in self.metrics:
+            out[m.name] = m.result()
+        labels = {id(m): label for _, label, m in self._metrics or []}
+        return {labels.get(id(m), m.name): m.result() for m in self.metrics}
+
+    def _split_data(self, data):
+        if isinstance(data, tuple):
+            x = data[0]
+            y = data[1] if len(data) > 1 else None
+            sw = data[2] if len(data) > 2 else None
+            return x, y, sw
+        return data, None, None
+
+    def compute_loss(self, x=None, y=None, y_pred=None, sample_weight=None, training=True):
+        from . import autodiff
+
+        outs = list(y_pred) if isinstance(y_pred, (list, tuple)) else [y_pred]
+        n_out = len(outs)
+        ys = self._prepare_y(y, n_out) if y is not None else [None] * n_out
+        self._resolve(ys, [autodiff.unwrap(o) for o in outs])
+        total = None
+        for i, (loss, yt, o) in enumerate(zip(self._losses, ys, outs)):
+            if loss is None or yt is None:
+                continue
+            value = loss(yt, o, sample_weight=sample_weight)
+            w = self._lw[i]
+            value = value * np.float32(w) if w != 1.0 else value
+            total = value if total is None else total + value
+        penalty, reg_grads = self._regularization(self.trainable_weights)
+        if reg_grads:
+            keys = list(reg_grads)
+            by_id = {id(v): v for v in self.trainable_weights}
+            raws = [by_id[k].value for k in keys]
+            term = autodiff.record(np.asarray(penalty, dtype=np.float32), raws,
+                                   lambda g: [reg_grads[k] * np.float32(g) for k in keys])
+            total = term if total is None else total + term
+        if total is None:
+            raise ValueError("No loss to compute. Provide a `loss` argument in `compile()`.")
+        return total
+
+    @property
+    def compiled_loss(self):
+        model = self
+
+        class _CompiledLoss:
+            def __call__(self, y_true, y_pred, sample_weight=None, regularization_losses=None):
+                return model.compute_loss(y=y_true, y_pred=y_pred, sample_weight=sample_weight)
+
+        return _CompiledLoss()
+
+    @property
+    def compiled_metrics(self):
+        model = self
+
+        class _CompiledMetrics:
+            def update_state(self, y_true, y_pred, sample_weight=None):
+                model._update_compiled_metrics(y_true, y_pred)
+
+            @property
+            def metrics(self):
+                return [m for _, _, m in model._metrics or []]
+
+        return _CompiledMetrics()
+
+    def _update_compiled_metrics(self, y, y_pred):
+        from . import autodiff
+
+        outs = [autodiff.unwrap(o) for o in (y_pred if isinstance(y_pred, (list, tuple)) else [y_pred])]
+        ys = self._prepare_y(y, len(outs)) if y is not None else [None] * len(outs)
+        self._resolve(ys, outs)
+        self._update_metrics(ys, outs)
+
+    def compute_metrics(self, x, y, y_pred, sample_weight=None):
+        self._update_compiled_metrics(y, y_pred)
+        return self.get_metrics_result()
+
+    def train_step(self, data):
+        """Keras 3's default step, for overrides that call super().train_step()."""
+        from .gradient_tape import GradientTape
+
+        x, y, sw = self._split_data(data)
+        with GradientTape() as tape:
+            y_pred = self(x, training=True)
+            loss = self.compute_loss(x=x, y=y, y_pred=y_pred, sample_weight=sw)
+        n = len(x[0] if isinstance(x, (list, tuple)) else next(iter(x.values())) if isinstance(x, dict) else x)
+        self._get_loss_tracker().update_state(np.asarray(loss), sample_weight=n)
+        variables = self.trainable_variables
+        grads = tape.gradient(loss, variables)
+        self.optimizer.apply_gradients(zip(grads, variables))
+        return self.compute_metrics(x, y, y_pred, sw)
+
+    def _custom_step(self) -> bool:
+        return type(self).train_step is not Trainer.train_step
+
+    def _run_train_step(self, bx, by, bsw):
+        x = bx[0] if len(bx) == 1 else list(bx)
+        if by is None or all(a is None for a in by):
+            data = (x,)
+        else:
+            y = by[0] if len(by) == 1 else list(by)
+            data = (x, y) if bsw is None else (x, y, bsw)
+        result = self.train_step(data) or {}
+        from . import autodiff
+
+        logs = {}
+        for k, v in (result.items() if isinstance(result, dict) else []):
+            if isinstance(v, dict):
+                for k2, v2 in v.items():
+                    logs[k2] = float(np.asarray(autodiff.unwrap(v2)))
+            else:
+                logs[k] = float(np.asarray(autodiff.unwrap(v)))
+        return logs
+
     # -- data -------------------------------------------------------------------
     def _prepare_x(self, x):
         if x is None:
@@ -409,10 +549,14 @@ class Trainer:
             validation_data=None, shuffle=True, class_weight=None, sample_weight=None, initial_epoch=0,
             steps_per_epoch=None, validation_steps=None, validation_batch_size=None, validation_freq=1):
         self._require_compiled("fit")
+        x_in = x
         if _data.is_pipeline(x):
             if y is not None:
                 raise ValueError("`y` argument is not supported when using a dataset as input.")
+            user_shuffle = shuffle
             x, y, sw, batch_size, shuffle = _data.materialize(x)
+            if not shuffle and user_shuffle and _data.is_batched_by_index(x_in):
+                shuffle = "batch"  # Keras shuffles a PyDataset's batch order
             sample_weight = sample_weight if sample_weight is not None else sw
         if validation_data is not None and _data.is_pipeline(validation_data):
             vx, vy, vsw, vbs, _ = _data.materialize(validation_data)
@@ -421,10 +565,13 @@ class Trainer:
         xs = self._prepare_x(x)
         n_out = len(self._graph.outputs) if self._graph is not None else 1
         ys = self._prepare_y(y, n_out)
+        custom = self._custom_step()
+        if ys is None and custom:
+            ys = [None] * n_out
         if ys is None:
             raise ValueError("fit() needs targets `y` for a model compiled with a loss.")
         n = _n_samples(xs, "x")
-        ny = _n_samples([a for a in ys if a is not None], "y")
+        ny = _n_samples([a for a in ys if a is not None], "y") if any(a is not None for a in ys) else n
         if n != ny:
             raise ValueError(
                 "Data cardinality is ambiguous. Make sure all arrays contain the same number of samples.\n"
@@ -458,13 +605,23 @@ class Trainer:
             cb.on_train_begin()
         for epoch in range(initial_epoch, epochs):
             self._reset_metrics()
+            if custom:
+                self.reset_metrics()
             for cb in cbs:
                 cb.on_epoch_begin(epoch)
             if verbose:
                 print(f"Epoch {epoch + 1}/{epochs}")
                 sys.stdout.flush()
             bar = Progbar(steps, verbose=verbose) if verbose else None
-            order = np.random.permutation(n) if shuffle and shuffle != "batch" else np.arange(n)
+            if shuffle == "batch":  # whole batches in a new order (Keras: shuffle="batch", PyDatasets)
+                blocks = [np.arange(i, min(i + batch_size, n)) for i in range(0, n, batch_size)]
+                order = np.concatenate([blocks[j] for j in np.random.permutation(len(blocks))]) if blocks \
+                    else np.arange(n)
+                if n % batch_size:  # keep the short batch whole: it goes last
+                    short = len(blocks[-1])
+                    order = np.concatenate([order[order < n - short], np.arange(n - short, n)])
+            else:
+                order = np.random.permutation(n) if shuffle else np.arange(n)
             seen, loss_sum = 0, 0.0
             logs = {}
             for step in range(steps):
@@ -475,10 +632,15 @@ class Trainer:
                     cb.on_train_batch_begin(step)
                 bx = [a[idx] for a in xs]
                 by = [None if a is None else a[idx] for a in ys]
-                loss, _ = self._train_batch(bx, by, None if sw_all is None else sw_all[idx])
-                seen += len(idx)
-                loss_sum += loss * len(idx)
-                logs = self._logs(loss_sum / seen)
+                if custom:
+                    logs = self._run_train_step(bx, by, None if sw_all is None else sw_all[idx])
+                    loss = logs.get("loss", 0.0)
+                    seen += len(idx)
+                else:
+                    loss, _ = self._train_batch(bx, by, None if sw_all is None else sw_all[idx])
+                    seen += len(idx)
+                    loss_sum += loss * len(idx)
+                    logs = self._logs(loss_sum / seen)
                 if not math.isfinite(loss):
                     logs["loss"] = loss
                 for cb in cbs:
@@ -512,7 +674,7 @@ class Trainer:
 
     def _evaluate_arrays(self, xs, ys, batch_size):
         n = _n_samples(xs, "x")
-        metrics_before = [(m.total, m.count) for _, _, m in self._metrics or []]
+        metrics_before = [m._snapshot() for _, _, m in self._metrics or []]
         losses_before = getattr(self, "_out_losses", None)
         self._reset_metrics()
         loss_sum, seen = 0.0, 0
@@ -523,8 +685,8 @@ class Trainer:
             loss_sum += loss * len(bx[0])
             seen += len(bx[0])
         out = self._logs(loss_sum / max(seen, 1))
-        for (_, _, m), (t, c) in zip(self._metrics or [], metrics_before):
-            m.total, m.count = t, c
+        for (_, _, m), state in zip(self._metrics or [], metrics_before):
+            m._restore(state)
         self._out_losses = losses_before
         return out
 
