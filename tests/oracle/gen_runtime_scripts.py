@@ -1,0 +1,42 @@
+"""Run the real-world style scripts of tests/fixtures/runtime/scripts/ under
+real Keras 3 and store what each prints, for tests/runtime/test_scripts_oracle.py.
+
+    /work/oracle-venv/bin/python tests/oracle/gen_runtime_scripts.py [NAME...]
+
+Each script runs in its own process (fresh name counters), from its own folder,
+with KERAS_BACKEND=tensorflow, no GPU and TF logging off; its stdout is written
+to <name>.keras.txt beside it.  The scripts fix their weights from NumPy seeds
+and train with shuffle=False, so the numbers do not depend on Keras's random
+initializers.
+"""
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+SCRIPTS = Path(__file__).resolve().parents[1] / "fixtures" / "runtime" / "scripts"
+
+
+def main(argv):
+    names = set(argv)
+    env = dict(os.environ, KERAS_BACKEND="tensorflow", TF_CPP_MIN_LOG_LEVEL="3", CUDA_VISIBLE_DEVICES="",
+               PYTHONHASHSEED="0", COLUMNS="120")
+    failed = 0
+    for script in sorted(SCRIPTS.glob("*.py")):
+        if names and script.stem not in names:
+            continue
+        proc = subprocess.run([sys.executable, script.name], cwd=SCRIPTS, env=env, capture_output=True, text=True,
+                              timeout=600)
+        if proc.returncode != 0:
+            failed += 1
+            print(f"FAIL {script.name}: {proc.stderr.strip().splitlines()[-1:]}", file=sys.stderr)
+            continue
+        script.with_suffix(".keras.txt").write_text(proc.stdout)
+        print(f"ok   {script.name}", file=sys.stderr)
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

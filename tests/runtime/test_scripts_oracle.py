@@ -1,0 +1,57 @@
+"""Real-world style Keras scripts (masks, subclassed models, custom layers,
+losses and metrics, callbacks, tf.data, GradientTape loops, train_step
+overrides, save/load) run unchanged under `shapecheck run` and print what real
+Keras 3 printed for them (tests/oracle/gen_runtime_scripts.py): the same text,
+numbers equal to within printing precision."""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from shapecheck.cli import main
+
+SCRIPTS = Path(__file__).resolve().parents[1] / "fixtures" / "runtime" / "scripts"
+CASES = sorted(p for p in SCRIPTS.glob("*.py") if p.with_suffix(".keras.txt").exists())
+NUMBER = re.compile(r"-?\d+(?:\.\d+)?(?:e[-+]?\d+)?")
+
+
+def _decimals(text: str) -> int:
+    return len(text.split(".")[1]) if "." in text and "e" not in text else 0
+
+
+def _compare(ours: str, theirs: str, rel=1e-4):
+    """Line by line: the words equal, the numbers within one unit of their last
+    printed decimal (a value rounded the other way) or a relative 1e-4."""
+    a, b = ours.splitlines(), theirs.splitlines()
+    assert len(a) == len(b), f"{len(a)} lines printed, Keras printed {len(b)}:\n{ours}\n--- keras ---\n{theirs}"
+    for la, lb in zip(a, b):
+        assert NUMBER.sub("#", la) == NUMBER.sub("#", lb), f"\nours:  {la}\nkeras: {lb}"
+        for x, y in zip(NUMBER.findall(la), NUMBER.findall(lb)):
+            fx, fy = float(x), float(y)
+            unit = 10.0 ** -max(_decimals(x), _decimals(y))
+            assert abs(fx - fy) <= 1.01 * unit + rel * abs(fy), f"{x} != {y}\nours:  {la}\nkeras: {lb}"
+
+
+def test_every_script_has_its_keras_output():
+    assert len(CASES) >= 25
+
+
+@pytest.mark.parametrize("script", CASES, ids=[p.stem for p in CASES])
+def test_script_prints_what_keras_prints(script, capsys, monkeypatch):
+    monkeypatch.chdir(script.parent)
+    code = main(["run", "--no-confirm", str(script)])
+    out, err = capsys.readouterr()
+    assert code == 0, err
+    _compare(out, script.with_suffix(".keras.txt").read_text())
+
+
+def test_compare_catches_a_changed_number():
+    with pytest.raises(AssertionError):
+        _compare("loss [0.69402, 0.6931]", "loss [0.69402, 0.6951]")
+    with pytest.raises(AssertionError):
+        _compare("keys ['a']", "keys ['b']")
+    with pytest.raises(AssertionError):
+        _compare("2 0.98655 0.5", "2 0.98555 0.5")
+    _compare("loss [0.2089]", "loss [0.209]")
