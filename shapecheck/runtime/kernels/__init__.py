@@ -30,5 +30,8 @@ otherwise.  ``gradcheck.check_gradients`` is the finite-difference check the
 tests (and the CUDA port) run on every kernel.
 """
 from . import _blas  # noqa: F401  (pins OPENBLAS_NUM_THREADS before scipy's BLAS loads)
+from ._heap import keep_freed_buffers
+
+keep_freed_buffers()  # batch-sized arrays reuse freed pages (see _heap.py)
 from .base import KERNELS, LayerKernel, get_kernel, register_kernel  # noqa: F401
 from . import activation_layers, attention, conv, core, merging, normalization, pooling, preprocessing, reshaping, rnn  # noqa: F401,E402  (registration side effects)
