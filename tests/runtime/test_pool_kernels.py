@@ -34,6 +34,8 @@ def _ref_max_pool(x, ph, pw, sh, sw, pt, pl, oh, ow, dy):
 GEOMS = [
     # x shape, (ph, pw, sh, sw, pt, pl, oh, ow)
     ((3, 6, 6, 4), (2, 2, 2, 2, 0, 0, 3, 3)),
+    ((3, 7, 5, 4), (2, 2, 2, 2, 0, 0, 3, 2)),  # tiles leaving a last row and column out
+    ((2, 9, 8, 3), (3, 2, 3, 2, 0, 0, 3, 4)),
     ((2, 5, 7, 3), (3, 3, 2, 2, 1, 1, 3, 4)),  # 'same', overlapping windows
     ((5, 7, 5, 2), (3, 2, 1, 2, 0, 0, 5, 2)),  # stride below the size on one axis
     ((4, 1, 9, 5), (1, 3, 1, 3, 0, 0, 1, 3)),  # a 1-D pool as height 1

@@ -139,8 +139,53 @@ def _max_row_arg(xs, sy, i0, i1, sw, pl, pw, yrow, arow):
                     win[ch] = cell if better else win[ch]
 
 
+def _tiles(ph, pw, sh, sw, pt, pl):
+    """Windows that tile the input (no padding, stride = size): every input
+    cell is in at most one window."""
+    return pt == 0 and pl == 0 and sh == ph and sw == pw
+
+
 @njit(cache=True, error_model="numpy", nogil=True)
-def _max_unpool_samples(dy, arg, ph, pw, sh, sw, pt, pl, dx, b0, b1):
+def _max_unpool_tiles(dy, arg, ph, pw, dx, b0, b1):
+    """dx written once, cell by cell (no zeroing pass, no read-add):
+    the window's winner gets its gradient, every other cell 0."""
+    _, h, w, c = dx.shape
+    _, oh, ow, _ = dy.shape
+    zero = np.float32(0.0)
+    for b in range(b0, b1):
+        for oy in range(oh):
+            grow = dy[b, oy]
+            arow = arg[b, oy]
+            for i in range(ph):
+                drow = dx[b, oy * ph + i]
+                for ox in range(ow):
+                    g = grow[ox]
+                    win = arow[ox]
+                    for j in range(pw):
+                        dst = drow[ox * pw + j]
+                        cell = np.int32(i * pw + j)
+                        for ch in range(c):
+                            dst[ch] = g[ch] if win[ch] == cell else zero
+                rest = drow[ow * pw:]
+                for ix in range(rest.shape[0]):
+                    cells = rest[ix]
+                    for ch in range(c):
+                        cells[ch] = zero
+        tail = dx[b, oh * ph:]
+        for iy in range(tail.shape[0]):
+            row = tail[iy]
+            for ix in range(w):
+                cells = row[ix]
+                for ch in range(c):
+                    cells[ch] = zero
+
+
+@njit(cache=True, error_model="numpy", nogil=True)
+def _max_unpool_samples(dy, arg, ph, pw, sh, sw, pt, pl, dx, b0, b1, tiles):
+    """dx (zeroed beforehand unless ``tiles``) for samples b0..b1."""
+    if tiles:
+        _max_unpool_tiles(dy, arg, ph, pw, dx, b0, b1)
+        return
     _, h, w, c = dx.shape
     _, oh, ow, _ = dy.shape
     for b in range(b0, b1):
@@ -170,11 +215,11 @@ def _max_pool_split(x, ph, pw, sh, sw, pt, pl, y, arg, with_arg, nt):
 
 
 @njit(cache=True, error_model="numpy", parallel=True)
-def _max_unpool_split(dy, arg, ph, pw, sh, sw, pt, pl, dx, nt):
+def _max_unpool_split(dy, arg, ph, pw, sh, sw, pt, pl, dx, tiles, nt):
     nb = dy.shape[0]
     step = (nb + nt - 1) // nt
     for t in prange(nt):
-        _max_unpool_samples(dy, arg, ph, pw, sh, sw, pt, pl, dx, min(nb, t * step), min(nb, (t + 1) * step))
+        _max_unpool_samples(dy, arg, ph, pw, sh, sw, pt, pl, dx, min(nb, t * step), min(nb, (t + 1) * step), tiles)
 
 
 def max_pool_forward(x, ph, pw, sh, sw, pt, pl, oh, ow, with_arg=True):
@@ -194,12 +239,13 @@ def max_pool_forward(x, ph, pw, sh, sw, pt, pl, oh, ow, with_arg=True):
 
 def max_pool_backward(dy, arg, shape, ph, pw, sh, sw, pt, pl):
     """dx of input ``shape``: each dy routed to its window's winning cell."""
-    dx = np.zeros(shape, dtype=np.float32)
+    tiles = _tiles(ph, pw, sh, sw, pt, pl)
+    dx = np.empty(shape, dtype=np.float32) if tiles else np.zeros(shape, dtype=np.float32)
     nb = shape[0]
     if nb > 1 and split_elements_pays(dx.size):
-        _max_unpool_split(dy, arg, ph, pw, sh, sw, pt, pl, dx, compute_threads())
+        _max_unpool_split(dy, arg, ph, pw, sh, sw, pt, pl, dx, tiles, compute_threads())
     else:
-        _max_unpool_samples(dy, arg, ph, pw, sh, sw, pt, pl, dx, 0, nb)
+        _max_unpool_samples(dy, arg, ph, pw, sh, sw, pt, pl, dx, 0, nb, tiles)
     return dx
 
 
