@@ -23,7 +23,9 @@ import numpy as np
 from numba import njit
 
 from . import activations as act
-from ._blas import threads_for
+from . import rnn_loops as loops
+from ._blas import compute_threads, split_pays, threads_for
+from ._linalg import pcolumn_sums, pmatmul_nt, pmatmul_tn
 from ._util import f32, get_rng, pair
 from .base import LayerKernel, get_kernel, register_kernel
 from .conv import _Geometry, gemm_backward, gemm_bias
@@ -348,6 +350,28 @@ def _matmul_t(a, b):
     return np.dot(a, b.T)
 
 
+def _threads_for_loop(macs):
+    """Threads for a recurrent loop of ``macs`` multiply-adds: one block of
+    batch rows per thread when a split pays, else 1."""
+    return compute_threads() if split_pays(macs) else 1
+
+
+def _weight_and_input_grads(a2, w, dz2, need_dx):
+    """For z = a2 @ wu + b with wu = [w; u] (w the first rows): (dwu, db,
+    dx2 = dz2 @ w.T or None) -- each one product, split over threads when
+    that pays (along output axes: the same sums whatever the split)."""
+    macs = a2.shape[0] * a2.shape[1] * dz2.shape[1]
+    if split_pays(macs):
+        nt = compute_threads()
+        dwu = pmatmul_tn(a2, dz2, nt)
+        db = pcolumn_sums(dz2, nt)
+        dx2 = pmatmul_nt(dz2, w, nt) if need_dx else None
+        return dwu, db, dx2
+    dwu, db, _ = _weight_grads(a2, w, dz2, False)
+    dx2 = _matmul_t(dz2, w) if need_dx else None
+    return dwu, db, dx2
+
+
 # -- kernels ------------------------------------------------------------------------
 class _RecurrentKernel(LayerKernel):
     gates = 1
@@ -470,39 +494,79 @@ class SimpleRNNKernel(_RecurrentKernel):
 
 @register_kernel("LSTM")
 class LSTMKernel(_RecurrentKernel):
+    """Batch-major loops (rnn_loops.py): one [x_t | h] @ [kernel;
+    recurrent_kernel] product per step, the batch split over threads when
+    that pays; at inference nothing per step is kept."""
+
     class_name = "LSTM"
     n_states = 2
 
     def forward(self, cfg, params, inputs, training, rng):
-        x, xt, w, u, xmask, rmask, (h0, c0) = self._prepare(cfg, params, inputs, training, rng)
-        nt, nb, nd = xt.shape
-        b = f32(params["bias"]) if "bias" in params else np.zeros(0, np.float32)
+        x = f32(inputs[0])
+        w = f32(params["kernel"])
+        u = f32(params["recurrent_kernel"])
+        nb, nt, nd = x.shape
+        nh = u.shape[0]
+        xmask, rmask = self._masks(cfg, training, rng, nb, nd, nh)
+        xin = x if xmask is None else x * xmask
+        if cfg.get("go_backwards"):
+            xin = np.ascontiguousarray(xin[:, ::-1])
+        states = [f32(s) for s in inputs[1:3]]
+        while len(states) < 2:
+            states.append(np.zeros((nb, nh), dtype=np.float32))
+        b = f32(params["bias"]) if "bias" in params else EMPTY_BIAS
         a_code = act.elementwise_code(cfg.get("activation", "tanh"), "activation")
         r_code = act.elementwise_code(cfg.get("recurrent_activation", "sigmoid"), "recurrent_activation")
-        xw = project(xt.reshape(nt * nb, nd), w, b).reshape(nt, nb, -1)
-        rm = np.zeros((0, 0), np.float32) if rmask is None else rmask
-        hs, cs, gates, zs, tc = lstm_forward(xw, u, h0, c0, rm, a_code, r_code)
-        outs = self._outputs(cfg, hs, (cs[-1],))
-        return outs, (xt, hs, cs, gates, zs, tc, rmask, xmask, a_code, r_code, len(inputs))
+        wu = np.concatenate([w, u])
+        n = _threads_for_loop(nb * nt * (nd + nh) * 4 * nh)
+        seq, h, c, saved = loops.lstm_forward(
+            xin, wu, b, states[0], states[1], rmask, a_code, r_code, bool(training),
+            bool(cfg.get("return_sequences")), n,
+        )
+        outs = [seq if seq is not None else h]
+        if cfg.get("return_state"):
+            outs += [h, c]
+        if not training:
+            return outs, None
+        return outs, (saved, w, u, rmask, xmask, a_code, r_code, len(inputs))
 
     def backward(self, cfg, params, cache, d_outputs, input_grads=True):
-        xt, hs, cs, gates, zs, tc, rmask, xmask, a_code, r_code, n_inputs = cache
-        nt, nb, h4 = gates.shape
+        saved, w, u, rmask, xmask, a_code, r_code, n_inputs = cache
+        a, gates = saved[0], saved[1]
+        nt, nbp, h4 = gates.shape  # nbp: the batch and a spare row
         nh = h4 // 4
-        u = f32(params["recurrent_kernel"])
-        dseq, dh, (dc,) = self._d_outputs(cfg, d_outputs, nt, nb, nh)
-        rm = np.zeros((0, 0), np.float32) if rmask is None else rmask
-        dz, dh0, dc0 = lstm_backward(u, cs, gates, zs, tc, dseq, dh, dc, rm, a_code, r_code)
-        dz2 = dz.reshape(nt * nb, h4)
-        hp2 = self._prev_states(hs, rmask)
-        dw, du, db, dx2 = joint_weight_grads(xt.reshape(nt * nb, -1), hp2, f32(params["kernel"]), dz2, input_grads)
-        grads = {"kernel": dw, "recurrent_kernel": du}
+        nd = a.shape[2] - nh
+        nb = nbp - 1
+        d0 = d_outputs[0] if d_outputs else None
+        dseq = None
+        dh = np.zeros((nb, nh), dtype=np.float32)
+        dc = np.zeros((nb, nh), dtype=np.float32)
+        if d0 is not None:
+            if cfg.get("return_sequences"):
+                dseq = f32(d0)
+            else:
+                dh += f32(d0)
+        if cfg.get("return_state"):
+            if len(d_outputs) > 1 and d_outputs[1] is not None:
+                dh += f32(d_outputs[1])
+            if len(d_outputs) > 2 and d_outputs[2] is not None:
+                dc += f32(d_outputs[2])
+        n = _threads_for_loop(nb * nt * nh * 4 * nh)
+        dz = loops.lstm_backward(u, saved, dseq, dh, dc, rmask, a_code, r_code, n)
+        dz2 = dz.reshape(nt * nbp, h4)
+        a2 = a.reshape(nt * nbp, nd + nh)
+        dwu, db, dx2 = _weight_and_input_grads(a2, w, dz2, input_grads)
+        grads = {"kernel": np.ascontiguousarray(dwu[:nd]), "recurrent_kernel": np.ascontiguousarray(dwu[nd:])}
         if "bias" in params:
             grads["bias"] = db
-        d_in = self._input_grads(
-            cfg, dx2.reshape(nt, nb, -1) if input_grads else None, xmask, n_inputs, [dh0, dc0], input_grads
-        )
-        return d_in, grads
+        if not input_grads:
+            return [None] * n_inputs, grads
+        dx = dx2.reshape(nt, nbp, nd)[:, :nb].transpose(1, 0, 2)  # time-major -> (B, T, D)
+        if cfg.get("go_backwards"):
+            dx = dx[:, ::-1]
+        if xmask is not None:
+            dx = dx * xmask
+        return [np.ascontiguousarray(dx)] + [dh, dc][: n_inputs - 1], grads
 
 
 @register_kernel("GRU")

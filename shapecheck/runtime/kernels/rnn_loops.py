@@ -1,0 +1,348 @@
+"""The recurrent cells' compiled time loops, batch-major.
+
+Layout: everything is (B, T, ...), the layout the layers receive and return,
+so no transposes go in or out, and a contiguous range of batch rows is a
+contiguous block of every array.  The recurrence is independent per batch
+row, so the batch is cut into one such block per thread and each thread runs
+the whole time loop on its block (``*_forward`` / ``*_backward`` below, a
+``prange`` over the blocks calling the serial ``_*_chunk_*`` functions).
+
+Each step does ONE product per block: LSTM's ``[x_t | h_{t-1}] @ [kernel;
+recurrent_kernel]``, straight from and into strided (B, ·) views of the
+(B, T, ·) arrays (``_sgemm``), so there is neither a (B, T, 4H) input
+projection array to write and read back nor a copy per step.  In training
+the ``[x_t | h_{t-1}]`` rows are kept in one (B, T, D+H) array, which is
+then the left operand of the one weight-gradient product; at inference only
+one step's worth of scratch is kept per block.
+
+With Keras's default activations (tanh, sigmoid) the gate math runs over
+whole rows with the vectorised exp of ``activations`` (tanh(x) = 2
+sigmoid(2x) - 1), and their derivatives come from the outputs; other
+activations go through the per-element ``activations.scalar``.  Every loop
+runs over a row slice from a literal 0 so that LLVM vectorises it.
+"""
+from __future__ import annotations
+
+import numpy as np
+from llvmlite import ir
+from numba import njit, prange, types
+from numba.extending import intrinsic
+
+from . import activations as act
+from ._sgemm import gemm, gemm_nt
+
+F32_EMPTY3 = np.zeros((0, 0, 0), dtype=np.float32)
+F32_EMPTY2 = np.zeros((0, 0), dtype=np.float32)
+
+
+@intrinsic
+def _f32_from_bits(typingctx, bits):
+    """The float32 whose IEEE bits are the int32 ``bits`` (a bitcast)."""
+    if not isinstance(bits, types.Integer):
+        return None
+
+    def codegen(context, builder, signature, args):
+        return builder.bitcast(args[0], ir.FloatType())
+
+    return types.float32(types.int32), codegen
+
+
+@njit(cache=True, error_model="numpy", inline="always")
+def _exp(v):
+    """exp(v) in float32: activations._exp_parts's polynomial, operation for
+    operation, with 2^k built in a register so that a loop calling it
+    vectorises without scratch arrays."""
+    v = min(max(v, np.float32(-87.0)), np.float32(87.0))
+    ki = np.int32(v * act.LOG2E + np.float32(128.5)) - np.int32(128)
+    k = np.float32(ki)
+    r = v - k * act.LN2_HI - k * act.LN2_LO
+    p = np.float32(1.98756915e-4)
+    p = p * r + np.float32(1.39819994e-3)
+    p = p * r + np.float32(8.33345205e-3)
+    p = p * r + np.float32(4.16657962e-2)
+    p = p * r + np.float32(1.66666657e-1)
+    p = p * r + np.float32(5.00000012e-1)
+    p = p * r * r + r + np.float32(1.0)
+    return p * _f32_from_bits(np.int32((ki + np.int32(127)) << np.int32(23)))
+
+
+@njit(cache=True, error_model="numpy", inline="always")
+def _sigmoid(v):
+    return np.float32(1.0) / (np.float32(1.0) + _exp(-v))
+
+
+@njit(cache=True, error_model="numpy", inline="always")
+def _tanh(v):
+    # 2 sigmoid(2v) - 1, as activations' vectorised tanh paths compute it
+    return np.float32(2.0) / (np.float32(1.0) + _exp(v * np.float32(-2.0))) - np.float32(1.0)
+
+
+# -- LSTM ------------------------------------------------------------------------------
+@njit(cache=True, error_model="numpy", nogil=True)
+def _lstm_cell_fast(row, bias, c, tc, h):
+    """One batch row of one step, default activations, in one pass:
+    row (4H) holds the product [x_t | h] @ wu and receives the gates i, f,
+    c, o; c (H) the cell state, updated; tc (H) receives tanh(c_t); h (H)
+    receives h_t."""
+    nh = c.size
+    zi = row[:nh]
+    zf = row[nh : 2 * nh]
+    zg = row[2 * nh : 3 * nh]
+    zo = row[3 * nh :]
+    bi = bias[:nh]
+    bf = bias[nh : 2 * nh]
+    bg = bias[2 * nh : 3 * nh]
+    bo = bias[3 * nh :]
+    for j in range(nh):
+        i_ = _sigmoid(zi[j] + bi[j])
+        f_ = _sigmoid(zf[j] + bf[j])
+        g_ = _tanh(zg[j] + bg[j])
+        o_ = _sigmoid(zo[j] + bo[j])
+        zi[j] = i_
+        zf[j] = f_
+        zg[j] = g_
+        zo[j] = o_
+        cn = f_ * c[j] + i_ * g_
+        c[j] = cn
+        t_ = _tanh(cn)
+        tc[j] = t_
+        h[j] = o_ * t_
+
+
+@njit(cache=True, error_model="numpy", nogil=True)
+def _lstm_cell_any(row, bias, c, tc, h, zs, a_code, r_code):
+    """_lstm_cell_fast for any element-wise activations; zs (4H) receives
+    the pre-activations when it is not empty."""
+    nh = c.size
+    for j in range(4 * nh):
+        row[j] += bias[j]
+    if zs.size:
+        zs[:] = row
+    for j in range(4 * nh):
+        code = a_code if 2 * nh <= j < 3 * nh else r_code
+        row[j] = act.scalar(code, row[j])
+    for j in range(nh):
+        cn = row[nh + j] * c[j] + row[j] * row[2 * nh + j]
+        c[j] = cn
+        t_ = act.scalar(a_code, cn)
+        tc[j] = t_
+        h[j] = row[3 * nh + j] * t_
+
+
+@njit(cache=True, error_model="numpy", nogil=True)
+def _lstm_chunk_forward(lo, hi, x, wu, bias, h0, c0, rmask, masked, a_code, r_code, keep,
+                        a, gates, zs, cs, tc, seq, h_out, c_out):
+    """Batch rows lo..hi-1 through every step.
+
+    x (B, T, D); wu (D+H, 4H) = [kernel; recurrent_kernel]; bias (4H,);
+    h0, c0 (B, H); rmask (B, H) when ``masked``.
+    keep (training): a (T, B, D+H) receives [x_t | h_{t-1} * rmask], gates
+    (T, B, 4H) the gate outputs, cs (T+1, B, H) the cell states (c_0
+    first), tc (T, B, H) act(c_t), zs (T, B, 4H) the pre-activations (only
+    for non-default activations).  Not keep: a (1, B, D+H) and gates (1, B,
+    4H) are one step's scratch, the others unused.  (Time-major, so that a
+    step's block is one contiguous stretch of memory.)
+    seq (B, T, H) receives every h_t when it is not empty; h_out, c_out the
+    final states."""
+    nt, nd = x.shape[1], x.shape[2]
+    nh = h0.shape[1]
+    if hi <= lo:
+        return
+    fast = a_code == act.TANH and r_code == act.SIGMOID
+    want_seq = seq.size > 0
+    keep_zs = zs.size > 0
+    tcv = np.empty(nh, dtype=np.float32)
+    no_zs = np.empty(0, dtype=np.float32)
+    for b in range(lo, hi):
+        c_out[b] = c0[b]  # the running cell state
+        h_out[b] = h0[b]  # the final state when there are no steps
+        if keep:
+            cs[0, b] = c0[b]
+        hp = a[0, b, nd:]
+        src = h0[b]
+        if masked:
+            m = rmask[b]
+            for j in range(nh):
+                hp[j] = src[j] * m[j]
+        else:
+            hp[:] = src
+    for t in range(nt):
+        ta = t if keep else 0
+        for b in range(lo, hi):
+            a[ta, b, :nd] = x[b, t]
+        gemm(a[ta, lo:hi], wu, gates[ta, lo:hi], np.float32(0.0))
+        nxt = t + 1 if keep else 0
+        for b in range(lo, hi):
+            tct = tc[t, b] if keep else tcv
+            hn = h_out[b]
+            if fast:
+                _lstm_cell_fast(gates[ta, b], bias, c_out[b], tct, hn)
+            else:
+                _lstm_cell_any(gates[ta, b], bias, c_out[b], tct, hn, zs[t, b] if keep_zs else no_zs, a_code, r_code)
+            if keep:
+                cs[t + 1, b] = c_out[b]
+            # h_t: the sequence output, and the next step's operand (masked)
+            if want_seq:
+                seq[b, t] = hn
+            if t + 1 < nt:
+                hp = a[nxt, b, nd:]
+                if masked:
+                    m = rmask[b]
+                    for j in range(nh):
+                        hp[j] = hn[j] * m[j]
+                else:
+                    hp[:] = hn
+
+
+@njit(cache=True, error_model="numpy", parallel=True)
+def _lstm_forward_split(x, wu, bias, h0, c0, rmask, masked, a_code, r_code, keep,
+                        a, gates, zs, cs, tc, seq, h_out, c_out, n):
+    nb = x.shape[0]
+    step = (nb + n - 1) // n
+    for k in prange(n):
+        lo = min(nb, k * step)
+        _lstm_chunk_forward(lo, min(nb, lo + step), x, wu, bias, h0, c0, rmask, masked, a_code, r_code, keep,
+                            a, gates, zs, cs, tc, seq, h_out, c_out)
+
+
+@njit(cache=True, error_model="numpy", nogil=True)
+def _lstm_chunk_backward(lo, hi, u, gates, zs, cs, tc, dseq, dh, dc, rmask, masked, a_code, r_code, dz):
+    """Backpropagation through time for batch rows lo..hi-1.
+
+    gates, zs, cs, tc as _lstm_chunk_forward kept them (time-major); dseq
+    (B, T, H) the gradient reaching each step's output, or empty; dh, dc
+    (B, H): in, the gradients reaching the final states; out, those of the
+    initial states.  dz (T, B, 4H) receives the gradients of the gate
+    pre-activations."""
+    nt = gates.shape[0]
+    nh = gates.shape[2] // 4
+    if hi <= lo:
+        return
+    fast = a_code == act.TANH and r_code == act.SIGMOID
+    want_seq = dseq.size > 0
+    one = np.float32(1.0)
+    d_h = np.empty(nh, dtype=np.float32)
+    for t in range(nt - 1, -1, -1):
+        for b in range(lo, hi):
+            g = gates[t, b]
+            gi = g[:nh]
+            gf = g[nh : 2 * nh]
+            gg = g[2 * nh : 3 * nh]
+            go = g[3 * nh :]
+            d = dz[t, b]
+            di = d[:nh]
+            df = d[nh : 2 * nh]
+            dg = d[2 * nh : 3 * nh]
+            do = d[3 * nh :]
+            cp = cs[t, b]
+            ct = tc[t, b]
+            dhb = dh[b]
+            dcb = dc[b]
+            if want_seq:
+                ds = dseq[b, t]
+                for j in range(nh):
+                    d_h[j] = dhb[j] + ds[j]
+            else:
+                d_h[:] = dhb
+            if fast:
+                # the default activations' derivatives from their outputs
+                for j in range(nh):
+                    i_ = gi[j]
+                    f_ = gf[j]
+                    g_ = gg[j]
+                    o_ = go[j]
+                    c_t = ct[j]
+                    d_c = dcb[j] + d_h[j] * o_ * (one - c_t * c_t)
+                    di[j] = d_c * g_ * i_ * (one - i_)
+                    df[j] = d_c * cp[j] * f_ * (one - f_)
+                    dg[j] = d_c * i_ * (one - g_ * g_)
+                    do[j] = d_h[j] * c_t * o_ * (one - o_)
+                    dcb[j] = d_c * f_
+            else:
+                zr = zs[t, b]
+                cn = cs[t + 1, b]
+                for j in range(nh):
+                    i_ = gi[j]
+                    f_ = gf[j]
+                    g_ = gg[j]
+                    o_ = go[j]
+                    c_t = ct[j]
+                    d_c = dcb[j] + d_h[j] * o_ * act.scalar_grad(a_code, cn[j], c_t)
+                    di[j] = d_c * g_ * act.scalar_grad(r_code, zr[j], i_)
+                    df[j] = d_c * cp[j] * act.scalar_grad(r_code, zr[nh + j], f_)
+                    dg[j] = d_c * i_ * act.scalar_grad(a_code, zr[2 * nh + j], g_)
+                    do[j] = d_h[j] * c_t * act.scalar_grad(r_code, zr[3 * nh + j], o_)
+                    dcb[j] = d_c * f_
+        # dh_{t-1} = dz_t @ recurrent_kernel^T (times the mask the step used)
+        gemm_nt(dz[t, lo:hi], u, dh[lo:hi], np.float32(0.0))
+        if masked:
+            for b in range(lo, hi):
+                dhb = dh[b]
+                m = rmask[b]
+                for j in range(nh):
+                    dhb[j] *= m[j]
+
+
+@njit(cache=True, error_model="numpy", parallel=True)
+def _lstm_backward_split(u, gates, zs, cs, tc, dseq, dh, dc, rmask, masked, a_code, r_code, dz, n):
+    nb = dh.shape[0]
+    step = (nb + n - 1) // n
+    for k in prange(n):
+        lo = min(nb, k * step)
+        _lstm_chunk_backward(lo, min(nb, lo + step), u, gates, zs, cs, tc, dseq, dh, dc, rmask, masked,
+                             a_code, r_code, dz)
+
+
+def lstm_forward(x, wu, bias, h0, c0, rmask, a_code, r_code, keep, return_sequences, n):
+    """x (B, T, D) C-contiguous float32; rmask (B, H) or None; n threads.
+    Returns (seq or None, h_T, c_T, saved) where saved = (a, gates, zs, cs,
+    tc), time-major, for lstm_backward when keep."""
+    nb, nt, nd = x.shape
+    nh = wu.shape[1] // 4
+    fast = a_code == act.TANH and r_code == act.SIGMOID
+    if bias.size == 0:
+        bias = np.zeros(4 * nh, dtype=np.float32)
+    steps = nt if keep else 1
+    # One spare batch row in every time-major array kept for backward, left
+    # at zero: with exactly B rows per step (B=64, D+H=128: 32 KiB) every
+    # step's block started on the same 4 KiB boundary offsets and a training
+    # forward ran ~35% slower (measured) than with the spare row.  Backward
+    # gives the spare row a zero gradient, so the weight-gradient product can
+    # run over all rows.
+    pad = 1 if keep else 0
+    a = np.empty((steps, nb + pad, nd + nh), dtype=np.float32)
+    gates = np.empty((steps, nb + pad, 4 * nh), dtype=np.float32)
+    if pad:
+        a[:, nb:] = 0.0
+    zs = np.empty((nt, nb + pad, 4 * nh), dtype=np.float32) if keep and not fast else F32_EMPTY3
+    cs = np.empty((nt + 1, nb + pad, nh), dtype=np.float32) if keep else F32_EMPTY3
+    tc = np.empty((nt, nb + pad, nh), dtype=np.float32) if keep else F32_EMPTY3
+    seq = np.empty((nb, nt, nh), dtype=np.float32) if return_sequences else F32_EMPTY3
+    h_out = np.empty((nb, nh), dtype=np.float32)
+    c_out = np.empty((nb, nh), dtype=np.float32)
+    masked = rmask is not None
+    rm = rmask if masked else F32_EMPTY2
+    args = (x, wu, bias, h0, c0, rm, masked, a_code, r_code, keep, a, gates, zs, cs, tc, seq, h_out, c_out)
+    if n > 1 and nb > 1:
+        _lstm_forward_split(*args, min(n, nb))
+    else:
+        _lstm_chunk_forward(0, nb, *args)
+    return (seq if return_sequences else None), h_out, c_out, (a, gates, zs, cs, tc)
+
+
+def lstm_backward(u, saved, dseq, dh, dc, rmask, a_code, r_code, n):
+    """dseq (B, T, H) or None; dh, dc (B, H) the gradients of the final
+    states (overwritten with those of the initial states).  Returns dz
+    (T, B+1, 4H), the spare row zero."""
+    _, gates, zs, cs, tc = saved
+    nb = dh.shape[0]
+    dz = np.empty(gates.shape, dtype=np.float32)
+    dz[:, nb:] = 0.0
+    masked = rmask is not None
+    args = (u, gates, zs, cs, tc, F32_EMPTY3 if dseq is None else dseq, dh, dc,
+            rmask if masked else F32_EMPTY2, masked, a_code, r_code, dz)
+    if n > 1 and nb > 1:
+        _lstm_backward_split(*args, min(n, nb))
+    else:
+        _lstm_chunk_backward(0, nb, *args)
+    return dz
