@@ -6,12 +6,15 @@ Keras 3's layouts: kernel (input_dim, k*units), recurrent_kernel
 z, r, h with bias (2, 3*units) when reset_after (input bias, recurrent bias)
 or (3*units,) otherwise.
 
-The input projection x @ kernel + bias of every timestep is one GEMM before
-the recurrence; the loop then does one (batch, units) @ recurrent_kernel
-GEMM per step and the gate arithmetic in the same compiled function.  The
-backward loop stores the pre-activation gradients of every step so that the
-kernel, recurrent-kernel and input gradients are again single GEMMs after it.
-Work is laid out time-major (T, B, ...) so each step is a contiguous block.
+LSTM runs the batch-major loops of ``rnn_loops`` (one [x_t | h] product
+per step, the batch split over threads when that pays, nothing per step
+kept at inference).  SimpleRNN and GRU: the input projection x @ kernel +
+bias of every timestep is one GEMM before the recurrence; the loop then does
+one (batch, units) @ recurrent_kernel GEMM per step and the gate arithmetic
+in the same compiled function.  Every backward loop stores the
+pre-activation gradients of every step so that the kernel, recurrent-kernel
+and input gradients are again single GEMMs after it.  Work is laid out
+time-major (T, B, ...) so each step is a contiguous block.
 
 ``dropout`` multiplies the inputs and ``recurrent_dropout`` the previous
 state by one mask per sequence (Keras 3 draws them once per call).
@@ -32,129 +35,6 @@ from .conv import _Geometry, gemm_backward, gemm_bias
 
 
 # -- compiled loops --------------------------------------------------------------
-@njit(cache=True, error_model="numpy")
-def lstm_forward(xw, u, h0, c0, rmask, a_code, r_code):
-    """xw: (T, B, 4H) input projections incl. bias.  Returns hs (T+1, B, H),
-    cs (T+1, B, H), gates (T, B, 4H) after activation, zs (T, B, 4H) before,
-    tc (T, B, H) = act(c_t).
-
-    With Keras's default activations (tanh, sigmoid) every gate goes through
-    one vectorised sigmoid per step: tanh(x) = 2 sigmoid(2x) - 1 for the
-    candidate gate and for act(c)."""
-    nt, nb, h4 = xw.shape
-    nh = h4 // 4
-    hs = np.empty((nt + 1, nb, nh), dtype=np.float32)
-    cs = np.empty((nt + 1, nb, nh), dtype=np.float32)
-    gates = np.empty((nt, nb, h4), dtype=np.float32)
-    zs = np.empty((nt, nb, h4), dtype=np.float32)
-    tc = np.empty((nt, nb, nh), dtype=np.float32)
-    hs[0] = h0
-    cs[0] = c0
-    fast = a_code == act.TANH and r_code == act.SIGMOID
-    masked = rmask.size > 0
-    if fast:
-        zs = gates  # the default activations' derivatives need outputs only
-    bits = np.empty(nb * h4, dtype=np.int32)
-    w = np.empty((nb, h4), dtype=np.float32)
-    c2 = np.empty((nb, nh), dtype=np.float32)
-    two = np.float32(2.0)
-    one = np.float32(1.0)
-    for t in range(nt):
-        z = np.dot(hs[t] * rmask, u) if masked else np.dot(hs[t], u)
-        g = gates[t]
-        if fast:
-            for b in range(nb):
-                for j in range(2 * nh):
-                    w[b, j] = z[b, j] + xw[t, b, j]
-                for j in range(2 * nh, 3 * nh):
-                    w[b, j] = two * (z[b, j] + xw[t, b, j])
-                for j in range(3 * nh, h4):
-                    w[b, j] = z[b, j] + xw[t, b, j]
-            act.sigmoid_into(w.reshape(-1), g.reshape(-1), bits)
-            for b in range(nb):
-                for j in range(nh):
-                    gg = two * g[b, 2 * nh + j] - one
-                    g[b, 2 * nh + j] = gg
-                    c = g[b, nh + j] * cs[t, b, j] + g[b, j] * gg
-                    cs[t + 1, b, j] = c
-                    c2[b, j] = two * c
-            act.sigmoid_into(c2.reshape(-1), tc[t].reshape(-1), bits[: nb * nh])
-            for b in range(nb):
-                for j in range(nh):
-                    v = two * tc[t, b, j] - one
-                    tc[t, b, j] = v
-                    hs[t + 1, b, j] = g[b, 3 * nh + j] * v
-        else:
-            for b in range(nb):
-                for j in range(h4):
-                    v = z[b, j] + xw[t, b, j]
-                    zs[t, b, j] = v
-                    code = a_code if 2 * nh <= j < 3 * nh else r_code
-                    g[b, j] = act.scalar(code, v)
-            for b in range(nb):
-                for j in range(nh):
-                    c = g[b, nh + j] * cs[t, b, j] + g[b, j] * g[b, 2 * nh + j]
-                    cs[t + 1, b, j] = c
-                    v = act.scalar(a_code, c)
-                    tc[t, b, j] = v
-                    hs[t + 1, b, j] = g[b, 3 * nh + j] * v
-    return hs, cs, gates, zs, tc
-
-
-@njit(cache=True, error_model="numpy")
-def lstm_backward(u, cs, gates, zs, tc, dseq, dh_last, dc_last, rmask, a_code, r_code):
-    """dseq: (T, B, H) gradient reaching each step's output (zeros when only
-    the last output is used).  Returns dz (T, B, 4H), dh0, dc0."""
-    nt, nb, h4 = gates.shape
-    nh = h4 // 4
-    dz = np.empty((nt, nb, h4), dtype=np.float32)
-    dh = dh_last.copy()
-    dc = dc_last.copy()
-    ut = np.ascontiguousarray(u.T)
-    fast = a_code == act.TANH and r_code == act.SIGMOID
-    one = np.float32(1.0)
-    for t in range(nt - 1, -1, -1):
-        if fast:
-            # the default activations' derivatives from their outputs, written
-            # out so that the loop vectorises (no per-element activation switch)
-            for b in range(nb):
-                for j in range(nh):
-                    d_h = dh[b, j] + dseq[t, b, j]
-                    i_ = gates[t, b, j]
-                    f_ = gates[t, b, nh + j]
-                    g_ = gates[t, b, 2 * nh + j]
-                    o_ = gates[t, b, 3 * nh + j]
-                    ct = tc[t, b, j]
-                    d_c = dc[b, j] + d_h * o_ * (one - ct * ct)
-                    dz[t, b, j] = d_c * g_ * i_ * (one - i_)
-                    dz[t, b, nh + j] = d_c * cs[t, b, j] * f_ * (one - f_)
-                    dz[t, b, 2 * nh + j] = d_c * i_ * (one - g_ * g_)
-                    dz[t, b, 3 * nh + j] = d_h * ct * o_ * (one - o_)
-                    dc[b, j] = d_c * f_
-            dh = np.dot(dz[t], ut)
-            if rmask.size:
-                dh = dh * rmask
-            continue
-        for b in range(nb):
-            for j in range(nh):
-                d_h = dh[b, j] + dseq[t, b, j]
-                i_ = gates[t, b, j]
-                f_ = gates[t, b, nh + j]
-                g_ = gates[t, b, 2 * nh + j]
-                o_ = gates[t, b, 3 * nh + j]
-                ct = tc[t, b, j]
-                d_c = dc[b, j] + d_h * o_ * act.scalar_grad(a_code, cs[t + 1, b, j], ct)
-                dz[t, b, j] = d_c * g_ * act.scalar_grad(r_code, zs[t, b, j], i_)
-                dz[t, b, nh + j] = d_c * cs[t, b, j] * act.scalar_grad(r_code, zs[t, b, nh + j], f_)
-                dz[t, b, 2 * nh + j] = d_c * i_ * act.scalar_grad(a_code, zs[t, b, 2 * nh + j], g_)
-                dz[t, b, 3 * nh + j] = d_h * ct * act.scalar_grad(r_code, zs[t, b, 3 * nh + j], o_)
-                dc[b, j] = d_c * f_
-        dh = np.dot(dz[t], ut)
-        if rmask.size:
-            dh = dh * rmask
-    return dz, dh, dc
-
-
 @njit(cache=True, error_model="numpy")
 def simple_rnn_forward(xw, u, h0, rmask, a_code):
     nt, nb, nh = xw.shape

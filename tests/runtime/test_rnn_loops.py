@@ -1,0 +1,179 @@
+"""The recurrent layers' batch-split loops (kernels/rnn_loops.py): against a
+float64 NumPy reference, the inference path against the training path, and
+the batch shared out over threads (uneven shares, a batch of one) against
+one thread."""
+import os
+
+os.environ.setdefault("NUMBA_NUM_THREADS", "2")
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+
+import numpy as np  # noqa: E402
+import pytest  # noqa: E402
+
+from shapecheck.runtime.kernels import _sgemm, get_kernel, rnn, rnn_loops  # noqa: E402
+from shapecheck.runtime.kernels import activations as act  # noqa: E402
+from shapecheck.runtime.kernels.gradcheck import check_gradients  # noqa: E402
+
+RNG = np.random.default_rng(11)
+
+
+def _arr(*shape, scale=0.5):
+    return (RNG.standard_normal(shape) * scale).astype(np.float32)
+
+
+def _lstm_params(d, h, bias=True):
+    p = {"kernel": _arr(d, 4 * h), "recurrent_kernel": _arr(h, 4 * h)}
+    if bias:
+        p["bias"] = _arr(4 * h)
+    return p
+
+
+def _reference_lstm(x, p, h0=None, c0=None):
+    """Keras's LSTM in float64: gates i, f, c, o; returns (seq, h, c)."""
+    x = x.astype(np.float64)
+    w, u = p["kernel"].astype(np.float64), p["recurrent_kernel"].astype(np.float64)
+    b = p["bias"].astype(np.float64) if "bias" in p else 0.0
+    nb, nt, _ = x.shape
+    nh = u.shape[0]
+    h = np.zeros((nb, nh)) if h0 is None else h0.astype(np.float64)
+    c = np.zeros((nb, nh)) if c0 is None else c0.astype(np.float64)
+    sig = lambda v: 1.0 / (1.0 + np.exp(-v))  # noqa: E731
+    seq = []
+    for t in range(nt):
+        z = x[:, t] @ w + h @ u + b
+        i, f, g, o = sig(z[:, :nh]), sig(z[:, nh:2 * nh]), np.tanh(z[:, 2 * nh:3 * nh]), sig(z[:, 3 * nh:])
+        c = f * c + i * g
+        h = o * np.tanh(c)
+        seq.append(h)
+    return np.stack(seq, axis=1), h, c
+
+
+@pytest.mark.parametrize("nb,nt,d,h", [(5, 7, 3, 4), (1, 3, 2, 2), (64, 12, 16, 8)])
+def test_lstm_matches_float64_reference(nb, nt, d, h):
+    p = _lstm_params(d, h)
+    x = _arr(nb, nt, d)
+    h0, c0 = _arr(nb, h), _arr(nb, h)
+    cfg = {"units": h, "return_sequences": True, "return_state": True}
+    seq, hT, cT = get_kernel("LSTM").forward(cfg, p, [x, h0, c0], False, None)[0]
+    ref_seq, ref_h, ref_c = _reference_lstm(x, p, h0, c0)
+    np.testing.assert_allclose(seq, ref_seq, rtol=0, atol=2e-6)
+    np.testing.assert_allclose(hT, ref_h, rtol=0, atol=2e-6)
+    np.testing.assert_allclose(cT, ref_c, rtol=0, atol=5e-6)
+
+
+@pytest.mark.parametrize("cfg", [
+    {"units": 4},
+    {"units": 4, "return_sequences": True, "return_state": True},
+    {"units": 3, "use_bias": False, "go_backwards": True, "return_sequences": True},
+    {"units": 3, "activation": "relu", "recurrent_activation": "hard_sigmoid", "return_state": True},
+])
+def test_lstm_inference_path_equals_training_path(cfg):
+    # Inference keeps one step of scratch, training every step's state: the
+    # same products on the same numbers, so the same outputs, bit for bit.
+    p = _lstm_params(3, cfg["units"], bias=cfg.get("use_bias", True))
+    x = _arr(6, 5, 3)
+    kernel = get_kernel("LSTM")
+    train_out, cache = kernel.forward(cfg, p, [x], True, np.random.default_rng(0))
+    infer_out, none = kernel.forward(cfg, p, [x], False, None)
+    assert none is None and cache is not None
+    assert len(train_out) == len(infer_out) == (3 if cfg.get("return_state") else 1)
+    for a, b in zip(train_out, infer_out):
+        np.testing.assert_array_equal(a, b)
+
+
+def _loop_args(nb, nt, d, h, masked, codes):
+    x = _arr(nb, nt, d)
+    wu = _arr(d + h, 4 * h)
+    bias = _arr(4 * h)
+    h0, c0 = _arr(nb, h), _arr(nb, h)
+    rmask = (RNG.random((nb, h)) > 0.3).astype(np.float32) / np.float32(0.7) if masked else None
+    return x, wu, bias, h0, c0, rmask, codes[0], codes[1]
+
+
+@pytest.mark.parametrize("nb,n", [(7, 3), (1, 2), (2, 2), (9, 2), (64, 2)])
+@pytest.mark.parametrize("masked", [False, True])
+@pytest.mark.parametrize("codes", [(act.TANH, act.SIGMOID), (act.RELU, act.HARD_SIGMOID)], ids=["default", "relu"])
+def test_lstm_split_over_threads_matches_one_thread(nb, n, masked, codes):
+    # Each block of batch rows runs the whole time loop on its own; the
+    # shares (7 rows over 3 threads: 3, 3, 1) must not change any row.
+    nt, d, h = 6, 3, 5
+    x, wu, bias, h0, c0, rmask, a_code, r_code = _loop_args(nb, nt, d, h, masked, codes)
+    runs = []
+    for threads in (1, n):
+        seq, hT, cT, saved = rnn_loops.lstm_forward(x, wu, bias, h0, c0, rmask, a_code, r_code, True, True, threads)
+        dseq = np.linspace(-1, 1, nb * nt * h, dtype=np.float32).reshape(nb, nt, h)
+        dh, dc = np.full((nb, h), 0.25, np.float32), np.full((nb, h), -0.5, np.float32)
+        u = np.ascontiguousarray(wu[d:])
+        dz = rnn_loops.lstm_backward(u, saved, dseq, dh, dc, rmask, a_code, r_code, threads)
+        runs.append((seq, hT, cT, dz, dh, dc))
+    for one, split in zip(*runs):
+        np.testing.assert_allclose(split, one, rtol=1e-6, atol=1e-7)
+    assert not runs[0][3][:, nb:].any()  # the spare row of dz stays zero
+
+
+def test_lstm_kernel_split_gradients_match_serial(monkeypatch):
+    # The whole kernel with the split forced on (as on an idle two-core
+    # machine) against the serial path: outputs and every gradient.
+    cfg = {"units": 6, "return_sequences": True}
+    p = _lstm_params(4, 6)
+    x = _arr(7, 5, 4)
+    dy = _arr(7, 5, 6)
+    kernel = get_kernel("LSTM")
+    results = []
+    for threads in (1, 3):
+        monkeypatch.setattr(rnn, "_threads_for_loop", lambda macs, n=threads: n)
+        monkeypatch.setattr(rnn, "split_pays", lambda macs, s=threads > 1: s)
+        monkeypatch.setattr(rnn, "compute_threads", lambda n=threads: n)
+        (y,), cache = kernel.forward(cfg, p, [x], True, None)
+        (dx,), grads = kernel.backward(cfg, p, cache, [dy])
+        results.append((y, dx, grads))
+    (y1, dx1, g1), (y3, dx3, g3) = results
+    np.testing.assert_allclose(y3, y1, rtol=1e-6, atol=1e-7)
+    np.testing.assert_allclose(dx3, dx1, rtol=1e-5, atol=1e-6)
+    for name in g1:
+        np.testing.assert_allclose(g3[name], g1[name], rtol=1e-5, atol=1e-6)
+
+
+@pytest.mark.parametrize("cfg", [
+    {"units": 3, "activation": "relu", "recurrent_activation": "hard_sigmoid"},
+    {"units": 3, "activation": "softsign", "recurrent_activation": "sigmoid", "return_sequences": True,
+     "recurrent_dropout": 0.25},
+])
+def test_lstm_other_activations_gradients(cfg):
+    p = _lstm_params(2, 3)
+    x = _arr(3, 4, 2)
+    checks = check_gradients(get_kernel("LSTM"), cfg, p, [x])
+    assert {c.name for c in checks} == {"input 0", "kernel", "recurrent_kernel", "bias"}
+    for c in checks:
+        assert c.error < 2e-2, c
+
+
+def test_lstm_zero_steps_returns_initial_state():
+    p = _lstm_params(2, 3)
+    h0, c0 = _arr(2, 3), _arr(2, 3)
+    out = get_kernel("LSTM").forward({"units": 3, "return_state": True}, p, [np.zeros((2, 0, 2), np.float32), h0, c0],
+                                     False, None)[0]
+    np.testing.assert_array_equal(out[0], h0)
+    np.testing.assert_array_equal(out[2], c0)
+
+
+def test_strided_gemm_helpers():
+    # The step products read and write strided (B, ·) views of (T, B, ·)
+    # and (B, T, ·) arrays in place.
+    a = _arr(5, 7, 9)
+    b = _arr(9, 4)
+    c = _arr(5, 3, 4)
+    expect = a[:, 2].astype(np.float64) @ b + 0.5 * c[:, 1]
+    _sgemm.gemm(a[:, 2], b, c[:, 1], np.float32(0.5))
+    np.testing.assert_allclose(c[:, 1], expect, rtol=1e-5, atol=1e-6)
+    bt = _arr(6, 9)
+    out = np.empty((5, 6), np.float32)
+    _sgemm.gemm_nt(a[:, 3], bt, out, np.float32(0.0))
+    np.testing.assert_allclose(out, a[:, 3].astype(np.float64) @ bt.T, rtol=1e-5, atol=1e-6)
+    e = _arr(5, 6)
+    acc = np.ones((9, 6), np.float32)
+    _sgemm.gemm_tn(a[:, 4], e, acc, np.float32(1.0))
+    np.testing.assert_allclose(acc, 1.0 + a[:, 4].astype(np.float64).T @ e, rtol=1e-5, atol=1e-6)
+    row = np.empty((1, 4), np.float32)
+    _sgemm.gemm(a[0:1, 1], b, row, np.float32(0.0))  # one row: any leading dimension
+    np.testing.assert_allclose(row, a[0:1, 1].astype(np.float64) @ b, rtol=1e-5, atol=1e-6)
