@@ -440,6 +440,17 @@ class KerasApi:
                 flat = [t for a in operands for t in (self._input_tensors(a) or [])]
                 return self.op_node(leaf, flat, out, node)
             return out
+        if path.startswith("keras.activations.") and leaf not in ("get", "serialize", "deserialize") and args and isinstance(args[0], (TensorV, ArrayV)):
+            # keras.activations.relu(x) & co. keep the shape
+            x = args[0]
+            if isinstance(x, ArrayV):
+                return ArrayV(x.shape, x.dtype)
+            if leaf == "linear":
+                return x
+            if leaf == "relu":  # an Operation class of keras.activations itself
+                return self.op_node("re_lu", [x], TensorV(x.shape, x.dtype), node, class_name="ReLU")
+            # the others call the keras.ops function (exponential is ops.exp)
+            return self.op_node("exp" if leaf == "exponential" else leaf, [x], TensorV(x.shape, x.dtype), node)
         if path.startswith(("keras.optimizers.", "keras.losses.", "keras.metrics.", "keras.callbacks.", "keras.initializers.",
                             "keras.regularizers.", "keras.constraints.", "keras.activations.")):
             if leaf[:1].isupper():
@@ -597,6 +608,12 @@ class KerasApi:
         if isinstance(obj, SuperV):
             if name == "__init__" and isinstance(obj.instance, ModelV) and not obj.instance.keras_name:
                 self.name_subclassed(obj.instance, kwargs)
+            if (name == "__init__" and isinstance(obj.instance, ModelV) and obj.instance.kind == "subclassed"
+                    and not obj.instance.built and self.functional_init_arguments(args, kwargs)):
+                # super().__init__(inputs=..., outputs=...) in a subclass: a Functional model
+                obj.instance.kind = "functional"
+                self.init_functional(obj.instance, list(args), dict(kwargs), node)
+                return Const(None)
             inst = obj.instance
             if isinstance(inst, LayerV) and inst.user_class is not None and inst.user_class.builtin:
                 return self.builtin_super(inst, name, args, kwargs, node)
@@ -787,7 +804,7 @@ class KerasApi:
         eager = any(isinstance(t, ArrayV) for t in tensors)
         shapes = [t.shape for t in tensors]
         if layer.user_class is not None:
-            return self.apply_user_layer(layer, tensors, node)
+            return self.apply_user_layer(layer, tensors, node, args, kwargs)
         if spec is None:
             self.it.diag(node, "SC003", f"{layer.unknown_reason}: shapes after this call are unknown", severity="info")
             out = TensorV(None)
@@ -996,11 +1013,20 @@ class KerasApi:
                 t.index = i
         return n
 
-    def apply_user_layer(self, layer: LayerV, tensors: list, node) -> Value:
+    def apply_user_layer(self, layer: LayerV, tensors: list, node, args: Optional[list] = None,
+                         kwargs: Optional[dict] = None) -> Value:
+        """A custom layer's call: its build() on the first call's input shape,
+        then call() run over the arguments as given (x, encoder_outputs, mask=...)."""
         cls = layer.user_class
+        args = list(args) if args is not None else [tensors[0] if len(tensors) == 1 else ListV(list(tensors))]
+        kwargs = dict(kwargs or {})
+        # Every tensor among the other arguments is an input of the node too.
+        more = [t for a in list(args[1:]) + list(kwargs.values()) for t in (self._input_tensors(a) or [])
+                if isinstance(t, (TensorV, ArrayV)) and all(t is not u for u in tensors)]
+        graph_inputs = list(tensors) + more
         shapes = [t.shape for t in tensors]
         if layer.built_inputs is None:
-            layer.cfg["__weights__"] = []
+            layer.cfg.setdefault("__weights__", [])  # add_weight in __init__ made some already
             build = cls.methods.get("build")
             if build is not None:
                 self.it.call_function(build, [layer, _shape_value(shapes[0]) if len(shapes) == 1 else ListV([_shape_value(s) for s in shapes])], {}, node)
@@ -1014,10 +1040,9 @@ class KerasApi:
             if got is not None:
                 out = TensorV(got)
         if call is not None:
-            arg = tensors[0] if len(tensors) == 1 else ListV(list(tensors))
             self.it.symbolic_call_depth += 1
             try:
-                got = self.it.call_function(call, [layer, arg], {}, node)
+                got = self.it.call_function(call, [layer] + args, kwargs, node)
             finally:
                 self.it.symbolic_call_depth -= 1
             if isinstance(got, (TensorV, ArrayV)):
@@ -1028,7 +1053,7 @@ class KerasApi:
             ws.extend(got if got is not None else [Weight("?", None)])
         layer.weights = ws
         outs = [out] if isinstance(out, TensorV) else [TensorV(None)]
-        self._record_node(layer, tensors, outs, node)
+        self._record_node(layer, graph_inputs, outs, node)
         self.add_site(node, "layer", outs[0].shape, layer)
         return outs[0]
 
@@ -1101,6 +1126,11 @@ class KerasApi:
             model.user_class = cls
             self.it.models.append(model)
             init = cls.methods.get("__init__")
+            if init is None and self.functional_init_arguments(args, kwargs):
+                # CustomModel(inputs, outputs): Keras makes it a Functional
+                model.kind = "functional"
+                self.name_subclassed(model, kwargs)
+                return self.init_functional(model, list(args), dict(kwargs), node)
             if init is not None:
                 self.it.call_function(init, [model] + list(args), dict(kwargs), node)
             if not model.keras_name:
@@ -1333,7 +1363,8 @@ class KerasApi:
 
     def model_as_layer(self, m: ModelV) -> LayerV:
         if m.as_layer is None:
-            layer = LayerV(None, "Sequential" if m.kind == "sequential" else ("Functional" if m.kind == "functional" else (m.user_class.name if m.user_class else "Model")),
+            # A Model subclass keeps its class name, even when built the functional way.
+            layer = LayerV(None, m.user_class.name if m.user_class else ("Sequential" if m.kind == "sequential" else ("Functional" if m.kind == "functional" else "Model")),
                            {}, {}, m.keras_name, m.site)
             layer.model = m
             m.as_layer = layer
@@ -1346,9 +1377,18 @@ class KerasApi:
                              hint=f"use {new}=")
                 kwargs = dict(kwargs)
                 kwargs[new] = kwargs.pop(old)
+        m = self.new_model("functional", node, kwargs)
+        return self.init_functional(m, args, kwargs, node)
+
+    @staticmethod
+    def functional_init_arguments(args: list, kwargs: dict) -> bool:
+        """Keras's test for Model(inputs, outputs): a Model subclass called so
+        becomes a Functional model."""
+        return len(args) == 2 or (len(args) == 1 and "outputs" in kwargs) or ("inputs" in kwargs and "outputs" in kwargs)
+
+    def init_functional(self, m: ModelV, args: list, kwargs: dict, node) -> ModelV:
         inputs_v = args[0] if args else kwargs.get("inputs")
         outputs_v = args[1] if len(args) > 1 else kwargs.get("outputs")
-        m = self.new_model("functional", node, kwargs)
         ins = self._input_tensors(inputs_v) if inputs_v is not None else None
         outs = self._input_tensors(outputs_v) if outputs_v is not None else None
         if isinstance(inputs_v, DictV):
@@ -1745,7 +1785,8 @@ class KerasApi:
         return ArgInfo("unknown", **pos)
 
     # -- operators on tensors and arrays ---------------------------------------
-    def op_node(self, op_name: str, operands: list, out: Value, node, named: bool = True) -> Value:
+    def op_node(self, op_name: str, operands: list, out: Value, node, named: bool = True,
+                class_name: Optional[str] = None) -> Value:
         """Record a keras.ops operation on symbolic tensors (``x + y``,
         ``ops.mean(x)``) as a graph node: Keras names it from its counters
         (so a later ``layers.Add()`` is ``add_1``) but lists no layer for it.
@@ -1757,7 +1798,7 @@ class KerasApi:
             return out
         # keras.ops functions that forward to another op (ops.abs is ops.absolute)
         op_name = {"abs": "absolute", "conj": "conjugate"}.get(op_name, op_name)
-        class_name = "".join(part.capitalize() for part in op_name.split("_"))
+        class_name = class_name or "".join(part.capitalize() for part in op_name.split("_"))
         op = LayerV(None, class_name, {}, {}, self.uid(op_name) if named else op_name, self.it.range_of(node), is_operation=True)
         op.weights = []
         self._record_node(op, tensors, [out], node)

@@ -73,6 +73,9 @@ def _creator(leaf: str, args: list, kwargs: dict) -> Value:
     if leaf == "arange":
         start, stop, step = (_arg(args, kwargs, 0, "start"), _arg(args, kwargs, 1, "stop", "limit"), _arg(args, kwargs, 2, "step", "delta"))
         parts = [p for p in (start, stop, step) if p is not None]
+        if any(isinstance(p, Const) and p.value is None for p in parts):
+            # a bound read off a symbolic shape (ops.shape(x)[1] is None): Keras's length is None too
+            return TensorV((None,), "int32")
         got = call_numpy("arange", "numpy.arange", parts, {})
     elif leaf in ("zeros_like", "ones_like"):
         x = args[0] if args else None

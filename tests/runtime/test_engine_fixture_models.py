@@ -38,6 +38,11 @@ GAPS = {
     "subclass_model_numpy_call": "a subclass called on a numpy batch: Keras shows the batch size (2, 64), the runtime None",
     "timeseries_transformer_factory": "x + y on KerasTensors: a Lambda row where Keras shows an Add op row",
     "vae_sampling_layer": "the runtime has no keras.random (SeedGenerator, normal)",
+    "custom_model_functional_ctor": "CustomModel(inputs, outputs): Keras names it after the class ('custom_model'), the runtime 'functional'",
+    "dcgan_models": "the runtime has no keras.random (SeedGenerator)",
+    "dict_outputs_slicing": "slicing a KerasTensor: a Lambda row where Keras shows a GetItem op row",
+    "rnn_cells_guide": "RNN over a list of cells: the runtime's input spec check refuses an equal shape",
+    "translation_transformer_layers": "MultiHeadAttention called with query=/value=/key= keywords only",
     "wide_deep_dict_inputs": "Normalization's count weight is int64 (8 bytes): the runtime sizes it as 4 bytes in the summary",
 }
 
