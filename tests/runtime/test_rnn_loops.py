@@ -177,3 +177,103 @@ def test_strided_gemm_helpers():
     row = np.empty((1, 4), np.float32)
     _sgemm.gemm(a[0:1, 1], b, row, np.float32(0.0))  # one row: any leading dimension
     np.testing.assert_allclose(row, a[0:1, 1].astype(np.float64) @ b, rtol=1e-5, atol=1e-6)
+
+
+# -- SimpleRNN and GRU (reset_after) run the same kind of loop ----------------------------
+def _params(name, d, h, bias=True):
+    k = {"SimpleRNN": 1, "LSTM": 4, "GRU": 3}[name]
+    p = {"kernel": _arr(d, k * h), "recurrent_kernel": _arr(h, k * h)}
+    if bias:
+        p["bias"] = _arr(2, 3 * h) if name == "GRU" else _arr(k * h)
+    return p
+
+
+def _reference(name, x, p, h0):
+    """Keras's SimpleRNN (tanh) / GRU (reset_after, gates z, r, h) in float64."""
+    x = x.astype(np.float64)
+    w, u = p["kernel"].astype(np.float64), p["recurrent_kernel"].astype(np.float64)
+    h = h0.astype(np.float64)
+    nh = u.shape[0]
+    sig = lambda v: 1.0 / (1.0 + np.exp(-v))  # noqa: E731
+    seq = []
+    for t in range(x.shape[1]):
+        if name == "SimpleRNN":
+            h = np.tanh(x[:, t] @ w + h @ u + (p["bias"] if "bias" in p else 0.0))
+        else:
+            b_in, b_rec = (p["bias"].astype(np.float64) if "bias" in p else np.zeros((2, 3 * nh)))
+            gx = x[:, t] @ w + b_in
+            gh = h @ u + b_rec
+            z = sig(gx[:, :nh] + gh[:, :nh])
+            r = sig(gx[:, nh:2 * nh] + gh[:, nh:2 * nh])
+            hh = np.tanh(gx[:, 2 * nh:] + r * gh[:, 2 * nh:])
+            h = z * h + (1 - z) * hh
+        seq.append(h)
+    return np.stack(seq, axis=1), h
+
+
+@pytest.mark.parametrize("name", ["SimpleRNN", "GRU"])
+@pytest.mark.parametrize("nb,nt,d,h", [(5, 7, 3, 4), (1, 3, 2, 2), (64, 12, 16, 8)])
+def test_simple_rnn_and_gru_match_float64_reference(name, nb, nt, d, h):
+    p = _params(name, d, h)
+    x, h0 = _arr(nb, nt, d), _arr(nb, h)
+    cfg = {"units": h, "return_sequences": True, "return_state": True}
+    seq, hT = get_kernel(name).forward(cfg, p, [x, h0], False, None)[0]
+    ref_seq, ref_h = _reference(name, x, p, h0)
+    np.testing.assert_allclose(seq, ref_seq, rtol=0, atol=3e-6)
+    np.testing.assert_allclose(hT, ref_h, rtol=0, atol=3e-6)
+
+
+@pytest.mark.parametrize("name", ["SimpleRNN", "GRU"])
+@pytest.mark.parametrize("extra", [{}, {"return_sequences": True, "return_state": True, "go_backwards": True},
+                                   {"use_bias": False, "activation": "relu"}])
+def test_simple_rnn_and_gru_inference_path_equals_training_path(name, extra):
+    cfg = dict({"units": 4}, **extra)
+    p = _params(name, 3, 4, bias=cfg.get("use_bias", True))
+    x = _arr(6, 5, 3)
+    kernel = get_kernel(name)
+    train_out, cache = kernel.forward(cfg, p, [x], True, np.random.default_rng(0))
+    infer_out, none = kernel.forward(cfg, p, [x], False, None)
+    assert none is None and cache is not None
+    for a, b in zip(train_out, infer_out):
+        np.testing.assert_array_equal(a, b)
+
+
+@pytest.mark.parametrize("name", ["SimpleRNN", "GRU", "LSTM"])
+@pytest.mark.parametrize("nb,threads", [(7, 3), (1, 2), (9, 2)])
+@pytest.mark.parametrize("extra", [{}, {"activation": "relu", "recurrent_dropout": 0.3, "return_state": True}])
+def test_kernels_split_over_threads_match_one_thread(monkeypatch, name, nb, threads, extra):
+    cfg = dict({"units": 5, "return_sequences": True}, **extra)
+    if name == "SimpleRNN":
+        cfg.pop("recurrent_activation", None)
+    p = _params(name, 3, 5)
+    x = _arr(nb, 4, 3)
+    d_out = [_arr(nb, 4, 5)] + [_arr(nb, 5) for _ in range(2 if name == "LSTM" else 1)] * bool(cfg.get("return_state"))
+    kernel = get_kernel(name)
+    results = []
+    for n in (1, threads):
+        monkeypatch.setattr(rnn, "_threads_for_loop", lambda macs, n=n: n)
+        monkeypatch.setattr(rnn, "split_pays", lambda macs, s=n > 1: s)
+        monkeypatch.setattr(rnn, "compute_threads", lambda n=n: n)
+        outs, cache = kernel.forward(cfg, p, [x], True, np.random.default_rng(5))  # same dropout masks
+        d_in, grads = kernel.backward(cfg, p, cache, d_out)
+        results.append((outs, d_in, grads))
+    (o1, d1, g1), (o2, d2, g2) = results
+    for a, b in zip(o2 + d2, o1 + d1):
+        np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-6)
+    assert sorted(g1) == sorted(g2)
+    for k in g1:
+        np.testing.assert_allclose(g2[k], g1[k], rtol=1e-5, atol=1e-6)
+
+
+@pytest.mark.parametrize("name,cfg", [
+    ("GRU", {"units": 3, "activation": "relu", "recurrent_activation": "hard_sigmoid"}),
+    ("GRU", {"units": 3, "return_sequences": True, "recurrent_dropout": 0.25, "use_bias": False}),
+    ("SimpleRNN", {"units": 3, "activation": "softsign", "return_sequences": True, "recurrent_dropout": 0.25}),
+])
+def test_simple_rnn_and_gru_other_configurations_gradients(name, cfg):
+    p = _params(name, 2, 3, bias=cfg.get("use_bias", True))
+    checks = check_gradients(get_kernel(name), cfg, p, [_arr(3, 4, 2)])
+    names = {"input 0", "kernel", "recurrent_kernel"} | ({"bias"} if "bias" in p else set())
+    assert {c.name for c in checks} == names
+    for c in checks:
+        assert c.error < 2e-2, c

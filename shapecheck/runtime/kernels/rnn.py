@@ -36,36 +36,6 @@ from .conv import _Geometry, gemm_backward, gemm_bias
 
 # -- compiled loops --------------------------------------------------------------
 @njit(cache=True, error_model="numpy")
-def simple_rnn_forward(xw, u, h0, rmask, a_code):
-    nt, nb, nh = xw.shape
-    hs = np.empty((nt + 1, nb, nh), dtype=np.float32)
-    zs = np.empty((nt, nb, nh), dtype=np.float32)
-    hs[0] = h0
-    for t in range(nt):
-        z = np.dot(hs[t] * rmask, u)
-        for b in range(nb):
-            for j in range(nh):
-                v = z[b, j] + xw[t, b, j]
-                zs[t, b, j] = v
-                hs[t + 1, b, j] = act.scalar(a_code, v)
-    return hs, zs
-
-
-@njit(cache=True, error_model="numpy")
-def simple_rnn_backward(u, hs, zs, dseq, dh_last, rmask, a_code):
-    nt, nb, nh = zs.shape
-    dz = np.empty((nt, nb, nh), dtype=np.float32)
-    dh = dh_last.copy()
-    ut = np.ascontiguousarray(u.T)
-    for t in range(nt - 1, -1, -1):
-        for b in range(nb):
-            for j in range(nh):
-                dz[t, b, j] = (dh[b, j] + dseq[t, b, j]) * act.scalar_grad(a_code, zs[t, b, j], hs[t + 1, b, j])
-        dh = np.dot(dz[t], ut) * rmask
-    return dz, dh
-
-
-@njit(cache=True, error_model="numpy")
 def gru_forward(xw, u, rb, h0, rmask, a_code, r_code, reset_after):
     """xw: (T, B, 3H) = x @ kernel + input bias.  rb: recurrent bias (3H,)
     (zeros unless reset_after).  Saves gates z, r, hh, their pre-activations,
@@ -212,19 +182,6 @@ def weight_grads(a2, w, dz2, need_da):
         return _weight_grads(a2, w, dz2, need_da)
 
 
-def joint_weight_grads(x2, hp2, w, dz2, need_dx):
-    """Kernel and recurrent-kernel gradients as ONE product: [x | h_prev]^T
-    @ dz (a (D+H)-row GEMM runs better than two thin ones)."""
-    a2 = np.concatenate([x2, hp2], axis=1)
-    dwu, db, _ = weight_grads(a2, w, dz2, False)
-    dx2 = np.zeros((0, 0), np.float32)
-    if need_dx:
-        with threads_for(dz2.shape[0] * dz2.shape[1] * w.shape[0]):
-            dx2 = _matmul_t(dz2, w)
-    d = x2.shape[1]
-    return np.ascontiguousarray(dwu[:d]), np.ascontiguousarray(dwu[d:]), db, dx2
-
-
 @njit(cache=True, error_model="numpy")
 def _matmul_t(a, b):
     return np.dot(a, b.T)
@@ -272,13 +229,6 @@ class _RecurrentKernel(LayerKernel):
     @staticmethod
     def _ones_if_none(rmask, nb, nh):
         return np.ones((nb, nh), dtype=np.float32) if rmask is None else rmask
-
-    @staticmethod
-    def _prev_states(hs, rmask):
-        """The (T*B, H) matrix of states the recurrent kernel multiplied."""
-        nt1, nb, nh = hs.shape
-        hp = hs[:-1] if rmask is None else hs[:-1] * rmask
-        return np.ascontiguousarray(hp).reshape((nt1 - 1) * nb, nh)
 
     def _prepare(self, cfg, params, inputs, training, rng):
         x = f32(inputs[0])
@@ -342,46 +292,10 @@ class _RecurrentKernel(LayerKernel):
         out.extend(dstates[: n_inputs - 1])
         return out
 
-
-@register_kernel("SimpleRNN")
-class SimpleRNNKernel(_RecurrentKernel):
-    class_name = "SimpleRNN"
-
-    def forward(self, cfg, params, inputs, training, rng):
-        x, xt, w, u, xmask, rmask, (h0,) = self._prepare(cfg, params, inputs, training, rng)
-        nt, nb, nd = xt.shape
-        b = f32(params["bias"]) if "bias" in params else np.zeros(0, np.float32)
-        a_code = act.elementwise_code(cfg.get("activation", "tanh"), "activation")
-        xw = project(xt.reshape(nt * nb, nd), w, b).reshape(nt, nb, -1)
-        hs, zs = simple_rnn_forward(xw, u, h0, self._ones_if_none(rmask, nb, u.shape[0]), a_code)
-        return self._outputs(cfg, hs), (xt, hs, zs, rmask, xmask, a_code, len(inputs))
-
-    def backward(self, cfg, params, cache, d_outputs, input_grads=True):
-        xt, hs, zs, rmask, xmask, a_code, n_inputs = cache
-        nt, nb, nh = zs.shape
-        u = f32(params["recurrent_kernel"])
-        dseq, dh, _ = self._d_outputs(cfg, d_outputs, nt, nb, nh)
-        dz, dh0 = simple_rnn_backward(u, hs, zs, dseq, dh, self._ones_if_none(rmask, nb, nh), a_code)
-        dz2 = dz.reshape(nt * nb, nh)
-        hp2 = self._prev_states(hs, rmask)
-        dw, du, db, dx2 = joint_weight_grads(xt.reshape(nt * nb, -1), hp2, f32(params["kernel"]), dz2, input_grads)
-        grads = {"kernel": dw, "recurrent_kernel": du}
-        if "bias" in params:
-            grads["bias"] = db
-        d_in = self._input_grads(cfg, dx2.reshape(nt, nb, -1) if input_grads else None, xmask, n_inputs, [dh0], input_grads)
-        return d_in, grads
-
-
-@register_kernel("LSTM")
-class LSTMKernel(_RecurrentKernel):
-    """Batch-major loops (rnn_loops.py): one [x_t | h] @ [kernel;
-    recurrent_kernel] product per step, the batch split over threads when
-    that pays; at inference nothing per step is kept."""
-
-    class_name = "LSTM"
-    n_states = 2
-
-    def forward(self, cfg, params, inputs, training, rng):
+    # -- the batch-major loops (rnn_loops) -----------------------------------------
+    def _loop_inputs(self, cfg, params, inputs, training, rng):
+        """(x as the loop reads it: dropped out, reversed for go_backwards;
+        initial states; rmask; xmask; w; u)."""
         x = f32(inputs[0])
         w = f32(params["kernel"])
         u = f32(params["recurrent_kernel"])
@@ -391,16 +305,96 @@ class LSTMKernel(_RecurrentKernel):
         xin = x if xmask is None else x * xmask
         if cfg.get("go_backwards"):
             xin = np.ascontiguousarray(xin[:, ::-1])
-        states = [f32(s) for s in inputs[1:3]]
-        while len(states) < 2:
+        states = [f32(s) for s in inputs[1 : 1 + self.n_states]]
+        while len(states) < self.n_states:
             states.append(np.zeros((nb, nh), dtype=np.float32))
+        return xin, states, rmask, xmask, w, u
+
+    def _loop_d_outputs(self, cfg, d_outputs, nb, nh):
+        """(dseq (B, T, H) or None, [d of each final state])."""
+        d0 = d_outputs[0] if d_outputs else None
+        dseq = None
+        ds = [np.zeros((nb, nh), dtype=np.float32) for _ in range(self.n_states)]
+        if d0 is not None:
+            if cfg.get("return_sequences"):
+                dseq = f32(d0)
+            else:
+                ds[0] += f32(d0)
+        if cfg.get("return_state"):
+            for k in range(self.n_states):
+                if len(d_outputs) > 1 + k and d_outputs[1 + k] is not None:
+                    ds[k] += f32(d_outputs[1 + k])
+        return dseq, ds
+
+    def _loop_input_grads(self, cfg, dx2, nt, nb, xmask, dstates, n_inputs):
+        """dx2: (T*(B+1), D) time-major with the spare row -> the input
+        gradients in the layer's order."""
+        dx = dx2.reshape(nt, nb + 1, -1)[:, :nb].transpose(1, 0, 2)
+        if cfg.get("go_backwards"):
+            dx = dx[:, ::-1]
+        if xmask is not None:
+            dx = dx * xmask
+        return [np.ascontiguousarray(dx)] + list(dstates[: n_inputs - 1])
+
+
+@register_kernel("SimpleRNN")
+class SimpleRNNKernel(_RecurrentKernel):
+    """rnn_loops' batch-major loop: one [x_t | h] @ [kernel; recurrent_kernel]
+    product per step."""
+
+    class_name = "SimpleRNN"
+
+    def forward(self, cfg, params, inputs, training, rng):
+        x, (h0,), rmask, xmask, w, u = self._loop_inputs(cfg, params, inputs, training, rng)
+        nb, nt, nd = x.shape
+        nh = u.shape[0]
+        b = f32(params["bias"]) if "bias" in params else EMPTY_BIAS
+        a_code = act.elementwise_code(cfg.get("activation", "tanh"), "activation")
+        n = _threads_for_loop(nb * nt * (nd + nh) * nh)
+        seq, h, saved = loops.simple_forward(x, np.concatenate([w, u]), b, h0, rmask, a_code, bool(training),
+                                             bool(cfg.get("return_sequences")), n)
+        outs = [seq if seq is not None else h]
+        if cfg.get("return_state"):
+            outs.append(h)
+        if not training:
+            return outs, None
+        return outs, (saved, w, u, rmask, xmask, a_code, len(inputs))
+
+    def backward(self, cfg, params, cache, d_outputs, input_grads=True):
+        saved, w, u, rmask, xmask, a_code, n_inputs = cache
+        a, hs = saved[0], saved[1]
+        nt, nbp, nh = hs.shape
+        nb, nd = nbp - 1, a.shape[2] - nh
+        dseq, (dh,) = self._loop_d_outputs(cfg, d_outputs, nb, nh)
+        dz = loops.simple_backward(u, saved, dseq, dh, rmask, a_code, _threads_for_loop(nb * nt * nh * nh))
+        dwu, db, dx2 = _weight_and_input_grads(a.reshape(nt * nbp, nd + nh), w, dz.reshape(nt * nbp, nh), input_grads)
+        grads = {"kernel": np.ascontiguousarray(dwu[:nd]), "recurrent_kernel": np.ascontiguousarray(dwu[nd:])}
+        if "bias" in params:
+            grads["bias"] = db
+        if not input_grads:
+            return [None] * n_inputs, grads
+        return self._loop_input_grads(cfg, dx2, nt, nb, xmask, [dh], n_inputs), grads
+
+
+@register_kernel("LSTM")
+class LSTMKernel(_RecurrentKernel):
+    """rnn_loops' batch-major loops: one [x_t | h] @ [kernel;
+    recurrent_kernel] product per step, the batch split over threads when
+    that pays; at inference nothing per step is kept."""
+
+    class_name = "LSTM"
+    n_states = 2
+
+    def forward(self, cfg, params, inputs, training, rng):
+        x, (h0, c0), rmask, xmask, w, u = self._loop_inputs(cfg, params, inputs, training, rng)
+        nb, nt, nd = x.shape
+        nh = u.shape[0]
         b = f32(params["bias"]) if "bias" in params else EMPTY_BIAS
         a_code = act.elementwise_code(cfg.get("activation", "tanh"), "activation")
         r_code = act.elementwise_code(cfg.get("recurrent_activation", "sigmoid"), "recurrent_activation")
-        wu = np.concatenate([w, u])
         n = _threads_for_loop(nb * nt * (nd + nh) * 4 * nh)
         seq, h, c, saved = loops.lstm_forward(
-            xin, wu, b, states[0], states[1], rmask, a_code, r_code, bool(training),
+            x, np.concatenate([w, u]), b, h0, c0, rmask, a_code, r_code, bool(training),
             bool(cfg.get("return_sequences")), n,
         )
         outs = [seq if seq is not None else h]
@@ -415,38 +409,17 @@ class LSTMKernel(_RecurrentKernel):
         a, gates = saved[0], saved[1]
         nt, nbp, h4 = gates.shape  # nbp: the batch and a spare row
         nh = h4 // 4
-        nd = a.shape[2] - nh
-        nb = nbp - 1
-        d0 = d_outputs[0] if d_outputs else None
-        dseq = None
-        dh = np.zeros((nb, nh), dtype=np.float32)
-        dc = np.zeros((nb, nh), dtype=np.float32)
-        if d0 is not None:
-            if cfg.get("return_sequences"):
-                dseq = f32(d0)
-            else:
-                dh += f32(d0)
-        if cfg.get("return_state"):
-            if len(d_outputs) > 1 and d_outputs[1] is not None:
-                dh += f32(d_outputs[1])
-            if len(d_outputs) > 2 and d_outputs[2] is not None:
-                dc += f32(d_outputs[2])
+        nb, nd = nbp - 1, a.shape[2] - nh
+        dseq, (dh, dc) = self._loop_d_outputs(cfg, d_outputs, nb, nh)
         n = _threads_for_loop(nb * nt * nh * 4 * nh)
         dz = loops.lstm_backward(u, saved, dseq, dh, dc, rmask, a_code, r_code, n)
-        dz2 = dz.reshape(nt * nbp, h4)
-        a2 = a.reshape(nt * nbp, nd + nh)
-        dwu, db, dx2 = _weight_and_input_grads(a2, w, dz2, input_grads)
+        dwu, db, dx2 = _weight_and_input_grads(a.reshape(nt * nbp, nd + nh), w, dz.reshape(nt * nbp, h4), input_grads)
         grads = {"kernel": np.ascontiguousarray(dwu[:nd]), "recurrent_kernel": np.ascontiguousarray(dwu[nd:])}
         if "bias" in params:
             grads["bias"] = db
         if not input_grads:
             return [None] * n_inputs, grads
-        dx = dx2.reshape(nt, nbp, nd)[:, :nb].transpose(1, 0, 2)  # time-major -> (B, T, D)
-        if cfg.get("go_backwards"):
-            dx = dx[:, ::-1]
-        if xmask is not None:
-            dx = dx * xmask
-        return [np.ascontiguousarray(dx)] + [dh, dc][: n_inputs - 1], grads
+        return self._loop_input_grads(cfg, dx2, nt, nb, xmask, [dh, dc], n_inputs), grads
 
 
 @register_kernel("GRU")
@@ -454,6 +427,8 @@ class GRUKernel(_RecurrentKernel):
     class_name = "GRU"
 
     def forward(self, cfg, params, inputs, training, rng):
+        if cfg.get("reset_after", True) is not False:
+            return self._forward_loops(cfg, params, inputs, training, rng)
         x, xt, w, u, xmask, rmask, (h0,) = self._prepare(cfg, params, inputs, training, rng)
         nt, nb, nd = xt.shape
         h3 = u.shape[1]
@@ -472,7 +447,58 @@ class GRUKernel(_RecurrentKernel):
         hs, gates, zs, rec = gru_forward(xw, u, b_rec, h0, rmask, a_code, r_code, reset_after)
         return self._outputs(cfg, hs), (xt, hs, gates, zs, rec, rmask, xmask, a_code, r_code, reset_after, len(inputs))
 
+    # reset_after (Keras 3's default): rnn_loops' batch-major loop, one
+    # product per step with the (D+H, 4H) matrix [[Wzr, Wh, 0], [Uzr, 0, Uh]].
+    def _forward_loops(self, cfg, params, inputs, training, rng):
+        x, (h0,), rmask, xmask, w, u = self._loop_inputs(cfg, params, inputs, training, rng)
+        nb, nt, nd = x.shape
+        nh = u.shape[0]
+        wu = np.zeros((nd + nh, 4 * nh), dtype=np.float32)
+        wu[:nd, : 3 * nh] = w
+        wu[nd:, : 2 * nh] = u[:, : 2 * nh]
+        wu[nd:, 3 * nh :] = u[:, 2 * nh :]
+        bias = np.zeros(4 * nh, dtype=np.float32)
+        if "bias" in params:
+            b_in, b_rec = f32(params["bias"])
+            bias[: 2 * nh] = b_in[: 2 * nh] + b_rec[: 2 * nh]
+            bias[2 * nh : 3 * nh] = b_in[2 * nh :]
+            bias[3 * nh :] = b_rec[2 * nh :]
+        a_code = act.elementwise_code(cfg.get("activation", "tanh"), "activation")
+        r_code = act.elementwise_code(cfg.get("recurrent_activation", "sigmoid"), "recurrent_activation")
+        n = _threads_for_loop(nb * nt * (nd + nh) * 4 * nh)
+        seq, h, saved = loops.gru_forward(x, wu, bias, h0, rmask, a_code, r_code, bool(training),
+                                          bool(cfg.get("return_sequences")), n)
+        outs = [seq if seq is not None else h]
+        if cfg.get("return_state"):
+            outs.append(h)
+        if not training:
+            return outs, None
+        return outs, ("loops", saved, wu, rmask, xmask, a_code, r_code, len(inputs))
+
+    def _backward_loops(self, cfg, params, cache, d_outputs, input_grads):
+        _, saved, wu, rmask, xmask, a_code, r_code, n_inputs = cache
+        a, gates = saved[0], saved[1]
+        nt, nbp, h4 = gates.shape
+        nh = h4 // 4
+        nb, nd = nbp - 1, a.shape[2] - nh
+        dseq, (dh,) = self._loop_d_outputs(cfg, d_outputs, nb, nh)
+        uh = np.ascontiguousarray(wu[nd:])
+        dz = loops.gru_backward(uh, saved, dseq, dh, rmask, a_code, r_code, _threads_for_loop(nb * nt * nh * 4 * nh))
+        w4 = np.ascontiguousarray(wu[:nd])
+        dwu, db, dx2 = _weight_and_input_grads(a.reshape(nt * nbp, nd + nh), w4, dz.reshape(nt * nbp, h4), input_grads)
+        grads = {
+            "kernel": np.ascontiguousarray(dwu[:nd, : 3 * nh]),
+            "recurrent_kernel": np.concatenate([dwu[nd:, : 2 * nh], dwu[nd:, 3 * nh :]], axis=1),
+        }
+        if "bias" in params:
+            grads["bias"] = np.stack([db[: 3 * nh], np.concatenate([db[: 2 * nh], db[3 * nh :]])])
+        if not input_grads:
+            return [None] * n_inputs, grads
+        return self._loop_input_grads(cfg, dx2, nt, nb, xmask, [dh], n_inputs), grads
+
     def backward(self, cfg, params, cache, d_outputs, input_grads=True):
+        if isinstance(cache[0], str):  # "loops"
+            return self._backward_loops(cfg, params, cache, d_outputs, input_grads)
         xt, hs, gates, zs, rec, rmask, xmask, a_code, r_code, reset_after, n_inputs = cache
         nt, nb, h3 = gates.shape
         nh = h3 // 3

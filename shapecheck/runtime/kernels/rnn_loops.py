@@ -346,3 +346,385 @@ def lstm_backward(u, saved, dseq, dh, dc, rmask, a_code, r_code, n):
     else:
         _lstm_chunk_backward(0, nb, *args)
     return dz
+
+
+def _buffers(nb, nt, nd, nh, width, keep, generic, return_sequences, n_states):
+    """The arrays a forward loop fills: a, gates, zs, states (T+1, B+1, H)
+    ... see _lstm_chunk_forward; ``width`` gate columns per row."""
+    steps = nt if keep else 1
+    # The spare batch row: see lstm_forward.
+    pad = 1 if keep else 0
+    a = np.empty((steps, nb + pad, nd + nh), dtype=np.float32)
+    gates = np.empty((steps, nb + pad, width), dtype=np.float32)
+    if pad:
+        a[:, nb:] = 0.0
+    zs = np.empty((nt, nb + pad, width), dtype=np.float32) if keep and generic else F32_EMPTY3
+    states = np.empty((nt + 1, nb + pad, nh), dtype=np.float32) if keep and n_states else F32_EMPTY3
+    seq = np.empty((nb, nt, nh), dtype=np.float32) if return_sequences else F32_EMPTY3
+    return a, gates, zs, states, seq
+
+
+# -- SimpleRNN -------------------------------------------------------------------------
+@njit(cache=True, error_model="numpy", nogil=True)
+def _simple_chunk_forward(lo, hi, x, wu, bias, h0, rmask, masked, a_code, keep, a, hs, zs, seq, h_out):
+    """SimpleRNN, batch rows lo..hi-1: h_t = act([x_t | h_{t-1}] @ wu + b).
+    hs (T, B+1, H) receives every h_t when ``keep`` (else (1, B, H)
+    scratch); the rest as _lstm_chunk_forward."""
+    nt, nd = x.shape[1], x.shape[2]
+    nh = h0.shape[1]
+    if hi <= lo:
+        return
+    fast = a_code == act.TANH
+    want_seq = seq.size > 0
+    keep_zs = zs.size > 0
+    for b in range(lo, hi):
+        h_out[b] = h0[b]
+        hp = a[0, b, nd:]
+        src = h0[b]
+        if masked:
+            m = rmask[b]
+            for j in range(nh):
+                hp[j] = src[j] * m[j]
+        else:
+            hp[:] = src
+    for t in range(nt):
+        ta = t if keep else 0
+        for b in range(lo, hi):
+            a[ta, b, :nd] = x[b, t]
+        gemm(a[ta, lo:hi], wu, hs[ta, lo:hi], np.float32(0.0))
+        nxt = t + 1 if keep else 0
+        for b in range(lo, hi):
+            row = hs[ta, b]
+            hn = h_out[b]
+            if fast:
+                for j in range(nh):
+                    v = _tanh(row[j] + bias[j])
+                    row[j] = v
+                    hn[j] = v
+            else:
+                zr = zs[t, b] if keep_zs else row
+                for j in range(nh):
+                    v = row[j] + bias[j]
+                    zr[j] = v
+                    y = act.scalar(a_code, v)
+                    row[j] = y
+                    hn[j] = y
+            if want_seq:
+                seq[b, t] = hn
+            if t + 1 < nt:
+                hp = a[nxt, b, nd:]
+                if masked:
+                    m = rmask[b]
+                    for j in range(nh):
+                        hp[j] = hn[j] * m[j]
+                else:
+                    hp[:] = hn
+
+
+@njit(cache=True, error_model="numpy", parallel=True)
+def _simple_forward_split(x, wu, bias, h0, rmask, masked, a_code, keep, a, hs, zs, seq, h_out, n):
+    nb = x.shape[0]
+    step = (nb + n - 1) // n
+    for k in prange(n):
+        lo = min(nb, k * step)
+        _simple_chunk_forward(lo, min(nb, lo + step), x, wu, bias, h0, rmask, masked, a_code, keep, a, hs, zs, seq,
+                              h_out)
+
+
+@njit(cache=True, error_model="numpy", nogil=True)
+def _simple_chunk_backward(lo, hi, u, hs, zs, dseq, dh, rmask, masked, a_code, dz):
+    nt = hs.shape[0]
+    nh = hs.shape[2]
+    if hi <= lo:
+        return
+    fast = a_code == act.TANH
+    want_seq = dseq.size > 0
+    one = np.float32(1.0)
+    for t in range(nt - 1, -1, -1):
+        for b in range(lo, hi):
+            h = hs[t, b]
+            d = dz[t, b]
+            dhb = dh[b]
+            if want_seq:
+                ds = dseq[b, t]
+                for j in range(nh):
+                    d[j] = dhb[j] + ds[j]
+            else:
+                d[:] = dhb
+            if fast:
+                for j in range(nh):
+                    d[j] *= one - h[j] * h[j]
+            else:
+                zr = zs[t, b]
+                for j in range(nh):
+                    d[j] *= act.scalar_grad(a_code, zr[j], h[j])
+        gemm_nt(dz[t, lo:hi], u, dh[lo:hi], np.float32(0.0))
+        if masked:
+            for b in range(lo, hi):
+                dhb = dh[b]
+                m = rmask[b]
+                for j in range(nh):
+                    dhb[j] *= m[j]
+
+
+@njit(cache=True, error_model="numpy", parallel=True)
+def _simple_backward_split(u, hs, zs, dseq, dh, rmask, masked, a_code, dz, n):
+    nb = dh.shape[0]
+    step = (nb + n - 1) // n
+    for k in prange(n):
+        lo = min(nb, k * step)
+        _simple_chunk_backward(lo, min(nb, lo + step), u, hs, zs, dseq, dh, rmask, masked, a_code, dz)
+
+
+def simple_forward(x, wu, bias, h0, rmask, a_code, keep, return_sequences, n):
+    """As lstm_forward for SimpleRNN: (seq or None, h_T, saved = (a, hs, zs))."""
+    nb, nt, nd = x.shape
+    nh = wu.shape[1]
+    if bias.size == 0:
+        bias = np.zeros(nh, dtype=np.float32)
+    a, hs, zs, _, seq = _buffers(nb, nt, nd, nh, nh, keep, a_code != act.TANH, return_sequences, 0)
+    h_out = np.empty((nb, nh), dtype=np.float32)
+    masked = rmask is not None
+    args = (x, wu, bias, h0, rmask if masked else F32_EMPTY2, masked, a_code, keep, a, hs, zs, seq, h_out)
+    if n > 1 and nb > 1:
+        _simple_forward_split(*args, min(n, nb))
+    else:
+        _simple_chunk_forward(0, nb, *args)
+    return (seq if return_sequences else None), h_out, (a, hs, zs)
+
+
+def simple_backward(u, saved, dseq, dh, rmask, a_code, n):
+    _, hs, zs = saved
+    nb = dh.shape[0]
+    dz = np.empty(hs.shape, dtype=np.float32)
+    dz[:, nb:] = 0.0
+    masked = rmask is not None
+    args = (u, hs, zs, F32_EMPTY3 if dseq is None else dseq, dh, rmask if masked else F32_EMPTY2, masked, a_code, dz)
+    if n > 1 and nb > 1:
+        _simple_backward_split(*args, min(n, nb))
+    else:
+        _simple_chunk_backward(0, nb, *args)
+    return dz
+
+
+# -- GRU (reset_after=True) --------------------------------------------------------------
+# One product per step again: wu is (D+H, 4H) with columns [z r | x-candidate |
+# h-candidate]: x rows [Wz Wr | Wh | 0], h rows [Uz Ur | 0 | Uh], so the
+# candidate's two parts stay apart (reset_after multiplies only the h part by r).
+@njit(cache=True, error_model="numpy", nogil=True)
+def _gru_cell(row, bias, h, zs, a_code, r_code):
+    """One batch row of one step: row (4H) holds [x_t | h] @ wu and receives
+    [z, r, candidate, h-part of the candidate (bias included)]; h (H) is
+    h_{t-1} in, h_t out; zs (4H) receives the pre-activations when not empty
+    (non-default activations)."""
+    nh = h.size
+    rz = row[:nh]
+    rr = row[nh : 2 * nh]
+    rx = row[2 * nh : 3 * nh]
+    rh = row[3 * nh :]
+    bz = bias[:nh]
+    br = bias[nh : 2 * nh]
+    bx = bias[2 * nh : 3 * nh]
+    bh = bias[3 * nh :]
+    one = np.float32(1.0)
+    if a_code == act.TANH and r_code == act.SIGMOID:
+        for j in range(nh):
+            z = _sigmoid(rz[j] + bz[j])
+            r = _sigmoid(rr[j] + br[j])
+            hr = rh[j] + bh[j]
+            hh = _tanh((rx[j] + bx[j]) + r * hr)
+            rz[j] = z
+            rr[j] = r
+            rx[j] = hh
+            rh[j] = hr
+            h[j] = z * h[j] + (one - z) * hh
+        return
+    keep_zs = zs.size > 0
+    for j in range(nh):
+        az = rz[j] + bz[j]
+        ar = rr[j] + br[j]
+        z = act.scalar(r_code, az)
+        r = act.scalar(r_code, ar)
+        hr = rh[j] + bh[j]
+        ah = (rx[j] + bx[j]) + r * hr
+        hh = act.scalar(a_code, ah)
+        if keep_zs:
+            zs[j] = az
+            zs[nh + j] = ar
+            zs[2 * nh + j] = ah
+        rz[j] = z
+        rr[j] = r
+        rx[j] = hh
+        rh[j] = hr
+        h[j] = z * h[j] + (one - z) * hh
+
+
+@njit(cache=True, error_model="numpy", nogil=True)
+def _gru_chunk_forward(lo, hi, x, wu, bias, h0, rmask, masked, a_code, r_code, keep, a, gates, zs, hs, seq, h_out):
+    """GRU (reset_after), batch rows lo..hi-1; hs (T+1, B+1, H) receives
+    h_0..h_T when ``keep``; the rest as _lstm_chunk_forward."""
+    nt, nd = x.shape[1], x.shape[2]
+    nh = h0.shape[1]
+    if hi <= lo:
+        return
+    want_seq = seq.size > 0
+    keep_zs = zs.size > 0
+    no_zs = np.empty(0, dtype=np.float32)
+    for b in range(lo, hi):
+        h_out[b] = h0[b]
+        if keep:
+            hs[0, b] = h0[b]
+        hp = a[0, b, nd:]
+        src = h0[b]
+        if masked:
+            m = rmask[b]
+            for j in range(nh):
+                hp[j] = src[j] * m[j]
+        else:
+            hp[:] = src
+    for t in range(nt):
+        ta = t if keep else 0
+        for b in range(lo, hi):
+            a[ta, b, :nd] = x[b, t]
+        gemm(a[ta, lo:hi], wu, gates[ta, lo:hi], np.float32(0.0))
+        nxt = t + 1 if keep else 0
+        for b in range(lo, hi):
+            hn = h_out[b]
+            _gru_cell(gates[ta, b], bias, hn, zs[t, b] if keep_zs else no_zs, a_code, r_code)
+            if keep:
+                hs[t + 1, b] = hn
+            if want_seq:
+                seq[b, t] = hn
+            if t + 1 < nt:
+                hp = a[nxt, b, nd:]
+                if masked:
+                    m = rmask[b]
+                    for j in range(nh):
+                        hp[j] = hn[j] * m[j]
+                else:
+                    hp[:] = hn
+
+
+@njit(cache=True, error_model="numpy", parallel=True)
+def _gru_forward_split(x, wu, bias, h0, rmask, masked, a_code, r_code, keep, a, gates, zs, hs, seq, h_out, n):
+    nb = x.shape[0]
+    step = (nb + n - 1) // n
+    for k in prange(n):
+        lo = min(nb, k * step)
+        _gru_chunk_forward(lo, min(nb, lo + step), x, wu, bias, h0, rmask, masked, a_code, r_code, keep, a, gates,
+                           zs, hs, seq, h_out)
+
+
+@njit(cache=True, error_model="numpy", nogil=True)
+def _gru_chunk_backward(lo, hi, uh, gates, zs, hs, dseq, dh, rmask, masked, a_code, r_code, dz):
+    """uh (H, 4H): the h rows of wu.  dz (T, B+1, 4H) receives the
+    gradients of the four column groups of the step product."""
+    nt = gates.shape[0]
+    nh = gates.shape[2] // 4
+    if hi <= lo:
+        return
+    fast = a_code == act.TANH and r_code == act.SIGMOID
+    want_seq = dseq.size > 0
+    one = np.float32(1.0)
+    direct = np.empty((hi - lo, nh), dtype=np.float32)
+    d_h = np.empty(nh, dtype=np.float32)
+    for t in range(nt - 1, -1, -1):
+        for b in range(lo, hi):
+            g = gates[t, b]
+            gz = g[:nh]
+            gr = g[nh : 2 * nh]
+            gh = g[2 * nh : 3 * nh]
+            hr = g[3 * nh :]
+            d = dz[t, b]
+            dzz = d[:nh]
+            dzr = d[nh : 2 * nh]
+            dzx = d[2 * nh : 3 * nh]
+            dzh = d[3 * nh :]
+            hp = hs[t, b]
+            dhb = dh[b]
+            dd = direct[b - lo]
+            if want_seq:
+                ds = dseq[b, t]
+                for j in range(nh):
+                    d_h[j] = dhb[j] + ds[j]
+            else:
+                d_h[:] = dhb
+            if fast:
+                for j in range(nh):
+                    z = gz[j]
+                    r = gr[j]
+                    hh = gh[j]
+                    dj = d_h[j]
+                    dd[j] = dj * z
+                    dah = dj * (one - z) * (one - hh * hh)
+                    dzz[j] = dj * (hp[j] - hh) * z * (one - z)
+                    dzr[j] = dah * hr[j] * r * (one - r)
+                    dzx[j] = dah
+                    dzh[j] = dah * r
+            else:
+                zr = zs[t, b]
+                for j in range(nh):
+                    z = gz[j]
+                    r = gr[j]
+                    hh = gh[j]
+                    dj = d_h[j]
+                    dd[j] = dj * z
+                    dah = dj * (one - z) * act.scalar_grad(a_code, zr[2 * nh + j], hh)
+                    dzz[j] = dj * (hp[j] - hh) * act.scalar_grad(r_code, zr[j], z)
+                    dzr[j] = dah * hr[j] * act.scalar_grad(r_code, zr[nh + j], r)
+                    dzx[j] = dah
+                    dzh[j] = dah * r
+        # dh_{t-1} = d h_t * z  +  (dz_t @ uh^T) * mask
+        gemm_nt(dz[t, lo:hi], uh, dh[lo:hi], np.float32(0.0))
+        for b in range(lo, hi):
+            dhb = dh[b]
+            dd = direct[b - lo]
+            if masked:
+                m = rmask[b]
+                for j in range(nh):
+                    dhb[j] = dhb[j] * m[j] + dd[j]
+            else:
+                for j in range(nh):
+                    dhb[j] += dd[j]
+
+
+@njit(cache=True, error_model="numpy", parallel=True)
+def _gru_backward_split(uh, gates, zs, hs, dseq, dh, rmask, masked, a_code, r_code, dz, n):
+    nb = dh.shape[0]
+    step = (nb + n - 1) // n
+    for k in prange(n):
+        lo = min(nb, k * step)
+        _gru_chunk_backward(lo, min(nb, lo + step), uh, gates, zs, hs, dseq, dh, rmask, masked, a_code, r_code, dz)
+
+
+def gru_forward(x, wu, bias, h0, rmask, a_code, r_code, keep, return_sequences, n):
+    """As lstm_forward for GRU (reset_after): wu (D+H, 4H) and bias (4H,)
+    laid out as above.  Returns (seq or None, h_T, saved = (a, gates, zs, hs))."""
+    nb, nt, nd = x.shape
+    nh = wu.shape[1] // 4
+    generic = not (a_code == act.TANH and r_code == act.SIGMOID)
+    a, gates, zs, hs, seq = _buffers(nb, nt, nd, nh, 4 * nh, keep, generic, return_sequences, 1)
+    h_out = np.empty((nb, nh), dtype=np.float32)
+    masked = rmask is not None
+    args = (x, wu, bias, h0, rmask if masked else F32_EMPTY2, masked, a_code, r_code, keep, a, gates, zs, hs, seq,
+            h_out)
+    if n > 1 and nb > 1:
+        _gru_forward_split(*args, min(n, nb))
+    else:
+        _gru_chunk_forward(0, nb, *args)
+    return (seq if return_sequences else None), h_out, (a, gates, zs, hs)
+
+
+def gru_backward(uh, saved, dseq, dh, rmask, a_code, r_code, n):
+    _, gates, zs, hs = saved
+    nb = dh.shape[0]
+    dz = np.empty(gates.shape, dtype=np.float32)
+    dz[:, nb:] = 0.0
+    masked = rmask is not None
+    args = (uh, gates, zs, hs, F32_EMPTY3 if dseq is None else dseq, dh, rmask if masked else F32_EMPTY2, masked,
+            a_code, r_code, dz)
+    if n > 1 and nb > 1:
+        _gru_backward_split(*args, min(n, nb))
+    else:
+        _gru_chunk_backward(0, nb, *args)
+    return dz
