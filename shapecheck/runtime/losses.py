@@ -646,6 +646,9 @@ def _traced_function(fn, grad):
     """A per-sample loss function (keras.losses.mse(y, p), ...) that, on a
     traced prediction, records its values with their gradient."""
     import functools
+    import inspect
+
+    grad_params = set(inspect.signature(grad).parameters)
 
     @functools.wraps(fn)
     def loss(y_true, y_pred, *args, **kwargs):
@@ -655,7 +658,8 @@ def _traced_function(fn, grad):
 
         t, p = np.asarray(_plain(y_true)), y_pred.value
         values = np.asarray(fn(t, p, *args, **kwargs), dtype=np.float32)
-        g_sum = np.asarray(grad(t, p, *args, **kwargs), dtype=np.float32)
+        g_sum = np.asarray(grad(t, p, *args, **{k: v for k, v in kwargs.items() if k in grad_params}),
+                           dtype=np.float32)
 
         def vjp(g):
             g = np.asarray(g, dtype=np.float32)

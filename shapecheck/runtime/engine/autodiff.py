@@ -77,6 +77,22 @@ def wrap(x):
     return x
 
 
+def to_layer_inputs(x):
+    """Raw arrays for a kernel: a float64 traced value is cast to float32 on the
+    tape first (a kernel's own cast would make a new array the tape cannot link)."""
+    if isinstance(x, Traced):
+        if x.value.dtype == np.float64:
+            x = x.astype(np.float32)
+        return x.value
+    if isinstance(x, list):
+        return [to_layer_inputs(v) for v in x]
+    if isinstance(x, tuple):
+        return tuple(to_layer_inputs(v) for v in x)
+    if isinstance(x, dict):
+        return {k: to_layer_inputs(v) for k, v in x.items()}
+    return x
+
+
 def unwrap(x):
     if isinstance(x, Traced):
         return x.value
@@ -345,8 +361,8 @@ def _where(cond, x=None, y=None):
     if x is None:
         return np.where(_raw(cond))
     c = np.asarray(_raw(cond)).astype(bool)
+    out = np.where(c, _raw(x), _raw(y))  # raw operands: a Python scalar stays weakly typed (float32 results)
     a, b = np.asarray(_raw(x)), np.asarray(_raw(y))
-    out = np.where(c, a, b)
     return record(out, [x, y], lambda g: [
         _unbroadcast(np.where(c, g, 0), a.shape).astype(a.dtype) if a.dtype.kind == "f" else None,
         _unbroadcast(np.where(c, 0, g), b.shape).astype(b.dtype) if b.dtype.kind == "f" else None])

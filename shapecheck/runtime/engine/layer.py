@@ -247,7 +247,7 @@ class Layer:
             return self._symbolic_call(inputs, kwargs)
         traced = _autodiff.any_traced(inputs if isinstance(inputs, (list, tuple)) else [inputs])
         if traced and not self._traces_call():
-            inputs = _autodiff.unwrap(inputs)  # kernels and graphs take the raw arrays (linked by identity)
+            inputs = _autodiff.to_layer_inputs(inputs)  # kernels and graphs take the raw arrays (linked by identity)
         elif not traced and STATE.tape is not None and self._traces_call():
             inputs = _autodiff.wrap(inputs)  # record the NumPy glue of a custom call() for backward
         if mask is None and _masking.active():

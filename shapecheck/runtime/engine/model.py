@@ -235,6 +235,9 @@ class Model(Trainer, Layer):
             return
         if input_shape is None:
             raise ValueError("You must provide an `input_shape` argument.")
+        if type(self).call is Model.call:
+            self.built = True  # no call() of its own (a model trained only through its train_step)
+            return
         shapes = input_shape if isinstance(input_shape, list) else [input_shape]
         probe = [np.zeros(tuple(1 if d is None else d for d in s), np.float32) for s in shapes]
         self.built = True

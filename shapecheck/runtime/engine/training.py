@@ -298,7 +298,7 @@ class Trainer:
     def _run_train_step(self, bx, by, bsw):
         x = bx[0] if len(bx) == 1 else list(bx)
         if by is None or all(a is None for a in by):
-            data = (x,)
+            data = x  # Keras hands train_step the inputs alone when there are no targets
         else:
             y = by[0] if len(by) == 1 else list(by)
             data = (x, y) if bsw is None else (x, y, bsw)
@@ -509,9 +509,16 @@ class Trainer:
 
     def _flat_results(self, logs):
         """evaluate()'s list: the loss, each output's loss, then the metrics (Keras 3's order)."""
-        names = self._out_names()
-        per_output = [logs[f"{n}_loss"] for n in names if f"{n}_loss" in logs]
-        return [logs["loss"]] + per_output + [logs[label] for _, label, _ in self._metrics]
+        # Keras 3's _flatten_metrics_in_order: the loss, the compiled metrics by
+        # their own names, the per-output losses; then whatever is left, by name.
+        order = ["loss"] + [m.name for _, _, m in self._metrics or []] + [f"{n}_loss" for n in self._out_names()]
+        out, used = [], set()
+        for name in order:
+            if name in logs and name not in used:
+                out.append(logs[name])
+                used.add(name)
+        out.extend(logs[k] for k in sorted(logs) if k not in used)
+        return out
 
     def _require_compiled(self, what):
         if not self.compiled:

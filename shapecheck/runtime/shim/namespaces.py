@@ -258,6 +258,14 @@ def fill_regularizers(mod):
     _export(mod, r, ["Regularizer", "L1L2", "L1", "L2", "l1", "l2", "l1_l2", "get"])
 
 
+def fill_random(mod):
+    from .. import random as r
+
+    for name in ("SeedGenerator", "normal", "uniform", "truncated_normal", "randint", "dropout", "shuffle",
+                 "categorical"):
+        setattr(mod, name, getattr(r, name))
+
+
 def fill_keras(mod):
     import importlib
 
@@ -270,7 +278,7 @@ def fill_keras(mod):
     mod.__path__ = []
     base = mod.__name__
     for sub in ("layers", "models", "optimizers", "losses", "metrics", "callbacks", "utils", "backend", "ops",
-                "activations", "initializers", "regularizers", "preprocessing", "saving"):
+                "activations", "initializers", "regularizers", "preprocessing", "saving", "random"):
         setattr(mod, sub, importlib.import_module(f"{base}.{sub}"))
 
 
@@ -363,6 +371,7 @@ def _keras_tree(prefix: str) -> dict:
         f"{prefix}.regularizers": fill_regularizers,
         f"{prefix}.preprocessing": fill_preprocessing,
         f"{prefix}.saving": fill_saving,
+        f"{prefix}.random": fill_random,
         f"{prefix}.preprocessing.sequence": fill_sequence,
     }
     for sub in KERAS2_LAYER_MODULES:
