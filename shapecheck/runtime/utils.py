@@ -67,3 +67,33 @@ class PyDataset:
 
 
 Sequence = PyDataset
+
+
+def timeseries_dataset_from_array(data, targets, sequence_length, sequence_stride=1, sampling_rate=1,
+                                  batch_size=128, shuffle=False, seed=None, start_index=None, end_index=None):
+    """``keras.utils.timeseries_dataset_from_array``: windows of ``sequence_length``
+    steps (every ``sampling_rate``-th row), one every ``sequence_stride`` rows; the
+    target of window i is ``targets[i]``."""
+    import numpy as np
+
+    from .data import Dataset
+
+    data = np.asarray(data)
+    if data.dtype == np.float64:
+        data = data.astype(np.float32)
+    start = start_index or 0
+    end = len(data) if end_index is None else end_index
+    span = (sequence_length - 1) * sampling_rate
+    starts = np.arange(start, end - span, sequence_stride)
+    if targets is not None:
+        starts = starts[starts - start < len(targets)]
+    if shuffle:
+        starts = np.random.default_rng(seed).permutation(starts)
+    windows = np.stack([data[s:s + span + 1:sampling_rate] for s in starts]) if len(starts) else \
+        np.zeros((0, sequence_length) + data.shape[1:], data.dtype)
+    if targets is None:
+        ds = Dataset.from_tensor_slices(windows)
+    else:
+        t = np.asarray(targets)
+        ds = Dataset.from_tensor_slices((windows, t[starts - start]))
+    return ds.batch(batch_size) if batch_size is not None else ds

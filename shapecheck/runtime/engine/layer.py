@@ -766,8 +766,12 @@ def layer_class(name: str):
         return _SPECIAL[spec.class_name]
     cls = _CLASSES.get(spec.class_name)
     if cls is None:
-        cls = type(spec.class_name, (CatalogLayer,), {"spec": spec, "__module__": "keras.layers",
-                                                     "__qualname__": spec.class_name})
+        attrs = {"spec": spec, "__module__": "keras.layers", "__qualname__": spec.class_name}
+        from .adapt import ADAPTERS
+
+        if spec.class_name in ADAPTERS:
+            attrs["adapt"] = ADAPTERS[spec.class_name]
+        cls = type(spec.class_name, (CatalogLayer,), attrs)
         _CLASSES[spec.class_name] = cls
     _CLASSES[name] = cls
     return cls

@@ -165,7 +165,8 @@ def fill_callbacks(mod):
 def fill_utils(mod):
     from .. import utils as u
 
-    _export(mod, u, ["to_categorical", "set_random_seed", "normalize", "pad_sequences", "PyDataset", "Sequence"])
+    _export(mod, u, ["to_categorical", "set_random_seed", "normalize", "pad_sequences", "PyDataset", "Sequence",
+                     "timeseries_dataset_from_array"])
 
     def plot_model(model, to_file="model.png", **kwargs):
         print(f"(shapecheck runtime: plot_model skipped, {to_file} not written)")
