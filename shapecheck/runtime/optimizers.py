@@ -70,7 +70,16 @@ class Optimizer:
         self._exclude_names = tuple(var_names or ())
 
     # -- the step -------------------------------------------------------------
-    def apply(self, grads, variables, names=None):
+    # Whether the update squares the gradient (Adam, RMSprop, Adagrad): for an
+    # Embedding, Keras squares each looked-up row's gradient separately (its
+    # gradient is a sparse IndexedSlices), so apply() takes those sums in ``squares``.
+    _squares_gradient = False
+    _square = None
+
+    def _sq(self, g):
+        return np.square(g) if self._square is None else self._square
+
+    def apply(self, grads, variables, names=None, squares=None):
         grads = [None if g is None else np.asarray(g, dtype=F32) for g in grads]
         grads = self._clip(grads)
         lr = F32(self.learning_rate)
@@ -86,7 +95,15 @@ class Optimizer:
             slots = self._slots.get(i)
             if slots is None:
                 slots = self._slots[i] = self.make_slots(v)
-            self.update_step(g, v, lr, slots)
+            sq = squares[i] if squares is not None and self._squares_gradient else None
+            if sq is None:
+                self.update_step(g, v, lr, slots)
+            else:
+                self._square = sq.astype(F32)
+                try:
+                    self.update_step(g, v, lr, slots)
+                finally:
+                    self._square = None
         self.iterations += 1
 
     def apply_gradients(self, grads_and_vars):
@@ -168,6 +185,7 @@ class SGD(Optimizer):
 
 class RMSprop(Optimizer):
     default_name = "rmsprop"
+    _squares_gradient = True
 
     def __init__(self, learning_rate=0.001, rho=0.9, momentum=0.0, epsilon=1e-7, centered=False, **kwargs):
         super().__init__(learning_rate=learning_rate, **kwargs)
@@ -182,10 +200,10 @@ class RMSprop(Optimizer):
     def update_step(self, g, v, lr, slots):
         velocity, momentum, average = slots
         rho = F32(self.rho)
-        if momentum is None and average is None and _fused().contiguous_f32(g, v, velocity):
+        if momentum is None and average is None and self._square is None and _fused().contiguous_f32(g, v, velocity):
             _fused().rmsprop_step(v, g, velocity, rho, F32(1) - rho, lr, F32(self.epsilon))
             return
-        velocity[...] = rho * velocity + (F32(1) - rho) * np.square(g)
+        velocity[...] = rho * velocity + (F32(1) - rho) * self._sq(g)
         if self.centered:
             average[...] = rho * average + (F32(1) - rho) * g
             denominator = velocity - np.square(average) + F32(self.epsilon)
@@ -205,6 +223,7 @@ class RMSprop(Optimizer):
 
 class Adagrad(Optimizer):
     default_name = "adagrad"
+    _squares_gradient = True
 
     def __init__(self, learning_rate=0.001, initial_accumulator_value=0.1, epsilon=1e-7, **kwargs):
         super().__init__(learning_rate=learning_rate, **kwargs)
@@ -216,15 +235,16 @@ class Adagrad(Optimizer):
 
     def update_step(self, g, v, lr, slots):
         acc = slots[0]
-        if _fused().contiguous_f32(g, v, acc):
+        if self._square is None and _fused().contiguous_f32(g, v, acc):
             _fused().adagrad_step(v, g, acc, lr, F32(self.epsilon))
             return
-        acc += np.square(g)
+        acc += self._sq(g)
         v -= lr * g / np.sqrt(acc + F32(self.epsilon))
 
 
 class Adam(Optimizer):
     default_name = "adam"
+    _squares_gradient = True
 
     def __init__(self, learning_rate=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-7, amsgrad=False, **kwargs):
         super().__init__(learning_rate=learning_rate, **kwargs)
@@ -241,11 +261,11 @@ class Adam(Optimizer):
         step = F32(self.iterations + 1)
         b1, b2 = F32(self.beta_1), F32(self.beta_2)
         alpha = lr * np.sqrt(F32(1) - b2**step) / (F32(1) - b1**step)
-        if not self.amsgrad and _fused().contiguous_f32(g, v, m, vel):
+        if not self.amsgrad and self._square is None and _fused().contiguous_f32(g, v, m, vel):
             _fused().adam_step(v, g, m, vel, F32(alpha), F32(1) - b1, F32(1) - b2, F32(self.epsilon))
             return
         m += (g - m) * (F32(1) - b1)
-        vel += (np.square(g) - vel) * (F32(1) - b2)
+        vel += (self._sq(g) - vel) * (F32(1) - b2)
         if self.amsgrad:
             vhat = slots[2]
             np.maximum(vhat, vel, out=vhat)

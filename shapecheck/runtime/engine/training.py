@@ -30,9 +30,25 @@ class StopOnNonFinite(Exception):
     pass
 
 
-def backward(tape, grads: dict) -> dict:
+def _embedding_squares(entry, d_out, squares: dict) -> None:
+    """Sum of the squares of each looked-up row's gradient, per embedding row:
+    what Keras's optimizers square for an Embedding's sparse gradient."""
+    var = entry.layer._vars.get("embeddings")
+    if var is None or d_out is None:
+        return
+    ids = np.asarray(entry.inputs[0]).reshape(-1).astype(np.int64)
+    d = np.asarray(d_out, dtype=np.float32).reshape(len(ids), -1)
+    sq = np.zeros(var.value.shape, dtype=np.float32)
+    np.add.at(sq, ids, np.square(d))
+    key = id(var)
+    squares[key] = squares[key] + sq if key in squares else sq
+
+
+def backward(tape, grads: dict, squares: dict | None = None) -> dict:
     """Reverse-mode pass over the tape. ``grads`` maps id(array) -> gradient of
-    the loss with respect to that array; returns id(Variable) -> gradient."""
+    the loss with respect to that array; returns id(Variable) -> gradient.
+    ``squares``, when given, collects per-row sums of squared gradients of
+    Embedding lookups (see optimizers.Optimizer.apply)."""
     param_grads: dict[int, np.ndarray] = {}
     # Arrays some layer produced: only those need an input gradient (the first
     # layer's input is data, and its dx is a whole wasted matrix product).
@@ -42,6 +58,8 @@ def backward(tape, grads: dict) -> dict:
         if all(d is None for d in d_outs):
             continue
         need_dx = any(id(x) in produced for x in entry.inputs)
+        if squares is not None and getattr(getattr(entry.layer, "spec", None), "class_name", None) == "Embedding":
+            _embedding_squares(entry, d_outs[0], squares)
         d_ins, d_params = entry.layer.backward(entry.cache, d_outs, need_dx)
         layer_vars = entry.layer._vars
         for name, g in (d_params or {}).items():
@@ -413,7 +431,8 @@ class Trainer:
         penalty, reg_grads = self._regularization(variables)
         total = total + penalty
         if np.isfinite(total):
-            pgrads = backward(tape, grads)
+            squares = {} if getattr(self.optimizer, "_squares_gradient", False) else None
+            pgrads = backward(tape, grads, squares)
             if grads:
                 # weights a custom call() used directly: the gradient reached their value arrays
                 for v in variables:
@@ -422,8 +441,12 @@ class Trainer:
                         pgrads[id(v)] = pgrads[id(v)] + g if id(v) in pgrads else g
             for key, g in reg_grads.items():
                 pgrads[key] = pgrads[key] + g if key in pgrads else g
+            sq_list = None
+            if squares:
+                # a weight that also got a dense gradient (shared with a glue op) is squared densely
+                sq_list = [squares.get(id(v)) if id(v.value) not in grads else None for v in variables]
             self.optimizer.apply([pgrads.get(id(v)) for v in variables], [v.value for v in variables],
-                                 [v.path for v in variables])
+                                 [v.path for v in variables], squares=sq_list)
         self._update_metrics(ys, outs)
         return float(total), outs
 
