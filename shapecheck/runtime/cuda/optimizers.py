@@ -12,7 +12,7 @@ import numpy as np
 from numba import cuda
 
 from .. import optimizers as O
-from ._common import device_value, flat, full, grid, mark_written
+from ._common import dev, device_value, flat, full, grid, mark_written
 from .ops import scale
 from .reduce import total
 
@@ -50,10 +50,11 @@ def _sgd_momentum(v, g, m, lr, mom, nesterov):
 
 
 @cuda.jit
-def _rmsprop(v, g, vel, mom_slot, avg, lr, rho, momentum, eps, centered):
+def _rmsprop(v, g, vel, mom_slot, avg, lr, rho, momentum, eps, centered, sq, use_sq):
     for i in range(cuda.grid(1), v.size, cuda.gridsize(1)):
         gi = g[i]
-        ve = rho * vel[i] + (ONE - rho) * gi * gi
+        g2 = sq[i] if use_sq else gi * gi
+        ve = rho * vel[i] + (ONE - rho) * g2
         vel[i] = ve
         if centered:
             a = rho * avg[i] + (ONE - rho) * gi
@@ -71,21 +72,22 @@ def _rmsprop(v, g, vel, mom_slot, avg, lr, rho, momentum, eps, centered):
 
 
 @cuda.jit
-def _adagrad(v, g, acc, lr, eps):
+def _adagrad(v, g, acc, lr, eps, sq, use_sq):
     for i in range(cuda.grid(1), v.size, cuda.gridsize(1)):
         gi = g[i]
-        a = acc[i] + gi * gi
+        a = acc[i] + (sq[i] if use_sq else gi * gi)
         acc[i] = a
         v[i] -= lr * gi / math.sqrt(a + eps)
 
 
 @cuda.jit
-def _adam(v, g, m, vel, vhat, alpha, b1, b2, eps, amsgrad):
+def _adam(v, g, m, vel, vhat, alpha, b1, b2, eps, amsgrad, sq, use_sq):
     for i in range(cuda.grid(1), v.size, cuda.gridsize(1)):
         gi = g[i]
         mi = m[i] + (gi - m[i]) * (ONE - b1)
         m[i] = mi
-        ve = vel[i] + (gi * gi - vel[i]) * (ONE - b2)
+        g2 = sq[i] if use_sq else gi * gi
+        ve = vel[i] + (g2 - vel[i]) * (ONE - b2)
         vel[i] = ve
         if amsgrad:
             ve = max(vhat[i], ve)
@@ -156,14 +158,16 @@ def _slots(opt, i, v):
     return s
 
 
-def apply(opt, grads, variables) -> None:
+def apply(opt, grads, variables, squares=None) -> None:
     """One optimizer step: ``grads`` are device arrays (or None), ``variables``
-    the model's trainable Variables, whose device copies are updated."""
+    the model's trainable Variables, whose device copies are updated;
+    ``squares``: host arrays standing for the squared gradient of some
+    variables (an Embedding's, see runtime/optimizers.py), or None."""
     if not supported(opt):
         from ._common import host
 
         opt.apply([None if g is None else host(g) for g in grads], [v.value for v in variables],
-                  [v.path for v in variables])
+                  [v.path for v in variables], squares=squares)
         return
     grads = _clip_grads(opt, grads)
     lr = F32(opt.learning_rate)
@@ -185,6 +189,9 @@ def apply(opt, grads, variables) -> None:
         slots = _slots(opt, i, v)
         blocks = grid(v.size)
         vf, gf = flat(v), flat(g)
+        sq = squares[i] if squares is not None else None
+        sqf = flat(dev(np.ascontiguousarray(sq, dtype=np.float32))) if sq is not None else _dummy()
+        use_sq = sq is not None
         if isinstance(opt, O.SGD):
             if slots:
                 _sgd_momentum[blocks](vf, gf, flat(slots[0]), lr, F32(opt.momentum), bool(opt.nesterov))
@@ -194,15 +201,15 @@ def apply(opt, grads, variables) -> None:
             vel, mom, avg = slots
             _rmsprop[blocks](vf, gf, flat(vel), flat(mom) if mom is not None else _dummy(),
                              flat(avg) if avg is not None else _dummy(), lr, F32(opt.rho), F32(opt.momentum),
-                             F32(opt.epsilon), bool(opt.centered))
+                             F32(opt.epsilon), bool(opt.centered), sqf, use_sq)
         elif isinstance(opt, O.Adagrad):
-            _adagrad[blocks](vf, gf, flat(slots[0]), lr, F32(opt.epsilon))
+            _adagrad[blocks](vf, gf, flat(slots[0]), lr, F32(opt.epsilon), sqf, use_sq)
         else:
             step = F32(opt.iterations + 1)
             b1, b2 = F32(opt.beta_1), F32(opt.beta_2)
             alpha = lr * np.sqrt(F32(1) - b2**step) / (F32(1) - b1**step)
             m, vel, vhat = slots
             _adam[blocks](vf, gf, flat(m), flat(vel), flat(vhat) if vhat is not None else _dummy(), F32(alpha), b1,
-                          b2, F32(opt.epsilon), bool(opt.amsgrad))
+                          b2, F32(opt.epsilon), bool(opt.amsgrad), sqf, use_sq)
         mark_written(var)
     opt.iterations += 1

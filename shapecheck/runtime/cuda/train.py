@@ -27,9 +27,10 @@ def upload_batch(xs):
     return [x if is_device(x) or np.asarray(x).dtype.kind != "f" else dev(x) for x in xs]
 
 
-def backward(tape, grads: dict) -> dict:
+def backward(tape, grads: dict, squares: dict | None = None) -> dict:
     """The engine's reverse pass (engine/training.py), with gradient sums done
-    on the device."""
+    on the device; ``squares`` collects an Embedding's per-row sums of squared
+    lookup gradients (on the host) for the optimizers that square gradients."""
     param_grads: dict[int, object] = {}
     produced = {id(o) for entry in tape for o in entry.outputs}
     for entry in reversed(tape):
@@ -38,6 +39,10 @@ def backward(tape, grads: dict) -> dict:
             continue
         d_outs = [None if d is None else dev(d) for d in d_outs]
         need_dx = any(id(x) in produced for x in entry.inputs)
+        if squares is not None and getattr(getattr(entry.layer, "spec", None), "class_name", None) == "Embedding":
+            from ..engine.training import _embedding_squares
+
+            _embedding_squares(entry, None if d_outs[0] is None else host(d_outs[0]), squares)
         d_ins, d_params = entry.layer.backward(entry.cache, d_outs, need_dx)
         layer_vars = entry.layer._vars
         for name, g in (d_params or {}).items():
@@ -83,11 +88,13 @@ def train_batch(model, xs, ys, sw=None):
     penalty, reg_grads = model._regularization(variables)
     total = total + penalty
     if math.isfinite(float(total)):
-        pgrads = backward(tape, grads)
+        squares = {} if getattr(model.optimizer, "_squares_gradient", False) else None
+        pgrads = backward(tape, grads, squares)
         for key, g in reg_grads.items():
             g = dev(g)
             pgrads[key] = ops.add(pgrads[key], g) if key in pgrads else g
-        coptim.apply(model.optimizer, [pgrads.get(id(v)) for v in variables], variables)
+        coptim.apply(model.optimizer, [pgrads.get(id(v)) for v in variables], variables,
+                     [squares.get(id(v)) for v in variables] if squares else None)
     for i, _, m in model._metrics:
         if ys[i] is not None:
             if is_device(outs[i]):
