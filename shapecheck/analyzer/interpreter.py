@@ -39,6 +39,7 @@ from .values import (
     LayerV,
     ListV,
     ModelV,
+    PartialV,
     ModuleV,
     RangeV,
     SuperV,
@@ -1010,6 +1011,8 @@ class Interpreter:
             return self.call_function(func, args, kwargs, node)
         if isinstance(func, ClassV):
             return self.keras.instantiate_user_class(func, args, kwargs, node)
+        if isinstance(func, PartialV):
+            return self.call(func.func, list(func.args) + list(args), {**func.kwargs, **kwargs}, node, scope=scope)
         if isinstance(func, ApiRef) and func.path == "builtins.super" and scope is not None:
             return SuperV(scope.lookup("self") or Unknown("self"), None)
         if isinstance(func, BoundMethod) and isinstance(func.obj, InstanceV):

@@ -30,6 +30,7 @@ from .values import (
     ExternalV,
     FuncV,
     InstanceV,
+    PartialV,
     LayerV,
     ListV,
     ModelV,
@@ -325,7 +326,8 @@ class KerasApi:
     def set_attribute(self, obj: Value, attr: str, value: Value, node) -> None:
         if attr == "trainable" and isinstance(value, Const) and isinstance(value.value, bool):
             if isinstance(obj, ModelV):
-                obj.frozen = not value.value
+                # Keras sets every layer the model holds (shared with other models too).
+                _set_trainable(obj, value.value)
                 return
             if isinstance(obj, LayerV):
                 obj.base["trainable"] = value.value
@@ -379,6 +381,8 @@ class KerasApi:
         leaf = ref.leaf
         if path.startswith("builtins."):
             return self.call_builtin(leaf, args, kwargs, node)
+        if path == "functools.partial" and args:
+            return PartialV(args[0], list(args[1:]), dict(kwargs))
         if path.startswith("numpy."):
             return numpy_api.call_numpy(leaf, path, args, kwargs)
         if path == "keras.Input":
@@ -440,6 +444,14 @@ class KerasApi:
                 flat = [t for a in operands for t in (self._input_tensors(a) or [])]
                 return self.op_node(leaf, flat, out, node)
             return out
+        if path == "keras.activations.get" and args:
+            # activations.get("relu") is the function keras.activations.relu (None: linear)
+            ident = args[0]
+            if isinstance(ident, Const) and (ident.value is None or isinstance(ident.value, str)):
+                return ApiRef(f"keras.activations.{ident.value or 'linear'}")
+            if isinstance(ident, (ApiRef, FuncV)):
+                return ident
+            return Unknown("activation")
         if path.startswith("keras.activations.") and leaf not in ("get", "serialize", "deserialize") and args and isinstance(args[0], (TensorV, ArrayV)):
             # keras.activations.relu(x) & co. keep the shape
             x = args[0]
@@ -2167,6 +2179,17 @@ def _describe(v: Value) -> str:
 
 def _model_class(m: ModelV) -> str:
     return {"sequential": "Sequential", "functional": "Functional"}.get(m.kind, m.user_class.name if m.user_class else "Model")
+
+
+def _set_trainable(m: ModelV, flag: bool, depth: int = 0) -> None:
+    m.frozen = not flag
+    if depth > 20:
+        return
+    for layer in m.unique_layers():
+        if layer.model is not None:
+            _set_trainable(layer.model, flag, depth + 1)
+        elif not layer.is_operation:
+            layer.base["trainable"] = flag
 
 
 def _sublayer_weights(sub: LayerV, depth: int = 0) -> Optional[list]:

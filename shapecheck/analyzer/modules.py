@@ -39,6 +39,7 @@ KNOWN_MODULES = {
     "numpy",
     "numpy.random",
     "numpy.linalg",
+    "functools",
 }
 
 # Keras 2 module paths Keras 3 removed -> their Keras 3 module.

@@ -324,6 +324,15 @@ class ModelV(Value):
 
 
 @dataclass(eq=False)
+class PartialV(Value):
+    """functools.partial(func, *args, **kwargs): calling it calls func with these first."""
+
+    func: Value
+    args: list
+    kwargs: dict
+
+
+@dataclass(eq=False)
 class BoundMethod(Value):
     obj: Value
     name: str

@@ -43,6 +43,12 @@ GAPS = {
     "dict_outputs_slicing": "slicing a KerasTensor: a Lambda row where Keras shows a GetItem op row",
     "rnn_cells_guide": "RNN over a list of cells: the runtime's input spec check refuses an equal shape",
     "translation_transformer_layers": "MultiHeadAttention called with query=/value=/key= keywords only",
+    "handson_partial_residual": "Conv2D(padding='SAME'): Keras 3 lower-cases a conv's padding, the runtime refuses it",
+    "handson_wide_deep_aux": "Normalization.adapt() is not provided by the runtime",
+    "pix2pix_upsample_zip": "a functional model whose outputs are several intermediate layers: the runtime prints a "
+                            "'Connected to' table where Keras prints a chain",
+    "sequential_guide_eager": "a Sequential built by a call on ops.ones((3, 3)): Keras shows the batch size 3, the runtime None",
+    "tf_timeseries_models": "the runtime has no tf.initializers alias",
     "wide_deep_dict_inputs": "Normalization's count weight is int64 (8 bytes): the runtime sizes it as 4 bytes in the summary",
 }
 
