@@ -277,3 +277,18 @@ def test_simple_rnn_and_gru_other_configurations_gradients(name, cfg):
     assert {c.name for c in checks} == names
     for c in checks:
         assert c.error < 2e-2, c
+
+
+@pytest.mark.parametrize("n", [1, 2, 3])
+@pytest.mark.parametrize("need_dx", [True, False])
+def test_weight_and_input_grads_over_threads(n, need_dx):
+    # d wu = a2^T dz2 (computed as dz2^T a2), d b = column sums, dx2 = dz2 w^T;
+    # 7 gate columns over 3 threads: shares of 3, 3, 1.
+    a2, dz2, w = _arr(11, 5), _arr(11, 7), _arr(2, 7)
+    dwu, db, dx2 = rnn_loops.weight_and_input_grads(a2, dz2, w, need_dx, n)
+    np.testing.assert_allclose(dwu, a2.astype(np.float64).T @ dz2, rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(db, dz2.astype(np.float64).sum(axis=0), rtol=1e-5, atol=1e-6)
+    if need_dx:
+        np.testing.assert_allclose(dx2, dz2.astype(np.float64) @ w.T, rtol=1e-5, atol=1e-6)
+    else:
+        assert dx2 is None

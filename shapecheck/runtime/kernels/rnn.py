@@ -28,7 +28,6 @@ from numba import njit
 from . import activations as act
 from . import rnn_loops as loops
 from ._blas import compute_threads, split_pays, threads_for
-from ._linalg import pcolumn_sums, pmatmul_nt, pmatmul_tn
 from ._util import f32, get_rng, pair
 from .base import LayerKernel, get_kernel, register_kernel
 from .conv import _Geometry, gemm_backward, gemm_bias
@@ -195,18 +194,11 @@ def _threads_for_loop(macs):
 
 def _weight_and_input_grads(a2, w, dz2, need_dx):
     """For z = a2 @ wu + b with wu = [w; u] (w the first rows): (dwu, db,
-    dx2 = dz2 @ w.T or None) -- each one product, split over threads when
-    that pays (along output axes: the same sums whatever the split)."""
+    dx2 = dz2 @ w.T or None), over threads when that pays (shares along
+    output axes: the same sums whatever the split)."""
     macs = a2.shape[0] * a2.shape[1] * dz2.shape[1]
-    if split_pays(macs):
-        nt = compute_threads()
-        dwu = pmatmul_tn(a2, dz2, nt)
-        db = pcolumn_sums(dz2, nt)
-        dx2 = pmatmul_nt(dz2, w, nt) if need_dx else None
-        return dwu, db, dx2
-    dwu, db, _ = _weight_grads(a2, w, dz2, False)
-    dx2 = _matmul_t(dz2, w) if need_dx else None
-    return dwu, db, dx2
+    n = compute_threads() if split_pays(macs) else 1
+    return loops.weight_and_input_grads(a2, dz2, w, need_dx, n)
 
 
 # -- kernels ------------------------------------------------------------------------

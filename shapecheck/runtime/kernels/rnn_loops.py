@@ -29,7 +29,7 @@ from numba import njit, prange, types
 from numba.extending import intrinsic
 
 from . import activations as act
-from ._sgemm import gemm, gemm_nt
+from ._sgemm import gemm, gemm_nt, gemm_tn
 
 F32_EMPTY3 = np.zeros((0, 0, 0), dtype=np.float32)
 F32_EMPTY2 = np.zeros((0, 0), dtype=np.float32)
@@ -728,3 +728,52 @@ def gru_backward(uh, saved, dseq, dh, rmask, a_code, r_code, n):
     else:
         _gru_chunk_backward(0, nb, *args)
     return dz
+
+
+# -- the products after a backward loop ------------------------------------------------
+# For z = a2 @ wu + b over every step: d wu, d b, and the input gradient
+# dx2 = dz2 @ w.T (w: the input rows of wu).  d wu is computed transposed,
+# dz2^T @ a2: on this BLAS that orientation ran ~20% faster (B=64, T=80,
+# D+H=128, 4H=256: 3.5 ms against 4.5 ms) and it splits over threads along
+# rows of dz2^T -- strided column blocks of dz2, with no copy.
+@njit(cache=True, error_model="numpy", nogil=True)
+def _grads_share(k, n, a2, dz2, w, need_dx, dwut, db, dx):
+    rows, m = dz2.shape
+    step = (m + n - 1) // n
+    lo = min(m, k * step)
+    hi = min(m, lo + step)
+    if lo < hi:
+        gemm_tn(dz2[:, lo:hi], a2, dwut[lo:hi], np.float32(0.0))
+        part = db[lo:hi]
+        for j in range(hi - lo):
+            part[j] = 0.0
+        for i in range(rows):
+            r = dz2[i, lo:hi]
+            for j in range(hi - lo):
+                part[j] += r[j]
+    if need_dx:
+        rstep = (rows + n - 1) // n
+        r0 = min(rows, k * rstep)
+        r1 = min(rows, r0 + rstep)
+        if r0 < r1:
+            gemm_nt(dz2[r0:r1], w, dx[r0:r1], np.float32(0.0))
+
+
+@njit(cache=True, error_model="numpy", parallel=True)
+def _grads_split(a2, dz2, w, need_dx, dwut, db, dx, n):
+    for k in prange(n):
+        _grads_share(k, n, a2, dz2, w, need_dx, dwut, db, dx)
+
+
+def weight_and_input_grads(a2, dz2, w, need_dx, n):
+    """(d wu (a transposed view), d b, dx2 or None) for z = a2 @ wu + b;
+    ``n`` threads (one region: every share of all three products)."""
+    m = dz2.shape[1]
+    dwut = np.empty((m, a2.shape[1]), dtype=np.float32)
+    db = np.empty(m, dtype=np.float32)
+    dx = np.empty((dz2.shape[0] if need_dx else 0, w.shape[0]), dtype=np.float32)
+    if n > 1:
+        _grads_split(a2, dz2, w, need_dx, dwut, db, dx, n)
+    else:
+        _grads_share(0, 1, a2, dz2, w, need_dx, dwut, db, dx)
+    return dwut.T, db, (dx if need_dx else None)
