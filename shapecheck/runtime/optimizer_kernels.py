@@ -28,33 +28,43 @@ SGD, SGD_MOMENTUM, SGD_NESTEROV, RMSPROP, ADAGRAD, ADAM = range(6)
 
 # One loop per optimizer over flat views of a weight, its gradient and slots
 # (s1/s2; empty when unused), with h its float32 hyper-parameters in the order
-# the *_step functions pass them.  Each loop starts at a literal 0: numba
-# proves such an index non-negative and LLVM vectorizes the loop, where a loop
-# from a `lo` argument keeps a negative-index check per element and runs ~4x
-# slower.  A thread's share is passed as slices instead.
+# the *_step functions pass them.  `sq`, when not empty, is the squared
+# gradient to use in place of g*g (an Embedding's per-lookup squares, see
+# optimizers.Optimizer.apply).  Each loop starts at a literal 0: numba proves
+# such an index non-negative and LLVM vectorizes the loop, where a loop from a
+# `lo` argument keeps a negative-index check per element and runs ~4x slower.
+# A thread's share is passed as slices instead.
+@njit(cache=True, error_model="numpy", inline="always")
+def _adam_one(w, s1, s2, i, gi, g2, alpha, omb1, omb2, eps):
+    mi = s1[i] + (gi - s1[i]) * omb1
+    vi = s2[i] + (g2 - s2[i]) * omb2
+    mi = mi if abs(mi) >= TINY else ZERO
+    vi = vi if vi >= TINY else ZERO
+    s1[i] = mi
+    s2[i] = vi
+    w[i] -= (mi * alpha) / (np.sqrt(vi) + eps)
+
+
 @njit(cache=True, error_model="numpy", nogil=True)
-def _adam_range(w, g, s1, s2, h):
+def _adam_range(w, g, s1, s2, sq, h):
     alpha, omb1, omb2, eps = h[0], h[1], h[2], h[3]
-    for i in range(w.size):
-        gi = g[i]
-        mi = s1[i] + (gi - s1[i]) * omb1
-        vi = s2[i] + (gi * gi - s2[i]) * omb2
-        mi = mi if abs(mi) >= TINY else ZERO
-        vi = vi if vi >= TINY else ZERO
-        s1[i] = mi
-        s2[i] = vi
-        w[i] -= (mi * alpha) / (np.sqrt(vi) + eps)
+    if sq.size:
+        for i in range(w.size):
+            _adam_one(w, s1, s2, i, g[i], sq[i], alpha, omb1, omb2, eps)
+    else:
+        for i in range(w.size):
+            _adam_one(w, s1, s2, i, g[i], g[i] * g[i], alpha, omb1, omb2, eps)
 
 
 @njit(cache=True, error_model="numpy", nogil=True)
-def _sgd_range(w, g, s1, s2, h):
+def _sgd_range(w, g, s1, s2, sq, h):
     lr = h[0]
     for i in range(w.size):
         w[i] -= g[i] * lr
 
 
 @njit(cache=True, error_model="numpy", nogil=True)
-def _momentum_range(w, g, s1, s2, h):
+def _momentum_range(w, g, s1, s2, sq, h):
     lr, momentum = h[0], h[1]
     for i in range(w.size):
         mi = s1[i] * momentum - g[i] * lr
@@ -64,7 +74,7 @@ def _momentum_range(w, g, s1, s2, h):
 
 
 @njit(cache=True, error_model="numpy", nogil=True)
-def _nesterov_range(w, g, s1, s2, h):
+def _nesterov_range(w, g, s1, s2, sq, h):
     lr, momentum = h[0], h[1]
     for i in range(w.size):
         mi = s1[i] * momentum - g[i] * lr
@@ -73,66 +83,99 @@ def _nesterov_range(w, g, s1, s2, h):
         w[i] += mi * momentum - g[i] * lr
 
 
+@njit(cache=True, error_model="numpy", inline="always")
+def _rmsprop_one(w, s1, i, gi, g2, rho, omr, lr, eps):
+    vi = rho * s1[i] + omr * g2
+    vi = vi if vi >= TINY else ZERO
+    s1[i] = vi
+    w[i] -= lr * gi / np.sqrt(vi + eps)
+
+
 @njit(cache=True, error_model="numpy", nogil=True)
-def _rmsprop_range(w, g, s1, s2, h):
+def _rmsprop_range(w, g, s1, s2, sq, h):
     rho, omr, lr, eps = h[0], h[1], h[2], h[3]
-    for i in range(w.size):
-        gi = g[i]
-        vi = rho * s1[i] + omr * (gi * gi)
-        vi = vi if vi >= TINY else ZERO
-        s1[i] = vi
-        w[i] -= lr * gi / np.sqrt(vi + eps)
+    if sq.size:
+        for i in range(w.size):
+            _rmsprop_one(w, s1, i, g[i], sq[i], rho, omr, lr, eps)
+    else:
+        for i in range(w.size):
+            _rmsprop_one(w, s1, i, g[i], g[i] * g[i], rho, omr, lr, eps)
+
+
+@njit(cache=True, error_model="numpy", inline="always")
+def _adagrad_one(w, s1, i, gi, g2, lr, eps):
+    ai = s1[i] + g2
+    s1[i] = ai
+    w[i] -= lr * gi / np.sqrt(ai + eps)
 
 
 @njit(cache=True, error_model="numpy", nogil=True)
-def _adagrad_range(w, g, s1, s2, h):
+def _adagrad_range(w, g, s1, s2, sq, h):
     lr, eps = h[0], h[1]
-    for i in range(w.size):
-        gi = g[i]
-        ai = s1[i] + gi * gi
-        s1[i] = ai
-        w[i] -= lr * gi / np.sqrt(ai + eps)
+    if sq.size:
+        for i in range(w.size):
+            _adagrad_one(w, s1, i, g[i], sq[i], lr, eps)
+    else:
+        for i in range(w.size):
+            _adagrad_one(w, s1, i, g[i], g[i] * g[i], lr, eps)
 
 
 @njit(cache=True, error_model="numpy", nogil=True)
-def _update_range(kind, w, g, s1, s2, h):
+def _update_range(kind, w, g, s1, s2, sq, h):
     if kind == ADAM:
-        _adam_range(w, g, s1, s2, h)
+        _adam_range(w, g, s1, s2, sq, h)
     elif kind == SGD:
-        _sgd_range(w, g, s1, s2, h)
+        _sgd_range(w, g, s1, s2, sq, h)
     elif kind == SGD_MOMENTUM:
-        _momentum_range(w, g, s1, s2, h)
+        _momentum_range(w, g, s1, s2, sq, h)
     elif kind == SGD_NESTEROV:
-        _nesterov_range(w, g, s1, s2, h)
+        _nesterov_range(w, g, s1, s2, sq, h)
     elif kind == RMSPROP:
-        _rmsprop_range(w, g, s1, s2, h)
+        _rmsprop_range(w, g, s1, s2, sq, h)
     elif kind == ADAGRAD:
-        _adagrad_range(w, g, s1, s2, h)
+        _adagrad_range(w, g, s1, s2, sq, h)
 
 
 @njit(cache=True, error_model="numpy", parallel=True)
-def _update_split(kind, w, g, s1, s2, h, nt):
+def _update_split(kind, w, g, s1, s2, sq, h, nt):
     n = w.size
     step = (n + nt - 1) // nt
     for t in prange(nt):
         lo, hi = t * step, min(n, t * step + step)
-        _update_range(kind, w[lo:hi], g[lo:hi], s1[lo:hi], s2[lo:hi], h)
+        part = sq[lo:hi] if sq.size else sq
+        _update_range(kind, w[lo:hi], g[lo:hi], s1[lo:hi], s2[lo:hi], part, h)
 
 
 _NONE = np.zeros(0, dtype=np.float32)
 
 
-def _update(kind, w, g, s1, s2, *hyper):
+@njit(cache=True, error_model="numpy")
+def row_squares(ids, d, n_rows):
+    """Per embedding row, the sum over its lookups of the squared gradient
+    rows (ids: (n,) int64, d: (n, width)): what Keras squares for an
+    Embedding's sparse gradient."""
+    width = d.shape[1]
+    out = np.zeros((n_rows, width), dtype=np.float32)
+    for r in range(ids.size):
+        row = out[ids[r]]
+        src = d[r]
+        for j in range(width):
+            row[j] += src[j] * src[j]
+    return out
+
+
+def _update(kind, w, g, s1, s2, *hyper, sq=None):
     h = np.array(hyper, dtype=np.float32)
-    args = (kind, w.reshape(-1), g.reshape(-1), s1.reshape(-1), s2.reshape(-1), h)
+    sq = _NONE if sq is None else sq.reshape(-1)
+    args = (kind, w.reshape(-1), g.reshape(-1), s1.reshape(-1), s2.reshape(-1), sq, h)
     if split_elements_pays(w.size):
         _update_split(*args, compute_threads())
     else:
         _update_range(*args)
 
 
-def adam_step(w, g, m, v, alpha, one_minus_b1, one_minus_b2, eps):
-    _update(ADAM, w, g, m, v, alpha, one_minus_b1, one_minus_b2, eps)
+def adam_step(w, g, m, v, alpha, one_minus_b1, one_minus_b2, eps, sq=None):
+    _update(ADAM, w, g, m, v, alpha, one_minus_b1, one_minus_b2, eps, sq=sq)
 
 
 def sgd_momentum_step(w, g, m, lr, momentum, nesterov):
@@ -143,12 +186,12 @@ def sgd_step(w, g, lr):
     _update(SGD, w, g, _NONE, _NONE, lr)
 
 
-def rmsprop_step(w, g, vel, rho, one_minus_rho, lr, eps):
-    _update(RMSPROP, w, g, vel, _NONE, rho, one_minus_rho, lr, eps)
+def rmsprop_step(w, g, vel, rho, one_minus_rho, lr, eps, sq=None):
+    _update(RMSPROP, w, g, vel, _NONE, rho, one_minus_rho, lr, eps, sq=sq)
 
 
-def adagrad_step(w, g, acc, lr, eps):
-    _update(ADAGRAD, w, g, acc, _NONE, lr, eps)
+def adagrad_step(w, g, acc, lr, eps, sq=None):
+    _update(ADAGRAD, w, g, acc, _NONE, lr, eps, sq=sq)
 
 
 def contiguous_f32(*arrays) -> bool:

@@ -79,6 +79,9 @@ class Optimizer:
     def _sq(self, g):
         return np.square(g) if self._square is None else self._square
 
+    def _sq_arrays(self):
+        return () if self._square is None else (self._square,)
+
     def apply(self, grads, variables, names=None, squares=None):
         grads = [None if g is None else np.asarray(g, dtype=F32) for g in grads]
         grads = self._clip(grads)
@@ -99,7 +102,7 @@ class Optimizer:
             if sq is None:
                 self.update_step(g, v, lr, slots)
             else:
-                self._square = sq.astype(F32)
+                self._square = np.ascontiguousarray(sq, dtype=F32)
                 try:
                     self.update_step(g, v, lr, slots)
                 finally:
@@ -200,8 +203,8 @@ class RMSprop(Optimizer):
     def update_step(self, g, v, lr, slots):
         velocity, momentum, average = slots
         rho = F32(self.rho)
-        if momentum is None and average is None and self._square is None and _fused().contiguous_f32(g, v, velocity):
-            _fused().rmsprop_step(v, g, velocity, rho, F32(1) - rho, lr, F32(self.epsilon))
+        if momentum is None and average is None and _fused().contiguous_f32(g, v, velocity, *self._sq_arrays()):
+            _fused().rmsprop_step(v, g, velocity, rho, F32(1) - rho, lr, F32(self.epsilon), sq=self._square)
             return
         velocity[...] = rho * velocity + (F32(1) - rho) * self._sq(g)
         if self.centered:
@@ -235,8 +238,8 @@ class Adagrad(Optimizer):
 
     def update_step(self, g, v, lr, slots):
         acc = slots[0]
-        if self._square is None and _fused().contiguous_f32(g, v, acc):
-            _fused().adagrad_step(v, g, acc, lr, F32(self.epsilon))
+        if _fused().contiguous_f32(g, v, acc, *self._sq_arrays()):
+            _fused().adagrad_step(v, g, acc, lr, F32(self.epsilon), sq=self._square)
             return
         acc += self._sq(g)
         v -= lr * g / np.sqrt(acc + F32(self.epsilon))
@@ -261,8 +264,8 @@ class Adam(Optimizer):
         step = F32(self.iterations + 1)
         b1, b2 = F32(self.beta_1), F32(self.beta_2)
         alpha = lr * np.sqrt(F32(1) - b2**step) / (F32(1) - b1**step)
-        if not self.amsgrad and self._square is None and _fused().contiguous_f32(g, v, m, vel):
-            _fused().adam_step(v, g, m, vel, F32(alpha), F32(1) - b1, F32(1) - b2, F32(self.epsilon))
+        if not self.amsgrad and _fused().contiguous_f32(g, v, m, vel, *self._sq_arrays()):
+            _fused().adam_step(v, g, m, vel, F32(alpha), F32(1) - b1, F32(1) - b2, F32(self.epsilon), sq=self._square)
             return
         m += (g - m) * (F32(1) - b1)
         vel += (self._sq(g) - vel) * (F32(1) - b2)

@@ -128,3 +128,30 @@ def test_cores_free_reads_other_processes_cpu(monkeypatch):
     assert not _blas._cores_free()
     # Then busy 0.5 s, this process 0.4 s -> others 0.1 cores: one core and more is free.
     assert _blas._cores_free()
+
+
+@pytest.mark.parametrize("split", [False, True])
+def test_updates_with_embedding_squares(monkeypatch, split):
+    """An Embedding's squared gradient comes as per-lookup sums (`sq`), used
+    in place of g*g; the result must match the formula with sq, split or not."""
+    monkeypatch.setattr(ok, "split_elements_pays", lambda n: split)
+    monkeypatch.setattr(ok, "compute_threads", lambda: 3)
+    ids = RNG.integers(0, 400, 900)
+    d = _mat(900, 400)
+    sq = ok.row_squares(ids, d, 400)
+    ref = np.zeros((400, 400), np.float64)
+    np.add.at(ref, ids, d.astype(np.float64) ** 2)
+    np.testing.assert_allclose(sq, ref, rtol=1e-5)
+    g = np.zeros((400, 400), np.float32)
+    np.add.at(g, ids, d)
+    w = _mat(400, 400)
+    m, v = np.zeros_like(w), np.zeros_like(w)
+    w0 = w.copy()
+    ok.adam_step(w, g, m, v, np.float32(0.01), np.float32(0.1), np.float32(0.001), np.float32(1e-7), sq=sq)
+    np.testing.assert_allclose(v, 0.001 * sq, rtol=1e-6)
+    np.testing.assert_allclose(w, w0 - 0.01 * (0.1 * g) / (np.sqrt(0.001 * sq) + 1e-7), rtol=1e-4, atol=1e-6)
+    acc = np.full_like(w, 0.1)
+    w1 = w.copy()
+    ok.adagrad_step(w, g, acc, np.float32(0.01), np.float32(1e-7), sq=sq)
+    np.testing.assert_allclose(acc, 0.1 + sq, rtol=1e-6)
+    np.testing.assert_allclose(w, w1 - 0.01 * g / np.sqrt(0.1 + sq + 1e-7), rtol=1e-4, atol=1e-6)

@@ -36,10 +36,14 @@ def _embedding_squares(entry, d_out, squares: dict) -> None:
     var = entry.layer._vars.get("embeddings")
     if var is None or d_out is None:
         return
+    from ..optimizer_kernels import row_squares
+
     ids = np.asarray(entry.inputs[0]).reshape(-1).astype(np.int64)
-    d = np.asarray(d_out, dtype=np.float32).reshape(len(ids), -1)
-    sq = np.zeros(var.value.shape, dtype=np.float32)
-    np.add.at(sq, ids, np.square(d))
+    d = np.ascontiguousarray(d_out, dtype=np.float32).reshape(len(ids), -1)
+    rows = var.value.shape[0]
+    if ids.size and (ids.min() < 0 or ids.max() >= rows):
+        return  # out-of-range ids: the Embedding kernel reports them
+    sq = row_squares(ids, d, rows).reshape(var.value.shape)
     key = id(var)
     squares[key] = squares[key] + sq if key in squares else sq
 
