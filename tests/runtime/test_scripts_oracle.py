@@ -55,3 +55,35 @@ def test_compare_catches_a_changed_number():
     with pytest.raises(AssertionError):
         _compare("2 0.98655 0.5", "2 0.98555 0.5")
     _compare("loss [0.2089]", "loss [0.209]")
+
+
+# Keras 3.15's summary tables measured at each terminal width (top border's
+# segments, padding included): COLUMNS=N python -c "model.summary()".
+KERAS_WIDTHS = {
+    50: ([19, 14, 9], [12, 11, 7, 11]), 60: ([24, 17, 11], [15, 14, 8, 14]), 70: ([28, 21, 13], [18, 16, 10, 17]),
+    76: ([31, 23, 14], [20, 18, 11, 18]), 80: ([33, 24, 15], [21, 19, 12, 19]), 84: ([35, 26, 15], [23, 19, 13, 20]),
+    88: ([36, 28, 16], [24, 21, 13, 21]), 92: ([38, 29, 17], [25, 22, 14, 22]), 100: ([38, 29, 17], [27, 24, 16, 24]),
+    108: ([38, 29, 17], [30, 26, 16, 27]), 112: ([38, 29, 17], [31, 27, 17, 28]), 120: ([38, 29, 17], [31, 27, 17, 28]),
+}
+
+
+@pytest.mark.parametrize("columns", sorted(KERAS_WIDTHS))
+def test_summary_table_width_follows_the_terminal_like_keras(columns):
+    from shapecheck.runtime.engine.summary import column_widths
+
+    chain, graph = KERAS_WIDTHS[columns]
+    assert column_widths(False, columns) == chain
+    assert column_widths(True, columns) == graph
+
+
+def test_summary_uses_80_columns_when_not_a_terminal(monkeypatch, capsys):
+    monkeypatch.delenv("COLUMNS", raising=False)
+    monkeypatch.setattr("shutil.get_terminal_size", lambda fallback=(80, 24): __import__("os").terminal_size(fallback))
+    from shapecheck.runtime.engine.layer import layer_class
+    from shapecheck.runtime.engine.model import Sequential
+    from shapecheck.runtime.engine.layer import Input
+
+    m = Sequential([Input((4,)), layer_class("Dense")(3)])
+    m.summary()
+    top = [l for l in capsys.readouterr().out.splitlines() if l.startswith("┏")][0]
+    assert [len(p) for p in top[1:-1].split("┳")] == [33, 24, 15]

@@ -103,6 +103,39 @@ _WIDTHS_CHAIN = [38, 29, 17]
 _WIDTHS_GRAPH = [31, 27, 17, 28]
 
 
+def column_widths(branching: bool, columns: int | None = None) -> list[int]:
+    """The widths (padding included, borders not) of Keras 3's summary table on
+    a terminal ``columns`` wide (default: the terminal's, as Keras asks
+    shutil -- $COLUMNS, else 80 when the output is not a terminal).
+
+    Keras sizes the table min(88, columns - 4) wide (108 with a "Connected to"
+    column), cuts it at fixed fractions, and rich, finding the padded columns
+    too wide for the table, takes the excess from each column in turn
+    (round(excess / columns left), Python's rounding)."""
+    import shutil
+
+    if columns is None:
+        columns = shutil.get_terminal_size().columns
+    default, positions = (108, (0.3, 0.56, 0.74, 1.0)) if branching else (88, (0.45, 0.80, 1.0))
+    length = min(default, columns - 4)
+    widths, current = [], 0
+    for pos in positions:
+        w = int(pos * length) - current
+        if w < 4:
+            raise ValueError("Insufficient console width to print summary.")
+        widths.append(w + 2)  # rich adds one space of padding on each side
+        current += w
+    excess = sum(widths) - (length - (len(widths) + 1))  # the table's borders come out of its width
+    left = len(widths)
+    out = []
+    for w in widths:
+        cut = min(w, round(excess / left)) if excess > 0 else 0
+        out.append(w - cut)
+        excess -= cut
+        left -= 1
+    return out
+
+
 def render(model) -> str:
     layers = model.layers
     branching = not _sequential_like(model)
@@ -114,7 +147,7 @@ def render(model) -> str:
         if branching:
             row.append(_connections(layer, model._graph))
         rows.append(row)
-    widths = _WIDTHS_GRAPH if branching else _WIDTHS_CHAIN
+    widths = column_widths(branching)
 
     def line(left, mid, right, fill):
         return left + mid.join(fill * w for w in widths) + right
