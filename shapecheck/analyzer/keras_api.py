@@ -15,7 +15,7 @@ from ..layers import get_spec
 from ..layers.base import BUILT_AT_INIT, UNKNOWN, NestedLayer, ShapeFault, Weight, to_snake_case
 from ..layers.shape import Sym, format_shape, is_known, dim_prod
 from ..layers.merging import FUNCTIONAL_FORMS
-from . import applications, datasets, numpy_api, shape_ops, sklearn_api, tensor_ops
+from . import applications, datasets, numpy_api, scalar_fold, shape_ops, sklearn_api, tensor_ops
 from .modules import canonical_module, canonical_name
 from .optimizer_state import optimizer_state
 from .positions import Range
@@ -383,6 +383,13 @@ class KerasApi:
             return self.call_builtin(leaf, args, kwargs, node)
         if path == "functools.partial" and args:
             return PartialV(args[0], list(args[1:]), dict(kwargs))
+        if path.startswith(("numpy.", "math.")) and path.count(".") == 1:
+            # np.prod(x.shape[1:]), math.sqrt(64): numbers the script computes from known values
+            folded = scalar_fold.fold(leaf, args, kwargs)
+            if folded is not None:
+                return folded
+        if path.startswith("math."):
+            return Unknown(leaf)
         if path.startswith("numpy."):
             return numpy_api.call_numpy(leaf, path, args, kwargs)
         if path == "keras.Input":

@@ -40,6 +40,7 @@ KNOWN_MODULES = {
     "numpy.random",
     "numpy.linalg",
     "functools",
+    "math",
 }
 
 # Keras 2 module paths Keras 3 removed -> their Keras 3 module.
