@@ -29,7 +29,7 @@ def _arg(info: ArgInfo, opt: str, name: str) -> Optional[ArgInfo]:
     if name in info.kwargs:
         return info.kwargs[name]
     i = POSITIONS.get(opt, {"learning_rate": 0}).get(name)
-    if i is not None and i < len(info.items):
+    if i is not None and i < len(info.items or []):
         return info.items[i]
     return None
 
@@ -46,11 +46,8 @@ def optimizer_state(info: Optional[ArgInfo], trainable: Optional[int]) -> tuple:
     if info is None or trainable is None:
         return None, None
     if info.kind == "const" and isinstance(info.value, str):
-        name = info.value.lower()
-        slots = BASE_SLOTS.get(name)
-        if slots is None:
-            return None, None
-        return 2 + slots * trainable, 12 + 4 * slots * trainable
+        # "adam": the class with its defaults
+        info = ArgInfo("object", class_name=info.value)
     if info.kind != "object" or not info.class_name:
         return None, None
     name = info.class_name.lower()
