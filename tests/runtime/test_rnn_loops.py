@@ -10,7 +10,9 @@ os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
-from shapecheck.runtime.kernels import _sgemm, get_kernel, rnn, rnn_loops  # noqa: E402
+from numba import njit, prange  # noqa: E402
+
+from shapecheck.runtime.kernels import _fpthreads, _sgemm, get_kernel, rnn, rnn_loops  # noqa: E402
 from shapecheck.runtime.kernels import activations as act  # noqa: E402
 from shapecheck.runtime.kernels.gradcheck import check_gradients  # noqa: E402
 
@@ -292,3 +294,35 @@ def test_weight_and_input_grads_over_threads(n, need_dx):
         np.testing.assert_allclose(dx2, dz2.astype(np.float64) @ w.T, rtol=1e-5, atol=1e-6)
     else:
         assert dx2 is None
+
+
+@njit(parallel=True)
+def _worker_modes(n, mode, take):
+    out = np.zeros(n, np.int64)
+    for k in prange(n):
+        prev = _fpthreads.enter(mode) if take else _fpthreads.current()
+        out[k] = _fpthreads.current()
+        if take:
+            _fpthreads.leave(prev)
+    return out
+
+
+def test_split_work_runs_in_the_calling_threads_float_mode():
+    # Under fpmode.flushed() (as `shapecheck run` runs a model) subnormal
+    # results become zero on the calling thread; numba's worker threads keep
+    # their own mode unless the split hands them the caller's
+    # (kernels/_fpthreads.py), as every split loop of rnn_loops does.
+    from shapecheck.runtime.fpmode import flushed
+
+    _worker_modes(4, 0, False)  # threads started outside the flag keep the default mode
+    with flushed() as on:
+        if not on or not _fpthreads.X86:
+            pytest.skip("no FTZ/DAZ on this platform")
+        mode = _fpthreads.current()
+        assert (_worker_modes(4, mode, True) == mode).all()
+        a2 = np.full((11, 5), 1e-20, np.float32)
+        dz2 = np.full((11, 7), 1e-20, np.float32)  # every product 1e-40: subnormal
+        for n in (1, 2, 3):
+            dwu = rnn_loops.weight_and_input_grads(a2, dz2, np.ones((2, 7), np.float32), False, n)[0]
+            assert not dwu.any(), n
+    assert (rnn_loops.weight_and_input_grads(a2, dz2, np.ones((2, 7), np.float32), False, 2)[0] > 0).all()

@@ -29,6 +29,7 @@ from numba import njit, prange, types
 from numba.extending import intrinsic
 
 from . import activations as act
+from ._fpthreads import current as fp_mode, enter as fp_enter, leave as fp_leave
 from ._sgemm import gemm, gemm_nt, gemm_tn
 
 F32_EMPTY3 = np.zeros((0, 0, 0), dtype=np.float32)
@@ -196,13 +197,15 @@ def _lstm_chunk_forward(lo, hi, x, wu, bias, h0, c0, rmask, masked, a_code, r_co
 
 @njit(cache=True, error_model="numpy", parallel=True)
 def _lstm_forward_split(x, wu, bias, h0, c0, rmask, masked, a_code, r_code, keep,
-                        a, gates, zs, cs, tc, seq, h_out, c_out, n):
+                        a, gates, zs, cs, tc, seq, h_out, c_out, n, mode):
     nb = x.shape[0]
     step = (nb + n - 1) // n
     for k in prange(n):
+        prev = fp_enter(mode)  # the caller's FTZ/DAZ (see _fpthreads)
         lo = min(nb, k * step)
         _lstm_chunk_forward(lo, min(nb, lo + step), x, wu, bias, h0, c0, rmask, masked, a_code, r_code, keep,
                             a, gates, zs, cs, tc, seq, h_out, c_out)
+        fp_leave(prev)
 
 
 @njit(cache=True, error_model="numpy", nogil=True)
@@ -284,13 +287,15 @@ def _lstm_chunk_backward(lo, hi, u, gates, zs, cs, tc, dseq, dh, dc, rmask, mask
 
 
 @njit(cache=True, error_model="numpy", parallel=True)
-def _lstm_backward_split(u, gates, zs, cs, tc, dseq, dh, dc, rmask, masked, a_code, r_code, dz, n):
+def _lstm_backward_split(u, gates, zs, cs, tc, dseq, dh, dc, rmask, masked, a_code, r_code, dz, n, mode):
     nb = dh.shape[0]
     step = (nb + n - 1) // n
     for k in prange(n):
+        prev = fp_enter(mode)  # the caller's FTZ/DAZ (see _fpthreads)
         lo = min(nb, k * step)
         _lstm_chunk_backward(lo, min(nb, lo + step), u, gates, zs, cs, tc, dseq, dh, dc, rmask, masked,
                              a_code, r_code, dz)
+        fp_leave(prev)
 
 
 def lstm_forward(x, wu, bias, h0, c0, rmask, a_code, r_code, keep, return_sequences, n):
@@ -324,7 +329,7 @@ def lstm_forward(x, wu, bias, h0, c0, rmask, a_code, r_code, keep, return_sequen
     rm = rmask if masked else F32_EMPTY2
     args = (x, wu, bias, h0, c0, rm, masked, a_code, r_code, keep, a, gates, zs, cs, tc, seq, h_out, c_out)
     if n > 1 and nb > 1:
-        _lstm_forward_split(*args, min(n, nb))
+        _lstm_forward_split(*args, min(n, nb), fp_mode())
     else:
         _lstm_chunk_forward(0, nb, *args)
     return (seq if return_sequences else None), h_out, c_out, (a, gates, zs, cs, tc)
@@ -342,7 +347,7 @@ def lstm_backward(u, saved, dseq, dh, dc, rmask, a_code, r_code, n):
     args = (u, gates, zs, cs, tc, F32_EMPTY3 if dseq is None else dseq, dh, dc,
             rmask if masked else F32_EMPTY2, masked, a_code, r_code, dz)
     if n > 1 and nb > 1:
-        _lstm_backward_split(*args, min(n, nb))
+        _lstm_backward_split(*args, min(n, nb), fp_mode())
     else:
         _lstm_chunk_backward(0, nb, *args)
     return dz
@@ -422,13 +427,15 @@ def _simple_chunk_forward(lo, hi, x, wu, bias, h0, rmask, masked, a_code, keep, 
 
 
 @njit(cache=True, error_model="numpy", parallel=True)
-def _simple_forward_split(x, wu, bias, h0, rmask, masked, a_code, keep, a, hs, zs, seq, h_out, n):
+def _simple_forward_split(x, wu, bias, h0, rmask, masked, a_code, keep, a, hs, zs, seq, h_out, n, mode):
     nb = x.shape[0]
     step = (nb + n - 1) // n
     for k in prange(n):
+        prev = fp_enter(mode)  # the caller's FTZ/DAZ (see _fpthreads)
         lo = min(nb, k * step)
         _simple_chunk_forward(lo, min(nb, lo + step), x, wu, bias, h0, rmask, masked, a_code, keep, a, hs, zs, seq,
                               h_out)
+        fp_leave(prev)
 
 
 @njit(cache=True, error_model="numpy", nogil=True)
@@ -468,12 +475,14 @@ def _simple_chunk_backward(lo, hi, u, hs, zs, dseq, dh, rmask, masked, a_code, d
 
 
 @njit(cache=True, error_model="numpy", parallel=True)
-def _simple_backward_split(u, hs, zs, dseq, dh, rmask, masked, a_code, dz, n):
+def _simple_backward_split(u, hs, zs, dseq, dh, rmask, masked, a_code, dz, n, mode):
     nb = dh.shape[0]
     step = (nb + n - 1) // n
     for k in prange(n):
+        prev = fp_enter(mode)  # the caller's FTZ/DAZ (see _fpthreads)
         lo = min(nb, k * step)
         _simple_chunk_backward(lo, min(nb, lo + step), u, hs, zs, dseq, dh, rmask, masked, a_code, dz)
+        fp_leave(prev)
 
 
 def simple_forward(x, wu, bias, h0, rmask, a_code, keep, return_sequences, n):
@@ -487,7 +496,7 @@ def simple_forward(x, wu, bias, h0, rmask, a_code, keep, return_sequences, n):
     masked = rmask is not None
     args = (x, wu, bias, h0, rmask if masked else F32_EMPTY2, masked, a_code, keep, a, hs, zs, seq, h_out)
     if n > 1 and nb > 1:
-        _simple_forward_split(*args, min(n, nb))
+        _simple_forward_split(*args, min(n, nb), fp_mode())
     else:
         _simple_chunk_forward(0, nb, *args)
     return (seq if return_sequences else None), h_out, (a, hs, zs)
@@ -501,7 +510,7 @@ def simple_backward(u, saved, dseq, dh, rmask, a_code, n):
     masked = rmask is not None
     args = (u, hs, zs, F32_EMPTY3 if dseq is None else dseq, dh, rmask if masked else F32_EMPTY2, masked, a_code, dz)
     if n > 1 and nb > 1:
-        _simple_backward_split(*args, min(n, nb))
+        _simple_backward_split(*args, min(n, nb), fp_mode())
     else:
         _simple_chunk_backward(0, nb, *args)
     return dz
@@ -606,13 +615,15 @@ def _gru_chunk_forward(lo, hi, x, wu, bias, h0, rmask, masked, a_code, r_code, k
 
 
 @njit(cache=True, error_model="numpy", parallel=True)
-def _gru_forward_split(x, wu, bias, h0, rmask, masked, a_code, r_code, keep, a, gates, zs, hs, seq, h_out, n):
+def _gru_forward_split(x, wu, bias, h0, rmask, masked, a_code, r_code, keep, a, gates, zs, hs, seq, h_out, n, mode):
     nb = x.shape[0]
     step = (nb + n - 1) // n
     for k in prange(n):
+        prev = fp_enter(mode)  # the caller's FTZ/DAZ (see _fpthreads)
         lo = min(nb, k * step)
         _gru_chunk_forward(lo, min(nb, lo + step), x, wu, bias, h0, rmask, masked, a_code, r_code, keep, a, gates,
                            zs, hs, seq, h_out)
+        fp_leave(prev)
 
 
 @njit(cache=True, error_model="numpy", nogil=True)
@@ -689,12 +700,14 @@ def _gru_chunk_backward(lo, hi, uh, gates, zs, hs, dseq, dh, rmask, masked, a_co
 
 
 @njit(cache=True, error_model="numpy", parallel=True)
-def _gru_backward_split(uh, gates, zs, hs, dseq, dh, rmask, masked, a_code, r_code, dz, n):
+def _gru_backward_split(uh, gates, zs, hs, dseq, dh, rmask, masked, a_code, r_code, dz, n, mode):
     nb = dh.shape[0]
     step = (nb + n - 1) // n
     for k in prange(n):
+        prev = fp_enter(mode)  # the caller's FTZ/DAZ (see _fpthreads)
         lo = min(nb, k * step)
         _gru_chunk_backward(lo, min(nb, lo + step), uh, gates, zs, hs, dseq, dh, rmask, masked, a_code, r_code, dz)
+        fp_leave(prev)
 
 
 def gru_forward(x, wu, bias, h0, rmask, a_code, r_code, keep, return_sequences, n):
@@ -709,7 +722,7 @@ def gru_forward(x, wu, bias, h0, rmask, a_code, r_code, keep, return_sequences, 
     args = (x, wu, bias, h0, rmask if masked else F32_EMPTY2, masked, a_code, r_code, keep, a, gates, zs, hs, seq,
             h_out)
     if n > 1 and nb > 1:
-        _gru_forward_split(*args, min(n, nb))
+        _gru_forward_split(*args, min(n, nb), fp_mode())
     else:
         _gru_chunk_forward(0, nb, *args)
     return (seq if return_sequences else None), h_out, (a, gates, zs, hs)
@@ -724,7 +737,7 @@ def gru_backward(uh, saved, dseq, dh, rmask, a_code, r_code, n):
     args = (uh, gates, zs, hs, F32_EMPTY3 if dseq is None else dseq, dh, rmask if masked else F32_EMPTY2, masked,
             a_code, r_code, dz)
     if n > 1 and nb > 1:
-        _gru_backward_split(*args, min(n, nb))
+        _gru_backward_split(*args, min(n, nb), fp_mode())
     else:
         _gru_chunk_backward(0, nb, *args)
     return dz
@@ -760,9 +773,11 @@ def _grads_share(k, n, a2, dz2, w, need_dx, dwut, db, dx):
 
 
 @njit(cache=True, error_model="numpy", parallel=True)
-def _grads_split(a2, dz2, w, need_dx, dwut, db, dx, n):
+def _grads_split(a2, dz2, w, need_dx, dwut, db, dx, n, mode):
     for k in prange(n):
+        prev = fp_enter(mode)  # the caller's FTZ/DAZ (see _fpthreads)
         _grads_share(k, n, a2, dz2, w, need_dx, dwut, db, dx)
+        fp_leave(prev)
 
 
 def weight_and_input_grads(a2, dz2, w, need_dx, n):
@@ -773,7 +788,7 @@ def weight_and_input_grads(a2, dz2, w, need_dx, n):
     db = np.empty(m, dtype=np.float32)
     dx = np.empty((dz2.shape[0] if need_dx else 0, w.shape[0]), dtype=np.float32)
     if n > 1:
-        _grads_split(a2, dz2, w, need_dx, dwut, db, dx, n)
+        _grads_split(a2, dz2, w, need_dx, dwut, db, dx, n, fp_mode())
     else:
         _grads_share(0, 1, a2, dz2, w, need_dx, dwut, db, dx)
     return dwut.T, db, (dx if need_dx else None)
