@@ -14,6 +14,7 @@ from __future__ import annotations
 import numpy as np
 from numba import njit, prange
 
+from .kernels._fpthreads import current as fp_mode, enter as fp_enter, leave as fp_leave
 from .kernels._blas import compute_threads, split_elements_pays
 
 # Slots that decay geometrically (Adam's m after a unit stops learning) reach
@@ -140,10 +141,13 @@ def _update_range(kind, w, g, s1, s2, sq, h):
 def _update_split(kind, w, g, s1, s2, sq, h, nt):
     n = w.size
     step = (n + nt - 1) // nt
+    mode = fp_mode()  # the caller's FTZ/DAZ for the workers (see kernels/_fpthreads)
     for t in prange(nt):
+        prev = fp_enter(mode)
         lo, hi = t * step, min(n, t * step + step)
         part = sq[lo:hi] if sq.size else sq
         _update_range(kind, w[lo:hi], g[lo:hi], s1[lo:hi], s2[lo:hi], part, h)
+        fp_leave(prev)
 
 
 _NONE = np.zeros(0, dtype=np.float32)

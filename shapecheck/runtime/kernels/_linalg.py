@@ -6,6 +6,8 @@ from __future__ import annotations
 import numpy as np
 from numba import njit, prange
 
+from ._fpthreads import current as fp_mode, enter as fp_enter, leave as fp_leave
+
 
 @njit(cache=True, error_model="numpy")
 def batch_matmul(a, b):
@@ -78,54 +80,6 @@ def linear_backward(x2, w, dz, need_dx):
 # added across threads, so the result does not depend on the thread count.
 
 @njit(cache=True, error_model="numpy", parallel=True)
-def pmatmul(a, b, nt):
-    """a @ b, the rows of a shared out between the threads."""
-    m = a.shape[0]
-    out = np.empty((m, b.shape[1]), dtype=np.float32)
-    nt = min(nt, max(1, m))
-    step = (m + nt - 1) // nt
-    for t in prange(nt):
-        lo = t * step
-        hi = min(m, lo + step)
-        if lo < hi:
-            out[lo:hi] = np.dot(a[lo:hi], b)
-    return out
-
-
-@njit(cache=True, error_model="numpy", parallel=True)
-def pmatmul_nt(a, b, nt):
-    """a @ b.T, the rows of a shared out between the threads."""
-    m = a.shape[0]
-    out = np.empty((m, b.shape[0]), dtype=np.float32)
-    bt = b.T
-    nt = min(nt, max(1, m))
-    step = (m + nt - 1) // nt
-    for t in prange(nt):
-        lo = t * step
-        hi = min(m, lo + step)
-        if lo < hi:
-            out[lo:hi] = np.dot(a[lo:hi], bt)
-    return out
-
-
-@njit(cache=True, error_model="numpy", parallel=True)
-def pmatmul_tn(a, b, nt):
-    """a.T @ b (a weight gradient: the batch is the summed axis), the columns
-    of b shared out between the threads."""
-    n = b.shape[1]
-    out = np.empty((a.shape[1], n), dtype=np.float32)
-    at = a.T
-    nt = min(nt, max(1, n))
-    step = (n + nt - 1) // nt
-    for t in prange(nt):
-        lo = t * step
-        hi = min(n, lo + step)
-        if lo < hi:
-            out[:, lo:hi] = np.dot(at, np.ascontiguousarray(b[:, lo:hi]))
-    return out
-
-
-@njit(cache=True, error_model="numpy", parallel=True)
 def plinear(x2, w, b, nt):
     """x2 @ w + b (b may be empty), the rows shared out between the threads."""
     m = x2.shape[0]
@@ -133,7 +87,9 @@ def plinear(x2, w, b, nt):
     out = np.empty((m, k), dtype=np.float32)
     nt = min(nt, max(1, m))
     step = (m + nt - 1) // nt
+    mode = fp_mode()  # the caller's FTZ/DAZ for the workers (see _fpthreads)
     for t in prange(nt):
+        prev = fp_enter(mode)
         lo = t * step
         hi = min(m, lo + step)
         if lo < hi:
@@ -143,24 +99,7 @@ def plinear(x2, w, b, nt):
                     for j in range(k):
                         z[i, j] += b[j]
             out[lo:hi] = z
-    return out
-
-
-@njit(cache=True, error_model="numpy", parallel=True)
-def pcolumn_sums(dz, nt):
-    """dz.sum(axis=0) (a bias gradient), columns shared out."""
-    n, m = dz.shape
-    out = np.zeros(m, dtype=np.float32)
-    nt = min(nt, max(1, m))
-    step = (m + nt - 1) // nt
-    for t in prange(nt):
-        lo = t * step
-        hi = min(m, lo + step)
-        part = out[lo:hi]
-        cols = dz[:, lo:hi]
-        for i in range(n):
-            for j in range(part.size):
-                part[j] += cols[i, j]
+        fp_leave(prev)
     return out
 
 
@@ -179,7 +118,9 @@ def plinear_backward(x2, w, dz, with_bias, need_dx, nt):
     nt = max(1, min(nt, m, n))
     cstep = (m + nt - 1) // nt
     rstep = (n + nt - 1) // nt
+    mode = fp_mode()  # the caller's FTZ/DAZ for the workers (see _fpthreads)
     for t in prange(nt):
+        prev = fp_enter(mode)
         lo = t * cstep
         hi = min(m, lo + cstep)
         if lo < hi:
@@ -194,4 +135,5 @@ def plinear_backward(x2, w, dz, with_bias, need_dx, nt):
         r1 = min(n, r0 + rstep)
         if need_dx and r0 < r1:
             dx[r0:r1] = np.dot(dz[r0:r1], wt)
+        fp_leave(prev)
     return dw, db, dx
