@@ -8,6 +8,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from shapecheck.runtime.kernels import _shares
 from shapecheck.runtime.kernels import conv_blocks as cb
 from shapecheck.runtime.kernels import get_kernel
 
@@ -119,10 +120,24 @@ def test_uneven_blocks_chunks_and_threads_give_the_same_numbers(channels):
             else:
                 for a, e in zip((z, dk, db, dxp), first):
                     np.testing.assert_array_equal(a, e)
-    # The parallel entry points themselves, with more threads than chunks.
-    z3 = np.empty_like(whole)
-    cb._forward_split(x, k2, b, True, *geo, 13, bounds, 3, z3)
-    np.testing.assert_array_equal(z3, first[0])
+    # More threads than chunks: the extra shares are empty.
+    np.testing.assert_array_equal(cb.forward(x, k2, b, True, geo, bounds, 13, 8), first[0])
+
+
+def test_shares_cover_the_work_once_and_raise_a_share_error():
+    assert _shares.ranges(5, 3) == [(0, 2), (2, 4), (4, 5)]
+    assert _shares.ranges(2, 4) == [(0, 1), (1, 2), (2, 2), (2, 2)]
+    seen = []
+    _shares.run_shares(4, seen.append)
+    assert sorted(seen) == [0, 1, 2, 3]
+
+    def share(t):
+        if t == 2:
+            raise ValueError("share 2 failed")
+        seen.append(t)
+
+    with pytest.raises(ValueError, match="share 2"):
+        _shares.run_shares(3, share)
 
 
 def test_chunks_depend_on_shapes_only():

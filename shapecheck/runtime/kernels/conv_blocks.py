@@ -19,7 +19,7 @@ took 2.9 ms (the convnet's first layer, batch 128).  Backward per block:
 dz (relu'd dy), dk += cols^T dz, dcols = dz k^T scattered back (col2im).
 
 Work is shared out in ``chunks`` of whole samples, a number fixed by the
-shapes alone; a thread takes whole chunks, each chunk its own kernel-gradient
+shapes alone; a thread (``_shares.run_shares``) takes whole chunks, each chunk its own kernel-gradient
 partial, and the partials are added in chunk order: results do not depend on
 the thread count.  Each chunk's dx cells belong to its own samples, so the
 col2im scatter needs no locks.
@@ -27,7 +27,9 @@ col2im scatter needs no locks.
 from __future__ import annotations
 
 import numpy as np
-from numba import njit, prange
+from numba import njit
+
+from ._shares import ranges, run_shares
 
 # The convnet's layers: 1 MB of im2col (910 rows of 288) beat 256-512 KB and
 # 2 MB; for a patch of 9, 1-2K rows beat 256 and 4K.
@@ -210,26 +212,21 @@ def _forward_chunk(xp, k2, bias, relu, kh, kw, sh, sw, dh, dw, oh, ow, b0, b1, b
         ra += n
 
 
-@njit(cache=True, error_model="numpy", parallel=True)
-def _forward_split(xp, k2, bias, relu, kh, kw, sh, sw, dh, dw, oh, ow, blk, bounds, nt, z):
-    nch = bounds.size - 1
-    step = (nch + nt - 1) // nt
-    for t in prange(nt):
-        for g in range(t * step, min(nch, (t + 1) * step)):
-            _forward_chunk(xp, k2, bias, relu, kh, kw, sh, sw, dh, dw, oh, ow, bounds[g], bounds[g + 1], blk, z)
+@njit(cache=True, error_model="numpy", nogil=True)
+def _forward_chunks(xp, k2, bias, relu, kh, kw, sh, sw, dh, dw, oh, ow, bounds, g0, g1, blk, z):
+    for g in range(g0, g1):
+        _forward_chunk(xp, k2, bias, relu, kh, kw, sh, sw, dh, dw, oh, ow, bounds[g], bounds[g + 1], blk, z)
 
 
 def forward(xp, k2, bias, relu, geo, bounds, blk, nt):
     """z (rows, F) = conv(xp) + bias, relu'd in place when ``relu``."""
     kh, kw, sh, sw, dh, dw, oh, ow = geo
     z = np.empty((xp.shape[0] * oh * ow, k2.shape[1]), dtype=np.float32)
-    if nt > 1 and bounds.size > 2:
-        _forward_split(xp, k2, bias, relu, kh, kw, sh, sw, dh, dw, oh, ow, blk, bounds, nt, z)
-    else:
-        # Chunk by chunk as the threads would: BLAS may round a row apart
-        # differently in another block, and results must not depend on nt.
-        for g in range(bounds.size - 1):
-            _forward_chunk(xp, k2, bias, relu, kh, kw, sh, sw, dh, dw, oh, ow, bounds[g], bounds[g + 1], blk, z)
+    # Chunk by chunk whatever the thread count: BLAS may round a row apart
+    # differently in another block, and results must not depend on nt.
+    shares = ranges(bounds.size - 1, nt)
+    run_shares(len(shares), lambda t: _forward_chunks(xp, k2, bias, relu, kh, kw, sh, sw, dh, dw, oh, ow, bounds,
+                                                      shares[t][0], shares[t][1], blk, z))
     return z
 
 
@@ -293,20 +290,9 @@ def _backward_chunk(xp, k2, y, dy, relu, need_dx, kh, kw, sh, sw, dh, dw, oh, ow
         ra += n
 
 
-@njit(cache=True, error_model="numpy", parallel=True)
-def _backward_split(xp, k2, y, dy, relu, need_dx, kh, kw, sh, sw, dh, dw, oh, ow, blk, bounds, nt,
-                    dks, dbs, dxp):
-    nch = bounds.size - 1
-    step = (nch + nt - 1) // nt
-    for t in prange(nt):
-        for g in range(t * step, min(nch, (t + 1) * step)):
-            _backward_chunk(xp, k2, y, dy, relu, need_dx, kh, kw, sh, sw, dh, dw, oh, ow,
-                            bounds[g], bounds[g + 1], blk, dks[g], dbs[g], dxp)
-
-
 @njit(cache=True, error_model="numpy", nogil=True)
-def _backward_serial(xp, k2, y, dy, relu, need_dx, kh, kw, sh, sw, dh, dw, oh, ow, blk, bounds, dks, dbs, dxp):
-    for g in range(bounds.size - 1):
+def _backward_chunks(xp, k2, y, dy, relu, need_dx, kh, kw, sh, sw, dh, dw, oh, ow, blk, bounds, g0, g1, dks, dbs, dxp):
+    for g in range(g0, g1):
         _backward_chunk(xp, k2, y, dy, relu, need_dx, kh, kw, sh, sw, dh, dw, oh, ow,
                         bounds[g], bounds[g + 1], blk, dks[g], dbs[g], dxp)
 
@@ -322,10 +308,8 @@ def backward(xp, k2, y, dy, relu, need_dx, geo, bounds, blk, nt):
     dbs = np.zeros((nch, f), dtype=np.float32)
     dxp = np.zeros(xp.shape if need_dx else (1, 1, 1, 1), dtype=np.float32)
     args = (xp, k2, y, dy, relu, need_dx, kh, kw, sh, sw, dh, dw, oh, ow, blk, bounds)
-    if nt > 1 and nch > 1:
-        _backward_split(*args, nt, dks, dbs, dxp)
-    else:
-        _backward_serial(*args, dks, dbs, dxp)
+    shares = ranges(nch, nt)
+    run_shares(len(shares), lambda t: _backward_chunks(*args, shares[t][0], shares[t][1], dks, dbs, dxp))
     # Summed over the chunk axis: numpy adds the partials in chunk order.
     return dks.sum(axis=0), dbs.sum(axis=0), (dxp if need_dx else None)
 

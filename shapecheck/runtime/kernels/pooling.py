@@ -9,9 +9,10 @@ scan order finds it).
 from __future__ import annotations
 
 import numpy as np
-from numba import njit, prange
+from numba import njit
 
 from ._blas import compute_threads, split_elements_pays
+from ._shares import ranges, run_shares
 from ._util import f32, pair
 from .base import LayerKernel, register_kernel
 from .conv import out_length
@@ -206,22 +207,6 @@ def _max_unpool_samples(dy, arg, ph, pw, sh, sw, pt, pl, dx, b0, b1, tiles):
                             dst[ch] += g[ch] if win[ch] == cell else np.float32(0.0)
 
 
-@njit(cache=True, error_model="numpy", parallel=True)
-def _max_pool_split(x, ph, pw, sh, sw, pt, pl, y, arg, with_arg, nt):
-    nb = x.shape[0]
-    step = (nb + nt - 1) // nt
-    for t in prange(nt):
-        _max_pool_samples(x, ph, pw, sh, sw, pt, pl, y, arg, min(nb, t * step), min(nb, (t + 1) * step), with_arg)
-
-
-@njit(cache=True, error_model="numpy", parallel=True)
-def _max_unpool_split(dy, arg, ph, pw, sh, sw, pt, pl, dx, tiles, nt):
-    nb = dy.shape[0]
-    step = (nb + nt - 1) // nt
-    for t in prange(nt):
-        _max_unpool_samples(dy, arg, ph, pw, sh, sw, pt, pl, dx, min(nb, t * step), min(nb, (t + 1) * step), tiles)
-
-
 def max_pool_forward(x, ph, pw, sh, sw, pt, pl, oh, ow, with_arg=True):
     """(y, arg): arg is the winning cell's index in its window (first
     maximum in scan order on ties); an empty array when not ``with_arg``.
@@ -230,10 +215,8 @@ def max_pool_forward(x, ph, pw, sh, sw, pt, pl, oh, ow, with_arg=True):
     nb, _, _, c = x.shape
     y = np.empty((nb, oh, ow, c), dtype=np.float32)
     arg = np.empty((nb, oh, ow, c) if with_arg else (0, 0, 0, 0), dtype=np.int32)
-    if nb > 1 and split_elements_pays(x.size):
-        _max_pool_split(x, ph, pw, sh, sw, pt, pl, y, arg, with_arg, compute_threads())
-    else:
-        _max_pool_samples(x, ph, pw, sh, sw, pt, pl, y, arg, 0, nb, with_arg)
+    shares = ranges(nb, compute_threads() if nb > 1 and split_elements_pays(x.size) else 1)
+    run_shares(len(shares), lambda t: _max_pool_samples(x, ph, pw, sh, sw, pt, pl, y, arg, *shares[t], with_arg))
     return y, arg
 
 
@@ -242,10 +225,8 @@ def max_pool_backward(dy, arg, shape, ph, pw, sh, sw, pt, pl):
     tiles = _tiles(ph, pw, sh, sw, pt, pl)
     dx = np.empty(shape, dtype=np.float32) if tiles else np.zeros(shape, dtype=np.float32)
     nb = shape[0]
-    if nb > 1 and split_elements_pays(dx.size):
-        _max_unpool_split(dy, arg, ph, pw, sh, sw, pt, pl, dx, tiles, compute_threads())
-    else:
-        _max_unpool_samples(dy, arg, ph, pw, sh, sw, pt, pl, dx, 0, nb, tiles)
+    shares = ranges(nb, compute_threads() if nb > 1 and split_elements_pays(dx.size) else 1)
+    run_shares(len(shares), lambda t: _max_unpool_samples(dy, arg, ph, pw, sh, sw, pt, pl, dx, *shares[t], tiles))
     return dx
 
 
