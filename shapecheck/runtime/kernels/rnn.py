@@ -181,11 +181,6 @@ def weight_grads(a2, w, dz2, need_da):
         return _weight_grads(a2, w, dz2, need_da)
 
 
-@njit(cache=True, error_model="numpy")
-def _matmul_t(a, b):
-    return np.dot(a, b.T)
-
-
 def _threads_for_loop(macs):
     """Threads for a recurrent loop of ``macs`` multiply-adds: one block of
     batch rows per thread when a split pays, else 1."""
