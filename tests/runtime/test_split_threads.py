@@ -166,3 +166,18 @@ def test_updates_with_embedding_squares(monkeypatch, split):
     ok.adagrad_step(w, g, acc, np.float32(0.01), np.float32(1e-7), sq=sq)
     np.testing.assert_allclose(acc, 0.1 + sq, rtol=1e-6)
     np.testing.assert_allclose(w, w1 - 0.01 * g / np.sqrt(0.1 + sq + 1e-7), rtol=1e-4, atol=1e-6)
+
+
+def test_share_threads_take_the_callers_fp_mode():
+    from shapecheck.runtime.fpmode import flushed
+    from shapecheck.runtime.kernels import _fpthreads, _shares
+    seen = {}
+
+    def share(t):
+        seen[t] = _fpthreads.current() & 0x8040
+
+    with flushed():
+        _shares.run_shares(3, share)
+    assert seen == {0: 0x8040, 1: 0x8040, 2: 0x8040}
+    _shares.run_shares(2, share)
+    assert seen[1] == _fpthreads.current() & 0x8040

@@ -15,6 +15,8 @@ from __future__ import annotations
 import threading
 from concurrent.futures import ThreadPoolExecutor
 
+from . import _fpthreads as _fp
+
 _pool = None
 _lock = threading.Lock()
 
@@ -41,7 +43,18 @@ def run_shares(nt: int, share) -> None:
     if nt <= 1:
         share(0)
         return
-    futures = [_executor(nt - 1).submit(share, t) for t in range(1, nt)]
+    mode = _fp.current()
+
+    def in_callers_mode(t):
+        # pool threads keep the default MXCSR: take the caller's FTZ/DAZ, so a
+        # share computes what the serial kernel would (see _fpthreads)
+        prev = _fp.enter(mode)
+        try:
+            share(t)
+        finally:
+            _fp.leave(prev)
+
+    futures = [_executor(nt - 1).submit(in_callers_mode, t) for t in range(1, nt)]
     error = None
     try:
         share(0)
