@@ -145,3 +145,23 @@ def test_chunks_depend_on_shapes_only():
     assert cb.chunk_bounds(3, 10).tolist() == [0, 1, 2, 3]
     # A huge kernel keeps fewer partial gradients.
     assert cb.chunk_count(128, 3 * 3 * 512 * 512) == 7
+
+
+def test_shares_compute_in_the_callers_flush_to_zero_mode():
+    # Subnormal inputs: under fpmode.flushed() (as `shapecheck run` computes)
+    # they read as zero on every thread, so the split result is the serial one
+    # -- also on pool threads started before (a new thread inherits the mode).
+    from shapecheck.runtime.fpmode import flushed
+
+    x = np.full((6, 5, 5, 4), 3e-39, dtype=np.float32)
+    k2 = np.full((36, 3), 0.5, dtype=np.float32)
+    b = np.zeros(0, np.float32)
+    geo = (3, 3, 1, 1, 1, 1, 3, 3)
+    bounds = cb.chunk_bounds(6, 36 * 3)
+    cb.forward(x, k2, b, False, geo, bounds, 100, 3)  # pool threads started outside flushed()
+    with flushed():
+        serial = cb.forward(x, k2, b, False, geo, bounds, 100, 1)
+        split = cb.forward(x, k2, b, False, geo, bounds, 100, 3)
+    np.testing.assert_array_equal(split, serial)
+    unflushed = cb.forward(x, k2, b, False, geo, bounds, 100, 1)
+    assert not np.array_equal(unflushed, serial)  # the mode did matter
