@@ -514,6 +514,29 @@ class KerasApi:
                 except Exception:
                     return Unknown(name)
             return Unknown(name)
+        if name in ("set", "frozenset"):
+            # set("abc"): its distinct items (in first-seen order; sorted() or len() follows)
+            items = it.iterate(args[0], node) if args else []
+            if items is None or not all(isinstance(i, Const) for i in items):
+                return Unknown(name)
+            seen, out = set(), []
+            for i in items:
+                try:
+                    if i.value in seen:
+                        continue
+                    seen.add(i.value)
+                except TypeError:
+                    return Unknown(name)
+                out.append(i)
+            return ListV(out)
+        if name in ("chr", "ord", "hex", "bin", "oct", "divmod", "pow") and args and all(isinstance(a, Const) for a in args):
+            try:
+                got = {"chr": chr, "ord": ord, "hex": hex, "bin": bin, "oct": oct, "divmod": divmod, "pow": pow}[name](*[a.value for a in args])
+            except Exception:
+                return Unknown(name)
+            if name == "pow" and isinstance(got, int) and got.bit_length() > 256:
+                return Unknown(name)
+            return TupleV([Const(g) for g in got]) if isinstance(got, tuple) else Const(got)
         if name in ("list", "tuple"):
             if not args:
                 return ListV([]) if name == "list" else TupleV([])
@@ -555,6 +578,18 @@ class KerasApi:
             return Unknown(name)
         if name == "dict":
             d = DictV([], [])
+            if args and isinstance(args[0], DictV):  # dict(other): a copy
+                d.keys, d.values = list(args[0].keys), list(args[0].values)
+            elif args:
+                pairs = it.iterate(args[0], node)
+                if pairs is None:
+                    return Unknown("dict")
+                for p in pairs:
+                    kv = it.unpack(p, 2)
+                    if kv is None or not isinstance(kv[0], Const):
+                        return Unknown("dict")
+                    d.keys.append(kv[0].value)
+                    d.values.append(kv[1])
             for k, v in kwargs.items():
                 d.keys.append(k)
                 d.values.append(v)
@@ -607,6 +642,22 @@ class KerasApi:
                 return ListV([Const(k) for k in obj.keys])
             if name == "values":
                 return ListV(list(obj.values))
+            if name == "pop" and args and isinstance(args[0], Const):
+                key = args[0].value
+                if key in obj.keys:
+                    i = obj.keys.index(key)
+                    obj.keys.pop(i)
+                    return obj.values.pop(i)
+                return args[1] if len(args) > 1 else Unknown("pop")
+            if name == "setdefault" and args and isinstance(args[0], Const):
+                got = obj.get(args[0].value)
+                if got is None:
+                    got = args[1] if len(args) > 1 else Const(None)
+                    obj.keys.append(args[0].value)
+                    obj.values.append(got)
+                return got
+            if name == "copy":
+                return DictV(list(obj.keys), list(obj.values))
             if name == "update" and args and isinstance(args[0], DictV):
                 for k, v in zip(args[0].keys, args[0].values):
                     obj.keys.append(k)

@@ -49,6 +49,8 @@ GAPS = {
                             "'Connected to' table where Keras prints a chain",
     "sequential_guide_eager": "a Sequential built by a call on ops.ones((3, 3)): Keras shows the batch size 3, the runtime None",
     "tf_timeseries_models": "the runtime has no tf.initializers alias",
+    "efficientnet_se_block": "the runtime's tf.nn has no swish",
+    "ocr_ctc_model": "the runtime has no keras.losses.CTC",
     "wide_deep_dict_inputs": "Normalization's count weight is int64 (8 bytes): the runtime sizes it as 4 bytes in the summary",
 }
 
