@@ -904,6 +904,8 @@ class KerasApi:
             # input is call()'s one tensor argument (not with initial_state=).
             extra_inputs.append(in_mask)
         self._record_node(layer, list(tensors) + extra_inputs, outs, node)
+        if isinstance(kwargs.get("mask"), TensorV):
+            in_mask = kwargs["mask"]  # an explicit mask= is the one Keras passes on
         self._propagate_mask(layer, tensors, outs, in_mask, node)
         self._note_runtime_fault(layer, shapes)
         label_shape = out_shapes[0] if out_shapes and len(out_shapes) == 1 else out_shapes

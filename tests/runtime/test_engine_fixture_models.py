@@ -51,6 +51,7 @@ GAPS = {
     "tf_timeseries_models": "the runtime has no tf.initializers alias",
     "efficientnet_se_block": "the runtime's tf.nn has no swish",
     "ocr_ctc_model": "the runtime has no keras.losses.CTC",
+    "video_gru_explicit_mask": "an explicit mask= input: Keras connects it (and passes it on); the runtime has no masks",
     "wide_deep_dict_inputs": "Normalization's count weight is int64 (8 bytes): the runtime sizes it as 4 bytes in the summary",
 }
 
