@@ -530,7 +530,8 @@ else:
                 dense = keras.layers.Dense(2, activation="relu")
                 model = keras.Sequential([keras.Input((4,)), dense, keras.layers.Dense(3)])
                 a, b = model(x), dense(x)
-                assert type(a) is np.ndarray and type(b) is np.ndarray
+                # host arrays (NumPy, with TensorFlow's .numpy() as Keras 3 eager tensors have), never device arrays
+                assert isinstance(a, np.ndarray) and isinstance(b, np.ndarray) and hasattr(a, "numpy")
                 got[name] = (a, b)
         close("call.model", got["cuda"][0], got["cpu"][0])
         close("call.layer", got["cuda"][1], got["cpu"][1])

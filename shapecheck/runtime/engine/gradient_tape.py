@@ -10,6 +10,8 @@ from __future__ import annotations
 import numpy as np
 
 from . import autodiff
+from .eager import as_eager
+from .eager import plain as plain_
 from .context import STATE
 from .variable import Variable
 
@@ -35,7 +37,9 @@ class GradientTape:
         """A tensor whose gradient is wanted: an identity entry on the tape makes
         the layers that read it compute their input gradient."""
         for t in (tensor if isinstance(tensor, (list, tuple)) else [tensor]):
-            raw = autodiff.unwrap(t)
+            from .eager import plain
+
+            raw = plain(autodiff.unwrap(t))
             if isinstance(t, Variable) or not isinstance(raw, np.ndarray):
                 continue
             store = self._watched
@@ -77,7 +81,7 @@ class GradientTape:
             raw = np.asarray(autodiff.unwrap(t))
             seed = np.ones_like(raw, dtype=np.float32) if output_gradients is None else np.asarray(
                 output_gradients[k] if isinstance(target, (list, tuple)) else output_gradients, np.float32)
-            grads[id(autodiff.unwrap(t))] = seed
+            grads[id(plain_(autodiff.unwrap(t)))] = seed
         for key in self._watched:
             self._watched[key] = None
         tape = list(self._tape) if self.persistent else self._tape
@@ -91,11 +95,13 @@ class GradientTape:
                 if extra is not None:
                     g = extra if g is None else g + extra
             else:
-                raw = autodiff.unwrap(s)
+                from .eager import plain
+
+                raw = plain(autodiff.unwrap(s))
                 g = self._watched.get(id(raw))
                 if g is None:
                     g = grads.get(id(raw))
-            out.append(None if g is None else np.asarray(g, dtype=np.float32))
+            out.append(None if g is None else as_eager(np.asarray(g, dtype=np.float32)))
         if not self.persistent:
             self._tape.clear()
         return out[0] if single else out

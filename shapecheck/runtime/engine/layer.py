@@ -21,6 +21,7 @@ from .. import device as _device
 from .. import initializers
 from ..random import global_rng
 from . import autodiff as _autodiff
+from . import eager as _eager
 from . import masking as _masking
 from .context import STATE, reserve_name, unique_name
 from .tensor import KerasTensor, Node, flatten, format_shape, is_symbolic
@@ -244,7 +245,10 @@ class Layer:
         training = kwargs.pop("training", None)
         mask = kwargs.pop("mask", None)
         if is_symbolic(inputs):
+            # Keras 3 keeps no `training=` of a symbolic call: when the model runs,
+            # the mode of the model's own call (fit: True) reaches every layer.
             return self._symbolic_call(inputs, kwargs)
+        inputs = _eager.plain(inputs)
         traced = _autodiff.any_traced(inputs if isinstance(inputs, (list, tuple)) else [inputs])
         if traced and not self._traces_call():
             inputs = _autodiff.to_layer_inputs(inputs)  # kernels and graphs take the raw arrays (linked by identity)
@@ -268,10 +272,14 @@ class Layer:
             out = _autodiff.unwrap(out)
         if mask is not None or _masking.makes_mask(self):
             self._set_output_masks(_autodiff.unwrap(inputs), mask, out)
-        if traced or (STATE.depth == 0 and STATE.tape is not None and getattr(STATE, "user_tape", False)):
-            out = _autodiff.wrap(out)  # a GradientTape block: what the user computes next is recorded
         if STATE.depth == 0 and _device.current().is_cuda:
             out = _host_tree(out)
+        if traced or (STATE.depth == 0 and STATE.tape is not None and getattr(STATE, "user_tape", False)):
+            out = _autodiff.wrap(out)  # a GradientTape block: what the user computes next is recorded
+        elif STATE.depth == 0 and not isinstance(self, InputLayer):
+            from .eager import as_eager
+
+            out = as_eager(out)  # model(x).numpy(), as on TensorFlow (plain() gives the array back)
         return out
 
     _call_mask = None
@@ -643,8 +651,20 @@ class CatalogLayer(Layer):
             )
         self._kernel, self._kernel_device = kernel, dev
         is_training = STATE.training if training is None else bool(training)
+        if is_training and not self.trainable and self.spec.class_name == "BatchNormalization":
+            is_training = False  # Keras 3: a frozen BatchNormalization normalizes with its moving statistics
         params = self._params()
         cfg = self._call_cfg(call_kwargs)
+        carried = None
+        if cfg.get("stateful") and self.spec.class_name in _STATE_COUNT and len(arrays) == 1:
+            # A stateful RNN starts from the states the previous batch ended in.
+            n_states = _STATE_COUNT[self.spec.class_name]
+            carried = getattr(self, "_rnn_states", None)
+            batch = arrays[0].shape[0]
+            if carried is None or carried[0].shape[0] != batch:
+                carried = [np.zeros((batch, int(cfg["units"])), np.float32) for _ in range(n_states)]
+            arrays = arrays + list(carried)
+            cfg = {**cfg, "return_state": True}
         adapter = None
         if self._call_mask is not None and dev == "cpu":
             adapter = _masking.consumer(self.spec.class_name, cfg)
@@ -667,11 +687,23 @@ class CatalogLayer(Layer):
             # a linear Activation) needs no backward: gradients flow through.
             if not (len(outs) == 1 and len(arrays) == 1 and outs[0] is arrays[0]):
                 tape.append(TapeEntry(self, cache, arrays, outs))
+        if carried is not None:
+            n_states = len(carried)
+            self._rnn_states = [np.array(o, dtype=np.float32, copy=True) for o in outs[-n_states:]]
+            if not self.cfg.get("return_state"):
+                outs = outs[:1]
         if not self._inbound_nodes and self._eager_output_shapes is None:
             self._note_eager_shapes(outs)
         if len(outs) == 1:
             return outs[0]
         return list(outs)
+
+    def reset_states(self, states=None):
+        """A stateful RNN's states back to zeros (or to the given arrays)."""
+        self._rnn_states = None if states is None else [np.asarray(s, np.float32) for s in (
+            states if isinstance(states, (list, tuple)) else [states])]
+
+    reset_state = reset_states
 
     def __getattr__(self, name):
         # Keras exposes a layer's weights as attributes: dense.kernel, embedding.embeddings.
@@ -725,6 +757,8 @@ class CatalogLayer(Layer):
         cfg.update({k: v for k, v in self.cfg.items()})
         return cfg
 
+
+_STATE_COUNT = {"LSTM": 2, "GRU": 1, "SimpleRNN": 1}
 
 _INPUT_GRADS_KW: dict[type, bool] = {}
 

@@ -303,6 +303,11 @@ class Model(Trainer, Layer):
                 return node.layer.name
         return self.name
 
+    def reset_states(self):
+        for layer in self.layers:
+            if hasattr(layer, "_rnn_states"):
+                layer.reset_states()
+
     # -- summary and parameters --------------------------------------------------
     def count_params(self) -> int:
         if not self.built:

@@ -204,6 +204,7 @@ _NOT_OPS = {"variable", "eval", "get_value", "set_value", "floatx", "set_floatx"
 
 
 def _wrap_ops(mod, source):
+    from ..engine.eager import eager_results
     from ..engine.tensor import symbolic_aware
 
     for name in dir(source):
@@ -211,7 +212,7 @@ def _wrap_ops(mod, source):
             continue
         obj = getattr(source, name)
         if callable(obj) and not isinstance(obj, type) and name not in _NOT_OPS:
-            obj = symbolic_aware(obj, name)
+            obj = symbolic_aware(eager_results(obj), name)
         setattr(mod, name, obj)
 
 
@@ -228,7 +229,9 @@ def fill_ops(mod):
     _wrap_ops(mod, o)
 
     def __getattr__(name):
-        fn = symbolic_aware(o.__getattr__(name), name)
+        from ..engine.eager import eager_results
+
+        fn = symbolic_aware(eager_results(o.__getattr__(name)), name)
         setattr(mod, name, fn)
         return fn
 
@@ -334,6 +337,11 @@ def fill_tensorflow(mod):
     mod.math = types.SimpleNamespace(reduce_sum=mod.reduce_sum, reduce_mean=mod.reduce_mean, log=np.log,
                                      exp=np.exp, sqrt=np.sqrt, square=np.square, abs=np.abs, sigmoid=a.sigmoid,
                                      tanh=np.tanh, maximum=np.maximum, minimum=np.minimum, argmax=np.argmax)
+    _fill_tf_ops(mod)
+    _eager_namespace(mod, ("GradientTape", "Variable", "Tensor", "TensorShape", "function", "is_tensor", "keras"))
+    _eager_namespace(mod.nn, ())
+    _eager_namespace(mod.math, ())
+    _eager_namespace(mod.random, ("set_seed",))
     from .. import data as _data
 
     from ..engine.gradient_tape import GradientTape
@@ -344,6 +352,121 @@ def fill_tensorflow(mod):
     mod.config = types.SimpleNamespace(list_physical_devices=lambda kind=None: [],
                                        experimental=types.SimpleNamespace(
                                            list_physical_devices=lambda kind=None: []))
+
+
+def _eager_namespace(ns, skip):
+    """tf functions hand back arrays with .numpy(), as TensorFlow's eager tensors have."""
+    from ..engine.eager import eager_results
+
+    for name, fn in list(vars(ns).items()):
+        if name.startswith("_") or name in skip or isinstance(fn, (type, str, types.ModuleType)) or not callable(fn):
+            continue
+        setattr(ns, name, eager_results(fn))
+
+
+def _fill_tf_ops(mod):
+    """More of TensorFlow's array functions, as NumPy (so a traced value in a
+    custom call() or loss keeps recording its gradient)."""
+    from .. import activations as a
+    from ..engine.tensor import symbolic_aware
+
+    def one_hot(indices, depth, on_value=1.0, off_value=0.0, axis=-1, dtype="float32", name=None):
+        idx = np.asarray(indices).astype(np.int64)
+        out = np.where(np.arange(depth) == idx[..., None], on_value, off_value).astype(dtype)
+        return np.moveaxis(out, -1, axis) if axis != -1 else out
+
+    def where(condition, x=None, y=None, name=None):
+        if x is None:
+            return np.argwhere(np.asarray(condition))
+        return np.where(np.asarray(condition), x, y)
+
+    def softmax_ce_with_logits(labels=None, logits=None, axis=-1, name=None):
+        return -np.sum(np.asarray(labels, np.float32) * a.log_softmax(logits, axis=axis), axis=axis)
+
+    def sparse_softmax_ce_with_logits(labels=None, logits=None, name=None):
+        lab = np.asarray(labels).astype(np.int64)
+        depth = np.shape(logits)[-1]
+        onehot = (np.arange(depth) == lab[..., None]).astype(np.float32)
+        return -np.sum(onehot * a.log_softmax(logits, axis=-1), axis=-1)
+
+    def sigmoid_ce_with_logits(labels=None, logits=None, name=None):
+        z = np.asarray(labels, np.float32)
+        return np.maximum(logits, 0.0) - logits * z + np.log1p(np.exp(-np.abs(logits)))
+
+    def l2_normalize(x, axis=None, epsilon=1e-12, name=None):
+        return x / np.sqrt(np.maximum(np.sum(x * x, axis=axis, keepdims=True), epsilon))
+
+    def _reduce(fn):
+        def reduce(x, axis=None, keepdims=False, name=None):
+            x = x if type(x).__name__ == "Traced" else np.asarray(x)
+            return fn(x, axis=tuple(axis) if isinstance(axis, list) else axis, keepdims=keepdims)
+
+        return symbolic_aware(reduce, fn.__name__)
+
+    def split(value, num_or_size_splits, axis=0, num=None, name=None):
+        if isinstance(num_or_size_splits, int):
+            return np.split(value, num_or_size_splits, axis=axis)
+        return np.split(value, np.cumsum(num_or_size_splits)[:-1], axis=axis)
+
+    plain = {
+        "one_hot": one_hot, "where": where, "clip_by_value": lambda t, lo, hi, name=None: np.clip(t, lo, hi),
+        "log": np.log, "pow": np.power, "sigmoid": a.sigmoid, "tanh": np.tanh, "sign": np.sign, "round": np.round,
+        "floor": np.floor, "ceil": np.ceil, "equal": np.equal, "not_equal": np.not_equal, "greater": np.greater,
+        "greater_equal": np.greater_equal, "less": np.less, "less_equal": np.less_equal,
+        "logical_and": np.logical_and, "logical_or": np.logical_or, "logical_not": np.logical_not,
+        "range": lambda start, limit=None, delta=1, dtype=None, name=None: np.arange(
+            start, limit, delta, dtype=dtype) if limit is not None else np.arange(start, dtype=dtype),
+        "linspace": lambda start, stop, num, name=None, axis=0: np.linspace(start, stop, num, dtype=np.float32),
+        "fill": lambda dims, value, name=None: np.full(dims, value, dtype=np.float32 if isinstance(value, float)
+                                                       else None),
+        "eye": lambda n, m=None, dtype="float32", **k: np.eye(n, m, dtype=dtype),
+        "gather": lambda params, indices, axis=None, batch_dims=0, name=None: np.take(
+            params, np.asarray(indices), axis=axis or 0),
+        "tile": lambda x, multiples, name=None: np.tile(x, multiples),
+        "split": split,
+        "unstack": lambda value, num=None, axis=0, name=None: [np.take(value, i, axis=axis) for i in range(
+            np.shape(value)[axis])],
+        "identity": lambda x, name=None: x,
+        "stop_gradient": lambda x, name=None: np.asarray(x),
+        "size": lambda x, out_type=None, name=None: np.int32(np.size(x)),
+        "rank": lambda x, name=None: np.int32(np.ndim(x)),
+        "cumsum": lambda x, axis=0, exclusive=False, reverse=False, name=None: np.cumsum(x, axis=axis),
+        "divide": np.true_divide, "negative": np.negative, "sin": np.sin, "cos": np.cos,
+    }
+    for name, fn in plain.items():
+        setattr(mod, name, fn)
+    mod.reduce_any = _reduce(np.any)
+    mod.reduce_all = _reduce(np.all)
+    mod.reduce_prod = _reduce(np.prod)
+    mod.reduce_std = _reduce(np.std)
+    mod.reduce_variance = _reduce(np.var)
+    mod.Tensor = np.ndarray
+    mod.TensorShape = tuple
+    mod.is_tensor = lambda x: isinstance(x, np.ndarray) or type(x).__name__ == "Traced"
+    mod.function = lambda func=None, **k: func if func is not None else (lambda f: f)  # runs eagerly
+    nn = mod.nn
+    nn.softmax_cross_entropy_with_logits = softmax_ce_with_logits
+    nn.sparse_softmax_cross_entropy_with_logits = sparse_softmax_ce_with_logits
+    nn.sigmoid_cross_entropy_with_logits = sigmoid_ce_with_logits
+    nn.l2_normalize = l2_normalize
+    nn.leaky_relu = lambda features, alpha=0.2, name=None: a.leaky_relu(features, alpha)
+    nn.relu6 = a.relu6
+    nn.silu = nn.swish = a.silu
+    nn.gelu = lambda features, approximate=False, name=None: a.gelu(features, approximate)
+    m = mod.math
+    for name in ("pow", "sign", "round", "floor", "ceil", "equal", "not_equal", "greater", "less",
+                 "logical_and", "logical_or", "logical_not", "divide", "negative", "sin", "cos", "cumsum"):
+        setattr(m, name, getattr(mod, name))
+    m.log1p = np.log1p
+    m.reduce_max, m.reduce_min = mod.reduce_max, mod.reduce_min
+    m.reduce_std, m.reduce_variance, m.reduce_prod = mod.reduce_std, mod.reduce_variance, mod.reduce_prod
+    m.reduce_any, m.reduce_all = mod.reduce_any, mod.reduce_all
+    m.softplus = a.softplus
+    m.squared_difference = lambda x, y, name=None: np.square(np.subtract(x, y))
+    m.l2_normalize = l2_normalize
+    m.add, m.subtract, m.multiply = np.add, np.subtract, np.multiply
+    m.argmin = lambda x, axis=None: np.argmin(x, axis=axis)
+    m.is_nan, m.is_finite = np.isnan, np.isfinite
 
 
 def _tensor(value, dtype, shape):
