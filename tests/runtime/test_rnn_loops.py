@@ -326,3 +326,19 @@ def test_split_work_runs_in_the_calling_threads_float_mode():
             dwu = rnn_loops.weight_and_input_grads(a2, dz2, np.ones((2, 7), np.float32), False, n)[0]
             assert not dwu.any(), n
     assert (rnn_loops.weight_and_input_grads(a2, dz2, np.ones((2, 7), np.float32), False, 2)[0] > 0).all()
+
+
+@pytest.mark.parametrize("m,k,n", [(64, 128, 256), (32, 256, 64), (7, 5, 9), (64, 256, 64), (300, 128, 256)])
+def test_products_in_column_blocks(m, k, n):
+    # Blocks keep each call under OpenBLAS's small-matrix size; every output
+    # element is still one whole dot product.
+    w = _sgemm.block_width(m, n, k)
+    assert w == n or (m * w * k <= _sgemm.SMALL_MNK and w % 16 == 0)
+    a = _arr(m, 3, k)[:, 1]  # strided rows, as a step's block
+    b, bt = _arr(k, n), _arr(n, k)
+    c = np.full((m, n), 2.0, np.float32)
+    _sgemm.gemm_blocks(a, b, c, np.float32(0.5))
+    np.testing.assert_allclose(c, 1.0 + a.astype(np.float64) @ b, rtol=1e-5, atol=1e-5)
+    c2 = np.empty((m, n), np.float32)
+    _sgemm.gemm_nt_blocks(a, bt, c2, np.float32(0.0))
+    np.testing.assert_allclose(c2, a.astype(np.float64) @ bt.T, rtol=1e-5, atol=1e-5)

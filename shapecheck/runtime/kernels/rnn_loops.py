@@ -30,7 +30,7 @@ from numba.extending import intrinsic
 
 from . import activations as act
 from ._fpthreads import current as fp_mode, enter as fp_enter, leave as fp_leave
-from ._sgemm import gemm, gemm_nt, gemm_tn
+from ._sgemm import gemm_blocks, gemm_nt, gemm_nt_blocks, gemm_tn
 
 F32_EMPTY3 = np.zeros((0, 0, 0), dtype=np.float32)
 F32_EMPTY2 = np.zeros((0, 0), dtype=np.float32)
@@ -171,7 +171,7 @@ def _lstm_chunk_forward(lo, hi, x, wu, bias, h0, c0, rmask, masked, a_code, r_co
         ta = t if keep else 0
         for b in range(lo, hi):
             a[ta, b, :nd] = x[b, t]
-        gemm(a[ta, lo:hi], wu, gates[ta, lo:hi], np.float32(0.0))
+        gemm_blocks(a[ta, lo:hi], wu, gates[ta, lo:hi], np.float32(0.0))
         nxt = t + 1 if keep else 0
         for b in range(lo, hi):
             tct = tc[t, b] if keep else tcv
@@ -277,7 +277,7 @@ def _lstm_chunk_backward(lo, hi, u, gates, zs, cs, tc, dseq, dh, dc, rmask, mask
                     do[j] = d_h[j] * c_t * act.scalar_grad(r_code, zr[3 * nh + j], o_)
                     dcb[j] = d_c * f_
         # dh_{t-1} = dz_t @ recurrent_kernel^T (times the mask the step used)
-        gemm_nt(dz[t, lo:hi], u, dh[lo:hi], np.float32(0.0))
+        gemm_nt_blocks(dz[t, lo:hi], u, dh[lo:hi], np.float32(0.0))
         if masked:
             for b in range(lo, hi):
                 dhb = dh[b]
@@ -396,7 +396,7 @@ def _simple_chunk_forward(lo, hi, x, wu, bias, h0, rmask, masked, a_code, keep, 
         ta = t if keep else 0
         for b in range(lo, hi):
             a[ta, b, :nd] = x[b, t]
-        gemm(a[ta, lo:hi], wu, hs[ta, lo:hi], np.float32(0.0))
+        gemm_blocks(a[ta, lo:hi], wu, hs[ta, lo:hi], np.float32(0.0))
         nxt = t + 1 if keep else 0
         for b in range(lo, hi):
             row = hs[ta, b]
@@ -465,7 +465,7 @@ def _simple_chunk_backward(lo, hi, u, hs, zs, dseq, dh, rmask, masked, a_code, d
                 zr = zs[t, b]
                 for j in range(nh):
                     d[j] *= act.scalar_grad(a_code, zr[j], h[j])
-        gemm_nt(dz[t, lo:hi], u, dh[lo:hi], np.float32(0.0))
+        gemm_nt_blocks(dz[t, lo:hi], u, dh[lo:hi], np.float32(0.0))
         if masked:
             for b in range(lo, hi):
                 dhb = dh[b]
@@ -595,7 +595,7 @@ def _gru_chunk_forward(lo, hi, x, wu, bias, h0, rmask, masked, a_code, r_code, k
         ta = t if keep else 0
         for b in range(lo, hi):
             a[ta, b, :nd] = x[b, t]
-        gemm(a[ta, lo:hi], wu, gates[ta, lo:hi], np.float32(0.0))
+        gemm_blocks(a[ta, lo:hi], wu, gates[ta, lo:hi], np.float32(0.0))
         nxt = t + 1 if keep else 0
         for b in range(lo, hi):
             hn = h_out[b]
@@ -686,7 +686,7 @@ def _gru_chunk_backward(lo, hi, uh, gates, zs, hs, dseq, dh, rmask, masked, a_co
                     dzx[j] = dah
                     dzh[j] = dah * r
         # dh_{t-1} = d h_t * z  +  (dz_t @ uh^T) * mask
-        gemm_nt(dz[t, lo:hi], uh, dh[lo:hi], np.float32(0.0))
+        gemm_nt_blocks(dz[t, lo:hi], uh, dh[lo:hi], np.float32(0.0))
         for b in range(lo, hi):
             dhb = dh[b]
             dd = direct[b - lo]
