@@ -1774,6 +1774,13 @@ class KerasApi:
                     self.call_subclassed(m, TensorV(shape), node)
                 else:
                     self.build_with_shape(m, shape, node)
+            elif (x is not None and m.kind == "sequential" and not m.broken and m.layers
+                  and not (isinstance(x, Const) and x.value is None) and not isinstance(x, (ModelV, LayerV))):
+                # Data the analyzer cannot see (read from a file...): Keras builds
+                # the model on it, with an input shape unknown here, not "unbuilt".
+                self._seq_input(m, None)
+                self._propagate_sequential(m, node)
+                self.sequential_built(m)
         if name in ("fit", "evaluate", "predict", "train_on_batch", "test_on_batch", "predict_on_batch"):
             for layer in m.unique_layers():
                 fault = getattr(layer, "runtime_fault", None)
@@ -2054,6 +2061,8 @@ class KerasApi:
                 params, trainable = 0, 0
             if layer.class_name == "InputLayer":
                 params, trainable = 0, 0
+            # Built, but its weights depend on a shape the analyzer does not know.
+            params_unknown = params is None and built and (layer.weights is not None or bool(layer.calls) or m.kind == "sequential")
             layers.append(
                 LayerReport(
                     name=layer.name,
@@ -2072,6 +2081,7 @@ class KerasApi:
                     input_shapes=list(layer.built_inputs or []),
                     connected_to=self._connections(layer, m),
                     shape_from_model=from_model,
+                    params_unknown=params_unknown,
                 )
             )
             if layer.model is not None and layer.model.app is not None:

@@ -37,6 +37,8 @@ class LayerReport:
     # The shape is a held model's own output_shape (never called): Keras prints
     # several outputs as a tuple "((None, 2), (None, 2))", not a list.
     shape_from_model: bool = False
+    # Built, with a parameter count the analyzer cannot know (shown "?", not "0 (unbuilt)").
+    params_unknown: bool = False
 
     def to_json(self) -> dict:
         multi = isinstance(self.output_shape, list)

@@ -65,7 +65,9 @@ def render_model(model: ModelReport) -> str:
     # Keras's summary lists every operation of a functional graph (an `x + y`
     # shows as "add (Add)"), while model.layers holds only the layers.
     for layer in (model.operations or model.layers):
-        if layer.params is None and (not model.built or layer.output_shape is None):
+        if layer.params is None and layer.params_unknown:
+            params = "?"
+        elif layer.params is None and (not model.built or layer.output_shape is None):
             params = "0 (unbuilt)"
         else:
             params = _count(layer.params)
