@@ -284,6 +284,26 @@ class Layer:
 
     _call_mask = None
 
+    def add_loss(self, loss):
+        """A loss term computed inside call() (Keras adds it to the training loss);
+        a traced value brings its gradient."""
+        if is_symbolic(loss):
+            raise NotImplementedError("add_loss() on a symbolic tensor of a functional model is not supported by "
+                                      "the shapecheck runtime; call self.add_loss() inside a layer's call()")
+        added = getattr(STATE, "added_losses", None)
+        if added is not None:  # inside a fit/evaluate step, which adds it to the loss
+            added.append(loss)
+        own = self.__dict__.setdefault("_own_losses", [])
+        own.append(loss)
+        del own[:-16]  # only the latest call's terms matter (kept bounded)
+
+    @property
+    def losses(self):
+        out = list(self.__dict__.get("_own_losses", []))
+        for sub in self._sublayers():
+            out.extend(sub.losses)
+        return out
+
     def _traces_call(self) -> bool:
         """A user's call() (a Layer subclass or a subclassed Model) runs on traced arrays while training."""
         return type(self).call is not Layer.call and not isinstance(self, (CatalogLayer, Lambda, InputLayer)) and \

@@ -415,11 +415,21 @@ class Trainer:
 
             return train_batch(self, xs, ys, sw)
         tape = []
-        with recording(True, tape):
-            outs = self._forward(xs, True)
+        STATE.added_losses = []
+        try:
+            with recording(True, tape):
+                outs = self._forward(xs, True)
+        finally:
+            added, STATE.added_losses = STATE.added_losses, None
         self._resolve(ys, outs)
         total = np.float32(0.0)
         grads = {}
+        for term in added:  # self.add_loss() inside call(): its value, and its gradient when traced
+            raw = _autodiff.unwrap(term)
+            total = total + np.float32(np.sum(raw))
+            if isinstance(term, _autodiff.Traced):
+                seed = np.ones_like(raw, dtype=np.float32)
+                grads[id(raw)] = grads[id(raw)] + seed if id(raw) in grads else seed
         for i, (loss, y, o) in enumerate(zip(self._losses, ys, outs)):
             if loss is None or y is None:
                 continue
@@ -507,9 +517,13 @@ class Trainer:
         return found
 
     def _test_batch(self, xs, ys, sw=None):
-        outs = self._forward(xs, False)
+        STATE.added_losses = []
+        try:
+            outs = self._forward(xs, False)
+        finally:
+            added, STATE.added_losses = STATE.added_losses, None
         self._resolve(ys, outs)
-        total = 0.0
+        total = float(sum(np.sum(_autodiff.unwrap(t)) for t in added))
         for i, (loss, y, o) in enumerate(zip(self._losses, ys, outs)):
             if loss is None or y is None:
                 continue
