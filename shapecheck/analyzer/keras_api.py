@@ -7,6 +7,7 @@ at the end, with the layer order and parameter counts Keras 3 reports.
 """
 from __future__ import annotations
 
+import math
 from typing import Any, Optional
 
 import libcst as cst
@@ -1768,7 +1769,7 @@ class KerasApi:
                     # Keras builds a subclass on the first batch of real data:
                     # its layers record that batch size, and no symbolic call
                     # gives the model inputs/outputs of its own.
-                    first = (self._first_batch(name, xs[0].shape[0], bound.get("batch_size")),) + tuple(xs[0].shape[1:])
+                    first = (self._first_batch(name, xs[0].shape[0], bound.get("batch_size"), bound.get("validation_split")),) + tuple(xs[0].shape[1:])
                     self.call_subclassed(m, ArrayV(first, xs[0].dtype), node)
                 elif m.kind == "subclassed":
                     self.call_subclassed(m, TensorV(shape), node)
@@ -1813,9 +1814,12 @@ class KerasApi:
         return Unknown(name)
 
     @staticmethod
-    def _first_batch(method: str, n, batch_size: Optional[Value]):
-        """Rows in the first batch fit/evaluate/predict take from n samples
-        (batch_size defaults to 32; the *_on_batch methods take them all)."""
+    def _first_batch(method: str, n, batch_size: Optional[Value], validation_split: Optional[Value] = None):
+        """The batch size a subclassed model records when fit/evaluate/predict
+        build it on n samples (Keras 3.15, measured): fit and evaluate trace a
+        symbolic batch whose size is fixed only when batch_size divides the
+        (training) samples, else None; predict builds on its first real batch;
+        the *_on_batch methods take all n."""
         if method.endswith("_on_batch"):
             return n
         if batch_size is None or (isinstance(batch_size, Const) and batch_size.value is None):
@@ -1824,9 +1828,13 @@ class KerasApi:
             bs = batch_size.value
         else:
             return Sym("batch_size")
-        if isinstance(n, int):
+        if not isinstance(n, int):
+            return Sym("batch")
+        if method == "predict":
             return min(n, bs)
-        return Sym("batch")
+        if method == "fit" and isinstance(validation_split, Const) and isinstance(validation_split.value, float):
+            n = int(math.floor(n * (1.0 - validation_split.value)))
+        return bs if n % bs == 0 else None
 
     def arg_info(self, v: Value, node, inherit: Optional[Range] = None) -> ArgInfo:
         rng = self.it.range_of(node.value if isinstance(node, cst.Arg) else node) if node is not None else inherit

@@ -52,6 +52,9 @@ GAPS = {
     "efficientnet_se_block": "the runtime's tf.nn has no swish",
     "ocr_ctc_model": "the runtime has no keras.losses.CTC",
     "video_gru_explicit_mask": "an explicit mask= input: Keras connects it (and passes it on); the runtime has no masks",
+    "char_lstm_gradcam": "a model whose outputs are an intermediate layer and the last: the runtime prints a "
+                         "'Connected to' table where Keras prints a chain",
+    "recommender_subclass_fit": "keras.ops.tensordot is not provided by the runtime",
     "wide_deep_dict_inputs": "Normalization's count weight is int64 (8 bytes): the runtime sizes it as 4 bytes in the summary",
 }
 
