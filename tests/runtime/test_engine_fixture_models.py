@@ -55,6 +55,7 @@ GAPS = {
     "char_lstm_gradcam": "a model whose outputs are an intermediate layer and the last: the runtime prints a "
                          "'Connected to' table where Keras prints a chain",
     "recommender_subclass_fit": "keras.ops.tensordot is not provided by the runtime",
+    "composed_base_head": "a functional model as a Sequential's first layer: the runtime shows '?' for its output shape",
     "wide_deep_dict_inputs": "Normalization's count weight is int64 (8 bytes): the runtime sizes it as 4 bytes in the summary",
 }
 
