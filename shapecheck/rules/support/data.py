@@ -18,6 +18,7 @@ from typing import Iterator, Optional
 
 from ...layers.shape import is_known
 from .context import array_shape, data_items, fmt, losses_per_output, output_layers
+from .replay import ReplayUnknown, replay_sequential
 from .losses import SAME_SHAPE_LOSSES, SPARSE_LOSSES, ELEMENTWISE_LOSSES, broadcast_conflict, shapes_conflict, squeeze_or_expand
 
 Problem = tuple  # (at, message, hint)
@@ -90,9 +91,22 @@ def input_shape_problems(model, x) -> Iterator[Problem]:
         for axis in range(1, len(ref)):
             want, got = ref[axis], adjusted[axis]
             if is_known(want) and is_known(got) and want != got:
-                yield (arg, f"Data of shape {fmt(shape)}{_where(arg)} does not fit {model.name}'s {which}{fmt(ref)}: "
-                            f"axis {axis} is {got}, the model expects {want}",
-                       f"reshape the data to {fmt((shape[0],) + ref[1:])} or change the Input shape")
+                message = (f"Data of shape {fmt(shape)}{_where(arg)} does not fit {model.name}'s {which}{fmt(ref)}: "
+                           f"axis {axis} is {got}, the model expects {want}")
+                hint = f"reshape the data to {fmt((shape[0],) + ref[1:])} or change the Input shape"
+                if model.kind == "sequential":
+                    # Keras 3 does not compare a Sequential model's declared
+                    # dims: the layers decide (see replay.py).
+                    try:
+                        failure = replay_sequential(model, adjusted)
+                    except ReplayUnknown:
+                        failure = ("?", "", None)
+                    if failure is None:
+                        break
+                    layer, why, _ = failure
+                    if why:
+                        message += f"; Keras 3 lets it into the Sequential model, then {why}"
+                yield (arg, message, hint)
                 break
 
 
