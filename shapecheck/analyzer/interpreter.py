@@ -124,6 +124,9 @@ def _collect_target(t: cst.CSTNode, names: set[str]) -> None:
         _collect_target(t.value, names)
 
 
+_ELEMENTWISE_COMPARE = frozenset({"LessThan", "LessThanEqual", "GreaterThan", "GreaterThanEqual", "Equal", "NotEqual"})
+
+
 def _dotted(node: cst.CSTNode) -> str:
     if isinstance(node, cst.Name):
         return node.value
@@ -151,6 +154,9 @@ class Interpreter:
         self.loop_vars: list[set[str]] = []  # names rebound by enclosing loops/comprehensions
         self.pending_late: list[list] = []  # late-bound Lambdas per enclosing loop
         self.lambda_depth = 0  # > 0 while a Lambda layer's function is followed
+        # > 0 inside a try body or a branch whose condition is undecidable: a
+        # Python exception there may be handled or never happen
+        self.guarded_depth = 0
         self.source_lines = source.splitlines()
         self._generator_cache: dict[int, bool] = {}
         self.symbolic_call_depth = 0  # > 0 inside a custom layer's or subclassed model's call()
@@ -297,7 +303,11 @@ class Interpreter:
                         self.bind(item.asname.name, Unknown(_dotted(item.asname.name) or "?"), scope)
                 self.exec_block(stmt.body.body, scope)
             elif isinstance(stmt, cst.Try):
-                self.exec_block(stmt.body.body, scope)
+                self.guarded_depth += 1
+                try:
+                    self.exec_block(stmt.body.body, scope)
+                finally:
+                    self.guarded_depth -= 1
                 if stmt.orelse is not None:
                     self.exec_block(stmt.orelse.body.body, scope)
                 if stmt.finalbody is not None:
@@ -425,14 +435,18 @@ class Interpreter:
             # Undecidable: follow both branches; names they bind differently
             # become unknown afterwards.
             before = dict(scope.vars)
-            self.exec_block(node.body.body, scope)
-            after_body = dict(scope.vars)
-            scope.vars.clear()
-            scope.vars.update(before)
-            if isinstance(node.orelse, cst.If):
-                self.exec_if(node.orelse, scope)
-            elif node.orelse is not None:
-                self.exec_block(node.orelse.body.body, scope)
+            self.guarded_depth += 1
+            try:
+                self.exec_block(node.body.body, scope)
+                after_body = dict(scope.vars)
+                scope.vars.clear()
+                scope.vars.update(before)
+                if isinstance(node.orelse, cst.If):
+                    self.exec_if(node.orelse, scope)
+                elif node.orelse is not None:
+                    self.exec_block(node.orelse.body.body, scope)
+            finally:
+                self.guarded_depth -= 1
             after_else = scope.vars
             merged = {}
             for name in set(after_body) | set(after_else):
@@ -881,6 +895,13 @@ class Interpreter:
 
     def eval_Comparison(self, node, scope):
         left = self.eval(node.left, scope)
+        if len(node.comparisons) == 1 and type(node.comparisons[0].operator).__name__ in _ELEMENTWISE_COMPARE:
+            right = self.eval(node.comparisons[0].comparator, scope)
+            if isinstance(left, ArrayV) or isinstance(right, ArrayV):
+                # NumPy compares element-wise: a bool array of the broadcast shape
+                return self.keras.compare_arrays(left, right, type(node.comparisons[0].operator).__name__)
+            result = _compare(type(node.comparisons[0].operator).__name__, left, right)
+            return Const(result) if result is not None else Unknown("bool")
         result: Optional[bool] = True
         for target in node.comparisons:
             right = self.eval(target.comparator, scope)
@@ -952,6 +973,8 @@ class Interpreter:
                 try:
                     return obj.items[key.value]
                 except IndexError:
+                    if isinstance(obj, TupleV) and obj.shape_of and not self.lambda_depth and not self.guarded_depth:
+                        self._shape_index_fault(obj, key.value, node)
                     return Unknown("?")
             if isinstance(obj, DictV) and isinstance(key, Const):
                 got = obj.get(key.value)
@@ -973,6 +996,21 @@ class Interpreter:
                 except Exception:
                     return Unknown("?")
         return self.keras.subscript(obj, index, node)
+
+    def _shape_index_fault(self, shape: TupleV, index: int, node) -> None:
+        """x.shape[i] past the rank of x: Python raises IndexError here."""
+        dims = tuple(i.value if isinstance(i, Const) else "?" for i in shape.items)
+        text = "(" + ", ".join(str(d) for d in dims) + ("," if len(dims) == 1 else "") + ")"
+        rng = self.range_of(node)
+        expr = "shape[...]"
+        if rng is not None and rng.line == rng.end_line and 0 < rng.line <= len(self.source_lines):
+            expr = self.source_lines[rng.line - 1][rng.col:rng.end_col] or expr
+        rank = len(dims)
+        self.diag(node, "SC404",
+                  f"{expr}: the {shape.shape_of} has shape {text}, {rank} ax{'is' if rank == 1 else 'es'} "
+                  f"(indices 0..{rank - 1}), so index {index} raises `IndexError: tuple index out of range`",
+                  hint=(f"the data has rank {rank}: reshape it first (e.g. X.reshape(X.shape[0], X.shape[1], 1) for an "
+                        f"RNN/Conv1D), or read only the axes it has"))
 
     def eval_Call(self, node: cst.Call, scope: Scope) -> Value:
         func = self.eval(node.func, scope)

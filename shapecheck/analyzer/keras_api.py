@@ -229,7 +229,7 @@ class KerasApi:
 
     def _tensor_attr(self, t: TensorV, attr: str) -> Value:
         if attr == "shape":
-            return _shape_value(t.shape)
+            return _shape_value(t.shape, "tensor")
         if attr == "dtype":
             return Const(t.dtype)
         if attr == "ndim":
@@ -238,7 +238,7 @@ class KerasApi:
 
     def _array_attr(self, a: ArrayV, attr: str) -> Value:
         if attr == "shape":
-            return _shape_value(a.shape)
+            return _shape_value(a.shape, "array")
         if attr == "T":
             return ArrayV(shape_ops.transpose(a.shape), a.dtype, a.min_value, a.max_value)
         if attr == "ndim":
@@ -1763,7 +1763,8 @@ class KerasApi:
         if name in ("fit", "evaluate", "predict", "train_on_batch", "test_on_batch", "predict_on_batch") and not m.built:
             x = bound.get("x")
             xs = self._input_tensors(x) if x is not None else None
-            if xs and len(xs) == 1 and isinstance(xs[0], (ArrayV, TensorV)) and xs[0].shape is not None:
+            if (xs and len(xs) == 1 and isinstance(xs[0], (ArrayV, TensorV)) and xs[0].shape is not None
+                    and not numpy_api.is_text_dtype(xs[0].dtype)):  # Keras refuses those before building (SC306)
                 shape = (None,) + tuple(xs[0].shape[1:])
                 if m.kind == "subclassed" and isinstance(xs[0], ArrayV) and xs[0].shape:
                     # Keras builds a subclass on the first batch of real data:
@@ -1934,6 +1935,28 @@ class KerasApi:
                 dtype = "float64"
             return ArrayV(s, dtype, lo, hi)
         return Unknown("?")
+
+    def compare_arrays(self, left: Value, right: Value, op: str = "") -> Value:
+        """x > 0.5 on a NumPy array: a bool array of the broadcast shape.  Its
+        values are known only where the operands' ranges decide the comparison
+        (the ranges rules read are attained values, not mere bounds)."""
+        lo = hi = _decided_compare(op, left, right)
+        shapes = []
+        for side in (left, right):
+            if isinstance(side, (ListV, TupleV)):
+                side = numpy_api.literal_array(side)
+            if isinstance(side, ArrayV):
+                shapes.append(side.shape)
+            elif isinstance(side, Const) and isinstance(side.value, (int, float, bool, str)):
+                shapes.append(())
+            else:
+                return ArrayV(None, "bool", lo, hi)
+        if any(s is None for s in shapes):
+            return ArrayV(None, "bool", lo, hi)
+        try:
+            return ArrayV(shape_ops.broadcast(shapes[0], shapes[1]), "bool", lo, hi)
+        except shape_ops.ShapeOpError:
+            return Unknown("bool")
 
     def subscript(self, obj: Value, index: list, node) -> Value:
         if isinstance(obj, (TensorV, ArrayV)):
@@ -2196,10 +2219,34 @@ def _dim(d):
     return Sym("?")
 
 
-def _shape_value(shape) -> Value:
+def _value_range(v: Value):
+    if isinstance(v, ArrayV) and v.min_value is not None and v.max_value is not None:
+        return v.min_value, v.max_value
+    if isinstance(v, Const) and isinstance(v.value, (int, float)) and not isinstance(v.value, bool):
+        return v.value, v.value
+    return None
+
+
+def _decided_compare(op: str, left: Value, right: Value) -> Optional[int]:
+    """1 or 0 when every element of `left op right` is True / False, else None."""
+    a, b = _value_range(left), _value_range(right)
+    if a is None or b is None:
+        return None
+    (alo, ahi), (blo, bhi) = a, b
+    rules = {
+        "GreaterThan": (alo > bhi, ahi <= blo), "GreaterThanEqual": (alo >= bhi, ahi < blo),
+        "LessThan": (ahi < blo, alo >= bhi), "LessThanEqual": (ahi <= blo, alo > bhi),
+    }
+    if op not in rules:
+        return None
+    always, never = rules[op]
+    return 1 if always else 0 if never else None
+
+
+def _shape_value(shape, of: Optional[str] = None) -> Value:
     if shape is None:
         return Unknown("shape")
-    return TupleV([Const(d) if d is None or is_known(d) else Unknown(str(d)) for d in shape])
+    return TupleV([Const(d) if d is None or is_known(d) else Unknown(str(d)) for d in shape], shape_of=of)
 
 
 def _index_item(v: Value):

@@ -79,9 +79,17 @@ def literal_array(v: Value, dtype: Optional[str] = None) -> Value:
         return Unknown("array")
     shape = shape_ops.literal_shape(py)
     if shape is None:
+        if dtype == "object" and isinstance(py, list):
+            # np.array(ragged_lists, dtype=object): a 1-D array of Python lists
+            return ArrayV((len(py),), "object")
         return Unknown("ragged array")
     flat = list(_flatten(py))
-    kind = "float64" if any(isinstance(x, float) for x in flat) else ("bool" if flat and all(isinstance(x, bool) for x in flat) else "int64")
+    if any(isinstance(x, str) for x in flat):
+        kind = "str"  # NumPy's '<U..' unicode arrays
+    elif any(isinstance(x, float) for x in flat):
+        kind = "float64"
+    else:
+        kind = "bool" if flat and all(isinstance(x, bool) for x in flat) else "int64"
     nums = [x for x in flat if isinstance(x, (int, float))]
     return ArrayV(shape, dtype or kind, min(nums) if nums else None, max(nums) if nums else None)
 
@@ -109,6 +117,14 @@ def _flatten(x):
             yield from _flatten(i)
     else:
         yield x
+
+
+def is_text_dtype(dtype) -> bool:
+    """NumPy string/bytes/object dtypes, which Keras 3's array adapter refuses."""
+    if not isinstance(dtype, str):
+        return False
+    d = dtype.lstrip("<>=|")
+    return d in ("str", "str_", "unicode", "bytes", "bytes_", "object", "object_", "O") or d[:1] in ("U", "S") and d[1:].isdigit()
 
 
 def dtype_name(v: Value, default: str) -> str:

@@ -37,6 +37,9 @@ class Const(Value):
 @dataclass(eq=False)
 class TupleV(Value):
     items: list
+    # "array" / "tensor" when this is the .shape of one whose rank is known:
+    # indexing past its end is Python's IndexError, not an unknown value.
+    shape_of: Optional[str] = None
 
 
 @dataclass(eq=False)

@@ -1,12 +1,18 @@
 """SC304 validation-data: validation_data that does not fit the model."""
 from .. import Rule
-from ..support.context import diag, events_of
+from ..support.context import diag, events_of, fmt
 from ..support.data import input_count_problem, input_shape_problems, label_problems, sample_count_problem
 
 
 def check(report, ctx):
     for ev in events_of(report, ("fit",)):
         val = ev.args.get("validation_data")
+        if ev.model is not None and val is not None and val.kind in ("array", "tensor") and ev.compiled is not None:
+            # Keras unpacks a lone array as (x_val, None, None): no labels
+            yield diag(RULE, [val, ev], f"validation_data is a single array of shape {fmt(val.shape)}: Keras 3 "
+                                  "reads it as x_val with no labels and raises `None values not supported`",
+                       hint="pass validation_data=(x_val, y_val)")
+            continue
         if ev.model is None or val is None or val.kind not in ("tuple", "list") or not isinstance(val.items, list):
             continue
         if len(val.items) not in (2, 3):

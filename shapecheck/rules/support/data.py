@@ -66,6 +66,13 @@ def input_shape_problems(model, x) -> Iterator[Problem]:
     if x is None or not model.built or not model.inputs:
         return
     if model.kind == "sequential":
+        if x.kind in ("list", "tuple"):
+            # Keras 3 flattens the list and pairs it with the model's one
+            # input: the first array is the one the layers get.
+            items = data_items(x)
+            if not items or items[0].kind not in ("array", "tensor"):
+                return
+            x = items[0]
         if x.kind not in ("array", "tensor"):
             return
         pairs = [(x, model.inputs[0])]
@@ -155,7 +162,7 @@ def broadcast_labels(model, compile_event, y) -> Iterator[Problem]:
     if loss is None or loss.name not in ELEMENTWISE_LOSSES or yshape is None or out_shape is None:
         return
     out_shape = tuple(out_shape)
-    y2, p2 = squeeze_or_expand(yshape, out_shape)
+    y2, p2 = _unbatched(*squeeze_or_expand(yshape, out_shape))
     if broadcast_conflict(y2, p2) is not None:
         return  # SC302's business: Keras fails
     if len(y2) != len(p2):
@@ -167,6 +174,15 @@ def broadcast_labels(model, compile_event, y) -> Iterator[Problem]:
                       f"prediction, so the loss is not the one intended and Keras says nothing",
                    f"give the labels the output's shape {fmt(out_shape)}, or the output layer {a} units")
             return
+
+
+def _unbatched(y2: tuple, p2: tuple) -> tuple:
+    """Same-rank labels and output with axis 0 left open: it is the batch on
+    both sides, and Keras slices the labels into batches, so n samples meet a
+    fixed batch size (a stateful model's batch_shape) without conflict."""
+    if len(y2) == len(p2) and y2:
+        return (None,) + tuple(y2[1:]), (None,) + tuple(p2[1:])
+    return y2, p2
 
 
 def label_problems(model, compile_event, y) -> Iterator[Problem]:
@@ -256,7 +272,7 @@ def _label_vs_output(model, arg, yshape, out_shape, units, loss, out_desc) -> It
                    "renumber the classes from 0")
         return
     if name in ELEMENTWISE_LOSSES:
-        y2, p2 = squeeze_or_expand(yshape, out_shape)
+        y2, p2 = _unbatched(*squeeze_or_expand(yshape, out_shape))
         bad = broadcast_conflict(y2, p2)
         if bad is not None:
             yield (arg, f"Labels of shape {fmt(yshape)}{where} do not broadcast against {out_desc} for {name}: "
