@@ -16,7 +16,7 @@ from ..layers import get_spec
 from ..layers.base import BUILT_AT_INIT, UNKNOWN, NestedLayer, ShapeFault, Weight, to_snake_case
 from ..layers.shape import Sym, format_shape, is_known, dim_prod
 from ..layers.merging import FUNCTIONAL_FORMS
-from . import applications, datasets, numpy_api, scalar_fold, shape_ops, sklearn_api, tensor_ops
+from . import applications, datasets, numpy_api, scalar_fold, shape_ops, sklearn_api, tensor_ops, tf_data
 from .modules import canonical_module, canonical_name
 from .optimizer_state import optimizer_state
 from .positions import Range
@@ -25,6 +25,7 @@ from .values import (
     ApiRef,
     ArrayV,
     BoundMethod,
+    DatasetV,
     ClassV,
     Const,
     DictV,
@@ -116,6 +117,9 @@ METHOD_PARAMS = {
 UNKNOWN_RANK = object()  # an input shape that was given but is unknown to us
 
 
+DATA_EVENT_METHODS = ("fit", "evaluate", "predict", "train_on_batch", "test_on_batch", "predict_on_batch")
+
+
 class KerasApi:
     def __init__(self, interp) -> None:
         self.it = interp
@@ -200,6 +204,8 @@ class KerasApi:
             return self._tensor_attr(obj, attr)
         if isinstance(obj, ArrayV):
             return self._array_attr(obj, attr)
+        if isinstance(obj, DatasetV):
+            return BoundMethod(obj, attr)
         if isinstance(obj, ModelV):
             return self._model_attr(obj, attr, node)
         if isinstance(obj, LayerV):
@@ -392,7 +398,8 @@ class KerasApi:
         if path.startswith("math."):
             return Unknown(leaf)
         if path.startswith("numpy."):
-            return numpy_api.call_numpy(leaf, path, args, kwargs)
+            first = args[0] if args and isinstance(args[0], ArrayV) else None
+            return self._numpy_fault(numpy_api.call_numpy(leaf, path, args, kwargs), first, node)
         if path == "keras.Input":
             return self.make_input(args, kwargs, node)
         if path == "keras.layers.InputLayer":
@@ -423,6 +430,8 @@ class KerasApi:
                 return self.apply_layer(layer, [inputs], {}, node)
             if "." not in sub:
                 return self.make_layer(sub, args, kwargs, node, arg_nodes)
+        if path in ("tensorflow.data.Dataset.from_tensor_slices", "tensorflow.data.Dataset.from_tensors"):
+            return getattr(tf_data, leaf)(args, kwargs)
         if path.startswith(("keras.ops.", "keras.backend.", "tensorflow.", "keras.random.")):
             if path in ("keras.backend.variable", "keras.backend.constant", "tensorflow.Variable", "tensorflow.constant",
                         "tensorflow.convert_to_tensor", "keras.ops.convert_to_tensor", "keras.ops.array"):
@@ -446,6 +455,9 @@ class KerasApi:
                         hint=f"use keras.ops.{leaf}(...) if it exists, or wrap the call in a layers.Lambda(...)",
                     )
                     return TensorV(None)
+            eager = tensor_ops.eager_op(leaf, args, kwargs)
+            if eager is not None:
+                return eager
             out = tensor_ops.call_tensor_op(leaf, args, kwargs, random=path.startswith(("keras.random.", "tensorflow.random.")))
             if path.startswith("keras.ops."):
                 operands = list(args) + list(kwargs.values())
@@ -605,11 +617,24 @@ class KerasApi:
             return self.getattr(args[0], args[1].value, node)
         return Unknown(name)
 
+    def _numpy_fault(self, out: Value, arr: Optional[ArrayV], node) -> Value:
+        """Report a NumPy call that raises for certain (x.reshape to a size that
+        cannot hold x's elements) where it happens."""
+        fault = getattr(out, "fault", None)
+        if fault and not self.it.lambda_depth and not self.it.guarded_depth:
+            shape = format_shape(arr.shape) if arr is not None and arr.shape is not None else "?"
+            self.it.diag(node, "SC104", f"NumPy raises `ValueError: {fault}` (the array has shape {shape})",
+                         hint="the target shape must hold the same number of elements: check the channel count "
+                              "(1 for grayscale, 3 for RGB) and image size, or let one axis be -1")
+        return out
+
     def call_method(self, obj: Value, name: str, args: list, kwargs: dict, node, arg_nodes) -> Value:
         if isinstance(obj, ModelV):
             return self.model_method(obj, name, args, kwargs, node, arg_nodes)
         if isinstance(obj, ArrayV):
-            return numpy_api.array_method(obj, name, args, kwargs)
+            return self._numpy_fault(numpy_api.array_method(obj, name, args, kwargs), obj, node)
+        if isinstance(obj, DatasetV):
+            return tf_data.dataset_method(obj, name, args, kwargs)
         if isinstance(obj, TensorV):
             return tensor_ops.call_tensor_op(name, [obj] + list(args), kwargs) if name not in ("numpy",) else ArrayV(obj.shape, obj.dtype)
         if isinstance(obj, ListV):
@@ -1759,6 +1784,14 @@ class KerasApi:
         for k, v in kwargs.items():
             bound[k] = v
             nodes[k] = arg_nodes.get(k)
+        if isinstance(bound.get("x"), DatasetV) and name in DATA_EVENT_METHODS:
+            ds = bound["x"]
+            if ds.batched or m.built:  # Keras builds an unbuilt model from the first batch
+                x_step, y_step = tf_data.as_fit_data(ds)
+                bound["x"] = x_step
+                if y_step is not None and bound.get("y") is None:
+                    bound["y"] = y_step
+                    nodes["y"] = nodes.get("x")
         # Fitting or predicting builds an unbuilt model from the data shape.
         if name in ("fit", "evaluate", "predict", "train_on_batch", "test_on_batch", "predict_on_batch") and not m.built:
             x = bound.get("x")
@@ -1843,7 +1876,8 @@ class KerasApi:
         if isinstance(v, Const):
             return ArgInfo("const", value=v.value, **pos)
         if isinstance(v, ArrayV):
-            info = ArgInfo("array", shape=v.shape, dtype=v.dtype, min_value=v.min_value, max_value=v.max_value, **pos)
+            info = ArgInfo("array", shape=v.shape, dtype=v.dtype, min_value=v.min_value, max_value=v.max_value,
+                           origin=getattr(v, "origin", None), **pos)
             nc = getattr(v, "num_classes_arg", None)
             if nc is not None:
                 info.kwargs["num_classes"] = self.arg_info(nc, None)

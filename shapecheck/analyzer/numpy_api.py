@@ -245,7 +245,7 @@ def _array_fn(leaf: str, args: list, kwargs: dict) -> Value:
         target = as_shape(_arg(args, kwargs, 1, "newshape", kwargs.get("shape")))
         if target is None:
             return ArrayV(None, first.dtype)
-        return ArrayV(shape_ops.reshape(first.shape, target), first.dtype, first.min_value, first.max_value)
+        return _reshaped(first, target)
     if leaf == "expand_dims" and first is not None:
         ax = _num(_arg(args, kwargs, 1, "axis"))
         if ax is None:
@@ -372,6 +372,17 @@ def to_categorical(args: list, kwargs: dict) -> Value:
     return out
 
 
+def _reshaped(arr: ArrayV, target: tuple) -> Value:
+    """arr.reshape(target); an element count that cannot fit is NumPy's
+    ValueError, kept on the Unknown result as ``fault`` for the caller to report."""
+    try:
+        return ArrayV(shape_ops.reshape(arr.shape, target), arr.dtype, arr.min_value, arr.max_value)
+    except shape_ops.ShapeOpError as err:
+        out = Unknown("reshape")
+        out.fault = str(err)  # type: ignore[attr-defined]
+        return out
+
+
 def array_method(arr: ArrayV, name: str, args: list, kwargs: dict) -> Value:
     """Methods called on an array: x.reshape(...), x.astype(...), x.sum(axis=...)."""
     try:
@@ -382,7 +393,7 @@ def array_method(arr: ArrayV, name: str, args: list, kwargs: dict) -> Value:
                 target = tuple(as_dim(a) for a in args)
             if target is None:
                 return ArrayV(None, arr.dtype)
-            return ArrayV(shape_ops.reshape(arr.shape, target), arr.dtype, arr.min_value, arr.max_value)
+            return _reshaped(arr, target)
         if name == "astype":
             return ArrayV(arr.shape, dtype_name(args[0] if args else kwargs.get("dtype"), arr.dtype), arr.min_value, arr.max_value)
         if name in ("copy", "clip", "round"):

@@ -140,6 +140,7 @@ class ArgInfo:
     class_name: Optional[str] = None
     kwargs: dict = field(default_factory=dict)  # str -> ArgInfo
     items: Any = None
+    origin: Optional[str] = None  # "unbatched dataset": data a tf.data pipeline yields one sample at a time
 
 
 @dataclass

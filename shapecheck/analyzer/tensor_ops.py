@@ -108,6 +108,39 @@ def _random(leaf: str, args: list, kwargs: dict) -> Value:
     return TensorV(tuple(dims), "int32" if leaf == "randint" else "float32")
 
 
+# Ops that data preparation runs eagerly on NumPy arrays (tf.one_hot(labels, 10),
+# tf.cast, keras.ops.expand_dims): the result is data, like an array.
+EAGER_DATA_OPS = frozenset({"one_hot", "cast", "expand_dims", "squeeze", "reshape", "transpose"})
+
+
+def eager_op(leaf: str, args: list, kwargs: dict) -> Optional[Value]:
+    """tf.<op> / keras.ops.<op> on NumPy arrays only: an ArrayV, or None when
+    this is not such a call."""
+    operands = list(args) + list(kwargs.values())
+    if leaf not in EAGER_DATA_OPS or any(isinstance(a, TensorV) for a in operands):
+        return None
+    x = args[0] if args else kwargs.get("x", kwargs.get("indices"))
+    if not isinstance(x, ArrayV):
+        return None
+    as_tensor = TensorV(x.shape, x.dtype)
+    rest = [as_tensor] + list(args[1:]) if args else []
+    kw = dict(kwargs)
+    if not args:
+        for k in ("x", "indices"):
+            if k in kw:
+                kw[k] = as_tensor
+    try:
+        out = _dispatch(leaf, as_tensor, rest, kw)
+    except shape_ops.ShapeOpError:
+        return Unknown(leaf)
+    if not isinstance(out, TensorV) or out.shape is None:
+        return Unknown(leaf)
+    if leaf == "one_hot":
+        return ArrayV(out.shape, "float32", 0.0, 1.0 if out.shape and out.shape[-1] != 1 else None)
+    keeps_values = leaf != "cast" or not str(out.dtype).startswith(("int", "uint", "bool"))
+    return ArrayV(out.shape, out.dtype, x.min_value if keeps_values else None, x.max_value if keeps_values else None)
+
+
 def call_tensor_op(leaf: str, args: list, kwargs: dict, random: bool = False) -> Value:
     """Shape of keras.ops.<leaf>(...) / K.<leaf>(...) / tf.<leaf>(...)."""
     if random and leaf in RANDOM_CREATORS:

@@ -226,6 +226,17 @@ class ArrayV(Value):
 
 
 @dataclass(eq=False)
+class DatasetV(Value):
+    """A tf.data.Dataset: the structure of one element (arrays, tuples, dicts
+    of ArrayV) as the model gets it per step.  ``batched`` is False until
+    .batch() adds the batch axis: fit() on an unbatched dataset hands the model
+    single samples (tf.data.Dataset.from_tensor_slices((x, y)) without .batch)."""
+
+    element: Value
+    batched: bool = False
+
+
+@dataclass(eq=False)
 class ObjectV(Value):
     """An instance of a library class we know by name (optimizer, loss, callback,
     metric, initializer): its constructor arguments are kept for rules."""

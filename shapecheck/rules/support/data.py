@@ -90,6 +90,12 @@ def input_shape_problems(model, x) -> Iterator[Problem]:
         ref = tuple(ref)
         which = f"input {i} " if len(pairs) > 1 else "input "
         adjusted = adjust_input_rank(shape, ref)
+        if getattr(arg, "origin", None) == "unbatched dataset" and (adjusted is None or len(shape) < len(ref)):
+            yield (arg, f"The tf.data dataset has no .batch(): each step hands {model.name} one sample of shape "
+                        f"{fmt(shape)}, where its {which}is {fmt(ref)}; Keras 3 raises `Invalid input shape ... "
+                        f"Expected shape {fmt(ref)}, but input has incompatible shape {fmt(shape)}`",
+                   "batch the dataset before fit/predict: ds = ds.batch(32)")
+            continue
         if adjusted is None:
             yield (arg, f"Data of shape {fmt(shape)}{_where(arg)} does not fit {model.name}'s {which}{fmt(ref)}: "
                         f"Keras 3 raises `Invalid input shape ... Expected shape {fmt(ref)}, but input has incompatible shape`",
@@ -202,6 +208,8 @@ def label_problems(model, compile_event, y) -> Iterator[Problem]:
             return
     outs = output_layers(model)
     for i, (arg, out_shape, loss) in enumerate(zip(items, model.outputs, losses)):
+        if getattr(arg, "origin", None) == "unbatched dataset":
+            continue  # the inputs fail first (SC301 says why)
         yshape = array_shape(arg)
         if yshape is None or out_shape is None or loss is None or loss.name is None:
             continue
