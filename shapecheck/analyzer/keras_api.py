@@ -2206,6 +2206,7 @@ class KerasApi:
             weight_bytes=m.weight_bytes() if built else (None, None),
             optimizer_params=opt_count,
             optimizer_bytes=opt_bytes,
+            call_outputs=[t.shape for t in m.outputs] if built and m.outputs and getattr(m, "eager_built", False) else [],
         )
 
     def _node_in_model(self, layer: LayerV, m: ModelV) -> Node:

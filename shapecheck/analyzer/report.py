@@ -80,6 +80,10 @@ class ModelReport:
     # Variables of the optimizer once a fit built it (summary adds them to Total), and their bytes.
     optimizer_params: Optional[int] = None
     optimizer_bytes: Optional[int] = None
+    # Not in the JSON schema: what call() returned on the first batch of real
+    # data for a subclassed model built that way (Keras keeps no symbolic
+    # outputs then, so ``outputs`` is empty); rules pair labels with these.
+    call_outputs: list = field(default_factory=list)
 
     def to_json(self) -> dict:
         d = {

@@ -1,10 +1,10 @@
 """SC206 loss-structure: a loss list or dict that does not match the model outputs."""
 from .. import Rule
-from ..support.context import TRAINING_METHODS, diag, events_of, output_layers
+from ..support.context import TRAINING_METHODS, diag, events_of, output_layers, outputs_of
 
 
 def _problem(model, loss):
-    n = len(model.outputs or [])
+    n = len(outputs_of(model))
     if loss.kind in ("list", "tuple") and isinstance(loss.items, list):
         if len(loss.items) > n:
             return (f"compile() got {len(loss.items)} losses for a model with {n} output{'s' if n != 1 else ''}: "

@@ -2,7 +2,7 @@
 import math
 
 from .. import Rule
-from ..support.context import TRAINING_METHODS, diag, events_of, losses_per_output, output_activation, output_layers
+from ..support.context import TRAINING_METHODS, diag, events_of, losses_per_output, output_activation, output_layers, outputs_of
 from ..support.data import label_problems
 from ..support.losses import REGRESSION_LOSSES, SAME_SHAPE_LOSSES
 
@@ -23,7 +23,7 @@ def _fmt(v):
 def check(report, ctx):
     for ev in events_of(report, TRAINING_METHODS):
         model, y = ev.model, ev.args.get("y")
-        if model is None or y is None or len(model.outputs or []) != 1 or y.kind != "array":
+        if model is None or y is None or len(outputs_of(model)) != 1 or y.kind != "array":
             continue
         loss = losses_per_output(model, ev.compiled)[0]
         if loss is None or loss.name not in REGRESSION_LOSSES | SAME_SHAPE_LOSSES:

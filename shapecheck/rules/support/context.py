@@ -187,7 +187,7 @@ def compile_of(event):
 
 def losses_per_output(model, compile_event) -> list[Optional[LossInfo]]:
     """One LossInfo (or None) per model output, from compile(loss=...)."""
-    n = max(1, len(model.outputs or []))
+    n = max(1, len(outputs_of(model)))
     if compile_event is None:
         return [None] * n
     arg = compile_event.args.get("loss")
@@ -214,6 +214,12 @@ def layer_by_name(model, name: str):
         if layer.name == name:
             return layer
     return None
+
+
+def outputs_of(model) -> list:
+    """A model's output shapes: its symbolic outputs, or for a subclassed model
+    built by a call on real data, what that call returned."""
+    return list(model.outputs or []) or list(getattr(model, "call_outputs", None) or [])
 
 
 def real_layers(model) -> list:
@@ -245,7 +251,7 @@ def consumers(model, layer) -> list:
 
 def output_layers(model) -> list:
     """The layer producing each model output, aligned with ``model.outputs``."""
-    n = len(model.outputs or [])
+    n = len(outputs_of(model))
     layers = real_layers(model)
     if not layers or n == 0:
         return [None] * n
@@ -257,7 +263,7 @@ def output_layers(model) -> list:
         # order them by matching output shapes where that is unambiguous
         out = []
         pool = list(terminal)
-        for shape in model.outputs:
+        for shape in outputs_of(model):
             match = [l for l in pool if _same_shape(l.output_shape, shape)]
             pick = match[0] if match else None
             if pick is not None:
@@ -344,10 +350,10 @@ def output_losses(report) -> list[OutputLoss]:
     out = []
     for ev in events_of(report, ("compile",)):
         model = ev.model
-        if model is None or not model.outputs:
+        if model is None or not outputs_of(model):
             continue
         layers = output_layers(model)
-        for i, (shape, loss) in enumerate(zip(model.outputs, losses_per_output(model, ev))):
+        for i, (shape, loss) in enumerate(zip(outputs_of(model), losses_per_output(model, ev))):
             layer = layers[i] if i < len(layers) else None
             out.append(OutputLoss(ev, model, i, layer, shape, last_dim(shape), output_activation(model, layer), loss))
     return out

@@ -17,7 +17,7 @@ from __future__ import annotations
 from typing import Iterator, Optional
 
 from ...layers.shape import is_known
-from .context import array_shape, data_items, fmt, losses_per_output, output_layers
+from .context import array_shape, data_items, fmt, losses_per_output, output_layers, outputs_of
 from .replay import ReplayUnknown, replay_sequential
 from .losses import SAME_SHAPE_LOSSES, SPARSE_LOSSES, ELEMENTWISE_LOSSES, broadcast_conflict, shapes_conflict, squeeze_or_expand
 
@@ -161,10 +161,10 @@ def missing_labels_problem(method: str, x, y) -> Optional[Problem]:
 
 def broadcast_labels(model, compile_event, y) -> Iterator[Problem]:
     """SC516: labels an element-wise loss silently broadcasts against the output."""
-    if y is None or compile_event is None or len(model.outputs or []) != 1 or y.kind not in ("array", "tensor"):
+    if y is None or compile_event is None or len(outputs_of(model)) != 1 or y.kind not in ("array", "tensor"):
         return
     loss = losses_per_output(model, compile_event)[0]
-    yshape, out_shape = array_shape(y), model.outputs[0]
+    yshape, out_shape = array_shape(y), outputs_of(model)[0]
     if loss is None or loss.name not in ELEMENTWISE_LOSSES or yshape is None or out_shape is None:
         return
     out_shape = tuple(out_shape)
@@ -193,10 +193,11 @@ def _unbatched(y2: tuple, p2: tuple) -> tuple:
 
 def label_problems(model, compile_event, y) -> Iterator[Problem]:
     """SC302: labels against what each output's loss needs."""
-    if y is None or compile_event is None or not model.outputs:
+    outputs = outputs_of(model)
+    if y is None or compile_event is None or not outputs:
         return
     losses = losses_per_output(model, compile_event)
-    n_out = len(model.outputs)
+    n_out = len(outputs)
     if n_out == 1:
         if y.kind not in ("array", "tensor"):
             return
@@ -207,7 +208,7 @@ def label_problems(model, compile_event, y) -> Iterator[Problem]:
         else:
             return
     outs = output_layers(model)
-    for i, (arg, out_shape, loss) in enumerate(zip(items, model.outputs, losses)):
+    for i, (arg, out_shape, loss) in enumerate(zip(items, outputs, losses)):
         if getattr(arg, "origin", None) == "unbatched dataset":
             continue  # the inputs fail first (SC301 says why)
         yshape = array_shape(arg)
