@@ -622,6 +622,10 @@ class KerasApi:
         cannot hold x's elements) where it happens."""
         fault = getattr(out, "fault", None)
         if fault and not self.it.lambda_depth and not self.it.guarded_depth:
+            code = getattr(out, "fault_code", None)
+            if code is not None:
+                self.it.diag(node, code, f"NumPy raises `{fault}`", hint=getattr(out, "fault_hint", None))
+                return out
             shape = format_shape(arr.shape) if arr is not None and arr.shape is not None else "?"
             self.it.diag(node, "SC104", f"NumPy raises `ValueError: {fault}` (the array has shape {shape})",
                          hint="the target shape must hold the same number of elements: check the channel count "

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any, Optional
 
-from ..layers.shape import Sym, dim_prod, is_known
+from ..layers.shape import Sym, dim_prod, format_shape, is_known
 from . import shape_ops
 from .values import ArrayV, Const, ListV, RangeV, TensorV, TupleV, Unknown, Value
 
@@ -74,7 +74,7 @@ def literal_array(v: Value, dtype: Optional[str] = None) -> Value:
                 try:
                     shape = shape_ops.stack([x.shape for x in inner], 0)
                 except shape_ops.ShapeOpError:
-                    return Unknown("array")
+                    return _inhomogeneous(inner, dtype)
                 return ArrayV(shape, dtype or inner[0].dtype)
         return Unknown("array")
     shape = shape_ops.literal_shape(py)
@@ -82,7 +82,17 @@ def literal_array(v: Value, dtype: Optional[str] = None) -> Value:
         if dtype == "object" and isinstance(py, list):
             # np.array(ragged_lists, dtype=object): a 1-D array of Python lists
             return ArrayV((len(py),), "object")
-        return Unknown("ragged array")
+        out = Unknown("ragged array")
+        if dtype is None and isinstance(py, list):
+            lengths = sorted({len(x) for x in py if isinstance(x, (list, tuple))})
+            what = f"rows of lengths {', '.join(map(str, lengths))}"
+            if any(not isinstance(x, (list, tuple)) for x in py):
+                what = "numbers mixed with lists"
+            out.fault = ("ValueError: setting an array element with a sequence. The requested array has an "  # type: ignore[attr-defined]
+                         f"inhomogeneous shape after 1 dimensions ({what})")
+            out.fault_code = "SC405"  # type: ignore[attr-defined]
+            out.fault_hint = "pad the rows to one length (keras.utils.pad_sequences) before np.array"  # type: ignore[attr-defined]
+        return out
     flat = list(_flatten(py))
     if any(isinstance(x, str) for x in flat):
         kind = "str"  # NumPy's '<U..' unicode arrays
@@ -95,6 +105,23 @@ def literal_array(v: Value, dtype: Optional[str] = None) -> Value:
 
 
 _FAIL = object()
+
+
+def _inhomogeneous(inner: list, dtype: Optional[str]) -> Value:
+    """np.array([a, b, ...]) of arrays whose shapes are known and differ:
+    NumPy (>= 1.24) raises, unless dtype=object asks for an array of arrays."""
+    if dtype == "object":
+        return ArrayV((len(inner),), "object")
+    out = Unknown("array")
+    shapes = [x.shape for x in inner]
+    if all(s is not None and all(is_known(d) for d in s) for s in shapes):
+        kinds = sorted({format_shape(s) for s in shapes})
+        out.fault = ("ValueError: setting an array element with a sequence. The requested array has an "  # type: ignore[attr-defined]
+                     f"inhomogeneous shape after 1 dimensions (the {len(inner)} arrays have shapes {', '.join(kinds)})")
+        out.fault_code = "SC405"  # type: ignore[attr-defined]
+        out.fault_hint = ("give every sample the same shape first (resize images to one size, "  # type: ignore[attr-defined]
+                          "pad sequences with keras.utils.pad_sequences)")
+    return out
 
 
 def _to_python(v: Value):

@@ -315,6 +315,14 @@ def _fmt(shape: Shape) -> str:
 
 def positive_int(cfg: dict[str, Any], key: str, layer: str) -> None:
     v = cfg.get(key)
+    if isinstance(v, float):
+        # Keras 3 tests isinstance(units, int): 10.0 from `n / 2` is refused
+        raise ShapeFault(
+            "SC108",
+            f"Received an invalid value for `{key}`, expected a positive integer. Received: {key}={v}",
+            arg=key,
+            fix=f"pass an int: {key}={int(v)} (Python 3's / always gives a float: use // or int(...))",
+        )
     if is_known(v) and v <= 0:
         raise ShapeFault(
             "SC108",

@@ -236,3 +236,27 @@ model.fit(tf.data.Dataset.from_tensor_slices((x, y)).map(lambda a, b: (a, b)), v
     assert codes(ok) == []
     bad = DS_MODEL + "model.fit(tf.data.Dataset.from_tensor_slices((x.reshape(64, 28, 28), y)).batch(8), verbose=0)\n"
     assert codes(bad) == [(4, "SC301")]
+
+
+# -- Python-level faults in data preparation -------------------------------------
+def test_dense_units_from_true_division():
+    # faults/so_dense_units_float_division.py: `Received: units=10.0`
+    body = "model = keras.Sequential([keras.Input(shape=(20,)), layers.Dense(20 / 2, \"relu\"), layers.Dense(20 // 2)])\n"
+    ((line, code, sev, msg, hint),) = findings(body)
+    assert (line, code, sev) == (1, "SC108", "error") and "units=10.0" in msg and "units=10" in hint and "//" in hint
+
+
+def test_np_array_of_samples_with_different_shapes():
+    # faults/so_images_of_two_sizes_stacked.py: NumPy's `inhomogeneous shape`
+    body = """images = []
+for i in range(4):
+    size = 64 if i % 2 == 0 else 48
+    images.append(np.random.rand(size, size, 3))
+X = np.array(images)
+ok = np.array(images, dtype=object)
+same = np.array([np.random.rand(8, 8) for _ in range(3)])
+rows = np.array([[1, 2], [3]])
+"""
+    found = findings(body)
+    assert [(l, c) for l, c, *_ in found] == [(5, "SC405"), (8, "SC405")]
+    assert "(48, 48, 3), (64, 64, 3)" in found[0][3] and "rows of lengths 1, 2" in found[1][3]
