@@ -126,8 +126,180 @@ class _InferenceIdentityKernel(LayerKernel):
         return [f32(d_outputs[0])], {}
 
 
-for _name in ("RandomRotation", "RandomZoom", "RandomTranslation", "RandomBrightness", "RandomContrast"):
-    register_kernel(_name)(type(f"{_name}Kernel", (_InferenceIdentityKernel,), {"class_name": _name}))
+def _pair(factor):
+    """Keras's factor: a float f means the range (-f, f), a pair is (lower, upper)."""
+    if isinstance(factor, (list, tuple)):
+        return float(factor[0]), float(factor[1])
+    return -abs(float(factor)), abs(float(factor))
+
+
+def _reflect(i, n):
+    """Keras's fill_mode="reflect" (d c b a | a b c d | d c b a) for integer indices."""
+    if n == 1:
+        return np.zeros_like(i)
+    period = 2 * n
+    i = np.mod(i, period)
+    return np.where(i < n, i, period - 1 - i)
+
+
+def _taps(ys, xs, h, w, fill_mode):
+    """The four bilinear taps of each output pixel: (input row, input column,
+    weight, inside) -- ``inside`` False where fill_mode="constant" reads the fill value."""
+    y0, x0 = np.floor(ys).astype(np.int64), np.floor(xs).astype(np.int64)
+    wy, wx = ys - y0, xs - x0
+    taps = []
+    for dy, fy in ((0, 1 - wy), (1, wy)):
+        for dx, fx in ((0, 1 - wx), (1, wx)):
+            yy, xx = y0 + dy, x0 + dx
+            inside = np.ones(yy.shape, bool)
+            if fill_mode == "reflect":
+                yy, xx = _reflect(yy, h), _reflect(xx, w)
+            elif fill_mode == "wrap":
+                yy, xx = np.mod(yy, h), np.mod(xx, w)
+            else:
+                if fill_mode != "nearest":  # constant
+                    inside = (yy >= 0) & (yy < h) & (xx >= 0) & (xx < w)
+                yy, xx = np.clip(yy, 0, h - 1), np.clip(xx, 0, w - 1)
+            taps.append((yy, xx, (fy * fx).astype(np.float32), inside))
+    return taps
+
+
+def _sample(img, taps, fill_value):
+    """Bilinear sampling of one (H, W, C) image through its taps."""
+    out = np.zeros(taps[0][0].shape + img.shape[2:], np.float32)
+    for yy, xx, wgt, inside in taps:
+        vals = np.where(inside[..., None], img[yy, xx], np.float32(fill_value))
+        out += wgt[..., None] * vals
+    return out
+
+
+def _sample_backward(d, taps, shape):
+    """The transpose of _sample: each output gradient back to its four taps."""
+    dx = np.zeros(shape, np.float32)
+    for yy, xx, wgt, inside in taps:
+        contrib = d * (wgt * inside)[..., None]
+        np.add.at(dx, (yy.reshape(-1), xx.reshape(-1)), contrib.reshape(-1, shape[-1]))
+    return dx
+
+
+class _AffineAugmentKernel(LayerKernel):
+    """Training: each image through a random affine map (bilinear, Keras's
+    fill modes); inference: unchanged.  The draws are the runtime's own, so
+    the images differ from Keras's; the distribution is the same."""
+
+    def transform(self, cfg, r, h, w):
+        raise NotImplementedError
+
+    def forward(self, cfg, params, inputs, training, rng):
+        x = f32(inputs[0])
+        if not training:
+            return [x], None
+        if cfg.get("data_format") == "channels_first":
+            raise NotImplementedError(f"{self.class_name}: channels_first images in training are not supported "
+                                      "by the runtime")
+        single = x.ndim == 3
+        batch = x[None] if single else x
+        r = get_rng(rng)
+        h, w = batch.shape[1:3]
+        gy, gx = np.meshgrid(np.arange(h, dtype=np.float64), np.arange(w, dtype=np.float64), indexing="ij")
+        cy, cx = (h - 1) / 2.0, (w - 1) / 2.0
+        out = np.empty_like(batch)
+        all_taps = []
+        for b in range(batch.shape[0]):
+            m = self.transform(cfg, r, h, w)  # output (y, x) about the centre -> input (y, x)
+            ys = m[0, 0] * (gy - cy) + m[0, 1] * (gx - cx) + m[0, 2] + cy
+            xs = m[1, 0] * (gy - cy) + m[1, 1] * (gx - cx) + m[1, 2] + cx
+            taps = _taps(ys, xs, h, w, cfg.get("fill_mode", "reflect"))
+            all_taps.append(taps)
+            out[b] = _sample(batch[b], taps, cfg.get("fill_value", 0.0))
+        return [out[0] if single else out], (all_taps, single, batch.shape)
+
+    def backward(self, cfg, params, cache, d_outputs, input_grads=True):
+        if cache is None:
+            return [f32(d_outputs[0])], {}
+        if not input_grads:
+            return [None], {}
+        all_taps, single, shape = cache
+        d = f32(d_outputs[0])
+        d = d[None] if single else d
+        dx = np.stack([_sample_backward(d[b], all_taps[b], shape[1:]) for b in range(shape[0])])
+        return [dx[0] if single else dx], {}
+
+
+@register_kernel("RandomRotation")
+class RandomRotationKernel(_AffineAugmentKernel):
+    class_name = "RandomRotation"
+
+    def transform(self, cfg, r, h, w):
+        lo, hi = _pair(cfg.get("factor", 0.0))
+        angle = r.uniform(lo, hi) * 2.0 * np.pi
+        c, s = np.cos(angle), np.sin(angle)
+        return np.array([[c, -s, 0.0], [s, c, 0.0]])
+
+
+@register_kernel("RandomZoom")
+class RandomZoomKernel(_AffineAugmentKernel):
+    class_name = "RandomZoom"
+
+    def transform(self, cfg, r, h, w):
+        hlo, hhi = _pair(cfg.get("height_factor", 0.0))
+        zy = 1.0 + r.uniform(hlo, hhi)
+        wf = cfg.get("width_factor")
+        if wf is None:
+            zx = zy
+        else:
+            wlo, whi = _pair(wf)
+            zx = 1.0 + r.uniform(wlo, whi)
+        return np.array([[zy, 0.0, 0.0], [0.0, zx, 0.0]])
+
+
+@register_kernel("RandomTranslation")
+class RandomTranslationKernel(_AffineAugmentKernel):
+    class_name = "RandomTranslation"
+
+    def transform(self, cfg, r, h, w):
+        hlo, hhi = _pair(cfg.get("height_factor", 0.0))
+        wlo, whi = _pair(cfg.get("width_factor", 0.0))
+        return np.array([[1.0, 0.0, -r.uniform(hlo, hhi) * h], [0.0, 1.0, -r.uniform(wlo, whi) * w]])
+
+
+class _ValueAugmentKernel(LayerKernel):
+    def forward(self, cfg, params, inputs, training, rng):
+        x = f32(inputs[0])
+        if not training:
+            return [x], None
+        r = get_rng(rng)
+        n = x.shape[0] if x.ndim > 3 else 1
+        y, scale = self.apply(cfg, r, x if x.ndim > 3 else x[None], n)
+        lo, hi = cfg.get("value_range", (0, 255)) or (0, 255)
+        y = np.clip(y, lo, hi).astype(np.float32)
+        return [y if x.ndim > 3 else y[0]], scale
+
+    def backward(self, cfg, params, cache, d_outputs, input_grads=True):
+        d = f32(d_outputs[0])
+        return [d if cache is None else (d * cache).astype(np.float32)], {}
+
+
+@register_kernel("RandomBrightness")
+class RandomBrightnessKernel(_ValueAugmentKernel):
+    class_name = "RandomBrightness"
+
+    def apply(self, cfg, r, x, n):
+        lo, hi = _pair(cfg.get("factor", 0.0))
+        vlo, vhi = cfg.get("value_range", (0, 255)) or (0, 255)
+        delta = r.uniform(lo, hi, size=(n,) + (1,) * (x.ndim - 1)) * (vhi - vlo)
+        return x + delta.astype(np.float32), None
+
+
+@register_kernel("RandomContrast")
+class RandomContrastKernel(_ValueAugmentKernel):
+    class_name = "RandomContrast"
+
+    def apply(self, cfg, r, x, n):
+        lo, hi = _pair(cfg.get("factor", 0.0))
+        f = (1.0 + r.uniform(lo, hi, size=(n,) + (1,) * (x.ndim - 1))).astype(np.float32)
+        mean = x.mean(axis=(1, 2), keepdims=True)
+        return (x - mean) * f + mean, None
 
 
 def resize_matrix(n_in: int, n_out: int, method: str) -> np.ndarray:
