@@ -290,16 +290,29 @@ def _array_fn(leaf: str, args: list, kwargs: dict) -> Value:
             parts = [x if isinstance(x, ArrayV) else literal_array(x) for x in seq.items]
             if all(isinstance(p, ArrayV) for p in parts) and parts:
                 shapes = [p.shape for p in parts]
-                axis = _py_axis(_arg(args, kwargs, 1, "axis", Const(0)))
+                axis_arg = _arg(args, kwargs, 1, "axis")
+                axis = _py_axis(axis_arg if axis_arg is not None else Const(0))
                 axis = 0 if axis is None else axis
-                if leaf == "concatenate":
-                    out = shape_ops.concatenate(shapes, axis)
-                elif leaf == "stack":
-                    out = shape_ops.stack(shapes, axis)
-                elif leaf == "vstack":
-                    out = shape_ops.concatenate([s if s is None or len(s) > 1 else (1,) + tuple(s) for s in shapes], 0)
-                else:
-                    out = shape_ops.concatenate(shapes, 1 if shapes[0] is not None and len(shapes[0]) > 1 else 0)
+                try:
+                    if leaf == "concatenate":
+                        out = shape_ops.concatenate(shapes, axis)
+                    elif leaf == "stack":
+                        out = shape_ops.stack(shapes, axis)
+                    elif leaf == "vstack":
+                        out = shape_ops.concatenate([s if s is None or len(s) > 1 else (1,) + tuple(s) for s in shapes], 0)
+                    else:
+                        out = shape_ops.concatenate(shapes, 1 if shapes[0] is not None and len(shapes[0]) > 1 else 0)
+                except shape_ops.ShapeOpError as err:
+                    certain = (all(sh is not None and all(is_known(d) for d in sh) for sh in shapes)
+                               and (axis_arg is None or (isinstance(axis_arg, Const) and isinstance(axis_arg.value, int))))
+                    if not certain:
+                        raise
+                    failed = Unknown(leaf)
+                    failed.fault = f"ValueError: np.{leaf}: {err}"  # type: ignore[attr-defined]
+                    failed.fault_code = "SC103"  # type: ignore[attr-defined]
+                    failed.fault_hint = ("the arrays must agree on every axis but the one they are joined on: "  # type: ignore[attr-defined]
+                                         "check which axis holds samples and which holds features")
+                    return failed
                 return ArrayV(out, parts[0].dtype)
         return Unknown(leaf)
     if leaf in ("dot", "matmul") and len(args) >= 2:

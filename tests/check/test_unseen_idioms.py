@@ -260,3 +260,18 @@ rows = np.array([[1, 2], [3]])
     found = findings(body)
     assert [(l, c) for l, c, *_ in found] == [(5, "SC405"), (8, "SC405")]
     assert "(48, 48, 3), (64, 64, 3)" in found[0][3] and "rows of lengths 1, 2" in found[1][3]
+
+
+def test_numpy_joins_of_blocks_that_disagree():
+    # faults/so_hstack_feature_blocks_row_mismatch.py; valid/so_feature_blocks_joined.py
+    body = """a, b = np.random.rand(10, 5), np.random.rand(8, 4)
+bad = np.hstack([a, b])
+also_bad = np.concatenate([a, b])
+fine = np.concatenate([a, b], axis=None)
+rows = np.vstack([a, np.random.rand(3, 5)])
+k = int(np.random.rand() > 2)
+unknown_axis = np.concatenate([a, np.random.rand(10, 4)], axis=k)
+"""
+    found = findings(body)
+    assert [(l, c) for l, c, *_ in found] == [(2, "SC103"), (3, "SC103")]
+    assert "np.hstack" in found[0][3] and "(10, 5), (8, 4)" in found[0][3]
