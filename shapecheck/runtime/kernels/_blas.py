@@ -22,6 +22,7 @@ import ctypes
 import glob
 import os
 import threading
+import time
 from contextlib import contextmanager
 
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
@@ -70,14 +71,18 @@ def _find_setter():
 
 
 # -- numba threads: work split by hand (kernels/_linalg.py p*, optimizers) -----
-# The threading layer is numba's "workqueue": its idle workers sleep, where
-# OpenMP's spin.  Measured here with two other jobs on the two cores, a split
-# product under OpenMP took 15 ms against 1.2 ms serial (the spinning worker
-# and the descheduled one wait on each other); under workqueue it degrades to
-# ~0.8x serial instead.  And a split is only made while the machine has a core
-# to spare (see _cores_free): on an idle machine a split product runs ~1.6x
-# faster.
-os.environ.setdefault("NUMBA_THREADING_LAYER", "workqueue")
+# Threading layer: OpenMP first.  Measured on the idle 2-core machine, a split
+# Dense forward runs 1.62x faster under OpenMP but only 1.2x under numba's
+# workqueue (whose sleeping workers take ~100 us to wake), and a split Adam
+# update 2.0x faster against 0.6x (slower than serial).  OpenMP's workers spin
+# while they wait, which on a busy machine is ruinous (a split product took
+# 15 ms against 1.2 ms serial with two other jobs on the cores) -- so a split
+# is only made while another core is idle (_cores_free), and only from the
+# main thread.  A user's NUMBA_THREADING_LAYER(_PRIORITY) is respected.
+if "NUMBA_THREADING_LAYER" not in os.environ and "NUMBA_THREADING_LAYER_PRIORITY" not in os.environ:
+    from numba.core import config as _numba_config
+
+    _numba_config.THREADING_LAYER_PRIORITY = ["omp", "workqueue", "tbb"]
 
 SPLIT_MIN_MACS = 2_000_000  # below this, waking a second thread costs more than it saves
 SPLIT_MIN_ELEMENTS = 1 << 17  # element-wise passes (optimizer updates) worth splitting
@@ -107,7 +112,6 @@ def compute_threads() -> int:
 
 def _cpu_sample():
     """(wall s, busy CPU s of the whole machine, CPU s of this process)."""
-    import time
     wall, mine = time.monotonic(), time.process_time()
     try:
         with open("/proc/stat") as f:
@@ -127,8 +131,10 @@ def _cores_free() -> bool:
     besides this one, judged from the CPU time they used since the last look
     (at most twice a second).  The load average would count this process's
     own split threads and lag a minute behind."""
-    now = _cpu_sample()
     prev = _last[0]
+    if prev is not None and time.monotonic() - prev[0] < 0.5:
+        return _last[1]  # (reading /proc/stat on every product cost ~30 us)
+    now = _cpu_sample()
     if prev is None or prev[1] is None or now[1] is None:
         if prev is None:
             _last[0] = now
@@ -147,9 +153,9 @@ def _cores_free() -> bool:
 
 
 def _may_split() -> bool:
-    # Only the main thread launches parallel regions: the workqueue layer
-    # aborts the process when two threads launch at once (a script serving
-    # predictions from a thread pool), and serial kernels are thread-safe.
+    # Only the main thread launches parallel regions: two threads launching at
+    # once would oversubscribe the cores (and numba's workqueue layer, the
+    # fallback, aborts the process then); serial kernels are thread-safe.
     return compute_threads() > 1 and threading.current_thread() is threading.main_thread() and _cores_free()
 
 
