@@ -194,8 +194,9 @@ def peer_pythons(args):
     return out
 
 
-def _has(python, module):
-    return subprocess.run([python, "-c", f"import {module}"], capture_output=True).returncode == 0
+def _has(python, module, env=None):
+    return subprocess.run([python, "-c", f"import {module}"], capture_output=True,
+                          env=None if env is None else {**os.environ, **env}).returncode == 0
 
 
 def main(argv=None):
@@ -214,10 +215,10 @@ def main(argv=None):
     peers = {}
     if not args.no_peers:
         for py in peer_pythons(args.peer_python):
-            if _has(py, "keras"):
-                for backend in ("jax", "tensorflow"):
-                    if f"keras-{backend}" not in peers and _has(py, backend):
-                        peers[f"keras-{backend}"] = (py, WORKLOAD, {"KERAS_BACKEND": backend})
+            for backend in ("jax", "tensorflow"):
+                # keras imports only with its backend installed: ask it under each one
+                if f"keras-{backend}" not in peers and _has(py, "keras", {"KERAS_BACKEND": backend}):
+                    peers[f"keras-{backend}"] = (py, WORKLOAD, {"KERAS_BACKEND": backend})
             if "torch" not in peers and _has(py, "torch"):
                 peers["torch"] = (py, TORCH.format(threads=os.cpu_count() or 1), {})
     out["peers"] = sorted(peers)
