@@ -97,6 +97,7 @@ def test_split_policy(monkeypatch):
     monkeypatch.setattr(_blas, "compute_threads", lambda: 2)
     assert _blas.split_pays(128 * 784 * 512)
     assert not _blas.split_pays(128 * 512 * 10)  # too small to pay for a second thread
+    assert _blas.split_pays(128 * 1600 * 10) and not _blas.split_pays(128 * 1600 * 10, single=True)
     assert _blas.split_elements_pays(784 * 512)
     assert not _blas.split_elements_pays(512)
     monkeypatch.setattr(_blas, "_cores_free", lambda: False)  # the other core is busy

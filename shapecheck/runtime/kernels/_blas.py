@@ -85,6 +85,11 @@ if "NUMBA_THREADING_LAYER" not in os.environ and "NUMBA_THREADING_LAYER_PRIORITY
     _numba_config.THREADING_LAYER_PRIORITY = ["omp", "workqueue", "tbb"]
 
 SPLIT_MIN_MACS = 2_000_000  # below this, waking a second thread costs more than it saves
+# A lone product (a Dense layer) splits only from here: after an OpenMP region
+# the worker spins for a while, and between two conv layers (whose shares run
+# on Python threads, kernels/_shares.py) that spinning took the second core
+# from them -- the convnet's 2M-MAC Dense cost its predict 40%.
+SPLIT_MIN_MACS_SINGLE = 8_000_000
 SPLIT_MIN_ELEMENTS = 1 << 17  # element-wise passes (optimizer updates) worth splitting
 
 _threads = None
@@ -159,9 +164,10 @@ def _may_split() -> bool:
     return compute_threads() > 1 and threading.current_thread() is threading.main_thread() and _cores_free()
 
 
-def split_pays(macs: int) -> bool:
-    """Whether a product of ``macs`` multiply-adds should be split over threads."""
-    return macs >= SPLIT_MIN_MACS and _may_split()
+def split_pays(macs: int, single: bool = False) -> bool:
+    """Whether work of ``macs`` multiply-adds should be split over threads
+    (``single``: one product, not a loop of them)."""
+    return macs >= (SPLIT_MIN_MACS_SINGLE if single else SPLIT_MIN_MACS) and _may_split()
 
 
 def split_elements_pays(n: int) -> bool:

@@ -56,7 +56,7 @@ class DenseKernel(LayerKernel):
         b = f32(params["bias"]) if "bias" in params and cfg.get("use_bias", True) is not False else EMPTY
         x2 = x.reshape(-1, x.shape[-1])
         macs = x2.shape[0] * w.shape[0] * w.shape[1]
-        if split_pays(macs):
+        if split_pays(macs, single=True):
             z = plinear(np.ascontiguousarray(x2), w, b, compute_threads())
         else:
             with threads_for(macs):
@@ -71,7 +71,7 @@ class DenseKernel(LayerKernel):
         w = f32(params["kernel"])
         dz = act.gradient(code, z, y, d_outputs[0].reshape(z.shape))
         macs = x2.shape[0] * w.shape[0] * w.shape[1]
-        if split_pays(macs):
+        if split_pays(macs, single=True):
             x2, dz = np.ascontiguousarray(x2), np.ascontiguousarray(dz)
             dw, db, dx = plinear_backward(x2, w, dz, with_bias, input_grads, compute_threads())
         else:
