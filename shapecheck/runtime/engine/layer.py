@@ -396,7 +396,11 @@ class Layer:
         raise NotImplementedError(f"Layer {type(self).__name__} does not implement call()")
 
     def compute_output_shape(self, input_shape):
-        raise NotImplementedError
+        # Keras's base Layer has no general rule either: a subclass that is
+        # asked for its output shape must say it.
+        raise NotImplementedError(
+            f"Layer {type(self).__name__} should implement `def compute_output_shape(self, input_shape)`."
+        )
 
     # -- graph access ------------------------------------------------------------
     def _node_attr(self, attr, what):

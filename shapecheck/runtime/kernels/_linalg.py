@@ -47,7 +47,7 @@ def matmul(a, b):
 
 @njit(cache=True, error_model="numpy")
 def linear(x2, w, b):
-    """x2 @ w + b (b may be empty)."""
+    """x2 @ w + b (b may be empty): the one serial copy (see linear_grads)."""
     z = np.dot(x2, w)
     if b.size:
         n, m = z.shape
@@ -58,19 +58,22 @@ def linear(x2, w, b):
 
 
 @njit(cache=True, error_model="numpy")
-def linear_backward(x2, w, dz, need_dx):
-    """For z = x2 @ w + b: (dx2, dw, db); dx2 empty unless need_dx."""
+def linear_grads(x2, w, dz, with_bias, need_dx):
+    """For z = x2 @ w + b: (dw, db, dx); db empty unless with_bias, dx
+    empty unless need_dx.  The one serial copy: Dense, the convolutions'
+    GEMMs, the recurrent projections and attention all call it."""
     dw = np.dot(x2.T, dz)
     n, m = dz.shape
-    db = np.zeros(m, dtype=np.float32)
-    for i in range(n):
-        for j in range(m):
-            db[j] += dz[i, j]
+    db = np.zeros(m if with_bias else 0, dtype=np.float32)
+    if with_bias:
+        for i in range(n):
+            for j in range(m):
+                db[j] += dz[i, j]
     if need_dx:
         dx = np.dot(dz, w.T)
     else:
         dx = np.zeros((0, 0), dtype=np.float32)
-    return dx, dw, db
+    return dw, db, dx
 
 
 # -- Two cores for one product -------------------------------------------------

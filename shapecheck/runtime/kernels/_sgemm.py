@@ -55,17 +55,26 @@ def _ld(x):
 
 
 @njit(cache=True, error_model="numpy", nogil=True)
-def gemm(a, b, c, beta):
-    """c = a @ b + beta * c; a (m, k), b (k, n), c (m, n)."""
-    m, k = a.shape
-    n = b.shape[1]
+def _degenerate(m, n, k, c, beta):
+    """Handle the shapes BLAS is not called for (an empty result, or an
+    empty sum: c = beta * c); True when done."""
     if m == 0 or n == 0:
-        return
+        return True
     if k == 0:
         for i in range(m):
             row = c[i]
             for j in range(n):
                 row[j] = row[j] * beta
+        return True
+    return False
+
+
+@njit(cache=True, error_model="numpy", nogil=True)
+def gemm(a, b, c, beta):
+    """c = a @ b + beta * c; a (m, k), b (k, n), c (m, n)."""
+    m, k = a.shape
+    n = b.shape[1]
+    if _degenerate(m, n, k, c, beta):
         return
     _call(_N, _N, m, n, k, a, _ld(a), b, _ld(b), c, _ld(c), beta)
 
@@ -75,13 +84,7 @@ def gemm_nt(a, b, c, beta):
     """c = a @ b.T + beta * c; a (m, k), b (n, k), c (m, n)."""
     m, k = a.shape
     n = b.shape[0]
-    if m == 0 or n == 0:
-        return
-    if k == 0:
-        for i in range(m):
-            row = c[i]
-            for j in range(n):
-                row[j] = row[j] * beta
+    if _degenerate(m, n, k, c, beta):
         return
     _call(_N, _T, m, n, k, a, _ld(a), b, _ld(b), c, _ld(c), beta)
 
@@ -91,13 +94,7 @@ def gemm_tn(a, b, c, beta):
     """c = a.T @ b + beta * c; a (k, m), b (k, n), c (m, n)."""
     k, m = a.shape
     n = b.shape[1]
-    if m == 0 or n == 0:
-        return
-    if k == 0:
-        for i in range(m):
-            row = c[i]
-            for j in range(n):
-                row[j] = row[j] * beta
+    if _degenerate(m, n, k, c, beta):
         return
     _call(_T, _N, m, n, k, a, _ld(a), b, _ld(b), c, _ld(c), beta)
 

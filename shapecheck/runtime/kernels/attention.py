@@ -15,7 +15,7 @@ import math
 import numpy as np
 
 from . import activations as act
-from ._linalg import batch_matmul, batch_matmul_nt, batch_matmul_tn, linear, linear_backward
+from ._linalg import batch_matmul, batch_matmul_nt, batch_matmul_tn, linear, linear_grads
 from ._util import EMPTY, f32, get_rng
 from .base import LayerKernel, register_kernel
 
@@ -172,7 +172,7 @@ class MultiHeadAttentionKernel(LayerKernel):
         x2, w2, wshape, t = saved
         heads, hd = wshape[1], wshape[2]
         dy = np.ascontiguousarray(dy3.reshape(nb, heads, t, hd).transpose(0, 2, 1, 3)).reshape(nb * t, heads * hd)
-        dx, dw, db = linear_backward(x2, w2, dy, need_dx)
+        dw, db, dx = linear_grads(x2, w2, dy, True, need_dx)
         grads = {f"{name}/kernel": dw.reshape(wshape)}
         if f"{name}/bias" in params:
             grads[f"{name}/bias"] = db.reshape(heads, hd)
@@ -223,7 +223,7 @@ class MultiHeadAttentionKernel(LayerKernel):
         dout = f32(d_outputs[0])
         tq = dout.shape[1]
         wo2 = wo.reshape(c2.shape[1], -1)
-        dc2, dwo, dbo = linear_backward(c2, wo2, dout.reshape(nb * tq, -1), True)
+        dwo, dbo, dc2 = linear_grads(c2, wo2, dout.reshape(nb * tq, -1), True, True)
         grads = {"attention_output/kernel": dwo.reshape(wo.shape)}
         if "attention_output/bias" in params:
             grads["attention_output/bias"] = dbo

@@ -22,6 +22,7 @@ from . import activations as act
 from . import conv_blocks as cb
 from ._blas import compute_threads, split_pays, threads_for
 from ._util import EMPTY, f32, pair
+from ._linalg import linear, linear_grads
 from .base import LayerKernel, register_kernel
 
 
@@ -68,31 +69,13 @@ def col2im(cols, nb, h, w, c, kh, kw, sh, sw, dh, dw, pt, pl, oh, ow):
     return x
 
 
-@njit(cache=True, error_model="numpy")
-def gemm_bias(a, k, b):
-    z = np.dot(a, k)
-    if b.size:
-        n, m = z.shape
-        for i in range(n):
-            for j in range(m):
-                z[i, j] += b[j]
-    return z
+gemm_bias = linear  # a @ k + b
 
 
 @njit(cache=True, error_model="numpy")
 def gemm_backward(a, k, dz, with_bias, need_da):
     """For z = a @ k + b: (da, dk, db)."""
-    dk = np.dot(a.T, dz)
-    n, m = dz.shape
-    db = np.zeros(m if with_bias else 0, dtype=np.float32)
-    if with_bias:
-        for i in range(n):
-            for j in range(m):
-                db[j] += dz[i, j]
-    if need_da:
-        da = np.dot(dz, k.T)
-    else:
-        da = np.zeros((0, 0), dtype=np.float32)
+    dk, db, da = linear_grads(a, k, dz, with_bias, need_da)
     return da, dk, db
 
 

@@ -13,37 +13,14 @@ from numba import njit
 
 from . import activations as act
 from ._blas import compute_threads, split_pays, threads_for
-from ._linalg import plinear, plinear_backward
+from ._linalg import linear, linear_grads, plinear, plinear_backward
 from ._util import EMPTY, f32, get_rng
 from .base import LayerKernel, register_kernel
 
 
 # -- Dense ---------------------------------------------------------------------
-@njit(cache=True, error_model="numpy")
-def dense_forward(x, w, b):
-    z = np.dot(x, w)
-    if b.size:
-        n, k = z.shape
-        for i in range(n):
-            for j in range(k):
-                z[i, j] += b[j]
-    return z
-
-
-@njit(cache=True, error_model="numpy")
-def dense_backward(x, w, dz, with_bias, need_dx):
-    dw = np.dot(x.T, dz)
-    n, k = dz.shape
-    db = np.zeros(k if with_bias else 0, dtype=np.float32)
-    if with_bias:
-        for i in range(n):
-            for j in range(k):
-                db[j] += dz[i, j]
-    if need_dx:
-        dx = np.dot(dz, w.T)
-    else:
-        dx = np.zeros((0, 0), dtype=np.float32)
-    return dw, db, dx
+dense_forward = linear  # x @ w + b
+dense_backward = linear_grads  # (dw, db, dx)
 
 
 @register_kernel("Dense")

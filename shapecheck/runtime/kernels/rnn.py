@@ -30,6 +30,7 @@ from . import rnn_loops as loops
 from ._blas import compute_threads, split_pays, threads_for
 from ._util import f32, get_rng, pair
 from .base import LayerKernel, get_kernel, register_kernel
+from ._linalg import linear, linear_grads
 from .conv import _Geometry, gemm_backward, gemm_bias
 
 
@@ -143,32 +144,13 @@ def gru_backward(u, hs, gates, zs, rec, dseq, dh_last, rmask, a_code, r_code, re
     return dxw, dinner, dh
 
 
-@njit(cache=True, error_model="numpy")
-def _project(x2, w, b):
-    """x2 @ w + b (b may be empty)."""
-    z = np.dot(x2, w)
-    if b.size:
-        n, m = z.shape
-        for i in range(n):
-            for j in range(m):
-                z[i, j] += b[j]
-    return z
+_project = linear  # x2 @ w + b
 
 
 @njit(cache=True, error_model="numpy")
 def _weight_grads(a2, w, dz2, need_da):
-    """For z = a2 @ w: (dw, dbias, da2)."""
-    dw = np.dot(a2.T, dz2)
-    n, m = dz2.shape
-    db = np.zeros(m, dtype=np.float32)
-    for i in range(n):
-        for j in range(m):
-            db[j] += dz2[i, j]
-    if need_da:
-        da = np.dot(dz2, w.T)
-    else:
-        da = np.zeros((0, 0), dtype=np.float32)
-    return dw, db, da
+    """For z = a2 @ w + b: (dw, dbias, da2)."""
+    return linear_grads(a2, w, dz2, True, need_da)
 
 
 def project(x2, w, b):
