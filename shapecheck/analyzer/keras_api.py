@@ -16,6 +16,7 @@ from ..layers import get_spec
 from ..layers.base import BUILT_AT_INIT, UNKNOWN, NestedLayer, ShapeFault, Weight, to_snake_case
 from ..layers.shape import Sym, format_shape, is_known, dim_prod
 from ..layers.merging import FUNCTIONAL_FORMS
+from ..layers.preprocessing.lookup_depth import ADAPTED
 from . import applications, datasets, numpy_api, scalar_fold, shape_ops, sklearn_api, tensor_ops, tf_data
 from .modules import canonical_module, canonical_name
 from .optimizer_state import optimizer_state
@@ -721,6 +722,13 @@ class KerasApi:
         if isinstance(obj, LayerV):
             if name in ("get_weights", "count_params"):
                 return Const(obj.param_count) if name == "count_params" and obj.param_count is not None else Unknown(name)
+            if name == "adapt" and obj.spec is not None:
+                # sizes that follow from the data (a lookup's vocabulary) become unknowns from here on
+                obj.cfg[ADAPTED] = True
+                return Const(None)
+            if name == "set_vocabulary" and obj.spec is not None and args:
+                obj.cfg["vocabulary"] = _to_config(args[0])
+                return Const(None)
             if name in ("set_weights", "build"):
                 if name == "build" and args:
                     shape = numpy_api.as_shape(args[0])
