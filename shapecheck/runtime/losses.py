@@ -420,14 +420,18 @@ class Loss:
                     "shapecheck runtime cannot differentiate")
             return got
         p = np.asarray(y_pred)
-        values = np.asarray(self.call(y_true, p), dtype=np.float32)
+        values, grad = self._values_and_grad(y_true, p)
         n = max(values.size, 1)
-        grad = type(self).grad_fn(np.asarray(y_true), p, **self.fn_kwargs)
         if sample_weight is not None:
             sw = np.asarray(sample_weight, dtype=np.float32).reshape(values.shape)
             values = values * sw
             grad = grad * sw.reshape(sw.shape + (1,) * (grad.ndim - sw.ndim))
         return np.float32(values.sum() / n), (grad / n).astype(np.float32)
+
+    def _values_and_grad(self, y_true, p):
+        """Per-sample values and the gradient of their sum with respect to p."""
+        values = np.asarray(self.call(y_true, p), dtype=np.float32)
+        return values, type(self).grad_fn(np.asarray(y_true), p, **self.fn_kwargs)
 
     def get_config(self):
         return {"name": self.name, "reduction": self.reduction, **self.fn_kwargs}
@@ -470,6 +474,16 @@ class SparseCategoricalCrossentropy(Loss):
 
     def __init__(self, from_logits=False, ignore_class=None, reduction="sum_over_batch_size", name=None, dtype=None):
         super().__init__(reduction, name, from_logits=from_logits)
+
+    def _values_and_grad(self, y_true, p):
+        own = type(self).fn is SparseCategoricalCrossentropy.fn and type(self).call is Loss.call  # not a user's override
+        if p.ndim != 2 or p.dtype != np.float32 or not own:
+            return super()._values_and_grad(y_true, p)
+        from .kernels.loss_kernels import sparse_ce  # (numba: loaded by the runtime only)
+
+        ids = _sparse_targets(np.asarray(y_true), p)  # Keras's shape and range errors
+        return sparse_ce(np.ascontiguousarray(p), np.ascontiguousarray(ids), bool(self.fn_kwargs.get("from_logits")),
+                         np.float32(EPSILON), np.float32(1.0 - EPSILON))
 
 
 class Huber(Loss):

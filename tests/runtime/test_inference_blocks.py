@@ -39,7 +39,7 @@ def test_blocked_predict_is_bit_identical(n):
     model = _mlp()
     x = np.random.default_rng(1).standard_normal((n, 20)).astype(np.float32)
     out = model.predict(x, batch_size=32, verbose=0)
-    assert inference.batches_per_block(model, 32, False) == 16  # 512 rows a block
+    assert inference.batches_per_block(model, 32, False) == inference.BLOCK_ROWS // 32  # BLOCK_ROWS rows a block
     assert out.shape == (n, 7)
     np.testing.assert_array_equal(out, _unblocked(model, x, 32))
 
@@ -60,7 +60,8 @@ def test_lstm_model_blocks_within_the_memory_bound():
     # one sample's outputs: 80*64 + 16 + 1 floats
     per_sample = 4 * (80 * 64 + 16 + 1)
     assert inference._per_sample_bytes(model) == per_sample
-    assert inference.batches_per_block(model, 16, False) == min(512 // 16, inference.BLOCK_BYTES // (per_sample * 16))
+    assert inference.batches_per_block(model, 16, False) == min(inference.BLOCK_ROWS // 16,
+                                                                inference.BLOCK_BYTES // (per_sample * 16))
     np.testing.assert_allclose(out, _unblocked(model, x, 16), rtol=0, atol=0)
 
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import numpy as np
 
-BLOCK_ROWS = 512  # products this tall run near the single-core BLAS peak here
+BLOCK_ROWS = 1024  # products this tall run near the BLAS peak here (MLP predict: 512 rows 175k samples/s, 1024 186k)
 BLOCK_BYTES = 16 << 20  # a block's layer outputs, all together, stay under this
 
 

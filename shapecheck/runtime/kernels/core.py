@@ -13,7 +13,7 @@ from numba import njit
 
 from . import activations as act
 from ._blas import compute_threads, split_pays, threads_for
-from ._linalg import linear, linear_grads, plinear, plinear_backward
+from ._linalg import linear, linear_grads, plinear, plinear_backward, plinear_rows
 from ._util import EMPTY, f32, get_rng
 from .base import LayerKernel, register_kernel
 
@@ -33,25 +33,37 @@ class DenseKernel(LayerKernel):
         b = f32(params["bias"]) if "bias" in params and cfg.get("use_bias", True) is not False else EMPTY
         x2 = x.reshape(-1, x.shape[-1])
         macs = x2.shape[0] * w.shape[0] * w.shape[1]
+        code = act.activation_code(cfg.get("activation"))
         if split_pays(macs, single=True):
-            z = plinear(np.ascontiguousarray(x2), w, b, compute_threads())
+            fused = code if code in act.IN_PLACE else act.LINEAR  # applied by each thread to its share
+            # Training splits the columns (the weights change every step and
+            # each thread streams half), inference the rows (see plinear_rows).
+            split = plinear if training else plinear_rows
+            z = split(np.ascontiguousarray(x2), w, b, fused, compute_threads())
+            z, y = (z, z) if fused == code else act.apply_owned(code, z)
         else:
             with threads_for(macs):
                 z = dense_forward(x2, w, b)
-        code = act.activation_code(cfg.get("activation"))
-        z, y = act.apply_owned(code, z)
+            z, y = act.apply_owned(code, z)
         out_shape = x.shape[:-1] + (w.shape[1],)
         return [y.reshape(out_shape)], (x2, z, y, code, x.shape, b.size > 0)
 
     def backward(self, cfg, params, cache, d_outputs, input_grads=True):
         x2, z, y, code, in_shape, with_bias = cache
         w = f32(params["kernel"])
-        dz = act.gradient(code, z, y, d_outputs[0].reshape(z.shape))
+        dy = d_outputs[0].reshape(z.shape)
         macs = x2.shape[0] * w.shape[0] * w.shape[1]
         if split_pays(macs, single=True):
-            x2, dz = np.ascontiguousarray(x2), np.ascontiguousarray(dz)
-            dw, db, dx = plinear_backward(x2, w, dz, with_bias, input_grads, compute_threads())
+            x2 = np.ascontiguousarray(x2)
+            if code in act.ELEMENTWISE:  # each thread takes the activation's gradient for its columns
+                dy = np.ascontiguousarray(dy, dtype=np.float32)
+                dw, db, dx = plinear_backward(x2, w, dy, z, y, code, with_bias, input_grads, compute_threads())
+            else:
+                dz = act.gradient(code, z, y, dy)
+                dw, db, dx = plinear_backward(x2, w, dz, dz, dz, act.LINEAR, with_bias, input_grads,
+                                              compute_threads())
         else:
+            dz = act.gradient(code, z, y, dy)
             with threads_for(macs):
                 dw, db, dx = dense_backward(x2, w, dz, with_bias, input_grads)
         grads = {"kernel": dw}
