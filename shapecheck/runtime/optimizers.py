@@ -12,6 +12,13 @@ import numpy as np
 F32 = np.float32
 
 
+def _slot(v, fill=0.0):
+    """A zero (or ``fill``) slot like ``v``, 64-byte aligned (kernels/_heap.py)."""
+    from .kernels._heap import aligned_full_like
+
+    return aligned_full_like(v, fill)
+
+
 def _fused():
     """The numba kernels, imported on first use (the analyzer never loads numba)."""
     from . import optimizer_kernels
@@ -163,7 +170,7 @@ class SGD(Optimizer):
         self.nesterov = nesterov
 
     def make_slots(self, v):
-        return [np.zeros_like(v)] if self.momentum != 0 else []
+        return [_slot(v)] if self.momentum != 0 else []
 
     def update_step(self, g, v, lr, slots):
         k = _fused()
@@ -195,9 +202,9 @@ class RMSprop(Optimizer):
         self.rho, self.momentum, self.epsilon, self.centered = rho, momentum, epsilon, centered
 
     def make_slots(self, v):
-        slots = [np.zeros_like(v)]
-        slots.append(np.zeros_like(v) if self.momentum > 0 else None)
-        slots.append(np.zeros_like(v) if self.centered else None)
+        slots = [_slot(v)]
+        slots.append(_slot(v) if self.momentum > 0 else None)
+        slots.append(_slot(v) if self.centered else None)
         return slots
 
     def update_step(self, g, v, lr, slots):
@@ -234,7 +241,7 @@ class Adagrad(Optimizer):
         self.epsilon = epsilon
 
     def make_slots(self, v):
-        return [np.full_like(v, self.initial_accumulator_value)]
+        return [_slot(v, self.initial_accumulator_value)]
 
     def update_step(self, g, v, lr, slots):
         acc = slots[0]
@@ -254,9 +261,9 @@ class Adam(Optimizer):
         self.beta_1, self.beta_2, self.epsilon, self.amsgrad = beta_1, beta_2, epsilon, amsgrad
 
     def make_slots(self, v):
-        slots = [np.zeros_like(v), np.zeros_like(v)]
+        slots = [_slot(v), _slot(v)]
         if self.amsgrad:
-            slots.append(np.zeros_like(v))
+            slots.append(_slot(v))
         return slots
 
     def update_step(self, g, v, lr, slots):

@@ -10,10 +10,21 @@ import numpy as np
 from .context import unique_name
 
 
+def _own_array(value, dtype):
+    """The variable's own copy; a big one aligned for the element-wise kernels
+    that stream it every step (kernels/_heap.py)."""
+    a = np.array(value, dtype=dtype)
+    if a.size >= 256 and a.dtype.kind == "f":
+        from ..kernels._heap import aligned_array
+
+        a = aligned_array(a)
+    return a
+
+
 class Variable:
     def __init__(self, value, name=None, trainable=True, dtype=None, path=None):
         # Keras's default float type unless told otherwise, as K.variable does.
-        self._host = np.array(value, dtype=dtype or "float32")
+        self._host = _own_array(value, dtype or "float32")
         self._mirror = None  # the CUDA target's device copy (runtime/cuda/_common.py), while in use
         self.name = name or unique_name("variable")
         self.path = path or self.name
