@@ -16,6 +16,7 @@ from numba import njit, prange
 
 from .kernels._fpthreads import current as fp_mode, enter as fp_enter, leave as fp_leave
 from .kernels._blas import compute_threads, split_elements_pays
+from .kernels._linalg import _share
 
 # Slots that decay geometrically (Adam's m after a unit stops learning) reach
 # float32's subnormal range after ~800 steps, where every operation costs ~100x:
@@ -138,13 +139,16 @@ def _update_range(kind, w, g, s1, s2, sq, h):
 
 
 @njit(cache=True, error_model="numpy", parallel=True)
-def _update_split(kind, w, g, s1, s2, sq, h, nt):
+def _update_split(kind, w, g, s1, s2, sq, h, row, nt):
+    """Thread t updates the rows (of length ``row``) that a split backward
+    pass gave it (kernels/_linalg.py plinear_backward), while they are in its
+    cache."""
     n = w.size
-    step = (n + nt - 1) // nt
     mode = fp_mode()  # the caller's FTZ/DAZ for the workers (see kernels/_fpthreads)
     for t in prange(nt):
         prev = fp_enter(mode)
-        lo, hi = t * step, min(n, t * step + step)
+        r0, r1 = _share(n // row, nt, t)
+        lo, hi = r0 * row, r1 * row
         part = sq[lo:hi] if sq.size else sq
         _update_range(kind, w[lo:hi], g[lo:hi], s1[lo:hi], s2[lo:hi], part, h)
         fp_leave(prev)
@@ -173,7 +177,7 @@ def _update(kind, w, g, s1, s2, *hyper, sq=None):
     sq = _NONE if sq is None else sq.reshape(-1)
     args = (kind, w.reshape(-1), g.reshape(-1), s1.reshape(-1), s2.reshape(-1), sq, h)
     if split_elements_pays(w.size):
-        _update_split(*args, compute_threads())
+        _update_split(*args, w.shape[-1] if w.ndim >= 2 else 1, compute_threads())
     else:
         _update_range(*args)
 

@@ -178,10 +178,15 @@ def plinear_rows(x2, w, b, code, nt):
 @njit(cache=True, error_model="numpy", parallel=True)
 def plinear_backward(x2, w, dy, z, y, code, with_bias, need_dx, nt):
     """For y = act(z), z = x2 @ w + b: (dw, db, dx) from dy.  ``code`` is an
-    element-wise activation (LINEAR when dy is dz already).  Thread t takes a
-    share of the columns of dz (computed here, from its own share of z and
-    y), dw and db, then -- once all of dz exists -- a share of dx's columns
-    (w's rows).  db / dx are empty when not wanted."""
+    element-wise activation (LINEAR when dy is dz already).  Two regions:
+    first thread t takes a share of dz's columns (computed here from its own
+    share of z and y, which plinear left in its cache) and their sums, db;
+    then, with all of dz there, a share of w's rows: those rows of dw
+    (x2[:, rows].T @ dz) and the same columns of dx (dz @ w[rows].T).  Rows,
+    not columns, of dw: each thread writes whole rows (two threads writing
+    halves of every row drew each other's lines through the prefetchers),
+    and the optimizer's split (optimizer_kernels._update_split) gives thread
+    t the same rows of w and dw.  db / dx are empty when not wanted."""
     n, m = dy.shape
     k = w.shape[0]
     dw = np.empty((k, m), dtype=np.float32)
@@ -189,31 +194,36 @@ def plinear_backward(x2, w, dy, z, y, code, with_bias, need_dx, nt):
     dx = np.empty((n if need_dx else 0, k), dtype=np.float32)
     dz = dy if code == LINEAR else np.empty((n, m), dtype=np.float32)
     mode = fp_mode()  # the caller's FTZ/DAZ for the workers (see _fpthreads)
-    for t in prange(nt):
-        prev = fp_enter(mode)
-        lo, hi = _share(m, nt, t)
-        if lo < hi:
-            if code == RELU:
-                for i in range(n):
-                    zr, gr, dr = z[i, lo:hi], dy[i, lo:hi], dz[i, lo:hi]
-                    for j in range(dr.size):
-                        dr[j] = gr[j] if zr[j] > 0 else np.float32(0.0)
-            elif code != LINEAR:
-                for i in range(n):
-                    act_backward(code, z[i, lo:hi], y[i, lo:hi], dy[i, lo:hi], dz[i, lo:hi])
-            gemm_tn(x2, dz[:, lo:hi], dw[:, lo:hi], 0.0)
-            if with_bias:
-                sums = db[lo:hi]
-                for i in range(n):
-                    row = dz[i, lo:hi]  # contiguous-typed (see plinear)
-                    for j in range(sums.size):
-                        sums[j] += row[j]
-        fp_leave(prev)
-    if need_dx:
+    if code != LINEAR or with_bias:
         for t in prange(nt):
             prev = fp_enter(mode)
-            r0, r1 = _share(k, nt, t)
-            if r0 < r1:
-                gemm_nt(dz, w[r0:r1], dx[:, r0:r1], 0.0)
+            lo, hi = _share(m, nt, t)
+            if lo < hi:
+                if code == RELU:
+                    for i in range(n):
+                        zr, gr, dr = z[i, lo:hi], dy[i, lo:hi], dz[i, lo:hi]
+                        for j in range(dr.size):
+                            dr[j] = gr[j] if zr[j] > 0 else np.float32(0.0)
+                elif code != LINEAR:
+                    for i in range(n):
+                        act_backward(code, z[i, lo:hi], y[i, lo:hi], dy[i, lo:hi], dz[i, lo:hi])
+                if with_bias:
+                    sums = db[lo:hi]
+                    for i in range(n):
+                        row = dz[i, lo:hi]  # contiguous-typed (see _bias_act_rows)
+                        for j in range(sums.size):
+                            sums[j] += row[j]
             fp_leave(prev)
+    # Fewer shares where a share's product would fall under OpenBLAS's
+    # small-matrix kernels, which sum in another order (see plinear_rows).
+    while nt > 1 and _share(k, nt, 0)[1] * n * m <= SMALL_MNK:
+        nt -= 1
+    for t in prange(nt):
+        prev = fp_enter(mode)
+        r0, r1 = _share(k, nt, t)
+        if r0 < r1:
+            gemm_tn(x2[:, r0:r1], dz, dw[r0:r1], 0.0)
+            if need_dx:
+                gemm_nt(dz, w[r0:r1], dx[:, r0:r1], 0.0)
+        fp_leave(prev)
     return dw, db, dx
