@@ -8,7 +8,6 @@ from numba import njit, prange
 
 from ._fpthreads import current as fp_mode, enter as fp_enter, leave as fp_leave
 from ._sgemm import SMALL_MNK, gemm, gemm_nt, gemm_tn
-from .activations import LINEAR, RELU, act_backward, act_forward
 
 
 @njit(cache=True, error_model="numpy")
@@ -96,43 +95,35 @@ def _share(n, nt, t):
 
 
 @njit(cache=True, error_model="numpy", inline="always")
-def _bias_act_rows(out, b, code, lo, hi):
-    """out[:, lo:hi] = act(out[:, lo:hi] + b[lo:hi]), row by row.  Rows are
-    taken as out[i, lo:hi], which numba types contiguous (a row of an
-    out[:, lo:hi] view is not, and its loops do not vectorize: 10-15% of a
-    512-row product).  relu, the usual case, is fused with the bias in one
-    pass; act_forward per row costs a call each (~0.1 us)."""
-    if code == RELU:
-        for i in range(out.shape[0]):
-            row = out[i, lo:hi]
-            if b.size:
-                bb = b[lo:hi]
+def _bias_act_rows(out, b, relu, lo, hi):
+    """out[:, lo:hi] += b[lo:hi], then relu when asked, in one pass per row.
+    Rows are taken as out[i, lo:hi], which numba types contiguous (a row of
+    an out[:, lo:hi] view is not, and its loops do not vectorize: 10-15% of
+    a 512-row product).  Only relu is fused: taking every activation here
+    compiled activations.py's whole switch into each parallel kernel."""
+    for i in range(out.shape[0]):
+        row = out[i, lo:hi]
+        if b.size:
+            bb = b[lo:hi]
+            if relu:
                 for j in range(row.size):
                     v = row[j] + bb[j]
                     row[j] = v if v > 0 else np.float32(0.0)
             else:
                 for j in range(row.size):
-                    v = row[j]
-                    row[j] = v if v > 0 else np.float32(0.0)
-        return
-    if b.size:
-        bb = b[lo:hi]
-        for i in range(out.shape[0]):
-            row = out[i, lo:hi]
+                    row[j] += bb[j]
+        elif relu:
             for j in range(row.size):
-                row[j] += bb[j]
-    if code != LINEAR:
-        for i in range(out.shape[0]):
-            act_forward(code, out[i, lo:hi], out[i, lo:hi])
+                v = row[j]
+                row[j] = v if v > 0 else np.float32(0.0)
 
 
 @njit(cache=True, error_model="numpy", parallel=True)
-def plinear(x2, w, b, code, nt):
-    """act(x2 @ w + b) (b may be empty), w's columns shared out between the
-    threads.  ``code`` (activations.py) must be an element-wise activation
-    whose gradient needs only its output (LINEAR for none): each thread
-    applies it to its own columns while they are in its cache -- a separate
-    pass from the main thread read half of them from the other core's."""
+def plinear(x2, w, b, relu, nt):
+    """x2 @ w + b (b may be empty), then relu when ``relu``; w's columns
+    shared out between the threads.  Each thread adds the bias and applies
+    relu to its own columns while they are in its cache (a separate pass
+    from the main thread read half of them from the other core's)."""
     m = x2.shape[0]
     k = w.shape[1]
     out = np.empty((m, k), dtype=np.float32)
@@ -142,13 +133,13 @@ def plinear(x2, w, b, code, nt):
         lo, hi = _share(k, nt, t)
         if lo < hi:
             gemm(x2, w[:, lo:hi], out[:, lo:hi], 0.0)
-            _bias_act_rows(out, b, code, lo, hi)
+            _bias_act_rows(out, b, relu, lo, hi)
         fp_leave(prev)
     return out
 
 
 @njit(cache=True, error_model="numpy", parallel=True)
-def plinear_rows(x2, w, b, code, nt):
+def plinear_rows(x2, w, b, relu, nt):
     """plinear split along the rows of x2 instead, for inference: the
     weights are read-only there and stay in both cores' caches, while a
     thread's rows stay in its own cache from one layer to the next (a column
@@ -170,15 +161,15 @@ def plinear_rows(x2, w, b, code, nt):
         if r0 < r1:
             part = out[r0:r1]
             gemm(x2[r0:r1], w, part, 0.0)
-            _bias_act_rows(part, b, code, 0, k)
+            _bias_act_rows(part, b, relu, 0, k)
         fp_leave(prev)
     return out
 
 
 @njit(cache=True, error_model="numpy", parallel=True)
-def plinear_backward(x2, w, dy, z, y, code, with_bias, need_dx, nt):
-    """For y = act(z), z = x2 @ w + b: (dw, db, dx) from dy.  ``code`` is an
-    element-wise activation (LINEAR when dy is dz already).  Two regions:
+def plinear_backward(x2, w, dy, y, relu, with_bias, need_dx, nt):
+    """For z = x2 @ w + b and y = relu(z) when ``relu`` (else dy is dz
+    already): (dw, db, dx) from dy.  Two regions:
     first thread t takes a share of dz's columns (computed here from its own
     share of z and y, which plinear left in its cache) and their sums, db;
     then, with all of dz there, a share of w's rows: those rows of dw
@@ -192,21 +183,18 @@ def plinear_backward(x2, w, dy, z, y, code, with_bias, need_dx, nt):
     dw = np.empty((k, m), dtype=np.float32)
     db = np.zeros(m if with_bias else 0, dtype=np.float32)
     dx = np.empty((n if need_dx else 0, k), dtype=np.float32)
-    dz = dy if code == LINEAR else np.empty((n, m), dtype=np.float32)
+    dz = np.empty((n, m), dtype=np.float32) if relu else dy
     mode = fp_mode()  # the caller's FTZ/DAZ for the workers (see _fpthreads)
-    if code != LINEAR or with_bias:
+    if relu or with_bias:
         for t in prange(nt):
             prev = fp_enter(mode)
             lo, hi = _share(m, nt, t)
             if lo < hi:
-                if code == RELU:
+                if relu:
                     for i in range(n):
-                        zr, gr, dr = z[i, lo:hi], dy[i, lo:hi], dz[i, lo:hi]
+                        yr, gr, dr = y[i, lo:hi], dy[i, lo:hi], dz[i, lo:hi]
                         for j in range(dr.size):
-                            dr[j] = gr[j] if zr[j] > 0 else np.float32(0.0)
-                elif code != LINEAR:
-                    for i in range(n):
-                        act_backward(code, z[i, lo:hi], y[i, lo:hi], dy[i, lo:hi], dz[i, lo:hi])
+                            dr[j] = gr[j] if yr[j] > 0 else np.float32(0.0)
                 if with_bias:
                     sums = db[lo:hi]
                     for i in range(n):

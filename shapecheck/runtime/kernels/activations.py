@@ -244,11 +244,6 @@ def apply(code: int, z: np.ndarray) -> np.ndarray:
 # Layers apply these in place on their fresh pre-activation buffer and keep
 # one array instead of two.
 Y_ONLY = frozenset({LINEAR, RELU, SIGMOID, TANH, ELU, SELU, LEAKY_RELU, RELU6, EXPONENTIAL, SOFTMAX})
-# Those act_forward / act_backward compute element by element (softmax works on
-# rows); IN_PLACE: the element-wise ones a kernel may apply over its own
-# output buffer, keeping that one array for the gradient.
-ELEMENTWISE = frozenset(set(CODES.values()) - {SOFTMAX, LOG_SOFTMAX})
-IN_PLACE = Y_ONLY & ELEMENTWISE
 
 
 def apply_owned(code: int, z: np.ndarray):

@@ -35,12 +35,12 @@ class DenseKernel(LayerKernel):
         macs = x2.shape[0] * w.shape[0] * w.shape[1]
         code = act.activation_code(cfg.get("activation"))
         if split_pays(macs, single=True):
-            fused = code if code in act.IN_PLACE else act.LINEAR  # applied by each thread to its share
+            relu = code == act.RELU  # applied by each thread to its share
             # Training splits the columns (the weights change every step and
             # each thread streams half), inference the rows (see plinear_rows).
             split = plinear if training else plinear_rows
-            z = split(np.ascontiguousarray(x2), w, b, fused, compute_threads())
-            z, y = (z, z) if fused == code else act.apply_owned(code, z)
+            z = split(np.ascontiguousarray(x2), w, b, relu, compute_threads())
+            z, y = (z, z) if relu else act.apply_owned(code, z)
         else:
             with threads_for(macs):
                 z = dense_forward(x2, w, b)
@@ -55,13 +55,12 @@ class DenseKernel(LayerKernel):
         macs = x2.shape[0] * w.shape[0] * w.shape[1]
         if split_pays(macs, single=True):
             x2 = np.ascontiguousarray(x2)
-            if code in act.ELEMENTWISE:  # each thread takes the activation's gradient for its columns
+            if code == act.RELU:  # each thread takes relu's gradient for its columns
                 dy = np.ascontiguousarray(dy, dtype=np.float32)
-                dw, db, dx = plinear_backward(x2, w, dy, z, y, code, with_bias, input_grads, compute_threads())
+                dw, db, dx = plinear_backward(x2, w, dy, y, True, with_bias, input_grads, compute_threads())
             else:
                 dz = act.gradient(code, z, y, dy)
-                dw, db, dx = plinear_backward(x2, w, dz, dz, dz, act.LINEAR, with_bias, input_grads,
-                                              compute_threads())
+                dw, db, dx = plinear_backward(x2, w, dz, dz, False, with_bias, input_grads, compute_threads())
         else:
             dz = act.gradient(code, z, y, dy)
             with threads_for(macs):
