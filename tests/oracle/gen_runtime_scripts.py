@@ -3,6 +3,12 @@ real Keras 3 and store what each prints, for tests/runtime/test_scripts_oracle.p
 
     /work/oracle-venv/bin/python tests/oracle/gen_runtime_scripts.py [NAME...]
 
+Notebooks (*.ipynb) run cell by cell through NOTEBOOK_HARNESS, which prints
+what `shapecheck run NOTEBOOK` prints for them: an ``In [n]:`` header per
+code cell, its output, and ``Out[n]: repr`` for a last expression's value
+(IPython-only lines, %magics and !shell escapes, are skipped as Jupyter's
+kernel would run them elsewhere).
+
 Each script runs in its own process (fresh name counters), from its own folder,
 with KERAS_BACKEND=tensorflow, no GPU and TF logging off; its stdout is written
 to <name>.keras.txt beside it.  The scripts fix their weights from NumPy seeds
@@ -19,15 +25,44 @@ from pathlib import Path
 SCRIPTS = Path(__file__).resolve().parents[1] / "fixtures" / "runtime" / "scripts"
 
 
+NOTEBOOK_HARNESS = r"""
+import ast, json, sys
+nb = json.load(open(sys.argv[1], encoding="utf-8"))
+ns = {"__name__": "__main__"}
+count = 0
+for cell in nb["cells"]:
+    if cell["cell_type"] != "code":
+        continue
+    src = "".join(cell["source"])
+    if not src.strip():
+        continue
+    count += 1
+    print(f"In [{count}]:")
+    src = "\n".join("" if l.lstrip().startswith(("%", "!")) else l for l in src.split("\n"))
+    tree = ast.parse(src)
+    last = None
+    if tree.body and isinstance(tree.body[-1], ast.Expr) and not src.rstrip().endswith(";"):
+        last = ast.Expression(tree.body.pop().value)
+    exec(compile(tree, "<cell>", "exec"), ns)
+    if last is not None:
+        value = eval(compile(last, "<cell>", "eval"), ns)
+        if value is not None:
+            print(f"Out[{count}]: {value!r}")
+"""
+
+
 def main(argv):
     names = set(argv)
     env = dict(os.environ, KERAS_BACKEND="tensorflow", TF_CPP_MIN_LOG_LEVEL="3", CUDA_VISIBLE_DEVICES="",
                PYTHONHASHSEED="0", COLUMNS="120")
     failed = 0
-    for script in sorted(SCRIPTS.glob("*.py")):
+    for script in sorted([*SCRIPTS.glob("*.py"), *SCRIPTS.glob("*.ipynb")]):
         if names and script.stem not in names:
             continue
-        proc = subprocess.run([sys.executable, script.name], cwd=SCRIPTS, env=env, capture_output=True, text=True,
+        command = [sys.executable, script.name]
+        if script.suffix == ".ipynb":
+            command = [sys.executable, "-c", NOTEBOOK_HARNESS, script.name]
+        proc = subprocess.run(command, cwd=SCRIPTS, env=env, capture_output=True, text=True,
                               timeout=600)
         if proc.returncode != 0:
             failed += 1

@@ -43,6 +43,20 @@ def load_kernels() -> None:
             importlib.import_module(f"{kernels.__name__}.{mod.name}")
 
 
+# The Keras 3 layers that mark themselves built in __init__ (Layer._build_at_init,
+# or Reshape's own `self.built = True`); every other layer, weights or not
+# (Flatten, Lambda, Rescaling, UpSampling, the merges...), stays unbuilt until its
+# first call, and summary() shows it as "0 (unbuilt)" until then.
+BUILT_AT_INIT = frozenset({
+    "Activation", "ActivityRegularization", "AlphaDropout", "GaussianDropout", "GaussianNoise", "Dropout",
+    "SpatialDropout1D", "SpatialDropout2D", "SpatialDropout3D", "Identity", "Masking", "Reshape", "ELU",
+    "LeakyReLU", "ReLU", "Softmax", "ThresholdedReLU", "UnitNormalization", "InputLayer",
+    "MaxPooling1D", "MaxPooling2D", "MaxPooling3D", "AveragePooling1D", "AveragePooling2D", "AveragePooling3D",
+    "GlobalMaxPooling1D", "GlobalMaxPooling2D", "GlobalMaxPooling3D",
+    "GlobalAveragePooling1D", "GlobalAveragePooling2D", "GlobalAveragePooling3D",
+})
+
+
 def kernel_for(class_name: str, device: str = "cpu"):
     from ..kernels import get_kernel
 
@@ -526,12 +540,12 @@ class CatalogLayer(Layer):
                 self.__dict__.setdefault(key, value)
         self._kernel = None
         self._rng = None
-        from ...layers.base import LayerSpec
-
-        if type(spec).weights is LayerSpec.weights:
-            self.built = True  # Keras marks a layer with no build() built at once
+        if spec.class_name in BUILT_AT_INIT:
+            self.built = True
 
     def _default_name(self) -> str:
+        if _CLASSES.get(self.spec.class_name) is not type(self):
+            return to_snake_case(type(self).__name__)  # a user's subclass: Keras names it after its own class
         return self.spec.default_name()
 
     @property
@@ -589,6 +603,7 @@ class CatalogLayer(Layer):
             if ident is None:
                 ident = _DEFAULT_INIT.get(base, "glorot_uniform")
             var = self.add_weight(w.shape, ident, trainable=w.trainable, name=w.name)
+            var.summary_itemsize = np.dtype(w.dtype).itemsize  # kept float32 for the kernels; sized as Keras's dtype
             if base == "bias" and self._unit_forget_bias(w):
                 # LSTM(unit_forget_bias=True): the forget gate's bias starts at 1.
                 units = w.shape[0] // 4

@@ -123,7 +123,12 @@ class Model(Trainer, Layer):
         Trainer.__init__(self)
         self._graph = None
         if inputs is not None and outputs is not None:
-            Layer.__init__(self, name=name or unique_name("functional"), trainable=trainable)
+            if name is None:
+                from ...layers import to_snake_case
+
+                # Model(inputs, outputs) is a Functional; a subclass called that way is named after its class
+                name = unique_name("functional" if type(self) is Model else to_snake_case(type(self).__name__))
+            Layer.__init__(self, name=name, trainable=trainable)
             self._init_functional(inputs, outputs)
             observe.model_built(self)
         else:

@@ -181,9 +181,14 @@ def render(model) -> str:
         opt_params = 2 + sum(v.size for v in opt.variables) if opt is not None and opt.iterations else 0
         # `iterations` is an int64: 4 bytes more than a float32.
         extra = 4 if opt_params else 0
-        out.append(f" Total params: {total + opt_params:,} ({readable_size(total + opt_params, extra_bytes=extra)})")
-        out.append(f" Trainable params: {trainable:,} ({readable_size(trainable)})")
-        out.append(f" Non-trainable params: {total - trainable:,} ({readable_size(total - trainable)})")
+        # A weight Keras keeps in another dtype (Normalization's int64 count) takes its own size.
+        wide = sum(v.value.size * (getattr(v, "summary_itemsize", 4) - 4) for v in model._all_vars())
+        wide_trainable = sum(v.value.size * (getattr(v, "summary_itemsize", 4) - 4) for v in model.trainable_weights)
+        out.append(f" Total params: {total + opt_params:,} "
+                   f"({readable_size(total + opt_params, extra_bytes=extra + wide)})")
+        out.append(f" Trainable params: {trainable:,} ({readable_size(trainable, extra_bytes=wide_trainable)})")
+        out.append(f" Non-trainable params: {total - trainable:,} "
+                   f"({readable_size(total - trainable, extra_bytes=wide - wide_trainable)})")
         if opt_params:
             out.append(f" Optimizer params: {opt_params:,} ({readable_size(opt_params, extra_bytes=extra)})")
     return "\n".join(out)
