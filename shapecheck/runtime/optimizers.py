@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from . import constraints as _constraints
+
 F32 = np.float32
 
 
@@ -55,9 +57,18 @@ class Optimizer:
         self.weight_decay = weight_decay
         self.clipnorm, self.clipvalue, self.global_clipnorm = clipnorm, clipvalue, global_clipnorm
         self.name = name or self.default_name
-        self.iterations = 0
+        self._iterations = 0
         self._slots: dict[int, list] = {}
         self._exclude_names: tuple = ()
+
+    # `optimizer.iterations` reads as Keras's int64 variable (.numpy(), int()) and counts as an int.
+    @property
+    def iterations(self):
+        return _Count(self._iterations)
+
+    @iterations.setter
+    def iterations(self, value):
+        self._iterations = int(value)
 
     # -- learning rate: a float, or a schedule called with the step ---------
     @property
@@ -114,6 +125,7 @@ class Optimizer:
                     self.update_step(g, v, lr, slots)
                 finally:
                     self._square = None
+        _constraints.apply_to(variables)
         self.iterations += 1
 
     def apply_gradients(self, grads_and_vars):
@@ -157,6 +169,20 @@ class Optimizer:
         for i in sorted(self._slots):
             out.extend(self._slots[i])
         return out
+
+
+class _Count(int):
+    """The step count as scripts read it: an int with a Keras variable's numpy()/value."""
+
+    def numpy(self):
+        return np.int64(self)
+
+    @property
+    def value(self):
+        return np.int64(self)
+
+    def __array__(self, dtype=None, copy=None):
+        return np.asarray(int(self), dtype=dtype or np.int64)
 
 
 class SGD(Optimizer):
@@ -293,7 +319,101 @@ class AdamW(Adam):
                          amsgrad=amsgrad, weight_decay=weight_decay, **kwargs)
 
 
+class Adadelta(Optimizer):
+    default_name = "adadelta"
+
+    def __init__(self, learning_rate=0.001, rho=0.95, epsilon=1e-7, **kwargs):
+        super().__init__(learning_rate=learning_rate, **kwargs)
+        self.rho, self.epsilon = rho, epsilon
+
+    def make_slots(self, v):
+        return [np.zeros_like(v), np.zeros_like(v)]
+
+    def update_step(self, g, v, lr, slots):
+        acc_grad, acc_delta = slots
+        rho, eps = F32(self.rho), F32(self.epsilon)
+        acc_grad[...] = rho * acc_grad + (F32(1) - rho) * np.square(g)
+        delta = -(np.sqrt(acc_delta + eps) * g) / np.sqrt(acc_grad + eps)
+        acc_delta[...] = rho * acc_delta + (F32(1) - rho) * np.square(delta)
+        v += lr * delta
+
+
+class Adamax(Optimizer):
+    default_name = "adamax"
+
+    def __init__(self, learning_rate=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-7, **kwargs):
+        super().__init__(learning_rate=learning_rate, **kwargs)
+        self.beta_1, self.beta_2, self.epsilon = beta_1, beta_2, epsilon
+
+    def make_slots(self, v):
+        return [np.zeros_like(v), np.zeros_like(v)]
+
+    def update_step(self, g, v, lr, slots):
+        m, u = slots
+        b1 = F32(self.beta_1)
+        beta_1_power = b1 ** F32(self._iterations + 1)
+        m += (g - m) * (F32(1) - b1)
+        np.maximum(F32(self.beta_2) * u, np.abs(g), out=u)
+        v -= (lr * m) / ((F32(1) - beta_1_power) * (u + F32(self.epsilon)))
+
+
+class Nadam(Optimizer):
+    default_name = "nadam"
+
+    def __init__(self, learning_rate=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-7, **kwargs):
+        super().__init__(learning_rate=learning_rate, **kwargs)
+        self.beta_1, self.beta_2, self.epsilon = beta_1, beta_2, epsilon
+        self._u_product = F32(1.0)
+
+    def apply(self, grads, variables, names=None, squares=None):
+        # Keras updates the momentum-schedule product once per step, before the variables.
+        step = F32(self._iterations + 1)
+        self._u_product = F32(self._u_product * F32(self.beta_1) * (F32(1) - F32(0.5) * F32(0.96) ** step))
+        super().apply(grads, variables, names, squares)
+
+    def make_slots(self, v):
+        return [np.zeros_like(v), np.zeros_like(v)]
+
+    def update_step(self, g, v, lr, slots):
+        m, vel = slots
+        b1, b2, decay = F32(self.beta_1), F32(self.beta_2), F32(0.96)
+        local_step, next_step = F32(self._iterations + 1), F32(self._iterations + 2)
+        u_t = b1 * (F32(1) - F32(0.5) * decay ** local_step)
+        u_t_1 = b1 * (F32(1) - F32(0.5) * decay ** next_step)
+        u_product_t = self._u_product
+        u_product_t_1 = u_product_t * u_t_1
+        m += (g - m) * (F32(1) - b1)
+        vel += (np.square(g) - vel) * (F32(1) - b2)
+        m_hat = (u_t_1 * m) / (F32(1) - u_product_t_1) + ((F32(1) - u_t) * g) / (F32(1) - u_product_t)
+        v_hat = vel / (F32(1) - b2 ** local_step)
+        v -= (m_hat * lr) / (np.sqrt(v_hat) + F32(self.epsilon))
+
+
+class Lion(Optimizer):
+    default_name = "lion"
+
+    def __init__(self, learning_rate=0.001, beta_1=0.9, beta_2=0.99, **kwargs):
+        super().__init__(learning_rate=learning_rate, **kwargs)
+        if beta_1 <= 0 or beta_1 > 1:
+            raise ValueError("Argument `beta_1` must be in the [0, 1] range. Otherwise, the optimizer degenerates "
+                             f"to SignSGD. Received: beta_1={beta_1}.")
+        self.beta_1, self.beta_2 = beta_1, beta_2
+
+    def make_slots(self, v):
+        return [np.zeros_like(v)]
+
+    def update_step(self, g, v, lr, slots):
+        m = slots[0]
+        b1, b2 = F32(self.beta_1), F32(self.beta_2)
+        v -= lr * np.sign(m * b1 + g * (F32(1) - b1))
+        m[...] = m * b2 + g * (F32(1) - b2)
+
+
 _BY_NAME = {
+    "adadelta": Adadelta,
+    "adamax": Adamax,
+    "nadam": Nadam,
+    "lion": Lion,
     "sgd": SGD,
     "rmsprop": RMSprop,
     "adagrad": Adagrad,

@@ -66,3 +66,19 @@ class CosineDecay(LearningRateSchedule):
         s = min(step - self.warmup_steps, self.decay_steps) / self.decay_steps
         cosine = 0.5 * (1 + math.cos(math.pi * s))
         return start * ((1 - self.alpha) * cosine + self.alpha)
+
+
+class PolynomialDecay(LearningRateSchedule):
+    def __init__(self, initial_learning_rate, decay_steps, end_learning_rate=0.0001, power=1.0, cycle=False,
+                 name="PolynomialDecay"):
+        self.initial_learning_rate, self.decay_steps = initial_learning_rate, decay_steps
+        self.end_learning_rate, self.power, self.cycle = end_learning_rate, power, cycle
+
+    def __call__(self, step):
+        decay_steps = float(self.decay_steps)
+        if self.cycle:
+            decay_steps *= 1.0 if step == 0 else math.ceil(step / decay_steps)
+        else:
+            step = min(step, decay_steps)
+        p = step / decay_steps
+        return (self.initial_learning_rate - self.end_learning_rate) * (1 - p) ** self.power + self.end_learning_rate

@@ -13,7 +13,8 @@ import pytest
 from shapecheck.cli import main
 
 SCRIPTS = Path(__file__).resolve().parents[1] / "fixtures" / "runtime" / "scripts"
-CASES = sorted(p for p in SCRIPTS.glob("*.py") if p.with_suffix(".keras.txt").exists())
+# scripts and notebooks (a notebook's text holds its In [n]: / Out[n]: lines, as `shapecheck run` prints them)
+CASES = sorted(p for p in [*SCRIPTS.glob("*.py"), *SCRIPTS.glob("*.ipynb")] if p.with_suffix(".keras.txt").exists())
 NUMBER = re.compile(r"-?\d+(?:\.\d+)?(?:e[-+]?\d+)?")
 
 
@@ -35,7 +36,8 @@ def _compare(ours: str, theirs: str, rel=1e-4):
 
 
 def test_every_script_has_its_keras_output():
-    assert len(CASES) >= 25
+    assert len(CASES) >= 80
+    assert any(p.suffix == ".ipynb" for p in CASES)
 
 
 @pytest.mark.parametrize("script", CASES, ids=[p.stem for p in CASES])

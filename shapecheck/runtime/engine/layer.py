@@ -134,12 +134,17 @@ class Layer:
 
     # -- weights ---------------------------------------------------------
     def add_weight(self, shape=None, initializer="glorot_uniform", dtype=None, trainable=True, name=None, **kwargs):
+        constraint = kwargs.pop("constraint", None)
         if name is None:
             name = f"variable_{len(self._vars)}" if self._vars else "variable"
         init = initializers.get(initializer if initializer is not None else "glorot_uniform")
         value = init(tuple(shape or ()), dtype="float32")
         var = Variable(value, name=name, trainable=trainable, path=f"{self.name}/{name}")
         self._vars[name] = var
+        if constraint is not None:
+            from .. import constraints
+
+            constraints.attach(var.value, constraint)
         return var
 
     @property
@@ -162,7 +167,10 @@ class Layer:
         return out
 
     def _all_vars(self) -> list[Variable]:
-        out = list(self._vars.values())
+        # Keras's order (Layer.weights, get_weights, set_weights): the layer's own
+        # trainable variables, its own non-trainable ones, then each sublayer's.
+        own = list(self._vars.values())
+        out = [v for v in own if v.trainable] + [v for v in own if not v.trainable]
         seen = {id(v) for v in out}
         for sub in self._sublayers():
             for v in sub._all_vars():
@@ -173,7 +181,7 @@ class Layer:
 
     @property
     def weights(self) -> list[Variable]:
-        return self.trainable_weights + self.non_trainable_weights
+        return self._all_vars()
 
     @property
     def trainable_weights(self) -> list[Variable]:
@@ -274,6 +282,8 @@ class Layer:
         if mask is not None and not isinstance(self, CatalogLayer) and _masking.call_takes_mask(self) and \
                 not hasattr(self, "_graph"):
             kwargs = {**kwargs, "mask": mask}  # a user layer whose call() takes the mask gets it, as in Keras
+        if STATE.depth == 0 and getattr(STATE, "added_losses", None) is None:
+            self._clear_losses()  # Keras keeps the losses of the outermost call only
         # On the CUDA target layers pass device arrays to each other; a call
         # from user code (depth 0) gets NumPy arrays back.
         STATE.depth += 1
@@ -313,10 +323,47 @@ class Layer:
 
     @property
     def losses(self):
+        """Keras 3's order: the add_loss()/activity terms of the latest call (this layer's,
+        then its sublayers'), then the penalty of each regularized trainable weight."""
+        out = [np.float32(l.value) if isinstance(l, ActivityLoss) else l for l in self._call_losses()]
+        for layer, var, reg in self._weight_regularizers():
+            if var.trainable and layer.trainable:
+                out.append(np.float32(reg(var.value)))
+        return out
+
+    def _clear_losses(self):
+        if self.__dict__.get("_own_losses"):
+            self._own_losses.clear()
+        for sub in self._sublayers():
+            sub._clear_losses()
+
+    def _call_losses(self):
         out = list(self.__dict__.get("_own_losses", []))
         for sub in self._sublayers():
-            out.extend(sub.losses)
+            out.extend(sub._call_losses())
         return out
+
+    def _weight_regularizers(self):
+        from .. import regularizers
+
+        found, seen = [], set()
+
+        def visit(layer):
+            if id(layer) in seen:
+                return
+            seen.add(id(layer))
+            for key, value in (getattr(layer, "cfg", None) or {}).items():
+                if key.endswith("_regularizer") and key != "activity_regularizer" and value is not None:
+                    name = _REGULARIZED_WEIGHT.get(key, key[: -len("_regularizer")])
+                    var = layer._vars.get(name)
+                    if var is not None:
+                        found.append((layer, var, regularizers.get(value)))
+            for sub in layer._sublayers():
+                visit(sub)
+
+        visit(self)
+        order = {id(v): i for i, v in enumerate(self._all_vars())}
+        return sorted(found, key=lambda t: order.get(id(t[1]), 0))
 
     def _traces_call(self) -> bool:
         """A user's call() (a Layer subclass or a subclassed Model) runs on traced arrays while training."""
@@ -363,8 +410,12 @@ class Layer:
     def _symbolic_outputs(self, inputs, flat, call_kwargs):
         """Output shapes of a generic layer: run ``call`` on zeros (batch 1)."""
         probe = _probe(inputs)
-        with _no_tape():
-            out = self.call(probe, **call_kwargs)
+        was, STATE.probing = getattr(STATE, "probing", False), True
+        try:
+            with _no_tape():
+                out = self.call(probe, **call_kwargs)
+        finally:
+            STATE.probing = was
         outs = out if isinstance(out, (list, tuple)) else [out]
         self._returns_list = isinstance(out, (list, tuple))
         shapes = [(None,) + tuple(np.shape(o))[1:] for o in outs]
@@ -481,6 +532,10 @@ class _no_tape:
 _DEFAULT_INIT = {"bias": "zeros", "beta": "zeros", "gamma": "ones", "moving_mean": "zeros",
                  "moving_variance": "ones", "embeddings": "uniform", "recurrent_kernel": "orthogonal"}
 # Constructor arguments whose name is not "<weight>_initializer".
+_REGULARIZED_WEIGHT = {"recurrent_regularizer": "recurrent_kernel", "depthwise_regularizer": "depthwise_kernel",
+                       "pointwise_regularizer": "pointwise_kernel"}
+_CONSTRAINT_ARG = {"recurrent_kernel": "recurrent_constraint", "depthwise_kernel": "depthwise_constraint",
+                   "pointwise_kernel": "pointwise_constraint"}
 _INIT_ARG = {"recurrent_kernel": "recurrent_initializer", "depthwise_kernel": "depthwise_initializer",
              "pointwise_kernel": "pointwise_initializer"}
 
@@ -604,6 +659,11 @@ class CatalogLayer(Layer):
                 ident = _DEFAULT_INIT.get(base, "glorot_uniform")
             var = self.add_weight(w.shape, ident, trainable=w.trainable, name=w.name)
             var.summary_itemsize = np.dtype(w.dtype).itemsize  # kept float32 for the kernels; sized as Keras's dtype
+            constraint = self.cfg.get(_CONSTRAINT_ARG.get(base, f"{base}_constraint"))
+            if constraint is not None:
+                from .. import constraints
+
+                constraints.attach(var.value, constraint)  # applied after each optimizer step
             if base == "bias" and self._unit_forget_bias(w):
                 # LSTM(unit_forget_bias=True): the forget gate's bias starts at 1.
                 units = w.shape[0] // 4
@@ -676,6 +736,8 @@ class CatalogLayer(Layer):
             arrays = [a if a.dtype.kind in "iu" else a.astype(np.int32) for a in arrays]
         shapes = [(None,) + a.shape[1:] for a in arrays]
         if not self.built:
+            if not getattr(STATE, "probing", False):  # a real call: Keras builds with its batch size too
+                self._real_build_shapes = [tuple(a.shape) for a in arrays]
             self._maybe_build(shapes)
         elif shapes != self._last_shapes:
             self._check_compatible(self._rule_shapes(shapes))
@@ -733,9 +795,22 @@ class CatalogLayer(Layer):
                 outs = outs[:1]
         if not self._inbound_nodes and self._eager_output_shapes is None:
             self._note_eager_shapes(outs)
+        if self.cfg.get("activity_regularizer") is not None and dev == "cpu":
+            self._activity_losses(outs)
         if len(outs) == 1:
             return outs[0]
         return list(outs)
+
+    def _activity_losses(self, outs):
+        """Keras 3 adds activity_regularizer(output) / batch size as a loss of each call."""
+        from .. import regularizers
+
+        reg = regularizers.get(self.cfg["activity_regularizer"])
+        for o in outs:
+            o_host = np.asarray(o)
+            scale = np.float32(1.0 / o_host.shape[0]) if o_host.ndim and o_host.shape[0] else np.float32(1.0)
+            g = reg.gradient(o_host) if hasattr(reg, "gradient") else None
+            self.add_loss(ActivityLoss(np.float32(reg(o_host)) * scale, o, None if g is None else g * scale))
 
     def reset_states(self, states=None):
         """A stateful RNN's states back to zeros (or to the given arrays)."""
@@ -848,6 +923,20 @@ def layer_class(name: str):
         _CLASSES[spec.class_name] = cls
     _CLASSES[name] = cls
     return cls
+
+
+class ActivityLoss:
+    """An activity regularizer's term: its value (what np.sum() of it gives) and the
+    gradient it sends back into the output array it was computed from."""
+
+    def __init__(self, value, output, gradient):
+        self.value, self.output, self.gradient = value, output, gradient
+
+    def __array__(self, dtype=None, copy=None):
+        return np.asarray(self.value, dtype=dtype)
+
+    def __float__(self):
+        return float(self.value)
 
 
 # -- Lambda ----------------------------------------------------------------------------
@@ -966,6 +1055,9 @@ class InputLayer(Layer):
 
     def _default_name(self):
         return "input_layer"
+
+    def get_config(self) -> dict:
+        return {"batch_shape": list(self.batch_shape), "dtype": self.dtype, "sparse": False, "name": self.name}
 
 
 def Input(shape=None, batch_size=None, dtype=None, sparse=None, batch_shape=None, name=None, tensor=None,

@@ -158,6 +158,11 @@ class Model(Trainer, Layer):
         self.built = True
         self._output_names = [t.node.layer.name if t.node is not None else t.name for t in flat_out]
 
+    @property
+    def output_names(self):
+        """Keras 3's Functional.output_names: the names of the layers making the outputs."""
+        return list(self._out_names())
+
     # -- structure ---------------------------------------------------------
     @property
     def layers(self) -> list[Layer]:
@@ -240,8 +245,10 @@ class Model(Trainer, Layer):
             return
         if input_shape is None:
             raise ValueError("You must provide an `input_shape` argument.")
-        if type(self).call is Model.call:
-            self.built = True  # no call() of its own (a model trained only through its train_step)
+        if type(self).call is Model.call or type(self).build is Model.build:
+            # Keras 3: a subclassed Model has Layer's default build(), which only marks it
+            # built -- its layers stay unbuilt (no weights) until the first real call.
+            self.built = True
             return
         shapes = input_shape if isinstance(input_shape, list) else [input_shape]
         probe = [np.zeros(tuple(1 if d is None else d for d in s), np.float32) for s in shapes]
@@ -346,7 +353,23 @@ class Model(Trainer, Layer):
         save_model(self, filepath, overwrite)
 
     def get_config(self):
+        from . import config as _config
+
+        if isinstance(self, Sequential):
+            return _config.sequential_config(self)
+        if self._graph is not None and type(self) is Model:
+            return _config.functional_config(self)
         return {"name": self.name, "trainable": self.trainable}
+
+    @classmethod
+    def from_config(cls, config, custom_objects=None):
+        from . import config as _config
+
+        if issubclass(cls, Sequential):
+            return _config.sequential_from_config(cls, config, custom_objects)
+        if "layers" in config and "input_layers" in config:
+            return _config.functional_from_config(cls, config, custom_objects)
+        return cls(**config)
 
 
 class Sequential(Model):

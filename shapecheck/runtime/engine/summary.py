@@ -15,9 +15,24 @@ def readable_size(n_params: int, bytes_per_param: int = 4, extra_bytes: int = 0)
     return f"{size:.2f} {units[i]}"
 
 
-def _shape_of(layer):
+def _shape_of(layer, subclassed=False):
     nodes = layer._inbound_nodes
-    if nodes:
+    spec = getattr(layer, "spec", None)
+    if subclassed and spec is not None and not hasattr(layer, "_graph"):
+        # Inside a subclassed model Keras records no nodes: it shows the output shape
+        # computed from the shape the layer was built with (batch size included), and
+        # "?" for a layer that never ran build() (one built in __init__, e.g. pooling).
+        from .layer import BUILT_AT_INIT
+
+        built_with = getattr(layer, "_real_build_shapes", None) or layer._build_shapes
+        if spec.class_name in BUILT_AT_INIT or not built_with:
+            return "?"
+        try:
+            out = spec.output_shape(layer.cfg, [tuple(s) for s in built_with])
+        except Exception:
+            return "?"
+        shapes = out if isinstance(out, list) else [out]
+    elif nodes:
         outs = nodes[-1].outputs
         shapes = [t.shape for t in outs]
     elif getattr(layer, "_eager_output_shapes", None):
@@ -141,8 +156,11 @@ def render(model) -> str:
     branching = not _sequential_like(model)
     headers = ["Layer (type)", "Output Shape", "Param #"] + (["Connected to"] if branching else [])
     rows = []
+    from .model import Sequential
+
+    subclassed = getattr(model, "_graph", None) is None and not isinstance(model, Sequential)
     for layer in layers:
-        row = [f"{layer.name} ({_type_name(layer)})", _shape_of(layer),
+        row = [f"{layer.name} ({_type_name(layer)})", _shape_of(layer, subclassed),
                _params(layer) if not isinstance(layer, InputLayer) else "0"]
         if branching:
             row.append(_connections(layer, model._graph))

@@ -133,6 +133,7 @@ class Trainer:
         self._loss_spec = loss
         self._loss_weights = loss_weights
         self._metric_spec = metrics
+        self._weighted_spec = weighted_metrics  # metrics that see the sample weights
         self._losses = None  # resolved at the first batch, from the data's shapes
         self._metrics = None
         self.compiled = True
@@ -140,7 +141,7 @@ class Trainer:
     @property
     def metrics_names(self):
         names = ["loss"]
-        if self._metric_spec:
+        if self._metric_spec or getattr(self, "_weighted_spec", None):
             names.append("compile_metrics")
         if self._losses is not None and len(self._losses) > 1:
             names.extend(f"{n}_loss" for n in self._out_names())
@@ -177,8 +178,13 @@ class Trainer:
             self._lw = [self._loss_weights.get(name, 1.0) for name in self._out_names()]
         else:
             self._lw = list(self._loss_weights)
-        metric_specs = self._metric_spec
         self._metrics = []  # (output index, display name, Metric)
+        for metric_specs, weighted in ((self._metric_spec, False), (getattr(self, "_weighted_spec", None), True)):
+            if metric_specs:
+                self._add_compiled_metrics(metric_specs, weighted, ys, outs)
+
+    def _add_compiled_metrics(self, metric_specs, weighted, ys, outs):
+        n = len(outs)
         if metric_specs:
             names = self._out_names()
             if isinstance(metric_specs, dict):
@@ -193,6 +199,7 @@ class Trainer:
                     continue
                 for m in (ms if isinstance(ms, (list, tuple)) else [ms]):
                     obj = metrics_module.get(m, np.shape(ys[i]), np.shape(outs[i]))
+                    obj._weighted = weighted
                     label = obj.name if n == 1 else f"{names[i]}_{obj.name}"
                     self._metrics.append((i, label, obj))
 
@@ -317,14 +324,17 @@ class Trainer:
     def _custom_step(self) -> bool:
         return type(self).train_step is not Trainer.train_step
 
-    def _run_train_step(self, bx, by, bsw):
+    def _custom_test_step(self) -> bool:
+        return getattr(type(self), "test_step", None) is not getattr(Trainer, "test_step", None)
+
+    def _run_train_step(self, bx, by, bsw, step_fn=None):
         x = bx[0] if len(bx) == 1 else list(bx)
         if by is None or all(a is None for a in by):
             data = x  # Keras hands train_step the inputs alone when there are no targets
         else:
             y = by[0] if len(by) == 1 else list(by)
             data = (x, y) if bsw is None else (x, y, bsw)
-        result = self.train_step(data) or {}
+        result = (step_fn or self.train_step)(data) or {}
         from . import autodiff
 
         logs = {}
@@ -430,6 +440,9 @@ class Trainer:
             if isinstance(term, _autodiff.Traced):
                 seed = np.ones_like(raw, dtype=np.float32)
                 grads[id(raw)] = grads[id(raw)] + seed if id(raw) in grads else seed
+            elif getattr(term, "gradient", None) is not None:  # an activity regularizer's term (layer.ActivityLoss)
+                key = id(term.output)
+                grads[key] = grads[key] + term.gradient if key in grads else term.gradient
         for i, (loss, y, o) in enumerate(zip(self._losses, ys, outs)):
             if loss is None or y is None:
                 continue
@@ -461,17 +474,18 @@ class Trainer:
                 sq_list = [squares.get(id(v)) if id(v.value) not in grads else None for v in variables]
             self.optimizer.apply([pgrads.get(id(v)) for v in variables], [v.value for v in variables],
                                  [v.path for v in variables], squares=sq_list)
-        self._update_metrics(ys, outs)
+        self._update_metrics(ys, outs, sw)
         return float(total), outs
 
-    def _update_metrics(self, ys, outs):
+    def _update_metrics(self, ys, outs, sw=None):
         for i, _, m in self._metrics:
             if ys[i] is not None:
                 mask = _masking.get(outs[i]) if _masking.active() else None
+                w = sw if sw is not None and getattr(m, "_weighted", False) else None  # weighted_metrics only
                 if mask is None:
-                    m.update_state(ys[i], outs[i])
+                    m.update_state(ys[i], outs[i]) if w is None else m.update_state(ys[i], outs[i], sample_weight=w)
                 else:  # Keras weighs a masked output's metric values by the mask
-                    m.update_state(ys[i], outs[i], sample_weight=_masking.metric_weights(mask, None))
+                    m.update_state(ys[i], outs[i], sample_weight=_masking.metric_weights(mask, w))
 
     def _regularization(self, variables):
         """Keras adds each ``*_regularizer`` penalty to the training loss."""
@@ -531,13 +545,15 @@ class Trainer:
             self._track_output_loss(i, value, len(o))
             total += self._lw[i] * value
         total += float(self._regularization([])[0])
-        self._update_metrics(ys, outs)
+        self._update_metrics(ys, outs, sw)
         return total
 
     def _sample_weights(self, ys, n, sample_weight, class_weight):
         """Per-sample weights from ``sample_weight`` or a ``class_weight`` dict."""
         if sample_weight is not None:
-            sw = np.asarray(sample_weight, dtype=np.float32).reshape(-1)
+            sw = np.asarray(sample_weight, dtype=np.float32)
+            if sw.ndim != 2 or sw.shape[0] != n:  # (samples, timesteps): temporal weights stay 2-D
+                sw = sw.reshape(-1)
             if len(sw) != n:
                 raise ValueError(f"sample_weight has {len(sw)} values but the data has {n} samples.")
             return sw
@@ -637,7 +653,7 @@ class Trainer:
         else:
             val_prepared = False
         if validation_data is not None and not val_prepared:
-            vx, vy = validation_data[0], validation_data[1]
+            vx, vy = validation_data[0], validation_data[1] if len(validation_data) > 1 else None  # (x,): no targets
             validation_data = (self._prepare_x(vx), self._prepare_y(vy, n_out))
         batch_size = batch_size or 32
         steps = steps_per_epoch or max(1, math.ceil(n / batch_size))
@@ -650,13 +666,14 @@ class Trainer:
             cb.set_params(params)
         self.stop_training = False
         for cb in cbs:
-            cb.on_train_begin()
+            cb.on_train_begin({})
+        epoch_logs = {}
         for epoch in range(initial_epoch, epochs):
             self._reset_metrics()
             if custom:
                 self.reset_metrics()
             for cb in cbs:
-                cb.on_epoch_begin(epoch)
+                cb.on_epoch_begin(epoch, {})
             if verbose:
                 print(f"Epoch {epoch + 1}/{epochs}")
                 sys.stdout.flush()
@@ -677,7 +694,7 @@ class Trainer:
                 if len(idx) == 0:
                     break
                 for cb in cbs:
-                    cb.on_train_batch_begin(step)
+                    cb.on_train_batch_begin(step, {})
                 bx = [a[idx] for a in xs]
                 by = [None if a is None else a[idx] for a in ys]
                 if custom:
@@ -704,7 +721,11 @@ class Trainer:
                     break
             epoch_logs = dict(logs)
             if validation_data is not None and not self.stop_training and (epoch + 1) % validation_freq == 0:
+                for cb in cbs:
+                    cb.on_test_begin({})
                 val = self._evaluate_arrays(validation_data[0], validation_data[1], validation_batch_size or batch_size)
+                for cb in cbs:
+                    cb.on_test_end(dict(val))
                 for k, v in val.items():
                     epoch_logs[f"val_{k}"] = v
             if bar is not None:
@@ -715,12 +736,29 @@ class Trainer:
             if self.stop_training:
                 break
         for cb in cbs:
-            cb.on_train_end()
+            cb.on_train_end(dict(epoch_logs))
         history.params = params
         self.history = history
         return history
 
+    def _evaluate_custom(self, xs, ys, batch_size, sw_all=None, bar=None):
+        """evaluate() through an overridden test_step(): the metrics reset, then each
+        batch's step; the logs are what the last step returned (as Keras 3 does)."""
+        n = _n_samples(xs, "x")
+        self.reset_metrics()
+        logs = {}
+        for step, start in enumerate(range(0, n, batch_size)):
+            bx = [a[start:start + batch_size] for a in xs]
+            by = None if ys is None else [None if a is None else a[start:start + batch_size] for a in ys]
+            bsw = None if sw_all is None else sw_all[start:start + batch_size]
+            logs = self._run_train_step(bx, by, bsw, step_fn=self.test_step)
+            if bar is not None:
+                bar.update(step + 1, list(logs.items()))
+        return logs
+
     def _evaluate_arrays(self, xs, ys, batch_size):
+        if self._custom_test_step():
+            return self._evaluate_custom(xs, ys, batch_size)
         n = _n_samples(xs, "x")
         metrics_before = [m._snapshot() for _, _, m in self._metrics or []]
         losses_before = getattr(self, "_out_losses", None)
@@ -756,6 +794,13 @@ class Trainer:
         self._reset_metrics()
         sw_all = self._sample_weights(ys, n, sample_weight, None) if ys is not None else None
         bar = Progbar(steps, verbose=verbose) if verbose else None
+        if self._custom_test_step():
+            logs = self._evaluate_custom(xs, ys, batch_size, sw_all, bar)
+            if return_dict:
+                return logs
+            names = [getattr(m, "name", None) for m in self.metrics]  # Keras's _flatten_metrics_in_order
+            flat = [logs[k] for k in names if k in logs] + [logs[k] for k in sorted(logs) if k not in names]
+            return flat[0] if len(flat) == 1 else flat
         loss_sum, seen = 0.0, 0
         logs = {}
         for step in range(steps):

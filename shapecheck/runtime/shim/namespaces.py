@@ -121,9 +121,11 @@ def fill_optimizers(mod):
 
     from .. import schedules
 
-    _export(mod, o, ["Optimizer", "SGD", "RMSprop", "Adam", "AdamW", "Adagrad", "get"])
+    _export(mod, o, ["Optimizer", "SGD", "RMSprop", "Adam", "AdamW", "Adagrad", "Adadelta", "Adamax", "Nadam", "Lion",
+                     "get"])
     mod.schedules = types.SimpleNamespace(**{n: getattr(schedules, n) for n in (
-        "LearningRateSchedule", "ExponentialDecay", "InverseTimeDecay", "PiecewiseConstantDecay", "CosineDecay")})
+        "LearningRateSchedule", "ExponentialDecay", "InverseTimeDecay", "PiecewiseConstantDecay", "CosineDecay",
+        "PolynomialDecay")})
     mod.legacy = mod  # keras.optimizers.legacy.Adam (Keras 2.11+ spelling)
     mod.__path__ = []
 
@@ -262,6 +264,13 @@ def fill_regularizers(mod):
     _export(mod, r, ["Regularizer", "L1L2", "L1", "L2", "l1", "l2", "l1_l2", "get"])
 
 
+def fill_constraints(mod):
+    from .. import constraints as c
+
+    _export(mod, c, ["Constraint", "MaxNorm", "NonNeg", "UnitNorm", "MinMaxNorm", "get"])
+    mod.max_norm, mod.non_neg, mod.unit_norm, mod.min_max_norm = c.MaxNorm, c.NonNeg, c.UnitNorm, c.MinMaxNorm
+
+
 def fill_random(mod):
     from .. import random as r
 
@@ -282,7 +291,7 @@ def fill_keras(mod):
     mod.__path__ = []
     base = mod.__name__
     for sub in ("layers", "models", "optimizers", "losses", "metrics", "callbacks", "utils", "backend", "ops",
-                "activations", "initializers", "regularizers", "preprocessing", "saving", "random"):
+                "activations", "initializers", "regularizers", "constraints", "preprocessing", "saving", "random"):
         setattr(mod, sub, importlib.import_module(f"{base}.{sub}"))
 
 
@@ -493,6 +502,7 @@ def _keras_tree(prefix: str) -> dict:
         f"{prefix}.activations": fill_activations,
         f"{prefix}.initializers": fill_initializers,
         f"{prefix}.regularizers": fill_regularizers,
+        f"{prefix}.constraints": fill_constraints,
         f"{prefix}.preprocessing": fill_preprocessing,
         f"{prefix}.saving": fill_saving,
         f"{prefix}.random": fill_random,
