@@ -85,7 +85,7 @@ def _to_array(x, dtype=None) -> np.ndarray:
     a = np.asarray(x)
     if dtype is not None:
         return a if a.dtype == dtype else a.astype(dtype)
-    if a.dtype.kind in "iub":
+    if a.dtype.kind in "iubUSO":  # ints, bools, and the strings the text/lookup layers take
         return a
     return a if a.dtype == np.float32 else a.astype(np.float32)
 
@@ -730,6 +730,9 @@ class CatalogLayer(Layer):
         return result
 
     def _eager_call(self, inputs, call_kwargs, training):
+        if isinstance(inputs, (list, tuple)) and inputs and all(isinstance(v, (str, bytes, int, float))
+                                                                 for v in inputs):
+            inputs = np.asarray(inputs)  # a plain list of values (strings, ids) is one input, as in Keras
         many = isinstance(inputs, (list, tuple))
         arrays = [x if _on_device(x) else _to_array(x) for x in (inputs if many else [inputs])]
         if self.spec.class_name == "Embedding":
@@ -915,10 +918,11 @@ def layer_class(name: str):
     cls = _CLASSES.get(spec.class_name)
     if cls is None:
         attrs = {"spec": spec, "__module__": "keras.layers", "__qualname__": spec.class_name}
-        from .adapt import ADAPTERS
+        from .adapt import ADAPTERS, LAYER_METHODS
 
         if spec.class_name in ADAPTERS:
             attrs["adapt"] = ADAPTERS[spec.class_name]
+        attrs.update(LAYER_METHODS.get(spec.class_name, {}))
         cls = type(spec.class_name, (CatalogLayer,), attrs)
         _CLASSES[spec.class_name] = cls
     _CLASSES[name] = cls

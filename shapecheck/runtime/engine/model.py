@@ -285,6 +285,9 @@ class Model(Trainer, Layer):
     def _cast_inputs(self, arrays):
         out = []
         for t, a in zip(self._graph.inputs, arrays):
+            if t.dtype == "string" or a.dtype.kind in "USO":
+                out.append(a)  # text for TextVectorization / StringLookup
+                continue
             want = np.dtype(t.dtype) if t.dtype in ("int32", "int64", "float32", "float64", "bool", "uint8") else None
             if want is not None and want.kind in "iu":
                 out.append(a if a.dtype == want else a.astype(want))

@@ -362,7 +362,7 @@ class Trainer:
             arrays = [np.asarray(x)]  # nested Python lists: one array for a one-input model
         else:
             arrays = _as_list(x)
-        arrays = [a if a.dtype.kind in "iubf" else a.astype(np.float32) for a in arrays]
+        arrays = [a if a.dtype.kind in "iubfUSO" else a.astype(np.float32) for a in arrays]
         ensure = getattr(self, "_ensure_built_for", None)
         if ensure is not None:
             ensure(arrays)

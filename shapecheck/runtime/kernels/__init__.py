@@ -36,3 +36,4 @@ from ._heap import keep_freed_buffers
 keep_freed_buffers()  # batch-sized arrays reuse freed pages (see _heap.py)
 from .base import KERNELS, LayerKernel, get_kernel, register_kernel  # noqa: F401
 from . import activation_layers, attention, conv, core, merging, normalization, pooling, preprocessing, reshaping, rnn  # noqa: F401,E402  (registration side effects)
+from . import lookup  # noqa: F401,E402  (StringLookup, TextVectorization, ..., EinsumDense)
