@@ -154,6 +154,8 @@ def _update_split(kind, w, g, s1, s2, sq, h, row, nt):
         fp_leave(prev)
 
 
+_RANGES = {ADAM: _adam_range, SGD: _sgd_range, SGD_MOMENTUM: _momentum_range, SGD_NESTEROV: _nesterov_range,
+           RMSPROP: _rmsprop_range, ADAGRAD: _adagrad_range}
 _NONE = np.zeros(0, dtype=np.float32)
 
 
@@ -179,7 +181,9 @@ def _update(kind, w, g, s1, s2, *hyper, sq=None):
     if split_elements_pays(w.size):
         _update_split(*args, w.shape[-1] if w.ndim >= 2 else 1, compute_threads())
     else:
-        _update_range(*args)
+        # Each optimizer's own loop, picked here: _update_range's switch would
+        # compile all six on a script's first step (~4 s of a cold start).
+        _RANGES[kind](*args[1:])
 
 
 def adam_step(w, g, m, v, alpha, one_minus_b1, one_minus_b2, eps, sq=None):

@@ -45,10 +45,16 @@ def matmul(a, b):
     return np.dot(a, b)
 
 
+# linear / linear_grads call BLAS through _sgemm rather than np.dot: numba's
+# np.dot compiles its generic layout and dtype handling into each caller
+# (~3 s of a cold start for these two), and both end in the same sgemm.
 @njit(cache=True, error_model="numpy")
 def linear(x2, w, b):
     """x2 @ w + b (b may be empty): the one serial copy (see linear_grads)."""
-    z = np.dot(x2, w)
+    x2 = np.ascontiguousarray(x2)  # (a copy only for a strided view, as np.dot made)
+    w = np.ascontiguousarray(w)
+    z = np.empty((x2.shape[0], w.shape[1]), dtype=np.float32)
+    gemm(x2, w, z, 0.0)
     if b.size:
         n, m = z.shape
         for i in range(n):
@@ -62,15 +68,20 @@ def linear_grads(x2, w, dz, with_bias, need_dx):
     """For z = x2 @ w + b: (dw, db, dx); db empty unless with_bias, dx
     empty unless need_dx.  The one serial copy: Dense, the convolutions'
     GEMMs, the recurrent projections and attention all call it."""
-    dw = np.dot(x2.T, dz)
+    x2 = np.ascontiguousarray(x2)
+    w = np.ascontiguousarray(w)
+    dz = np.ascontiguousarray(dz)
     n, m = dz.shape
+    dw = np.empty((x2.shape[1], m), dtype=np.float32)
+    gemm_tn(x2, dz, dw, 0.0)
     db = np.zeros(m if with_bias else 0, dtype=np.float32)
     if with_bias:
         for i in range(n):
             for j in range(m):
                 db[j] += dz[i, j]
     if need_dx:
-        dx = np.dot(dz, w.T)
+        dx = np.empty((n, w.shape[0]), dtype=np.float32)
+        gemm_nt(dz, w, dx, 0.0)
     else:
         dx = np.zeros((0, 0), dtype=np.float32)
     return dw, db, dx

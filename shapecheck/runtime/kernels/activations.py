@@ -88,122 +88,228 @@ def _softmax_rows(z, y, log):
                 y[i, j] *= inv
 
 
-@njit(cache=True, error_model="numpy")
+# -- element-wise activations: one small kernel each --------------------------
+# One kernel per activation, picked in Python by its code: a single kernel
+# switching on the code compiled every activation's loop (and sigmoid/tanh's
+# exp helpers) on a script's first use of any, ~6 s of a cold start.
+def _fwd(fn):
+    return njit(cache=True, error_model="numpy")(fn)
+
+
+@_fwd
+def _linear_fwd(z, y):
+    for i in range(z.size):
+        y[i] = z[i]
+
+
+@_fwd
+def _relu_fwd(z, y):
+    for i in range(z.size):
+        y[i] = z[i] if z[i] > 0 else np.float32(0.0)
+
+
+@_fwd
+def _sigmoid_fwd(z, y):
+    sigmoid_into(z, y, np.empty(z.size, dtype=np.int32))
+
+
+@_fwd
+def _tanh_fwd(z, y):
+    tanh_into(z, y, np.empty(z.size, dtype=np.int32))
+
+
+@_fwd
+def _elu_fwd(z, y):
+    for i in range(z.size):
+        y[i] = z[i] if z[i] > 0 else math.expm1(z[i])
+
+
+@_fwd
+def _selu_fwd(z, y):
+    a = np.float32(SELU_ALPHA)
+    s = np.float32(SELU_SCALE)
+    for i in range(z.size):
+        y[i] = s * z[i] if z[i] > 0 else s * a * math.expm1(z[i])
+
+
+@_fwd
+def _softplus_fwd(z, y):
+    for i in range(z.size):
+        v = z[i]
+        y[i] = max(v, np.float32(0.0)) + math.log1p(math.exp(-abs(v)))
+
+
+@_fwd
+def _softsign_fwd(z, y):
+    for i in range(z.size):
+        y[i] = z[i] / (np.float32(1.0) + abs(z[i]))
+
+
+@_fwd
+def _hard_sigmoid_fwd(z, y):
+    for i in range(z.size):
+        v = z[i] * np.float32(1.0 / 6.0) + np.float32(0.5)
+        y[i] = min(max(v, np.float32(0.0)), np.float32(1.0))
+
+
+@_fwd
+def _gelu_fwd(z, y):
+    for i in range(z.size):
+        v = z[i]
+        y[i] = np.float32(0.5) * v * (np.float32(1.0) + math.erf(v * np.float32(SQRT_HALF)))
+
+
+@_fwd
+def _swish_fwd(z, y):
+    for i in range(z.size):
+        y[i] = z[i] / (np.float32(1.0) + math.exp(-z[i]))
+
+
+@_fwd
+def _leaky_relu_fwd(z, y):
+    for i in range(z.size):
+        y[i] = z[i] if z[i] > 0 else np.float32(LEAKY_SLOPE) * z[i]
+
+
+@_fwd
+def _relu6_fwd(z, y):
+    for i in range(z.size):
+        y[i] = min(max(z[i], np.float32(0.0)), np.float32(6.0))
+
+
+@_fwd
+def _exponential_fwd(z, y):
+    for i in range(z.size):
+        y[i] = math.exp(z[i])
+
+
+@_fwd
+def _mish_fwd(z, y):
+    for i in range(z.size):
+        v = z[i]
+        sp = max(v, np.float32(0.0)) + math.log1p(math.exp(-abs(v)))
+        y[i] = v * math.tanh(sp)
+
+
+@_fwd
+def _linear_bwd(z, y, dy, dz):
+    for i in range(z.size):
+        dz[i] = dy[i]
+
+
+@_fwd
+def _relu_bwd(z, y, dy, dz):
+    for i in range(z.size):
+        dz[i] = dy[i] if z[i] > 0 else np.float32(0.0)
+
+
+@_fwd
+def _sigmoid_bwd(z, y, dy, dz):
+    for i in range(z.size):
+        dz[i] = dy[i] * y[i] * (np.float32(1.0) - y[i])
+
+
+@_fwd
+def _tanh_bwd(z, y, dy, dz):
+    for i in range(z.size):
+        dz[i] = dy[i] * (np.float32(1.0) - y[i] * y[i])
+
+
+@_fwd
+def _elu_bwd(z, y, dy, dz):
+    for i in range(z.size):
+        dz[i] = dy[i] if z[i] > 0 else dy[i] * (y[i] + np.float32(1.0))
+
+
+@_fwd
+def _selu_bwd(z, y, dy, dz):
+    a = np.float32(SELU_ALPHA)
+    s = np.float32(SELU_SCALE)
+    for i in range(z.size):
+        dz[i] = dy[i] * s if z[i] > 0 else dy[i] * (y[i] + s * a)
+
+
+@_fwd
+def _softplus_bwd(z, y, dy, dz):
+    for i in range(z.size):
+        dz[i] = dy[i] / (np.float32(1.0) + math.exp(-z[i]))
+
+
+@_fwd
+def _softsign_bwd(z, y, dy, dz):
+    for i in range(z.size):
+        d = np.float32(1.0) + abs(z[i])
+        dz[i] = dy[i] / (d * d)
+
+
+@_fwd
+def _hard_sigmoid_bwd(z, y, dy, dz):
+    for i in range(z.size):
+        dz[i] = dy[i] * np.float32(1.0 / 6.0) if -3.0 < z[i] < 3.0 else np.float32(0.0)
+
+
+@_fwd
+def _gelu_bwd(z, y, dy, dz):
+    for i in range(z.size):
+        v = z[i]
+        cdf = np.float32(0.5) * (np.float32(1.0) + math.erf(v * np.float32(SQRT_HALF)))
+        pdf = np.float32(INV_SQRT_2PI) * math.exp(np.float32(-0.5) * v * v)
+        dz[i] = dy[i] * (cdf + v * pdf)
+
+
+@_fwd
+def _swish_bwd(z, y, dy, dz):
+    for i in range(z.size):
+        s = np.float32(1.0) / (np.float32(1.0) + math.exp(-z[i]))
+        dz[i] = dy[i] * (s + y[i] * (np.float32(1.0) - s))
+
+
+@_fwd
+def _leaky_relu_bwd(z, y, dy, dz):
+    for i in range(z.size):
+        dz[i] = dy[i] if z[i] > 0 else np.float32(LEAKY_SLOPE) * dy[i]
+
+
+@_fwd
+def _relu6_bwd(z, y, dy, dz):
+    for i in range(z.size):
+        dz[i] = dy[i] if 0.0 < z[i] < 6.0 else np.float32(0.0)
+
+
+@_fwd
+def _exponential_bwd(z, y, dy, dz):
+    for i in range(z.size):
+        dz[i] = dy[i] * y[i]
+
+
+@_fwd
+def _mish_bwd(z, y, dy, dz):
+    for i in range(z.size):
+        v = z[i]
+        sp = max(v, np.float32(0.0)) + math.log1p(math.exp(-abs(v)))
+        t = math.tanh(sp)
+        sg = np.float32(1.0) / (np.float32(1.0) + math.exp(-v))
+        dz[i] = dy[i] * (t + v * (np.float32(1.0) - t * t) * sg)
+
+
+_FORWARD = {LINEAR: _linear_fwd, RELU: _relu_fwd, SIGMOID: _sigmoid_fwd, TANH: _tanh_fwd, ELU: _elu_fwd,
+            SELU: _selu_fwd, SOFTPLUS: _softplus_fwd, SOFTSIGN: _softsign_fwd, HARD_SIGMOID: _hard_sigmoid_fwd,
+            GELU: _gelu_fwd, SWISH: _swish_fwd, LEAKY_RELU: _leaky_relu_fwd, RELU6: _relu6_fwd,
+            EXPONENTIAL: _exponential_fwd, MISH: _mish_fwd}
+_BACKWARD = {LINEAR: _linear_bwd, RELU: _relu_bwd, SIGMOID: _sigmoid_bwd, TANH: _tanh_bwd, ELU: _elu_bwd,
+             SELU: _selu_bwd, SOFTPLUS: _softplus_bwd, SOFTSIGN: _softsign_bwd, HARD_SIGMOID: _hard_sigmoid_bwd,
+             GELU: _gelu_bwd, SWISH: _swish_bwd, LEAKY_RELU: _leaky_relu_bwd, RELU6: _relu6_bwd,
+             EXPONENTIAL: _exponential_bwd, MISH: _mish_bwd}
+
+
 def act_forward(code, z, y):
-    """y = act(z) for flat float32 arrays (softmax: 2-D rows, last axis)."""
-    n = z.size
-    if code == LINEAR:
-        for i in range(n):
-            y[i] = z[i]
-    elif code == RELU:
-        for i in range(n):
-            y[i] = z[i] if z[i] > 0 else np.float32(0.0)
-    elif code == SIGMOID:
-        sigmoid_into(z, y, np.empty(n, dtype=np.int32))
-    elif code == TANH:
-        tanh_into(z, y, np.empty(n, dtype=np.int32))
-    elif code == ELU:
-        for i in range(n):
-            y[i] = z[i] if z[i] > 0 else math.expm1(z[i])
-    elif code == SELU:
-        a = np.float32(SELU_ALPHA)
-        s = np.float32(SELU_SCALE)
-        for i in range(n):
-            y[i] = s * z[i] if z[i] > 0 else s * a * math.expm1(z[i])
-    elif code == SOFTPLUS:
-        for i in range(n):
-            v = z[i]
-            y[i] = max(v, np.float32(0.0)) + math.log1p(math.exp(-abs(v)))
-    elif code == SOFTSIGN:
-        for i in range(n):
-            y[i] = z[i] / (np.float32(1.0) + abs(z[i]))
-    elif code == HARD_SIGMOID:
-        for i in range(n):
-            v = z[i] * np.float32(1.0 / 6.0) + np.float32(0.5)
-            y[i] = min(max(v, np.float32(0.0)), np.float32(1.0))
-    elif code == GELU:
-        for i in range(n):
-            v = z[i]
-            y[i] = np.float32(0.5) * v * (np.float32(1.0) + math.erf(v * np.float32(SQRT_HALF)))
-    elif code == SWISH:
-        for i in range(n):
-            y[i] = z[i] / (np.float32(1.0) + math.exp(-z[i]))
-    elif code == LEAKY_RELU:
-        for i in range(n):
-            y[i] = z[i] if z[i] > 0 else np.float32(LEAKY_SLOPE) * z[i]
-    elif code == RELU6:
-        for i in range(n):
-            y[i] = min(max(z[i], np.float32(0.0)), np.float32(6.0))
-    elif code == EXPONENTIAL:
-        for i in range(n):
-            y[i] = math.exp(z[i])
-    elif code == MISH:
-        for i in range(n):
-            v = z[i]
-            sp = max(v, np.float32(0.0)) + math.log1p(math.exp(-abs(v)))
-            y[i] = v * math.tanh(sp)
+    """y = act(z) for flat float32 arrays (element-wise codes)."""
+    _FORWARD[code](z, y)
 
 
-@njit(cache=True, error_model="numpy")
 def act_backward(code, z, y, dy, dz):
     """dz = dy * act'(z) for flat float32 arrays (softmax handled apart)."""
-    n = z.size
-    if code == LINEAR:
-        for i in range(n):
-            dz[i] = dy[i]
-    elif code == RELU:
-        for i in range(n):
-            dz[i] = dy[i] if z[i] > 0 else np.float32(0.0)
-    elif code == SIGMOID:
-        for i in range(n):
-            dz[i] = dy[i] * y[i] * (np.float32(1.0) - y[i])
-    elif code == TANH:
-        for i in range(n):
-            dz[i] = dy[i] * (np.float32(1.0) - y[i] * y[i])
-    elif code == ELU:
-        for i in range(n):
-            dz[i] = dy[i] if z[i] > 0 else dy[i] * (y[i] + np.float32(1.0))
-    elif code == SELU:
-        a = np.float32(SELU_ALPHA)
-        s = np.float32(SELU_SCALE)
-        for i in range(n):
-            dz[i] = dy[i] * s if z[i] > 0 else dy[i] * (y[i] + s * a)
-    elif code == SOFTPLUS:
-        for i in range(n):
-            dz[i] = dy[i] / (np.float32(1.0) + math.exp(-z[i]))
-    elif code == SOFTSIGN:
-        for i in range(n):
-            d = np.float32(1.0) + abs(z[i])
-            dz[i] = dy[i] / (d * d)
-    elif code == HARD_SIGMOID:
-        for i in range(n):
-            dz[i] = dy[i] * np.float32(1.0 / 6.0) if -3.0 < z[i] < 3.0 else np.float32(0.0)
-    elif code == GELU:
-        for i in range(n):
-            v = z[i]
-            cdf = np.float32(0.5) * (np.float32(1.0) + math.erf(v * np.float32(SQRT_HALF)))
-            pdf = np.float32(INV_SQRT_2PI) * math.exp(np.float32(-0.5) * v * v)
-            dz[i] = dy[i] * (cdf + v * pdf)
-    elif code == SWISH:
-        for i in range(n):
-            s = np.float32(1.0) / (np.float32(1.0) + math.exp(-z[i]))
-            dz[i] = dy[i] * (s + y[i] * (np.float32(1.0) - s))
-    elif code == LEAKY_RELU:
-        for i in range(n):
-            dz[i] = dy[i] if z[i] > 0 else np.float32(LEAKY_SLOPE) * dy[i]
-    elif code == RELU6:
-        for i in range(n):
-            dz[i] = dy[i] if 0.0 < z[i] < 6.0 else np.float32(0.0)
-    elif code == EXPONENTIAL:
-        for i in range(n):
-            dz[i] = dy[i] * y[i]
-    elif code == MISH:
-        for i in range(n):
-            v = z[i]
-            sp = max(v, np.float32(0.0)) + math.log1p(math.exp(-abs(v)))
-            t = math.tanh(sp)
-            sg = np.float32(1.0) / (np.float32(1.0) + math.exp(-v))
-            dz[i] = dy[i] * (t + v * (np.float32(1.0) - t * t) * sg)
+    _BACKWARD[code](z, y, dy, dz)
 
 
 @njit(cache=True, error_model="numpy")
