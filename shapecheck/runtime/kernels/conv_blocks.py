@@ -9,7 +9,8 @@ LLVM vectorizes them (a loop over computed, possibly negative indices was
 measured ~4x slower).
 
 A block is im2col of its rows into a buffer of at most ``BLOCK_BYTES``,
-one ``np.dot`` with the (kh*kw*C, F) kernel into the output rows, then bias
+one GEMM with the (kh*kw*C, F) kernel into the output rows (``_sgemm``:
+numba's np.dot compiled its generic layout handling into each kernel), then bias
 and relu while those rows are still in cache.  The whole (rows, patch)
 matrix is never built (for the convnet's second layer it is 17.8 MB, written
 once and read once from memory).  Even a first layer's patch of 9 values
@@ -30,6 +31,7 @@ import numpy as np
 from numba import njit
 
 from ._shares import ranges, run_shares
+from ._sgemm import gemm, gemm_nt, gemm_tn
 
 # The convnet's layers: 1 MB of im2col (910 rows of 288) beat 256-512 KB and
 # 2 MB; for a patch of 9, 1-2K rows beat 256 and 4K.
@@ -228,7 +230,7 @@ def _forward_chunk(xp, k2, bias, relu, kh, kw, sh, sw, dh, dw, oh, ow, b0, b1, b
         n = min(blk, end - ra)
         _im2col_rows(xp, ra, n, kh, kw, sh, sw, dh, dw, oh, ow, cols)
         zb = z[ra:ra + n]
-        np.dot(cols[:n], k2, zb)
+        gemm(cols[:n], k2, zb, 0.0)
         _bias_relu(zb, bias, relu)
         ra += n
 
@@ -289,7 +291,6 @@ def _backward_chunk(xp, k2, y, dy, relu, need_dx, kh, kw, sh, sw, dh, dw, oh, ow
     dzb = np.empty((blk, f), dtype=np.float32)
     tmp = np.empty((p, f), dtype=np.float32)
     dcols = np.empty((blk, p) if need_dx else (0, p), dtype=np.float32)
-    k2t = k2.T
     end = b1 * oh * ow
     ra = b0 * oh * ow
     blk = _even_block(end - ra, blk)
@@ -302,11 +303,11 @@ def _backward_chunk(xp, k2, y, dy, relu, need_dx, kh, kw, sh, sw, dh, dw, oh, ow
         _add_colsums(d, db)
         c = cols[:n]
         _im2col_rows(xp, ra, n, kh, kw, sh, sw, dh, dw, oh, ow, c)
-        np.dot(c.T, d, tmp)
+        gemm_tn(c, d, tmp, 0.0)
         _add_into(dk, tmp)
         if need_dx:
             dc = dcols[:n]
-            np.dot(d, k2t, dc)
+            gemm_nt(d, k2, dc, 0.0)
             _col2im_rows(dc, ra, n, kh, kw, sh, sw, dh, dw, oh, ow, dxp)
         ra += n
 
