@@ -32,6 +32,7 @@ from .values import (
     BoundMethod,
     ClassV,
     Const,
+    DatasetV,
     DictV,
     ExternalV,
     FuncV,
@@ -77,6 +78,13 @@ class _Return(Exception):
 
 class _Break(Exception):
     pass
+
+
+class _Yielded(Exception):
+    """The first value a generator function yields (see Interpreter.first_yield)."""
+
+    def __init__(self, value: Value) -> None:
+        self.value = value
 
 
 class _Continue(Exception):
@@ -160,6 +168,7 @@ class Interpreter:
         self.source_lines = source.splitlines()
         self._generator_cache: dict[int, bool] = {}
         self.symbolic_call_depth = 0  # > 0 inside a custom layer's or subclassed model's call()
+        self.yield_depth = -1  # the call depth whose `yield` ends a first_yield run
         self.current_stmt: Optional[cst.CSTNode] = None
         self.called_functions: set[int] = set()
         self.defined_functions: list[FuncV] = []
@@ -796,6 +805,8 @@ class Interpreter:
         return Unknown("?")
 
     def eval_Yield(self, node, scope):
+        if self.call_depth == self.yield_depth and node.value is not None and not isinstance(node.value, cst.From):
+            raise _Yielded(self.eval(node.value, scope))
         return Unknown("?")
 
     def eval_GeneratorExp(self, node, scope):
@@ -1068,8 +1079,64 @@ class Interpreter:
                       severity="info")
             return Unknown(fn.name)
         if not fn.is_lambda and self._is_generator(fn.node):
-            # Calling a generator function runs none of its body.
+            # Calling a generator function runs none of its body; what it will
+            # yield matters when the generator feeds fit/predict.
+            return self.generator_value(fn, list(args), dict(kwargs), node)
+        scope = self._bind_params(fn, args, kwargs)
+        self.call_depth += 1
+        saved_loops = self.loop_vars
+        self.loop_vars = []
+        try:
+            if fn.is_lambda:
+                return self.eval(fn.node.body, scope)
+            self.exec_block(_body_statements(fn.node), scope)
+            return Const(None)
+        except _Return as r:
+            return r.value
+        except (_Break, _Continue):
+            return Unknown(fn.name)
+        finally:
+            self.call_depth -= 1
+            self.loop_vars = saved_loops
+
+    def generator_value(self, fn: FuncV, args: list, kwargs: dict, node) -> Value:
+        """A generator object as data: the structure of its first yield, taken as
+        one batch (Keras treats every yielded element as a batch). The body runs
+        up to that yield with diagnostics muted: Python runs it only when the
+        generator is consumed, which the analyzer cannot promise."""
+        first = self.quietly(lambda: self.first_yield(fn, args, kwargs))
+        if first is None or isinstance(first, Unknown):
             return Unknown(fn.name + "()")
+        return DatasetV(first, batched=True, source="generator")
+
+    def first_yield(self, fn: FuncV, args: list, kwargs: dict) -> Optional[Value]:
+        scope = self._bind_params(fn, args, kwargs)
+        saved = (self.yield_depth, self.loop_vars)
+        self.call_depth += 1
+        self.yield_depth = self.call_depth
+        self.loop_vars = []
+        try:
+            self.exec_block(_body_statements(fn.node), scope)
+        except _Yielded as y:
+            return y.value
+        except (_Return, _Break, _Continue):
+            return None
+        finally:
+            self.call_depth -= 1
+            self.yield_depth, self.loop_vars = saved
+        return None
+
+    def quietly(self, run):
+        """run() with the diagnostics it would add dropped (code that may never run)."""
+        mark = len(self.report.diagnostics)
+        keys = set(self.diag_keys)
+        try:
+            return run()
+        finally:
+            del self.report.diagnostics[mark:]
+            self.diag_keys = keys
+
+    def _bind_params(self, fn: FuncV, args: list, kwargs: dict) -> Scope:
         scope = Scope(fn.scope, "function")
         params = fn.node.params
         positional = list(params.posonly_params) + list(params.params)
@@ -1096,21 +1163,7 @@ class Interpreter:
                 scope.vars[pname] = Unknown(pname)
         if isinstance(params.star_kwarg, cst.Param):
             scope.vars[params.star_kwarg.name.value] = DictV(list(kwargs), list(kwargs.values()))
-        self.call_depth += 1
-        saved_loops = self.loop_vars
-        self.loop_vars = []
-        try:
-            if fn.is_lambda:
-                return self.eval(fn.node.body, scope)
-            self.exec_block(_body_statements(fn.node), scope)
-            return Const(None)
-        except _Return as r:
-            return r.value
-        except (_Break, _Continue):
-            return Unknown(fn.name)
-        finally:
-            self.call_depth -= 1
-            self.loop_vars = saved_loops
+        return scope
 
     # -- helpers ----------------------------------------------------------------
     def truth(self, v: Value) -> Optional[bool]:

@@ -7,6 +7,8 @@ at the end, with the layer order and parameter counts Keras 3 reports.
 """
 from __future__ import annotations
 
+import re
+
 import math
 from typing import Any, Optional
 
@@ -91,6 +93,31 @@ KERAS2_REMOVED_LAYER_NAMES = {
     "LocallyConnected2D": "no replacement in Keras 3",
 }
 
+# Keras 2.2's lower-case optimizer aliases (keras.optimizers.adam) -> the class.
+KERAS2_LOWERCASE_OPTIMIZERS = {
+    "sgd": "SGD", "rmsprop": "RMSprop", "adagrad": "Adagrad", "adadelta": "Adadelta", "adam": "Adam",
+    "adamax": "Adamax", "nadam": "Nadam",
+}
+
+# Keras 2 modules with no Keras 3 counterpart: prefix -> (what went, what to do).
+KERAS2_REMOVED_MODULES = {
+    "keras.wrappers": ("the scikit-learn wrappers (KerasClassifier, KerasRegressor)",
+                       "pip install scikeras and use `from scikeras.wrappers import KerasClassifier`"),
+}
+
+
+def removed_keras_module(path: str) -> Optional[tuple[str, str]]:
+    """(what Keras 3 removed, hint) for an import of a Keras 2 module that is gone
+    (tf_keras, the Keras 2 package, still has them)."""
+    for prefix in ("tensorflow.keras.", "keras."):
+        if path.startswith(prefix) or path + "." == prefix:
+            rest = "keras." + path[len(prefix):] if prefix != "keras." else path
+            for gone, why in KERAS2_REMOVED_MODULES.items():
+                if rest == gone or rest.startswith(gone + "."):
+                    return why
+    return None
+
+
 MODEL_METHODS = {
     "add", "pop", "compile", "fit", "evaluate", "predict", "train_on_batch", "test_on_batch", "predict_on_batch",
     "summary", "build", "count_params", "get_layer", "save", "save_weights", "load_weights", "set_weights",
@@ -134,6 +161,11 @@ class KerasApi:
         return mod
 
     def _import_module(self, path: str, node, report: bool = True) -> Value:
+        gone = removed_keras_module(path)
+        if gone is not None:
+            if report:
+                self.it.diag(node, "SC403", f"No module named '{path}': Keras 3 removed {gone[0]}", hint=gone[1])
+            return ExternalV(path)
         canon, keras2 = canonical_module(path)
         if canon is None:
             top = path.split(".")[0]
@@ -164,6 +196,13 @@ class KerasApi:
                 self.it.diag(node, "SC403", f"module 'keras.backend' has no attribute '{attr}': Keras 3 removed the Keras 2 "
                              "backend functions",
                              hint=f"use keras.ops.{attr}(...)" if attr in KERAS3_OPS_TWINS else "use keras.ops or a Keras 3 layer")
+        if mod.path == "keras.optimizers" and attr in KERAS2_LOWERCASE_OPTIMIZERS:
+            if not quiet:
+                cls = KERAS2_LOWERCASE_OPTIMIZERS[attr]
+                self.it.diag(node, "SC403", f"cannot import name '{attr}' from 'keras.optimizers': Keras 3 removed the "
+                             f"Keras 2 lower-case alias; the class is `{cls}`",
+                             hint=f"use keras.optimizers.{cls}(learning_rate=...)")
+            return Unknown(attr)
         if mod.path == "keras.layers" and attr in KERAS2_REMOVED_LAYER_NAMES:
             if not quiet:
                 self.it.diag(node, "SC403", f"cannot import name '{attr}' from 'keras.layers': Keras 3 removed it",
@@ -176,6 +215,8 @@ class KerasApi:
             return ModuleV("keras")
         if mod.path == "numpy" and attr == "random":
             return ModuleV("numpy.random")
+        if mod.path == "numpy" and attr == "newaxis":
+            return Const(None)  # x[:, np.newaxis] is x[:, None]
         if mod.path == "keras" and attr in ("layers", "models", "optimizers", "losses", "metrics", "callbacks", "utils", "backend",
                                             "ops", "activations", "initializers", "regularizers", "constraints", "datasets",
                                             "preprocessing", "applications", "random", "saving"):
@@ -460,6 +501,15 @@ class KerasApi:
             if eager is not None:
                 return eager
             out = tensor_ops.call_tensor_op(leaf, args, kwargs, random=path.startswith(("keras.random.", "tensorflow.random.")))
+            err = getattr(out, "error", None)
+            if err and not self.it.lambda_depth:
+                # keras.ops.concatenate / tf.matmul on shapes that cannot agree: the op raises here
+                # (inside a Lambda the Lambda reports it, as the layer's failure).
+                merge = leaf in ("concatenate", "concat", "stack")
+                said = err[len(leaf) + 2:] if err.startswith(leaf + ": ") else err
+                self.it.diag(node, "SC102" if merge else "SC103", f"{path.replace('tensorflow', 'tf', 1)}: {said}",
+                             hint=("the tensors must agree on every axis but the one they are joined on"
+                                   if merge else "make the inner dimensions agree (check which way round the weight is)"))
             if path.startswith("keras.ops."):
                 operands = list(args) + list(kwargs.values())
                 flat = [t for a in operands for t in (self._input_tensors(a) or [])]
@@ -639,6 +689,8 @@ class KerasApi:
         if isinstance(obj, ArrayV):
             return self._numpy_fault(numpy_api.array_method(obj, name, args, kwargs), obj, node)
         if isinstance(obj, DatasetV):
+            if name == "map" and obj.source is None:
+                return self.dataset_map(obj, args[0] if args else kwargs.get("map_func"), node)
             return tf_data.dataset_method(obj, name, args, kwargs)
         if isinstance(obj, TensorV):
             return tensor_ops.call_tensor_op(name, [obj] + list(args), kwargs) if name not in ("numpy",) else ArrayV(obj.shape, obj.dtype)
@@ -1713,6 +1765,12 @@ class KerasApi:
             if m.kind != "sequential":
                 return Const(None)
             item = args[0] if args else kwargs.get("layer", Unknown("layer"))
+            stray = [k for k in kwargs if k not in ("layer", "rebuild")]
+            if stray and m.user_class is None:
+                # model.add(Dense(10), activation="softmax"): the keyword was meant for the layer.
+                k = stray[0]
+                self.it.diag(arg_nodes.get(k, node), "SC402", f"Sequential.add() got an unexpected keyword argument '{k}'",
+                             hint=f"move {k}=... inside the layer's parentheses: model.add(Dense(..., {k}=...))")
             if _certainly_not_layer(item):
                 self.it.diag(node, "SC402", f"Only instances of `keras.Layer` can be added to a Sequential model. "
                              f"Received: {_describe(item)}",
@@ -1758,6 +1816,47 @@ class KerasApi:
             return self.call_subclassed(m, args[0] if args else Unknown("x"), node)
         return Unknown(name)
 
+    def dataset_map(self, ds: DatasetV, fn, node) -> Value:
+        """ds.map(fn): fn followed on one element (a tuple element is spread
+        over fn's parameters, as tf.data does). A function that uses the
+        program's layers or models is not followed: calling them on one sample
+        would build them with a shape the model never sees."""
+        if not isinstance(fn, FuncV) or ds.element is None or self._touches_keras_objects(fn):
+            return Unknown("map")
+        element = ds.element
+        args = list(element.items) if isinstance(element, TupleV) else [element]
+        if not all(isinstance(a, ArrayV) for a in args):
+            return Unknown("map")
+        args = [TensorV(a.shape, "float32" if a.dtype.startswith("float") else a.dtype) for a in args]
+        out = self.it.quietly(lambda: self.it.call_function(fn, args, {}, node))
+        mapped = _as_element(out)
+        return DatasetV(mapped, ds.batched) if mapped is not None else Unknown("map")
+
+    def _touches_keras_objects(self, fn: FuncV) -> bool:
+        text = self.it._function_text(fn.node) if not fn.is_lambda else ""
+        if fn.is_lambda:
+            rng = self.it.range_of(fn.node)
+            text = "\n".join(self.it.source_lines[rng.line - 1: rng.end_line]) if rng is not None else ""
+        for word in set(re.findall(r"[A-Za-z_][A-Za-z0-9_]*", text)):
+            v = fn.scope.lookup(word) if fn.scope is not None else None
+            if isinstance(v, (LayerV, ModelV, InstanceV)):
+                return True
+        return False
+
+    def pydataset_batch(self, inst: InstanceV, node) -> Optional[DatasetV]:
+        """A keras.utils.PyDataset (or Keras 2 Sequence) given to fit/predict:
+        its first batch, __getitem__(0), as the data one step sees. Followed
+        with diagnostics muted (the method's own faults are not this call's)."""
+        if not _subclasses_pydataset(inst.cls):
+            return None
+        getitem = _find_method(inst.cls, "__getitem__")
+        if getitem is None:
+            return None
+        first = self.it.quietly(lambda: self.it.call_function(getitem, [inst, Const(0)], {}, node))
+        if first is None or isinstance(first, Unknown) or (isinstance(first, Const) and first.value is None):
+            return None
+        return DatasetV(first, batched=True, source="pydataset")
+
     def build_with_shape(self, m: ModelV, shape: tuple, node) -> None:
         shape = tuple(shape)
         if m.kind == "sequential":
@@ -1796,6 +1895,10 @@ class KerasApi:
         for k, v in kwargs.items():
             bound[k] = v
             nodes[k] = arg_nodes.get(k)
+        if isinstance(bound.get("x"), InstanceV) and name in DATA_EVENT_METHODS:
+            batch = self.pydataset_batch(bound["x"], node)
+            if batch is not None:
+                bound["x"] = batch
         if isinstance(bound.get("x"), DatasetV) and name in DATA_EVENT_METHODS:
             ds = bound["x"]
             if ds.batched or m.built:  # Keras builds an unbuilt model from the first batch
@@ -1821,6 +1924,15 @@ class KerasApi:
                     self.call_subclassed(m, TensorV(shape), node)
                 else:
                     self.build_with_shape(m, shape, node)
+            elif (m.kind == "subclassed" and isinstance(x, (ListV, TupleV)) and xs and len(xs) == len(x.items) > 1
+                  and all(isinstance(t, ArrayV) and t.shape and not numpy_api.is_text_dtype(t.dtype) for t in xs)):
+                # A subclass fed a list of arrays: call() gets the list, one first batch of each.
+                batch = self._first_batch(name, xs[0].shape[0], bound.get("batch_size"), bound.get("validation_split"))
+                first = type(x)([TensorV((batch,) + tuple(t.shape[1:])) for t in xs])
+                was_built = m.built
+                self.call_subclassed(m, first, node)
+                if m.built and not was_built:
+                    m.eager_built = True  # type: ignore[attr-defined]
             elif (x is not None and m.kind == "sequential" and not m.broken and m.layers
                   and not (isinstance(x, Const) and x.value is None) and not isinstance(x, (ModelV, LayerV))):
                 # Data the analyzer cannot see (read from a file...): Keras builds
@@ -2313,6 +2425,42 @@ _OP_NAMES = {
     "Add": "add", "Subtract": "subtract", "Multiply": "multiply", "Divide": "true_divide",
     "FloorDivide": "floor_divide", "Modulo": "mod", "Power": "power", "MatrixMultiply": "matmul",
 }
+
+
+def _as_element(v: Value) -> Optional[Value]:
+    """What a map function returned, as a dataset element of arrays (None when unknown)."""
+    if isinstance(v, TensorV):
+        return ArrayV(v.shape, v.dtype) if v.shape is not None else None
+    if isinstance(v, ArrayV):
+        return v if v.shape is not None else None
+    if isinstance(v, TupleV):
+        items = [_as_element(i) for i in v.items]
+        return TupleV(items) if all(i is not None for i in items) else None
+    if isinstance(v, DictV):
+        vals = [_as_element(i) for i in v.values]
+        return DictV(list(v.keys), vals) if all(i is not None for i in vals) else None
+    return None
+
+
+def _subclasses_pydataset(cls: ClassV, depth: int = 0) -> bool:
+    for base in cls.bases:
+        if isinstance(base, ApiRef) and base.path.rsplit(".", 1)[-1] in ("PyDataset", "Sequence"):
+            return True
+        if isinstance(base, ClassV) and depth < 8 and _subclasses_pydataset(base, depth + 1):
+            return True
+    return False
+
+
+def _find_method(cls: ClassV, name: str, depth: int = 0) -> Optional[FuncV]:
+    fn = cls.methods.get(name)
+    if isinstance(fn, FuncV):
+        return fn
+    for base in cls.bases:
+        if isinstance(base, ClassV) and depth < 8:
+            got = _find_method(base, name, depth + 1)
+            if got is not None:
+                return got
+    return None
 
 
 def _origins_text(tensors: list) -> str:

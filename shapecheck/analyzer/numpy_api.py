@@ -101,7 +101,17 @@ def literal_array(v: Value, dtype: Optional[str] = None) -> Value:
     else:
         kind = "bool" if flat and all(isinstance(x, bool) for x in flat) else "int64"
     nums = [x for x in flat if isinstance(x, (int, float))]
-    return ArrayV(shape, dtype or kind, min(nums) if nums else None, max(nums) if nums else None)
+    out = ArrayV(shape, dtype or kind, min(nums) if nums else None, max(nums) if nums else None)
+    if nums and len(nums) == len(flat):
+        distinct = frozenset(nums)
+        if len(distinct) <= MAX_TRACKED_VALUES:
+            out.values = distinct
+    return out
+
+
+# Distinct values kept per array (class ids spelled out in the code); more
+# than this is data, not a label set.
+MAX_TRACKED_VALUES = 256
 
 
 _FAIL = object()
@@ -313,7 +323,11 @@ def _array_fn(leaf: str, args: list, kwargs: dict) -> Value:
                     failed.fault_hint = ("the arrays must agree on every axis but the one they are joined on: "  # type: ignore[attr-defined]
                                          "check which axis holds samples and which holds features")
                     return failed
-                return ArrayV(out, parts[0].dtype)
+                lo = [p.min_value for p in parts]
+                hi = [p.max_value for p in parts]
+                vals = [p.values for p in parts]
+                return ArrayV(out, parts[0].dtype, None if None in lo else min(lo), None if None in hi else max(hi),
+                              values=None if any(v is None for v in vals) else frozenset().union(*vals))
         return Unknown(leaf)
     if leaf in ("dot", "matmul") and len(args) >= 2:
         a = args[0] if isinstance(args[0], ArrayV) else literal_array(args[0])
@@ -341,8 +355,107 @@ def _array_fn(leaf: str, args: list, kwargs: dict) -> Value:
     if leaf == "ndim" and first is not None and first.shape is not None:
         return Const(len(first.shape))
     if leaf == "unique" and first is not None:
+        if first.values is not None and not _unique_has_options(kwargs, len(args)):
+            # The count is known when the values are: len(np.unique(y)) as a class count.
+            return ArrayV((len(first.values),), first.dtype, first.min_value, first.max_value, values=first.values)
         return ArrayV((Sym("unique"),), first.dtype, first.min_value, first.max_value)
+    if leaf in ("flip", "fliplr", "flipud", "roll", "sort", "rot90") and first is not None:
+        shape = first.shape
+        if leaf == "rot90" and shape is not None and len(shape) >= 2:
+            k = _num(_arg(args, kwargs, 1, "k", Const(1)))
+            axes = _py_axis(kwargs.get("axes")) or (0, 1)
+            if k is None or not isinstance(axes, tuple) or len(axes) != 2:
+                return ArrayV(None, first.dtype, first.min_value, first.max_value)
+            if int(k) % 2:
+                a, b = (ax % len(shape) for ax in axes)
+                dims = list(shape)
+                dims[a], dims[b] = dims[b], dims[a]
+                shape = tuple(dims)
+        return _same_values(first, shape)
+    if leaf == "argsort" and first is not None:
+        return ArrayV(first.shape, "int64")
+    if leaf == "repeat" and first is not None:
+        return _repeat(first, _arg(args, kwargs, 1, "repeats"), _arg(args, kwargs, 2, "axis"))
+    if leaf == "tile" and first is not None:
+        return _tile(first, _arg(args, kwargs, 1, "reps"))
+    if leaf == "delete" and first is not None:
+        return _delete(first, _arg(args, kwargs, 1, "obj"), _arg(args, kwargs, 2, "axis"))
+    if leaf == "where" and len(args) == 3:
+        parts = [a if isinstance(a, ArrayV) else literal_array(a) for a in args]
+        if all(isinstance(p, ArrayV) for p in parts):
+            shape = shape_ops.broadcast(shape_ops.broadcast(parts[0].shape, parts[1].shape), parts[2].shape)
+            lo = [p.min_value for p in parts[1:]]
+            hi = [p.max_value for p in parts[1:]]
+            dtype = "float64" if "float64" in (parts[1].dtype, parts[2].dtype) else parts[1].dtype
+            return ArrayV(shape, dtype, None if None in lo else min(lo), None if None in hi else max(hi))
+        return Unknown(leaf)
     return Unknown(leaf)
+
+
+def _unique_has_options(kwargs: dict, nargs: int) -> bool:
+    """np.unique(y, return_counts=True) and friends give tuples, not one array."""
+    if nargs > 1:
+        return True
+    for key in ("return_index", "return_inverse", "return_counts", "axis"):
+        v = kwargs.get(key)
+        if v is not None and not (isinstance(v, Const) and v.value in (False, None)):
+            return True
+    return False
+
+
+def _same_values(arr: ArrayV, shape) -> ArrayV:
+    """An array holding the same elements as ``arr`` in another order or layout."""
+    return ArrayV(shape, arr.dtype, arr.min_value, arr.max_value, values=arr.values)
+
+
+def _repeat(arr: ArrayV, repeats: Value, axis: Value) -> Value:
+    """np.repeat(a, n, axis): each element n times (a flattened when axis is None)."""
+    n = _num(repeats)
+    if n is None or not float(n).is_integer() or arr.shape is None:
+        return ArrayV(None, arr.dtype, arr.min_value, arr.max_value, values=arr.values)
+    n = int(n)
+    ax = _py_axis(axis) if axis is not None else None
+    if ax is None:
+        total = dim_prod(arr.shape)
+        return _same_values(arr, (total * n if is_known(total) else Sym("repeat"),))
+    if not isinstance(ax, int) or not -len(arr.shape) <= ax < len(arr.shape):
+        return Unknown("repeat")
+    dims = list(arr.shape)
+    d = dims[ax]
+    dims[ax] = d * n if is_known(d) else (None if d is None else Sym("repeat"))
+    return _same_values(arr, tuple(dims))
+
+
+def _tile(arr: ArrayV, reps: Value) -> Value:
+    r = _py_axis(reps)
+    if isinstance(r, int):
+        r = (r,)
+    if arr.shape is None or not isinstance(r, tuple) or not all(isinstance(k, int) for k in r):
+        return ArrayV(None, arr.dtype, arr.min_value, arr.max_value, values=arr.values)
+    shape = (1,) * (len(r) - len(arr.shape)) + tuple(arr.shape)
+    r = (1,) * (len(shape) - len(r)) + r
+    return _same_values(arr, tuple(d * k if is_known(d) else d for d, k in zip(shape, r)))
+
+
+def _delete(arr: ArrayV, obj: Value, axis: Value) -> Value:
+    """np.delete(a, obj, axis): one index (or a literal list of them) off an axis."""
+    if arr.shape is None:
+        return ArrayV(None, arr.dtype)
+    ax = _py_axis(axis) if axis is not None else None
+    shape = arr.shape if ax is not None else (dim_prod(arr.shape),)
+    if ax is None:
+        ax = 0
+    if not isinstance(ax, int) or not -len(shape) <= ax < len(shape):
+        return Unknown("delete")
+    removed = None
+    if isinstance(obj, Const) and isinstance(obj.value, int) and not isinstance(obj.value, bool):
+        removed = 1
+    elif isinstance(obj, (ListV, TupleV)) and all(isinstance(i, Const) and isinstance(i.value, int) for i in obj.items):
+        removed = len({i.value for i in obj.items})
+    dims = list(shape)
+    d = dims[ax]
+    dims[ax] = d - removed if removed is not None and is_known(d) and d >= removed else (None if d is None else Sym("delete"))
+    return ArrayV(tuple(dims), arr.dtype, arr.min_value, arr.max_value)
 
 
 def elementwise_range(fn: str, lo, hi):
@@ -416,7 +529,7 @@ def _reshaped(arr: ArrayV, target: tuple) -> Value:
     """arr.reshape(target); an element count that cannot fit is NumPy's
     ValueError, kept on the Unknown result as ``fault`` for the caller to report."""
     try:
-        return ArrayV(shape_ops.reshape(arr.shape, target), arr.dtype, arr.min_value, arr.max_value)
+        return ArrayV(shape_ops.reshape(arr.shape, target), arr.dtype, arr.min_value, arr.max_value, values=arr.values)
     except shape_ops.ShapeOpError as err:
         out = Unknown("reshape")
         out.fault = str(err)  # type: ignore[attr-defined]
@@ -436,10 +549,14 @@ def array_method(arr: ArrayV, name: str, args: list, kwargs: dict) -> Value:
             return _reshaped(arr, target)
         if name == "astype":
             return ArrayV(arr.shape, dtype_name(args[0] if args else kwargs.get("dtype"), arr.dtype), arr.min_value, arr.max_value)
-        if name in ("copy", "clip", "round"):
+        if name == "copy":
+            return _same_values(arr, arr.shape)
+        if name in ("clip", "round"):
             return ArrayV(arr.shape, arr.dtype, arr.min_value, arr.max_value)
         if name in ("flatten", "ravel"):
-            return ArrayV((dim_prod(arr.shape),) if arr.shape is not None else None, arr.dtype, arr.min_value, arr.max_value)
+            return _same_values(arr, (dim_prod(arr.shape),) if arr.shape is not None else None)
+        if name == "repeat" and args:
+            return _repeat(arr, args[0], args[1] if len(args) > 1 else kwargs.get("axis"))
         if name == "transpose":
             perm = tuple(_py_axis(a) for a in args) if len(args) > 1 else (_py_axis(args[0]) if args else None)
             return ArrayV(shape_ops.transpose(arr.shape, perm), arr.dtype, arr.min_value, arr.max_value)

@@ -55,6 +55,8 @@ def from_tensors(args: list, kwargs: dict) -> Value:
 
 
 def dataset_method(ds: DatasetV, name: str, args: list, kwargs: dict) -> Value:
+    if ds.source is not None:
+        return Unknown(name)  # a Python generator or PyDataset: no tf.data methods
     if name in KEEPS_ELEMENT:
         return DatasetV(ds.element, ds.batched)
     if name == "batch":
@@ -76,7 +78,16 @@ def as_fit_data(ds: DatasetV) -> tuple[Optional[Value], Optional[Value]]:
     if not ds.batched:
         x = _map(x, _unbatched)
         y = _map(y, _unbatched) if y is not None else None
+    elif ds.source is not None:
+        x = _map(x, lambda a: _from(a, ds.source))
+        y = _map(y, lambda a: _from(a, ds.source)) if y is not None else None
     return x, y
+
+
+def _from(a: ArrayV, source: str) -> ArrayV:
+    out = ArrayV(a.shape, a.dtype, a.min_value, a.max_value, values=a.values)
+    out.origin = source  # type: ignore[attr-defined]
+    return out
 
 
 def _unbatched(a: ArrayV) -> ArrayV:

@@ -223,6 +223,9 @@ class ArrayV(Value):
     min_value: Optional[float] = None
     max_value: Optional[float] = None
     site: Optional[Range] = None
+    # The distinct values, when the code spells them out (np.array([0, 5, 9])
+    # and what np.repeat/np.tile/np.concatenate make of it): len(np.unique(y)).
+    values: Optional[frozenset] = None
 
 
 @dataclass(eq=False)
@@ -234,6 +237,10 @@ class DatasetV(Value):
 
     element: Value
     batched: bool = False
+    # What made it: "generator" (a Python generator function's first yield),
+    # "pydataset" (a keras.utils.PyDataset/Sequence's __getitem__(0)), or None
+    # for tf.data. Only tf.data datasets have the .batch()/.map() methods.
+    source: Optional[str] = None
 
 
 @dataclass(eq=False)

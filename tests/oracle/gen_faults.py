@@ -26,6 +26,13 @@ did not change is not run again unless ``--force`` is given. The test suite
 (tests/test_fixture_faults.py) checks the hashes, so an edited fixture without
 a fresh oracle run fails there.
 
+A fixture may also be a Jupyter notebook (``*.ipynb``): its code cells are
+joined top to bottom into one program (the way a Run All sees them, and the
+way ``shapecheck check`` analyzes a notebook) and that program runs; the
+recorded lines are lines of the joined program, and ``cell``/``cell_line``
+say where the raising line sits in the notebook. Its headers (``# category:``)
+sit in the first cell, markdown or code.
+
 A fault program that does not raise, or a valid/silent program that does,
 is reported and makes this script exit 1: move it to the other set.
 """
@@ -141,6 +148,48 @@ def header_value(source: str, key: str) -> str | None:
     return None
 
 
+PROGRAM_SUFFIXES = (".py", ".ipynb")
+
+
+def programs_in(folder: Path) -> list[Path]:
+    return sorted(p for p in folder.iterdir() if p.suffix in PROGRAM_SUFFIXES and p.is_file())
+
+
+def notebook_cells(text: str) -> list[tuple[str, str]]:
+    """(cell_type, source) of each cell, source as one string."""
+    nb = json.loads(text)
+    out = []
+    for cell in nb.get("cells", []):
+        src = cell.get("source", "")
+        out.append((cell.get("cell_type", ""), "".join(src) if isinstance(src, list) else src))
+    return out
+
+
+def joined_program(text: str) -> tuple[str, list[tuple[int, int]]]:
+    """A notebook's code cells as one program, and (cell, line in cell) for each
+    of its lines; cells are numbered from 1 over all cells, as shapecheck does."""
+    lines, where = [], []
+    for index, (kind, src) in enumerate(notebook_cells(text), start=1):
+        if kind != "code":
+            continue
+        for k, line in enumerate(src.split("\n"), start=1):
+            lines.append(line)
+            where.append((index, k))
+    return "\n".join(lines) + "\n", where
+
+
+def program_text(path: Path, source: str) -> str:
+    return joined_program(source)[0] if path.suffix == ".ipynb" else source
+
+
+def header_source(path: Path, source: str) -> str:
+    if path.suffix == ".ipynb":
+        cells = notebook_cells(source)
+        return "\n".join("# " + l if kind == "markdown" and not l.startswith("#") else l
+                         for kind, src in cells[:1] for l in src.split("\n"))
+    return source
+
+
 def run_program(path: Path, python: str) -> dict:
     env = dict(os.environ)
     env.update(
@@ -155,6 +204,11 @@ def run_program(path: Path, python: str) -> dict:
     )
     started = time.monotonic()
     with tempfile.TemporaryDirectory(prefix="faults-oracle-") as scratch:
+        if path.suffix == ".ipynb":
+            # Run the joined code cells; tracebacks then name the joined file.
+            program = Path(scratch) / (path.stem + "_cells.py")
+            program.write_text(program_text(path, path.read_text()))
+            path = program
         proc = subprocess.run(
             [python, "-c", RUNNER, str(path), MARKER],
             cwd=scratch,
@@ -192,13 +246,16 @@ def make_record(kind: str, path: Path, source: str, raw: dict) -> dict:
             traceback_tail=ANSI.sub("", raw["traceback_tail"]),
         )
         if raw["line"] is not None:
-            start, end = statement_span(source, raw["line"])
+            start, end = statement_span(program_text(path, source), raw["line"])
             rec["statement_start"], rec["statement_end"] = start, end
-    category = header_value(source, "category")
+            if path.suffix == ".ipynb":
+                where = joined_program(source)[1]
+                rec["cell"], rec["cell_line"] = where[raw["line"] - 1]
+    category = header_value(header_source(path, source), "category")
     if category:
         rec["category"] = category
     if kind == "silent":
-        m = EXPECT.search(source)
+        m = EXPECT.search(header_source(path, source))
         if m:
             rec["expect_code"], rec["expect_line"] = m.group(1), int(m.group(2))
     if kind != "faults":
@@ -249,11 +306,11 @@ def main(argv=None) -> int:
     oracles = {}
     for kind, folder in SETS.items():
         oracle = load_oracle(folder)
-        present = {p.name for p in folder.glob("*.py")}
+        present = {p.name for p in programs_in(folder)}
         # Forget records of programs that were deleted or moved to another set.
         oracle["fixtures"] = {n: r for n, r in oracle["fixtures"].items() if n in present}
         oracles[kind] = oracle
-        for path in sorted(folder.glob("*.py")):
+        for path in programs_in(folder):
             source = path.read_text()
             old = oracle["fixtures"].get(path.name)
             if args.names and path.name not in args.names:

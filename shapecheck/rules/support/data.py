@@ -35,9 +35,16 @@ def adjust_input_rank(data: tuple, ref: tuple) -> Optional[tuple]:
     return None
 
 
+_ORIGINS = {
+    "generator": " (what the generator yields per step)",
+    "pydataset": " (what the dataset's __getitem__ returns per step)",
+}
+
+
 def _where(arg) -> str:
-    # An ArgInfo's place is the argument itself, already the diagnostic's place.
-    return ""
+    # An ArgInfo's place is the argument itself, already the diagnostic's place;
+    # data a generator or PyDataset makes is named for where it comes from.
+    return _ORIGINS.get(getattr(arg, "origin", None) or "", "")
 
 
 def input_count_problem(model, x) -> Optional[Problem]:
@@ -59,6 +66,80 @@ def input_count_problem(model, x) -> Optional[Problem]:
     return (x, f"{model.name} has {n} inputs {shapes} but is fed {got} array{'s' if got != 1 else ''}: Keras 3 raises "
                f"`Layer \"{model.keras_name or model.name}\" expects {n} input(s) ... but it received {got} input tensors`",
             f"pass a list of {n} arrays, one per Input, in the order of Model(inputs=...)")
+
+
+def stateful_batch_problem(model, method, x, batch_size) -> Optional[Problem]:
+    """SC301: batches of another size than the fixed batch of a stateful model.
+
+    A stateful RNN keeps one state row per batch row, so Keras 3 builds it for
+    the batch dimension of ``batch_shape`` and every batch must have exactly
+    that many samples (fit/evaluate/predict use batch_size=32 by default; the
+    *_on_batch methods take the whole array as one batch)."""
+    if x is None or not model.inputs or model.inputs[0] is None or not tuple(model.inputs[0]):
+        return None
+    stateful = [l for l in model.layers if isinstance(l.config, dict) and l.config.get("stateful") is True]
+    if not stateful:
+        return None
+    fixed = tuple(model.inputs[0])[0]
+    items = data_items(x) if x.kind in ("list", "tuple") else [x]
+    shape = array_shape(items[0]) if items else None
+    if not is_known(fixed) or not shape or not is_known(shape[0]):
+        return None
+    n = shape[0]
+    if method.endswith("_on_batch"):
+        size, where = n, f"{method}() takes all {n} samples as one batch"
+    else:
+        if batch_size is None:
+            k = 32
+        elif batch_size.kind == "const" and isinstance(batch_size.value, int) and batch_size.value > 0:
+            k = batch_size.value
+        else:
+            return None
+        sizes = [min(k, n)] + ([n % k] if n > k and n % k else [])
+        wrong = [b for b in sizes if b != fixed]
+        if not wrong:
+            return None
+        size = wrong[0]
+        said = f"batch_size={k}" if batch_size is not None else "the default batch_size=32"
+        where = (f"{method}() with {said} hands it batches of {size}" if size == min(k, n)
+                 else f"{method}() with {said} ends with a batch of {size} ({n} samples)")
+    if size == fixed:
+        return None
+    layer = stateful[0]
+    return (batch_size if batch_size is not None and batch_size.line else x,
+            f"{layer.name} ({layer.class_name}, stateful=True) is built for batches of exactly {fixed} "
+            f"(batch_shape {fmt(tuple(model.inputs[0]))}), but {where}: Keras 3 fails in the layer's call "
+            f"(its state has {fixed} rows)",
+            f"use batch_size={fixed} with a sample count that is a multiple of {fixed}")
+
+
+def input_names_problem(model, x) -> Optional[Problem]:
+    """SC305: a dict of arrays for a functional model that lacks an Input's name.
+
+    Keras 3 looks the data up by Input name; a key it does not know is
+    ignored, a missing name raises. Only Inputs named with ``name=`` in the
+    code are compared (automatic names depend on what ran before)."""
+    if x is None or x.kind != "dict" or not isinstance(x.items, dict) or model.kind != "functional":
+        return None
+    if not x.items or not all(isinstance(k, str) for k in x.items):
+        return None
+    names = []
+    for layer in model.layers:
+        if layer.class_name != "InputLayer":
+            continue
+        given = layer.config.get("name") if isinstance(layer.config, dict) else None
+        if not isinstance(given, str) or given != layer.name:
+            return None
+        names.append(layer.name)
+    if len(names) != len(model.inputs or []) or not names:
+        return None
+    missing = [n for n in names if n not in x.items]
+    if not missing:
+        return None
+    keys = list(x.items)
+    return (x, f"{model.name}'s Inputs are named {names} but the data dict has keys {keys}: Keras 3 raises "
+               f"`Missing data for input \"{missing[0]}\". You passed a data dictionary with keys {keys}`",
+            f"key the dict by the Input names ({', '.join(repr(n) for n in names)}) or pass a list in the order of Model(inputs=...)")
 
 
 def input_shape_problems(model, x) -> Iterator[Problem]:
@@ -99,7 +180,7 @@ def input_shape_problems(model, x) -> Iterator[Problem]:
         if adjusted is None:
             yield (arg, f"Data of shape {fmt(shape)}{_where(arg)} does not fit {model.name}'s {which}{fmt(ref)}: "
                         f"Keras 3 raises `Invalid input shape ... Expected shape {fmt(ref)}, but input has incompatible shape`",
-                   _rank_hint(shape, ref))
+                   _rank_hint(shape, ref, getattr(arg, "origin", None)))
             continue
         for axis in range(1, len(ref)):
             want, got = ref[axis], adjusted[axis]
@@ -123,7 +204,10 @@ def input_shape_problems(model, x) -> Iterator[Problem]:
                 break
 
 
-def _rank_hint(shape, ref) -> str:
+def _rank_hint(shape, ref, origin=None) -> str:
+    if origin in _ORIGINS and len(shape) == len(ref) - 1:
+        return ("Keras takes each yielded element as a whole batch: yield batches of samples "
+                f"(x[i:i + batch_size]), shape {fmt((None,) + tuple(ref[1:]))}")
     batch = tuple(shape[:1]) or (None,)  # a 0-d array (np.zeros(())) has no batch axis
     if len(shape) < len(ref):
         return f"add {len(ref) - len(shape)} axis/axes to the data (np.expand_dims / reshape) to get {fmt(batch + tuple(ref[1:]))}"
@@ -206,6 +290,9 @@ def label_problems(model, compile_event, y) -> Iterator[Problem]:
         if y.kind in ("list", "tuple") and isinstance(y.items, list) and len(y.items) == n_out:
             items = list(y.items)
         else:
+            single = _one_label_array_for_outputs(model, compile_event, y, n_out)
+            if single:
+                yield single
             return
     outs = output_layers(model)
     for i, (arg, out_shape, loss) in enumerate(zip(items, outputs, losses)):
@@ -220,6 +307,21 @@ def label_problems(model, compile_event, y) -> Iterator[Problem]:
         out_desc = f"{layer.name} " if layer is not None else ""
         out_desc += f"output {fmt(out_shape)}"
         yield from _label_vs_output(model, arg, yshape, out_shape, units, loss, out_desc)
+
+
+def _one_label_array_for_outputs(model, compile_event, y, n_out) -> Optional[Problem]:
+    """One label array for a model with several outputs, each with its own loss
+    (compile(loss=[...]) or {...}): Keras 3 compares the structures and raises."""
+    loss = compile_event.args.get("loss")
+    if y.kind not in ("array", "tensor") or loss is None or loss.kind not in ("list", "tuple", "dict"):
+        return None
+    if model.kind != "functional":
+        return None
+    names = [l.name for l in output_layers(model) if l is not None]
+    shown = f" ({', '.join(names)})" if len(names) == n_out else ""
+    return (y, f"{model.name} has {n_out} outputs{shown} with a loss each, but y is one array of shape "
+               f"{fmt(array_shape(y))}: Keras 3 raises `y_true and y_pred have different structures`",
+            f"pass one label array per output: fit(x, [y_1, ..., y_{n_out}]) or a dict keyed by output layer names")
 
 
 def _label_vs_output(model, arg, yshape, out_shape, units, loss, out_desc) -> Iterator[Problem]:
