@@ -350,12 +350,12 @@ class Interpreter:
             for alias in small.names:
                 full = _dotted(alias.name)
                 if alias.asname is not None:
-                    self.bind(alias.asname.name, self.keras.import_module(full, small), scope)
+                    self.bind(alias.asname.name, self.keras.import_module(full, alias.name), scope)
                 else:
                     top = full.split(".")[0]
-                    scope.assign(top, self.keras.import_module(top, small, report=False))
+                    scope.assign(top, self.keras.import_module(top, alias.name, report=False))
                     if full != top:
-                        self.keras.import_module(full, small)  # report Keras-2-only paths
+                        self.keras.import_module(full, alias.name)  # report Keras-2-only paths
         elif isinstance(small, cst.ImportFrom):
             self.exec_import_from(small, scope)
         elif isinstance(small, cst.Return):
@@ -383,7 +383,8 @@ class Interpreter:
                 self.opaque_star = True
             return
         modname = _dotted(node.module) if node.module is not None else ""
-        mod = self.keras.import_module(modname, node)
+        # Faults point at what is wrong: the module path, or the imported name.
+        mod = self.keras.import_module(modname, node.module if node.module is not None else node)
         if isinstance(node.names, cst.ImportStar):
             if isinstance(mod, ModuleV):
                 self.star_modules.append(mod)
@@ -392,7 +393,7 @@ class Interpreter:
             return
         for alias in node.names:
             attr = _dotted(alias.name)
-            value = self.keras.getattr_module(mod, attr, node) if isinstance(mod, ModuleV) else ExternalV(f"{modname}.{attr}")
+            value = self.keras.getattr_module(mod, attr, alias.name) if isinstance(mod, ModuleV) else ExternalV(f"{modname}.{attr}")
             target = alias.asname.name if alias.asname is not None else alias.name
             self.bind(target, value, scope)
 
@@ -593,6 +594,11 @@ class Interpreter:
             self.keras.set_attribute(obj, target.attr.value, value, target)
         elif isinstance(target, cst.Subscript):
             obj = self.eval(target.value, scope)
+            if isinstance(obj, ArrayV):
+                # y[y == 5] = 0 changes values in place: what was known of them
+                # (range, distinct values) no longer holds; the shape does.
+                obj.min_value = obj.max_value = None
+                obj.values = None
             if isinstance(obj, DictV):
                 sl = target.slice[0].slice if len(target.slice) == 1 else None
                 if isinstance(sl, cst.Index):

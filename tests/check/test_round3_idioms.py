@@ -277,3 +277,15 @@ from keras.optimizers import Adam
     assert [(f[0], f[3]) for f in got] == [(1, "SC403"), (2, "SC403")]
     assert "the class is `Adam`" in got[0][5]
     assert "scikeras" in got[1][6]
+
+
+def test_item_assignment_forgets_the_values():
+    # y[y == 9] = 1 rewrites labels in place: the spelled-out values and range no longer hold,
+    # so neither the class count nor a label range is claimed
+    assert codes("""X = np.random.rand(90, 6)
+y = np.repeat(np.array([0, 5, 9]), 30)
+y[y == 9] = 1
+model = keras.Sequential([keras.Input(shape=(6,)), layers.Dense(3, activation="softmax")])
+model.compile(optimizer="adam", loss="sparse_categorical_crossentropy")
+model.fit(X, y, verbose=0)
+""") == []
