@@ -595,10 +595,7 @@ class Interpreter:
         elif isinstance(target, cst.Subscript):
             obj = self.eval(target.value, scope)
             if isinstance(obj, ArrayV):
-                # y[y == 5] = 0 changes values in place: what was known of them
-                # (range, distinct values) no longer holds; the shape does.
-                obj.min_value = obj.max_value = None
-                obj.values = None
+                self._assign_into_array(obj, target, value, scope)
             if isinstance(obj, DictV):
                 sl = target.slice[0].slice if len(target.slice) == 1 else None
                 if isinstance(sl, cst.Index):
@@ -614,6 +611,24 @@ class Interpreter:
                                 obj.values.append(value)
         elif isinstance(target, cst.StarredElement):
             self.bind(target.value, value, scope)
+
+    def _assign_into_array(self, arr: ArrayV, target: cst.Subscript, value: Value, scope: Scope) -> None:
+        """x[...] = v changes values in place; the shape stays. The range stays
+        a fact only where it is certain: ``y[0] = 3`` puts a 3 in y (so a max
+        below 3 becomes 3), while ``y[y == 9] = 1`` may remove the old extremes
+        and may select nothing. Distinct values are forgotten either way."""
+        arr.values = None
+        lo = hi = None
+        if isinstance(value, Const) and isinstance(value.value, (int, float)) and not isinstance(value.value, bool):
+            lo = hi = value.value
+        one_element = (len(target.slice) >= 1 and all(isinstance(e.slice, cst.Index) for e in target.slice)
+                       and all(isinstance(self.eval(e.slice.value, scope), Const) for e in target.slice))
+        if lo is None or not one_element or arr.min_value is None or arr.max_value is None:
+            arr.min_value = arr.max_value = None
+            return
+        # One element set to a known number: it is there now, the old extreme may be gone.
+        arr.max_value = hi if hi >= arr.max_value else None
+        arr.min_value = lo if lo <= arr.min_value else None
 
     def unpack(self, value: Value, n: int) -> Optional[list]:
         if isinstance(value, (TupleV, ListV)):

@@ -39,6 +39,8 @@ KNOWN_MODULES = {
     "numpy",
     "numpy.random",
     "numpy.linalg",
+    "numpy.lib",
+    "numpy.lib.stride_tricks",
     "functools",
     "math",
 }

@@ -372,6 +372,30 @@ def _array_fn(leaf: str, args: list, kwargs: dict) -> Value:
                 dims[a], dims[b] = dims[b], dims[a]
                 shape = tuple(dims)
         return _same_values(first, shape)
+    if leaf in ("moveaxis", "swapaxes") and first is not None and first.shape is not None:
+        a = _py_axis(_arg(args, kwargs, 1, "source" if leaf == "moveaxis" else "axis1"))
+        b = _py_axis(_arg(args, kwargs, 2, "destination" if leaf == "moveaxis" else "axis2"))
+        rank = len(first.shape)
+        if not (isinstance(a, int) and isinstance(b, int) and -rank <= a < rank and -rank <= b < rank):
+            return ArrayV(None, first.dtype, first.min_value, first.max_value)
+        order = list(range(rank))
+        if leaf == "swapaxes":
+            order[a % rank], order[b % rank] = order[b % rank], order[a % rank]
+        else:
+            order.insert(b % rank, order.pop(a % rank))
+        return _same_values(first, tuple(first.shape[i] for i in order))
+    if leaf in ("split", "array_split", "hsplit", "vsplit", "dsplit") and first is not None:
+        return _split(leaf, first, _arg(args, kwargs, 1, "indices_or_sections"), _arg(args, kwargs, 2, "axis"))
+    if leaf == "sliding_window_view" and first is not None and first.shape is not None:
+        w = _py_axis(_arg(args, kwargs, 1, "window_shape"))
+        ax = _py_axis(_arg(args, kwargs, 2, "axis"))
+        if isinstance(w, int) and ax is None and len(first.shape) == 1:
+            n = first.shape[0]
+            rows = n - w + 1 if is_known(n) else (None if n is None else Sym("windows"))
+            if is_known(rows) and rows < 1:
+                return Unknown(leaf)
+            return _same_values(first, (rows, w))
+        return ArrayV(None, first.dtype, first.min_value, first.max_value)
     if leaf == "argsort" and first is not None:
         return ArrayV(first.shape, "int64")
     if leaf == "repeat" and first is not None:
@@ -390,6 +414,32 @@ def _array_fn(leaf: str, args: list, kwargs: dict) -> Value:
             return ArrayV(shape, dtype, None if None in lo else min(lo), None if None in hi else max(hi))
         return Unknown(leaf)
     return Unknown(leaf)
+
+
+def _split(leaf: str, arr: ArrayV, how: Value, axis: Value) -> Value:
+    """np.split(a, 2) / np.split(a, [80, 90], axis=0) and friends: a list of parts."""
+    if arr.shape is None:
+        return Unknown(leaf)
+    ax = {"hsplit": 1 if len(arr.shape) > 1 else 0, "vsplit": 0, "dsplit": 2}.get(leaf)
+    if ax is None:
+        ax = _py_axis(axis) if axis is not None else 0
+    if not isinstance(ax, int) or not -len(arr.shape) <= ax < len(arr.shape):
+        return Unknown(leaf)
+    ax %= len(arr.shape)
+    n = arr.shape[ax]
+    h = _py_axis(how)
+    if isinstance(h, int) and not isinstance(h, bool) and h > 0:
+        if not is_known(n):
+            return ListV([_same_values(arr, arr.shape[:ax] + (Sym(leaf),) + arr.shape[ax + 1:]) for _ in range(h)])
+        if leaf != "array_split" and n % h:
+            return Unknown(leaf)  # NumPy raises: array split does not result in an equal division
+        sizes = [n // h + (1 if i < n % h else 0) for i in range(h)]
+    elif isinstance(h, tuple) and all(isinstance(i, int) for i in h) and is_known(n):
+        bounds = [0] + [min(max(i if i >= 0 else n + i, 0), n) for i in h] + [n]
+        sizes = [max(0, b - a) for a, b in zip(bounds, bounds[1:])]
+    else:
+        return Unknown(leaf)
+    return ListV([_same_values(arr, arr.shape[:ax] + (k,) + arr.shape[ax + 1:]) for k in sizes])
 
 
 def _unique_has_options(kwargs: dict, nargs: int) -> bool:

@@ -289,3 +289,31 @@ model = keras.Sequential([keras.Input(shape=(6,)), layers.Dense(3, activation="s
 model.compile(optimizer="adam", loss="sparse_categorical_crossentropy")
 model.fit(X, y, verbose=0)
 """) == []
+
+
+def test_one_element_set_to_a_number_is_there():
+    # faults/so_sparse_labels_one_based.py: y[0] = 3 puts a 3 among labels for 3 classes
+    got = codes("""y = np.random.randint(1, 4, size=(60,))
+y[0] = 3
+model = keras.Sequential([keras.Input(shape=(4,)), layers.Dense(3, activation="softmax")])
+model.compile(optimizer="adam", loss="sparse_categorical_crossentropy")
+model.fit(np.random.rand(60, 4), y, verbose=0)
+""")
+    assert got == [(5, "SC302")]
+
+
+def test_split_moveaxis_swapaxes_sliding_windows():
+    # faults/so3_np_split_labels_not_split.py, faults/so3_sliding_window_view_one_window_too_many.py,
+    # valid/so3_moveaxis_channels_first_fixed.py
+    sites = array_sites("""from numpy.lib.stride_tricks import sliding_window_view
+X = np.random.rand(100, 3, 32, 32)
+a = np.moveaxis(X, 1, -1)
+b = np.swapaxes(X, 1, 3)
+w = sliding_window_view(np.random.rand(500), 30)
+parts = np.split(X, [80])
+c = np.copy(parts[0])
+d = np.copy(np.array_split(X, 3)[2])
+e = np.copy(np.split(X, 3, axis=1)[1])
+""")
+    assert [sites[k] for k in (3, 4, 5, 7, 8, 9)] == [
+        "(100, 32, 32, 3)", "(100, 32, 32, 3)", "(471, 30)", "(80, 3, 32, 32)", "(33, 3, 32, 32)", "(100, 1, 32, 32)"]
