@@ -221,7 +221,7 @@ class KerasApi:
                                             "ops", "activations", "initializers", "regularizers", "constraints", "datasets",
                                             "preprocessing", "applications", "random", "saving"):
             return ModuleV(f"keras.{attr}")
-        if mod.path == "tensorflow" and attr in ("math", "nn", "random", "linalg"):
+        if mod.path == "tensorflow" and attr in ("math", "nn", "random", "linalg", "image"):
             return ModuleV(f"tensorflow.{attr}")
         return ApiRef(canonical_name(path))
 
@@ -497,6 +497,9 @@ class KerasApi:
                         hint=f"use keras.ops.{leaf}(...) if it exists, or wrap the call in a layers.Lambda(...)",
                     )
                     return TensorV(None)
+            if path.startswith("tensorflow.image."):
+                img = tensor_ops.image_op(leaf, args, kwargs)
+                return img if img is not None else Unknown(leaf)
             eager = tensor_ops.eager_op(leaf, args, kwargs)
             if eager is not None:
                 return eager
@@ -1827,6 +1830,11 @@ class KerasApi:
         args = list(element.items) if isinstance(element, TupleV) else [element]
         if not all(isinstance(a, ArrayV) for a in args):
             return Unknown("map")
+        params = fn.node.params
+        positional = list(params.posonly_params) + list(params.params)
+        required = [p for p in positional if p.default is None]
+        if isinstance(params.star_arg, cst.Param) is False and not (len(required) <= len(args) <= len(positional)):
+            return Unknown("map")  # tf.data would refuse the call: no shapes to claim
         args = [TensorV(a.shape, "float32" if a.dtype.startswith("float") else a.dtype) for a in args]
         out = self.it.quietly(lambda: self.it.call_function(fn, args, {}, node))
         mapped = _as_element(out)

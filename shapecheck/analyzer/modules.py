@@ -36,6 +36,7 @@ KNOWN_MODULES = {
     "tensorflow.nn",
     "tensorflow.random",
     "tensorflow.linalg",
+    "tensorflow.image",
     "numpy",
     "numpy.random",
     "numpy.linalg",

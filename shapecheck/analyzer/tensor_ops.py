@@ -260,3 +260,47 @@ def _dispatch(leaf: str, x, args, kwargs) -> Value:
             return _tensor(None, x)
         return _tensor(shape_ops.broadcast(shape_ops.broadcast(shapes[0], shapes[1]), shapes[2]), args[1])
     return _tensor(None, x)
+
+
+# tf.image functions that keep an image's shape, and those that set its size or channels.
+IMAGE_SAME_SHAPE = frozenset({
+    "convert_image_dtype", "per_image_standardization", "random_flip_left_right", "random_flip_up_down",
+    "flip_left_right", "flip_up_down", "random_brightness", "random_contrast", "random_saturation", "random_hue",
+    "adjust_brightness", "adjust_contrast", "adjust_saturation", "adjust_hue", "adjust_gamma", "rot90",
+})
+IMAGE_RESIZE = frozenset({"resize", "resize_with_pad", "resize_with_crop_or_pad", "random_crop"})
+
+
+def image_op(leaf: str, args: list, kwargs: dict) -> Optional[Value]:
+    """Shape of tf.image.<leaf>(image, ...) on one image (h, w, c) or a batch
+    (n, h, w, c); None when the function or its arguments are not known."""
+    x = _arg(args, kwargs, 0, "image", "images", "value")
+    xs = shape_of(x) if x is not None else "?"
+    if xs == "?" or xs is None or len(xs) not in (3, 4):
+        return None
+    out = TensorV if isinstance(x, TensorV) else (lambda s, d="float32": ArrayV(s, d))
+    if leaf in IMAGE_SAME_SHAPE:
+        if leaf == "rot90":
+            k = _pyval(_arg(args, kwargs, 1, "k"))
+            if k == "?" or (k is not None and k % 2):
+                return None
+        return out(tuple(xs))
+    if leaf in IMAGE_RESIZE:
+        if leaf == "random_crop":
+            size = _pyval(_arg(args, kwargs, 1, "size"))
+            return out(size) if isinstance(size, tuple) and all(isinstance(d, int) for d in size) else None
+        if leaf == "resize":
+            size = _pyval(_arg(args, kwargs, 1, "size"))
+        else:
+            h, w = _pyval(_arg(args, kwargs, 1, "target_height")), _pyval(_arg(args, kwargs, 2, "target_width"))
+            size = (h, w)
+        if not (isinstance(size, tuple) and len(size) == 2 and all(isinstance(d, int) and not isinstance(d, bool) for d in size)):
+            return None
+        if leaf == "resize" and _pyval(kwargs.get("preserve_aspect_ratio")) is True:
+            return None
+        return out(tuple(xs[:-3]) + tuple(size) + (xs[-1],))
+    if leaf == "rgb_to_grayscale":
+        return out(tuple(xs[:-1]) + (1,))
+    if leaf == "grayscale_to_rgb":
+        return out(tuple(xs[:-1]) + (3,))
+    return None

@@ -317,3 +317,30 @@ e = np.copy(np.split(X, 3, axis=1)[1])
 """)
     assert [sites[k] for k in (3, 4, 5, 7, 8, 9)] == [
         "(100, 32, 32, 3)", "(100, 32, 32, 3)", "(471, 30)", "(80, 3, 32, 32)", "(33, 3, 32, 32)", "(100, 1, 32, 32)"]
+
+
+def test_tf_image_ops_in_a_map():
+    # faults/so3_tf_image_resize_wrong_size.py, valid/so3_tf_image_resize_pipeline.py
+    body = """images = np.random.randint(0, 255, (40, 100, 120, 3)).astype("uint8")
+def load(image, label):
+    image = tf.image.convert_image_dtype(image, tf.float32)
+    image = tf.image.resize(image, ({size}, {size}))
+    return tf.image.rgb_to_grayscale(image), label
+ds = tf.data.Dataset.from_tensor_slices((images, np.zeros(40))).map(load).batch(8)
+model = keras.Sequential([keras.Input(shape=(64, 64, 1)), layers.Flatten(), layers.Dense(1)])
+model.compile(optimizer="adam", loss="mse")
+model.fit(ds, verbose=0)
+"""
+    got = findings(body.format(size=80))
+    assert [(f[0], f[3]) for f in got] == [(9, "SC301")]
+    assert got[0][5].startswith("fit(): Data of shape (None, 80, 80, 1) does not fit model's input (None, 64, 64, 1)")
+    assert codes(body.format(size=64)) == []
+
+
+def test_map_function_of_the_wrong_arity_is_not_followed():
+    # tf.data spreads a (x, y) element over two parameters; a one-parameter function is not followed
+    assert codes("""ds = tf.data.Dataset.from_tensor_slices((np.zeros((8, 5)), np.zeros(8))).map(lambda pair: pair).batch(4)
+model = keras.Sequential([keras.Input(shape=(7,)), layers.Dense(1)])
+model.compile(optimizer="adam", loss="mse")
+model.fit(ds, verbose=0)
+""") == []
