@@ -102,11 +102,12 @@ def test_lstm_split_over_threads_matches_one_thread(nb, n, masked, codes):
     x, wu, bias, h0, c0, rmask, a_code, r_code = _loop_args(nb, nt, d, h, masked, codes)
     runs = []
     for threads in (1, n):
-        seq, hT, cT, saved = rnn_loops.lstm_forward(x, wu, bias, h0, c0, rmask, a_code, r_code, True, True, threads)
+        seq, hT, cT, saved = rnn_loops.forward(rnn_loops.LSTM, x, wu, bias, h0, c0, rmask, a_code, r_code, True, True,
+                                               threads)
         dseq = np.linspace(-1, 1, nb * nt * h, dtype=np.float32).reshape(nb, nt, h)
         dh, dc = np.full((nb, h), 0.25, np.float32), np.full((nb, h), -0.5, np.float32)
         u = np.ascontiguousarray(wu[d:])
-        dz = rnn_loops.lstm_backward(u, saved, dseq, dh, dc, rmask, a_code, r_code, threads)
+        dz, _ = rnn_loops.backward(rnn_loops.LSTM, u, saved, dseq, dh, dc, rmask, a_code, r_code, threads)
         runs.append((seq, hT, cT, dz, dh, dc))
     for one, split in zip(*runs):
         np.testing.assert_allclose(split, one, rtol=1e-6, atol=1e-7)

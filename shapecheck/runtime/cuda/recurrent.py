@@ -52,135 +52,134 @@ def _swap(src, shape, rev_a=False, rev_b=False):
     return dst
 
 
-@cuda.jit
-def _lstm_step(xw, z, t, hs, cs, zs, gates, tc, a_code, r_code):
-    nb = z.shape[0]
-    nh = z.shape[1] // 4
-    for idx in range(cuda.grid(1), nb * nh, cuda.gridsize(1)):
-        b = idx // nh
-        j = idx - b * nh
-        vi = z[b, j] + xw[t, b, j]
-        vf = z[b, nh + j] + xw[t, b, nh + j]
-        vg = z[b, 2 * nh + j] + xw[t, b, 2 * nh + j]
-        vo = z[b, 3 * nh + j] + xw[t, b, 3 * nh + j]
-        gi = act(r_code, vi)
-        gf = act(r_code, vf)
-        gg = act(a_code, vg)
-        go = act(r_code, vo)
-        zs[t, b, j] = vi
-        zs[t, b, nh + j] = vf
-        zs[t, b, 2 * nh + j] = vg
-        zs[t, b, 3 * nh + j] = vo
-        gates[t, b, j] = gi
-        gates[t, b, nh + j] = gf
-        gates[t, b, 2 * nh + j] = gg
-        gates[t, b, 3 * nh + j] = go
-        c = gf * cs[t, b, j] + gi * gg
-        cs[t + 1, b, j] = c
-        v = act(a_code, c)
-        tc[t, b, j] = v
-        hs[t + 1, b, j] = go * v
+# -- the cells: one element (b, j) of one step, forward and backward ---------------------
+# Every cell keeps its pre-activations zs (T, B, kH) and its gate outputs;
+# ``st`` (T+1, B, H) is LSTM's cell state, ``aux`` (T, B, H) LSTM's act(c_t)
+# or GRU's recurrent candidate part r_h (unused arrays are 1x1x1 dummies).
+LSTM, GRU, SIMPLE = 0, 1, 2
 
 
-@cuda.jit
-def _lstm_step_back(dh, dseq, has_seq, dc, t, cs, zs, gates, tc, dz, a_code, r_code):
-    nb = dh.shape[0]
-    nh = dh.shape[1]
-    for idx in range(cuda.grid(1), nb * nh, cuda.gridsize(1)):
-        b = idx // nh
-        j = idx - b * nh
-        d_h = dh[b, j]
-        if has_seq:
-            d_h += dseq[t, b, j]
-        gi = gates[t, b, j]
-        gf = gates[t, b, nh + j]
-        gg = gates[t, b, 2 * nh + j]
-        go = gates[t, b, 3 * nh + j]
-        ct = tc[t, b, j]
-        d_c = dc[b, j] + d_h * go * act_grad(a_code, cs[t + 1, b, j], ct)
-        dz[t, b, j] = d_c * gg * act_grad(r_code, zs[t, b, j], gi)
-        dz[t, b, nh + j] = d_c * cs[t, b, j] * act_grad(r_code, zs[t, b, nh + j], gf)
-        dz[t, b, 2 * nh + j] = d_c * gi * act_grad(a_code, zs[t, b, 2 * nh + j], gg)
-        dz[t, b, 3 * nh + j] = d_h * ct * act_grad(r_code, zs[t, b, 3 * nh + j], go)
-        dc[b, j] = d_c * gf
+@cuda.jit(device=True)
+def _lstm_cell(xw, z, t, b, j, nh, hs, st, zs, gates, aux, a_code, r_code):
+    vi = z[b, j] + xw[t, b, j]
+    vf = z[b, nh + j] + xw[t, b, nh + j]
+    vg = z[b, 2 * nh + j] + xw[t, b, 2 * nh + j]
+    vo = z[b, 3 * nh + j] + xw[t, b, 3 * nh + j]
+    gi = act(r_code, vi)
+    gf = act(r_code, vf)
+    gg = act(a_code, vg)
+    go = act(r_code, vo)
+    zs[t, b, j] = vi
+    zs[t, b, nh + j] = vf
+    zs[t, b, 2 * nh + j] = vg
+    zs[t, b, 3 * nh + j] = vo
+    gates[t, b, j] = gi
+    gates[t, b, nh + j] = gf
+    gates[t, b, 2 * nh + j] = gg
+    gates[t, b, 3 * nh + j] = go
+    c = gf * st[t, b, j] + gi * gg
+    st[t + 1, b, j] = c
+    v = act(a_code, c)
+    aux[t, b, j] = v
+    hs[t + 1, b, j] = go * v
 
 
-@cuda.jit
-def _rnn_step(xw, z, t, hs, zs, a_code):
-    nb = z.shape[0]
-    nh = z.shape[1]
-    for idx in range(cuda.grid(1), nb * nh, cuda.gridsize(1)):
-        b = idx // nh
-        j = idx - b * nh
-        v = z[b, j] + xw[t, b, j]
-        zs[t, b, j] = v
-        hs[t + 1, b, j] = act(a_code, v)
-
-
-@cuda.jit
-def _rnn_step_back(dh, dseq, has_seq, t, hs, zs, dz, a_code):
-    nb = dh.shape[0]
-    nh = dh.shape[1]
-    for idx in range(cuda.grid(1), nb * nh, cuda.gridsize(1)):
-        b = idx // nh
-        j = idx - b * nh
-        d_h = dh[b, j]
-        if has_seq:
-            d_h += dseq[t, b, j]
-        dz[t, b, j] = d_h * act_grad(a_code, zs[t, b, j], hs[t + 1, b, j])
-
-
-@cuda.jit
-def _gru_step(xw, inner, t, hs, zs, gates, rec, a_code, r_code):
+@cuda.jit(device=True)
+def _gru_cell(xw, inner, t, b, j, nh, hs, zs, gates, aux, a_code, r_code):
     """reset_after=True: inner = h_prev @ U + recurrent bias."""
-    nb = inner.shape[0]
-    nh = inner.shape[1] // 3
-    for idx in range(cuda.grid(1), nb * nh, cuda.gridsize(1)):
-        b = idx // nh
-        j = idx - b * nh
-        az = xw[t, b, j] + inner[b, j]
-        ar = xw[t, b, nh + j] + inner[b, nh + j]
-        gz = act(r_code, az)
-        gr = act(r_code, ar)
-        rh = inner[b, 2 * nh + j]
-        ah = xw[t, b, 2 * nh + j] + gr * rh
-        hh = act(a_code, ah)
-        zs[t, b, j] = az
-        zs[t, b, nh + j] = ar
-        zs[t, b, 2 * nh + j] = ah
-        gates[t, b, j] = gz
-        gates[t, b, nh + j] = gr
-        gates[t, b, 2 * nh + j] = hh
-        rec[t, b, j] = rh
-        hs[t + 1, b, j] = gz * hs[t, b, j] + (ONE - gz) * hh
+    az = xw[t, b, j] + inner[b, j]
+    ar = xw[t, b, nh + j] + inner[b, nh + j]
+    gz = act(r_code, az)
+    gr = act(r_code, ar)
+    rh = inner[b, 2 * nh + j]
+    ah = xw[t, b, 2 * nh + j] + gr * rh
+    hh = act(a_code, ah)
+    zs[t, b, j] = az
+    zs[t, b, nh + j] = ar
+    zs[t, b, 2 * nh + j] = ah
+    gates[t, b, j] = gz
+    gates[t, b, nh + j] = gr
+    gates[t, b, 2 * nh + j] = hh
+    aux[t, b, j] = rh
+    hs[t + 1, b, j] = gz * hs[t, b, j] + (ONE - gz) * hh
 
 
 @cuda.jit
-def _gru_step_back(dh, dseq, has_seq, t, hs, zs, gates, rec, dxw, dinner, dh_direct, a_code, r_code):
+def _step(kind, xw, z, t, hs, st, zs, gates, aux, a_code, r_code):
+    """Step t of cell ``kind`` given z = h_{t-1} @ U (+ recurrent bias)."""
+    nb = hs.shape[1]
+    nh = hs.shape[2]
+    for idx in range(cuda.grid(1), nb * nh, cuda.gridsize(1)):
+        b = idx // nh
+        j = idx - b * nh
+        if kind == LSTM:
+            _lstm_cell(xw, z, t, b, j, nh, hs, st, zs, gates, aux, a_code, r_code)
+        elif kind == GRU:
+            _gru_cell(xw, z, t, b, j, nh, hs, zs, gates, aux, a_code, r_code)
+        else:
+            v = z[b, j] + xw[t, b, j]
+            zs[t, b, j] = v
+            hs[t + 1, b, j] = act(a_code, v)
+
+
+@cuda.jit(device=True)
+def _lstm_cell_back(d_h, b, j, nh, dc, t, st, zs, gates, aux, dz, a_code, r_code):
+    gi = gates[t, b, j]
+    gf = gates[t, b, nh + j]
+    gg = gates[t, b, 2 * nh + j]
+    go = gates[t, b, 3 * nh + j]
+    ct = aux[t, b, j]
+    d_c = dc[b, j] + d_h * go * act_grad(a_code, st[t + 1, b, j], ct)
+    dz[t, b, j] = d_c * gg * act_grad(r_code, zs[t, b, j], gi)
+    dz[t, b, nh + j] = d_c * st[t, b, j] * act_grad(r_code, zs[t, b, nh + j], gf)
+    dz[t, b, 2 * nh + j] = d_c * gi * act_grad(a_code, zs[t, b, 2 * nh + j], gg)
+    dz[t, b, 3 * nh + j] = d_h * ct * act_grad(r_code, zs[t, b, 3 * nh + j], go)
+    dc[b, j] = d_c * gf
+
+
+@cuda.jit(device=True)
+def _gru_cell_back(d, b, j, nh, t, hs, zs, gates, aux, dxw, dinner, dh_direct, a_code, r_code):
+    gz = gates[t, b, j]
+    gr = gates[t, b, nh + j]
+    hh = gates[t, b, 2 * nh + j]
+    dh_direct[b, j] = d * gz
+    daz = d * (hs[t, b, j] - hh) * act_grad(r_code, zs[t, b, j], gz)
+    dah = d * (ONE - gz) * act_grad(a_code, zs[t, b, 2 * nh + j], hh)
+    dar = dah * aux[t, b, j] * act_grad(r_code, zs[t, b, nh + j], gr)
+    dxw[t, b, j] = daz
+    dxw[t, b, nh + j] = dar
+    dxw[t, b, 2 * nh + j] = dah
+    dinner[t, b, j] = daz
+    dinner[t, b, nh + j] = dar
+    dinner[t, b, 2 * nh + j] = dah * gr
+
+
+@cuda.jit
+def _step_back(kind, dh, dseq, has_seq, dc, t, hs, st, zs, gates, aux, dxw, dinner, dh_direct, a_code, r_code):
+    """Step t backwards: dxw (T, B, kH) receives the gradient of the input
+    projection, dinner that of h_{t-1} @ U (the same array but for GRU)."""
     nb = dh.shape[0]
     nh = dh.shape[1]
     for idx in range(cuda.grid(1), nb * nh, cuda.gridsize(1)):
         b = idx // nh
         j = idx - b * nh
-        d = dh[b, j]
+        d_h = dh[b, j]
         if has_seq:
-            d += dseq[t, b, j]
-        gz = gates[t, b, j]
-        gr = gates[t, b, nh + j]
-        hh = gates[t, b, 2 * nh + j]
-        dh_direct[b, j] = d * gz
-        daz = d * (hs[t, b, j] - hh) * act_grad(r_code, zs[t, b, j], gz)
-        dah = d * (ONE - gz) * act_grad(a_code, zs[t, b, 2 * nh + j], hh)
-        dar = dah * rec[t, b, j] * act_grad(r_code, zs[t, b, nh + j], gr)
-        dxw[t, b, j] = daz
-        dxw[t, b, nh + j] = dar
-        dxw[t, b, 2 * nh + j] = dah
-        dinner[t, b, j] = daz
-        dinner[t, b, nh + j] = dar
-        dinner[t, b, 2 * nh + j] = dah * gr
+            d_h += dseq[t, b, j]
+        if kind == LSTM:
+            _lstm_cell_back(d_h, b, j, nh, dc, t, st, zs, gates, aux, dxw, a_code, r_code)
+        elif kind == GRU:
+            _gru_cell_back(d_h, b, j, nh, t, hs, zs, gates, aux, dxw, dinner, dh_direct, a_code, r_code)
+        else:
+            dxw[t, b, j] = d_h * act_grad(a_code, zs[t, b, j], hs[t + 1, b, j])
 
 
 class _Recurrent(LayerKernel):
+    """One forward and one backward for every cell: per step one product
+    h_{t-1} @ U (+ recurrent bias) and one launch of _step; backwards one
+    launch of _step_back and one product."""
+
+    kind = SIMPLE
     gates = 1
 
     def _cpu(self):
@@ -215,6 +214,46 @@ class _Recurrent(LayerKernel):
     def _input_bias(self, params):
         return dev(params["bias"]) if "bias" in params else None
 
+    def _recurrent_bias(self, params):
+        return None
+
+    def _codes(self, cfg):
+        a = act_codes.elementwise_code(cfg.get("activation", "tanh"), "activation")
+        r = act_codes.elementwise_code(cfg.get("recurrent_activation", "sigmoid"), "recurrent_activation")
+        return a, r
+
+    def _run(self, cfg, params, xw, u, hs, nt, nb, nh):
+        a, r = self._codes(cfg)
+        lstm, kh = self.kind == LSTM, self.gates * nh
+        st = empty((nt + 1, nb, nh)) if lstm else _dummy()
+        zs = empty((nt, nb, kh))
+        gates = empty((nt, nb, kh)) if self.kind != SIMPLE else _dummy()
+        aux = empty((nt, nb, nh)) if self.kind != SIMPLE else _dummy()
+        _zero(hs[0])
+        if lstm:
+            _zero(st[0])
+        rb = self._recurrent_bias(params)
+        z = empty((nb, kh))
+        for t in range(nt):
+            gemm(hs[t], u, bias=rb, out=z)
+            _step[grid(nb * nh)](self.kind, xw, z, t, hs, st, zs, gates, aux, a, r)
+        return (st, zs, gates, aux, a, r)
+
+    def _run_back(self, state, hs, u, dseq, has_seq, dh, nt, nb, nh):
+        st, zs, gates, aux, a, r = state
+        gru, kh = self.kind == GRU, self.gates * nh
+        dxw = empty((nt, nb, kh))
+        dinner = empty((nt, nb, kh)) if gru else dxw
+        dc = zeros((nb, nh)) if self.kind == LSTM else _dummy2()
+        direct = empty((nb, nh)) if gru else _dummy2()
+        for t in range(nt - 1, -1, -1):
+            _step_back[grid(nb * nh)](self.kind, dh, dseq, has_seq, dc, t, hs, st, zs, gates, aux, dxw, dinner,
+                                      direct, a, r)
+            dh = gemm(dinner[t], u, tb=True)
+            if gru:
+                dh = add(direct, dh)
+        return dxw, dinner
+
     def backward(self, cfg, params, cache, d_outputs, input_grads=True):
         if cache[0] == "cpu":
             return self._cpu().backward(cfg, params, cache[1], d_outputs, input_grads)
@@ -229,7 +268,7 @@ class _Recurrent(LayerKernel):
             dseq = zeros((1, 1, 1))
             dh = zeros((nb, nh)) if d0 is None else _copy(dev(d0))
         u = dev(params["recurrent_kernel"])
-        dxw, dinner = self._run_back(cfg, params, state, hs, u, dseq, has_seq, dh, nt, nb, nh)
+        dxw, dinner = self._run_back(state, hs, u, dseq, has_seq, dh, nt, nb, nh)
         k = u.shape[1]
         dxw2 = reshape(dxw, (nt * nb, k))
         grads = {"kernel": gemm(reshape(xt, (nt * nb, nd)), dxw2, ta=True),
@@ -252,59 +291,35 @@ def _copy(a):
     return scale(a, 1.0)
 
 
+def _dummy():
+    """A stand-in for a 3-D array a cell does not use (one type per argument
+    of the shared kernels)."""
+    return empty((1, 1, 1))
+
+
+def _dummy2():
+    return empty((1, 1))
+
+
 @register_kernel("SimpleRNN", device="cuda")
 class SimpleRNNKernel(_Recurrent):
     class_name = "SimpleRNN"
-
-    def _run(self, cfg, params, xw, u, hs, nt, nb, nh):
-        a = act_codes.elementwise_code(cfg.get("activation", "tanh"), "activation")
-        _zero(hs[0])
-        zs = empty((nt, nb, nh))
-        z = empty((nb, nh))
-        for t in range(nt):
-            gemm(hs[t], u, out=z)
-            _rnn_step[grid(nb * nh)](xw, z, t, hs, zs, a)
-        return (zs, a)
-
-    def _run_back(self, cfg, params, state, hs, u, dseq, has_seq, dh, nt, nb, nh):
-        zs, a = state
-        dz = empty((nt, nb, nh))
-        for t in range(nt - 1, -1, -1):
-            _rnn_step_back[grid(nb * nh)](dh, dseq, has_seq, t, hs, zs, dz, a)
-            dh = gemm(dz[t], u, tb=True)
-        return dz, dz
+    kind = SIMPLE
+    gates = 1
 
 
 @register_kernel("LSTM", device="cuda")
 class LSTMKernel(_Recurrent):
     class_name = "LSTM"
-
-    def _run(self, cfg, params, xw, u, hs, nt, nb, nh):
-        a = act_codes.elementwise_code(cfg.get("activation", "tanh"), "activation")
-        r = act_codes.elementwise_code(cfg.get("recurrent_activation", "sigmoid"), "recurrent_activation")
-        cs = empty((nt + 1, nb, nh))
-        _zero(hs[0])
-        _zero(cs[0])
-        zs, gates, tc = empty((nt, nb, 4 * nh)), empty((nt, nb, 4 * nh)), empty((nt, nb, nh))
-        z = empty((nb, 4 * nh))
-        for t in range(nt):
-            gemm(hs[t], u, out=z)
-            _lstm_step[grid(nb * nh)](xw, z, t, hs, cs, zs, gates, tc, a, r)
-        return (cs, zs, gates, tc, a, r)
-
-    def _run_back(self, cfg, params, state, hs, u, dseq, has_seq, dh, nt, nb, nh):
-        cs, zs, gates, tc, a, r = state
-        dz = empty((nt, nb, 4 * nh))
-        dc = zeros((nb, nh))
-        for t in range(nt - 1, -1, -1):
-            _lstm_step_back[grid(nb * nh)](dh, dseq, has_seq, dc, t, cs, zs, gates, tc, dz, a, r)
-            dh = gemm(dz[t], u, tb=True)
-        return dz, dz
+    kind = LSTM
+    gates = 4
 
 
 @register_kernel("GRU", device="cuda")
 class GRUKernel(_Recurrent):
     class_name = "GRU"
+    kind = GRU
+    gates = 3
 
     def _on_gpu(self, cfg, inputs, training):
         return cfg.get("reset_after", True) is not False and super()._on_gpu(cfg, inputs, training)
@@ -312,26 +327,8 @@ class GRUKernel(_Recurrent):
     def _input_bias(self, params):
         return dev(params["bias"])[0] if "bias" in params else None
 
-    def _run(self, cfg, params, xw, u, hs, nt, nb, nh):
-        a = act_codes.elementwise_code(cfg.get("activation", "tanh"), "activation")
-        r = act_codes.elementwise_code(cfg.get("recurrent_activation", "sigmoid"), "recurrent_activation")
-        rb = dev(params["bias"])[1] if "bias" in params else None
-        _zero(hs[0])
-        zs, gates, rec = empty((nt, nb, 3 * nh)), empty((nt, nb, 3 * nh)), empty((nt, nb, nh))
-        inner = empty((nb, 3 * nh))
-        for t in range(nt):
-            gemm(hs[t], u, bias=rb, out=inner)
-            _gru_step[grid(nb * nh)](xw, inner, t, hs, zs, gates, rec, a, r)
-        return (zs, gates, rec, a, r)
-
-    def _run_back(self, cfg, params, state, hs, u, dseq, has_seq, dh, nt, nb, nh):
-        zs, gates, rec, a, r = state
-        dxw, dinner = empty((nt, nb, 3 * nh)), empty((nt, nb, 3 * nh))
-        direct = empty((nb, nh))
-        for t in range(nt - 1, -1, -1):
-            _gru_step_back[grid(nb * nh)](dh, dseq, has_seq, t, hs, zs, gates, rec, dxw, dinner, direct, a, r)
-            dh = add(direct, gemm(dinner[t], u, tb=True))
-        return dxw, dinner
+    def _recurrent_bias(self, params):
+        return dev(params["bias"])[1] if "bias" in params else None
 
     def _bias_grad(self, dxw2, dinner2):
         k = dxw2.shape[1]

@@ -333,82 +333,41 @@ class MaskedRecurrent:
         return [dx] + d_init, grads
 
 
-class MaskedBidirectional:
-    """Bidirectional over a masked sequence: each direction is a masked RNN
-    (the backward one on the reversed sequence and mask); with return_sequences
-    both give zeros at masked steps (Keras forces zero_output_for_mask)."""
+class _MaskedDirection:
+    """A MaskedRecurrent with its mask bound: the kernel interface that
+    kernels.rnn.BidirectionalKernel calls for each direction."""
 
-    def _layers(self, cfg):
-        from ..kernels.rnn import _nested
+    def __init__(self, inner, mask):
+        self.inner, self.mask = inner, mask
 
-        fname, fcfg = _nested(cfg["layer"])
-        bname, bcfg = _nested(cfg.get("backward_layer"))
-        if bname is None:
-            bname, bcfg = fname, dict(fcfg)
-            bcfg["go_backwards"] = not fcfg.get("go_backwards", False)
-        return (fname, fcfg), (bname, bcfg)
-
-    def forward(self, cfg, params, inputs, training, rng, mask):
-        from ..kernels.rnn import _sub_params
-
-        (fname, fcfg), (bname, bcfg) = self._layers(cfg)
-        seq = bool(fcfg.get("return_sequences"))
-        fa, ba = MaskedRecurrent(fname, zero_output=seq), MaskedRecurrent(bname, zero_output=seq)
-        x = inputs[0]
-        states = list(inputs[1:])
-        half = len(states) // 2
-        fo, fc = fa.forward(fcfg, _sub_params(params, "forward"), [x] + states[:half], training, rng, mask)
-        bo, bc = ba.forward(bcfg, _sub_params(params, "backward"), [x] + states[half:], training, rng, mask)
-        y_f, y_b = fo[0], bo[0]
-        if seq:
-            y_b = np.ascontiguousarray(y_b[:, ::-1])
-        mode = cfg.get("merge_mode", "concat")
-        if mode == "concat":
-            out = [np.concatenate([y_f, y_b], axis=-1)]
-        elif mode == "sum":
-            out = [y_f + y_b]
-        elif mode == "mul":
-            out = [y_f * y_b]
-        elif mode == "ave":
-            out = [(y_f + y_b) * np.float32(0.5)]
-        elif mode is None:
-            out = [y_f, y_b]
-        else:
-            raise ValueError(f"Bidirectional: unknown merge_mode {mode!r}")
-        out += fo[1:] + bo[1:]
-        return out, (fa, ba, fcfg, bcfg, fc, bc, y_f, y_b, mode, seq, len(fo), half, len(states))
+    def forward(self, cfg, params, inputs, training, rng):
+        return self.inner.forward(cfg, params, inputs, training, rng, self.mask)
 
     def backward(self, cfg, params, cache, d_outputs, input_grads=True):
-        from ..kernels.rnn import _sub_params
+        return self.inner.backward(cfg, params, cache, d_outputs, input_grads)
 
-        fa, ba, fcfg, bcfg, fc, bc, y_f, y_b, mode, seq, n_f, half, n_states = cache
-        d = list(d_outputs)
-        n_main = 2 if mode is None else 1
-        main, rest = d[:n_main], d[n_main:]
-        if mode is None:
-            d_f, d_b = main
-        else:
-            g = main[0]
-            if g is None:
-                d_f = d_b = None
-            elif mode == "concat":
-                k = y_f.shape[-1]
-                d_f, d_b = g[..., :k], g[..., k:]
-            elif mode == "sum":
-                d_f, d_b = g, g
-            elif mode == "mul":
-                d_f, d_b = g * y_b, g * y_f
-            else:
-                d_f = d_b = g * np.float32(0.5)
-        if d_b is not None and seq:
-            d_b = d_b[:, ::-1]
-        dxf, gf = fa.backward(fcfg, _sub_params(params, "forward"), fc, [d_f] + rest[: n_f - 1], input_grads)
-        dxb, gb = ba.backward(bcfg, _sub_params(params, "backward"), bc, [d_b] + rest[n_f - 1:], input_grads)
-        grads = {f"forward/{k}": v for k, v in gf.items()}
-        grads.update({f"backward/{k}": v for k, v in gb.items()})
-        if not input_grads:
-            return [None] * (1 + n_states), grads
-        return [dxf[0] + dxb[0]] + list(dxf[1:1 + half]) + list(dxb[1:1 + n_states - half]), grads
+
+def masked_direction(class_name, seq, mask):
+    """One direction of a masked Bidirectional (zeros at masked steps when
+    it returns sequences: Keras forces zero_output_for_mask there)."""
+    return _MaskedDirection(MaskedRecurrent(class_name, zero_output=seq), mask)
+
+
+class MaskedBidirectional:
+    """Bidirectional over a masked sequence: the wrapper's own kernel with
+    masked directions (kernels.rnn.BidirectionalKernel)."""
+
+    @staticmethod
+    def _kernel():
+        from ..kernels.rnn import BidirectionalKernel
+
+        return BidirectionalKernel()
+
+    def forward(self, cfg, params, inputs, training, rng, mask):
+        return self._kernel().forward(cfg, params, inputs, training, rng, mask=mask)
+
+    def backward(self, cfg, params, cache, d_outputs, input_grads=True):
+        return self._kernel().backward(cfg, params, cache, d_outputs, input_grads)
 
 
 class MaskedGlobalAverage1D:

@@ -6,15 +6,13 @@ Keras 3's layouts: kernel (input_dim, k*units), recurrent_kernel
 z, r, h with bias (2, 3*units) when reset_after (input bias, recurrent bias)
 or (3*units,) otherwise.
 
-LSTM runs the batch-major loops of ``rnn_loops`` (one [x_t | h] product
-per step, the batch split over threads when that pays, nothing per step
-kept at inference).  SimpleRNN and GRU: the input projection x @ kernel +
-bias of every timestep is one GEMM before the recurrence; the loop then does
-one (batch, units) @ recurrent_kernel GEMM per step and the gate arithmetic
-in the same compiled function.  Every backward loop stores the
-pre-activation gradients of every step so that the kernel, recurrent-kernel
-and input gradients are again single GEMMs after it.  Work is laid out
-time-major (T, B, ...) so each step is a contiguous block.
+All three run the batch-major loops of ``rnn_loops``: one driver, one
+[x_t | h] @ wu product per step (wu: the layer's kernel and recurrent
+kernel packed as the cell wants them, ``_pack``), the batch split over
+threads when that pays, nothing per step kept at inference.  The backward
+loop stores the gradients of every step's product columns so that the
+kernel, recurrent-kernel, bias and input gradients are single products
+after it (``_unpack`` maps them back onto Keras's weights).
 
 ``dropout`` multiplies the inputs and ``recurrent_dropout`` the previous
 state by one mask per sequence (Keras 3 draws them once per call).
@@ -23,144 +21,15 @@ Initial states, when given, come as extra inputs (h, then c for LSTM).
 from __future__ import annotations
 
 import numpy as np
-from numba import njit
 
 from . import activations as act
 from . import rnn_loops as loops
-from ._blas import compute_threads, split_pays, threads_for
+from ._blas import compute_threads, split_pays
 from ._util import f32, get_rng, pair
 from .base import LayerKernel, get_kernel, register_kernel
-from ._linalg import linear, linear_grads
 from .conv import _Geometry, gemm_backward, gemm_bias
 
-
-# -- compiled loops --------------------------------------------------------------
-@njit(cache=True, error_model="numpy")
-def gru_forward(xw, u, rb, h0, rmask, a_code, r_code, reset_after):
-    """xw: (T, B, 3H) = x @ kernel + input bias.  rb: recurrent bias (3H,)
-    (zeros unless reset_after).  Saves gates z, r, hh, their pre-activations,
-    and the recurrent candidate part (r_h when reset_after, r*h_prev else)."""
-    nt, nb, h3 = xw.shape
-    nh = h3 // 3
-    hs = np.empty((nt + 1, nb, nh), dtype=np.float32)
-    gates = np.empty((nt, nb, h3), dtype=np.float32)
-    zs = np.empty((nt, nb, h3), dtype=np.float32)
-    rec = np.empty((nt, nb, nh), dtype=np.float32)
-    hs[0] = h0
-    u_zr = np.ascontiguousarray(u[:, : 2 * nh])
-    u_h = np.ascontiguousarray(u[:, 2 * nh :])
-    for t in range(nt):
-        hp = hs[t] * rmask
-        if reset_after:
-            inner = np.dot(hp, u)
-            for b in range(nb):
-                for j in range(h3):
-                    inner[b, j] += rb[j]
-        else:
-            inner = np.dot(hp, u_zr)
-        for b in range(nb):
-            for j in range(nh):
-                az = xw[t, b, j] + inner[b, j]
-                ar = xw[t, b, nh + j] + inner[b, nh + j]
-                z_ = act.scalar(r_code, az)
-                r_ = act.scalar(r_code, ar)
-                zs[t, b, j] = az
-                zs[t, b, nh + j] = ar
-                gates[t, b, j] = z_
-                gates[t, b, nh + j] = r_
-                if reset_after:
-                    rec[t, b, j] = inner[b, 2 * nh + j]
-                else:
-                    rec[t, b, j] = r_ * hp[b, j]
-        if not reset_after:
-            rh = np.dot(rec[t], u_h)
-        for b in range(nb):
-            for j in range(nh):
-                r_ = gates[t, b, nh + j]
-                if reset_after:
-                    ah = xw[t, b, 2 * nh + j] + r_ * rec[t, b, j]
-                else:
-                    ah = xw[t, b, 2 * nh + j] + rh[b, j]
-                hh = act.scalar(a_code, ah)
-                zs[t, b, 2 * nh + j] = ah
-                gates[t, b, 2 * nh + j] = hh
-                z_ = gates[t, b, j]
-                hs[t + 1, b, j] = z_ * hs[t, b, j] + (np.float32(1.0) - z_) * hh
-    return hs, gates, zs, rec
-
-
-@njit(cache=True, error_model="numpy")
-def gru_backward(u, hs, gates, zs, rec, dseq, dh_last, rmask, a_code, r_code, reset_after):
-    """Returns dx_part (T, B, 3H): gradient of x @ kernel + input bias;
-    d_inner (T, B, 3H) (reset_after) / (T, B, 2H) + d_rh: gradients of the
-    recurrent products; and dh0."""
-    nt, nb, h3 = gates.shape
-    nh = h3 // 3
-    dxw = np.empty((nt, nb, h3), dtype=np.float32)
-    dinner = np.zeros((nt, nb, h3), dtype=np.float32)
-    dh = dh_last.copy()
-    ut = np.ascontiguousarray(u.T)
-    u_zr_t = np.ascontiguousarray(u[:, : 2 * nh].T)
-    u_h_t = np.ascontiguousarray(u[:, 2 * nh :].T)
-    d_ah = np.empty((nb, nh), dtype=np.float32)
-    for t in range(nt - 1, -1, -1):
-        dh_prev_direct = np.empty((nb, nh), dtype=np.float32)
-        for b in range(nb):
-            for j in range(nh):
-                d = dh[b, j] + dseq[t, b, j]
-                z_ = gates[t, b, j]
-                hh = gates[t, b, 2 * nh + j]
-                hp = hs[t, b, j]
-                dh_prev_direct[b, j] = d * z_
-                daz = d * (hp - hh) * act.scalar_grad(r_code, zs[t, b, j], z_)
-                dah = d * (np.float32(1.0) - z_) * act.scalar_grad(a_code, zs[t, b, 2 * nh + j], hh)
-                d_ah[b, j] = dah
-                dxw[t, b, j] = daz
-                dxw[t, b, 2 * nh + j] = dah
-                dinner[t, b, j] = daz
-        if reset_after:
-            for b in range(nb):
-                for j in range(nh):
-                    r_ = gates[t, b, nh + j]
-                    dar = d_ah[b, j] * rec[t, b, j] * act.scalar_grad(r_code, zs[t, b, nh + j], r_)
-                    dxw[t, b, nh + j] = dar
-                    dinner[t, b, nh + j] = dar
-                    dinner[t, b, 2 * nh + j] = d_ah[b, j] * r_
-            dhp = np.dot(dinner[t], ut)
-        else:
-            drh = np.dot(d_ah, u_h_t)  # gradient of r * h_prev
-            dhp_r = np.empty((nb, nh), dtype=np.float32)
-            for b in range(nb):
-                for j in range(nh):
-                    r_ = gates[t, b, nh + j]
-                    hpm = hs[t, b, j] * rmask[b, j]
-                    dar = drh[b, j] * hpm * act.scalar_grad(r_code, zs[t, b, nh + j], r_)
-                    dxw[t, b, nh + j] = dar
-                    dinner[t, b, nh + j] = dar
-                    dinner[t, b, 2 * nh + j] = d_ah[b, j]
-                    dhp_r[b, j] = drh[b, j] * r_
-            dhp = np.dot(np.ascontiguousarray(dinner[t, :, : 2 * nh]), u_zr_t) + dhp_r
-        dh = dh_prev_direct + dhp * rmask
-    return dxw, dinner, dh
-
-
-_project = linear  # x2 @ w + b
-
-
-@njit(cache=True, error_model="numpy")
-def _weight_grads(a2, w, dz2, need_da):
-    """For z = a2 @ w + b: (dw, dbias, da2)."""
-    return linear_grads(a2, w, dz2, True, need_da)
-
-
-def project(x2, w, b):
-    with threads_for(x2.shape[0] * w.shape[0] * w.shape[1]):
-        return _project(x2, w, b)
-
-
-def weight_grads(a2, w, dz2, need_da):
-    with threads_for(a2.shape[0] * a2.shape[1] * dz2.shape[1]):
-        return _weight_grads(a2, w, dz2, need_da)
+EMPTY_BIAS = np.zeros(0, dtype=np.float32)
 
 
 def _threads_for_loop(macs):
@@ -180,8 +49,32 @@ def _weight_and_input_grads(a2, w, dz2, need_dx):
 
 # -- kernels ------------------------------------------------------------------------
 class _RecurrentKernel(LayerKernel):
-    gates = 1
+    """One forward and one backward for every cell; a subclass says which
+    loop cell it is (``_kind``), how its weights make the step product's
+    matrix and bias (``_pack``) and how that matrix's gradients give the
+    weights' (``_unpack``)."""
+
     n_states = 1
+
+    def _kind(self, cfg):
+        raise NotImplementedError
+
+    def _codes(self, cfg):
+        a_code = act.elementwise_code(cfg.get("activation", "tanh"), "activation")
+        r_code = act.elementwise_code(cfg.get("recurrent_activation", "sigmoid"), "recurrent_activation")
+        return a_code, r_code
+
+    def _pack(self, kind, params, w, u):
+        """(wu (D+H, G), bias (G,) or empty, uh (H, H) or None): the kernel
+        and recurrent kernel as they stand in Keras already make wu."""
+        b = f32(params["bias"]) if "bias" in params else EMPTY_BIAS
+        return np.concatenate([w, u]), b, None
+
+    def _unpack(self, kind, params, dwu, db, duh, nd, nh):
+        grads = {"kernel": np.ascontiguousarray(dwu[:nd]), "recurrent_kernel": np.ascontiguousarray(dwu[nd:])}
+        if "bias" in params:
+            grads["bias"] = db
+        return grads
 
     def _masks(self, cfg, training, rng, nb, nd, nh):
         rate = float(cfg.get("dropout", 0.0) or 0.0)
@@ -195,73 +88,6 @@ class _RecurrentKernel(LayerKernel):
             rmask = keep.astype(np.float32) / np.float32(1.0 - rrate)
         return xmask, rmask
 
-    @staticmethod
-    def _ones_if_none(rmask, nb, nh):
-        return np.ones((nb, nh), dtype=np.float32) if rmask is None else rmask
-
-    def _prepare(self, cfg, params, inputs, training, rng):
-        x = f32(inputs[0])
-        w = f32(params["kernel"])
-        u = f32(params["recurrent_kernel"])
-        nb, nt, nd = x.shape
-        nh = u.shape[0]
-        xmask, rmask = self._masks(cfg, training, rng, nb, nd, nh)
-        xin = x if xmask is None else x * xmask
-        if cfg.get("go_backwards"):
-            xin = xin[:, ::-1]
-        xt = np.ascontiguousarray(xin.transpose(1, 0, 2))  # (T, B, D)
-        states = [f32(s) for s in inputs[1 : 1 + self.n_states]]
-        while len(states) < self.n_states:
-            states.append(np.zeros((nb, nh), dtype=np.float32))
-        return x, xt, w, u, xmask, rmask, states
-
-    def _outputs(self, cfg, hs, extra_states=()):
-        """hs: (T+1, B, H).  Keras: sequence (B, T, H) or last (B, H), then
-        the final states when return_state."""
-        if cfg.get("return_sequences"):
-            out = np.ascontiguousarray(hs[1:].transpose(1, 0, 2))
-        else:
-            out = np.ascontiguousarray(hs[-1])
-        outs = [out]
-        if cfg.get("return_state"):
-            outs.append(np.ascontiguousarray(hs[-1]))
-            outs.extend(np.ascontiguousarray(s) for s in extra_states)
-        return outs
-
-    def _d_outputs(self, cfg, d_outputs, nt, nb, nh):
-        """(dseq (T, B, H), dh_last, [d other final states])."""
-        d0 = d_outputs[0] if d_outputs else None
-        dseq = np.zeros((nt, nb, nh), dtype=np.float32)
-        dh = np.zeros((nb, nh), dtype=np.float32)
-        if d0 is not None:
-            if cfg.get("return_sequences"):
-                dseq = np.ascontiguousarray(f32(d0).transpose(1, 0, 2))
-            else:
-                dh = dh + f32(d0)
-        rest = []
-        if cfg.get("return_state"):
-            if len(d_outputs) > 1 and d_outputs[1] is not None:
-                dh = dh + f32(d_outputs[1])
-            for k in range(2, 1 + self.n_states):
-                g = d_outputs[k] if len(d_outputs) > k else None
-                rest.append(np.zeros((nb, nh), np.float32) if g is None else f32(g))
-        else:
-            rest = [np.zeros((nb, nh), np.float32) for _ in range(1, self.n_states)]
-        return dseq, dh, rest
-
-    def _input_grads(self, cfg, dxt, xmask, n_inputs, dstates, input_grads):
-        if not input_grads:
-            return [None] * n_inputs
-        dx = dxt.transpose(1, 0, 2)
-        if cfg.get("go_backwards"):
-            dx = dx[:, ::-1]
-        if xmask is not None:
-            dx = dx * xmask
-        out = [np.ascontiguousarray(dx, dtype=np.float32)]
-        out.extend(dstates[: n_inputs - 1])
-        return out
-
-    # -- the batch-major loops (rnn_loops) -----------------------------------------
     def _loop_inputs(self, cfg, params, inputs, training, rng):
         """(x as the loop reads it: dropped out, reversed for go_backwards;
         initial states; rmask; xmask; w; u)."""
@@ -278,6 +104,43 @@ class _RecurrentKernel(LayerKernel):
         while len(states) < self.n_states:
             states.append(np.zeros((nb, nh), dtype=np.float32))
         return xin, states, rmask, xmask, w, u
+
+    def forward(self, cfg, params, inputs, training, rng):
+        x, states, rmask, xmask, w, u = self._loop_inputs(cfg, params, inputs, training, rng)
+        nb, nt, nd = x.shape
+        kind = self._kind(cfg)
+        wu, bias, uh = self._pack(kind, params, w, u)
+        a_code, r_code = self._codes(cfg)
+        lstm = kind == loops.LSTM
+        n = _threads_for_loop(nb * nt * wu.shape[0] * wu.shape[1])
+        seq, h, c, saved = loops.forward(kind, x, wu, bias, states[0], states[1] if lstm else None, rmask, a_code,
+                                         r_code, bool(training), bool(cfg.get("return_sequences")), n, uh)
+        outs = [seq if seq is not None else h]
+        if cfg.get("return_state"):
+            outs += [h, c] if lstm else [h]
+        if not training:
+            return outs, None
+        return outs, (kind, saved, wu, uh, nd, rmask, xmask, a_code, r_code, len(inputs))
+
+    def backward(self, cfg, params, cache, d_outputs, input_grads=True):
+        kind, saved, wu, uh, nd, rmask, xmask, a_code, r_code, n_inputs = cache
+        a, gates, rh = saved[0], saved[1], saved[5]
+        nt, nbp, width = gates.shape  # nbp: the batch and a spare row
+        nb, nh = nbp - 1, a.shape[2] - nd
+        dseq, ds = self._loop_d_outputs(cfg, d_outputs, nb, nh)
+        n = _threads_for_loop(nb * nt * nh * width)
+        dz, dhu = loops.backward(kind, np.ascontiguousarray(wu[nd:]), saved, dseq, ds[0],
+                                 ds[1] if kind == loops.LSTM else None, rmask, a_code, r_code, n, uh)
+        dwu, db, dx2 = _weight_and_input_grads(a.reshape(nt * nbp, nd + nh), np.ascontiguousarray(wu[:nd]),
+                                               dz.reshape(nt * nbp, width), input_grads)
+        duh = None
+        if dhu is not None:  # the second product's: (r * h_{t-1}) @ Uh
+            duh = _weight_and_input_grads(rh.reshape(nt * nbp, nh), loops.F32_EMPTY2, dhu.reshape(nt * nbp, nh),
+                                          False)[0]
+        grads = self._unpack(kind, params, dwu, db, duh, nd, nh)
+        if not input_grads:
+            return [None] * n_inputs, grads
+        return self._loop_input_grads(cfg, dx2, nt, nb, xmask, ds, n_inputs), grads
 
     def _loop_d_outputs(self, cfg, d_outputs, nb, nh):
         """(dseq (B, T, H) or None, [d of each final state])."""
@@ -308,120 +171,44 @@ class _RecurrentKernel(LayerKernel):
 
 @register_kernel("SimpleRNN")
 class SimpleRNNKernel(_RecurrentKernel):
-    """rnn_loops' batch-major loop: one [x_t | h] @ [kernel; recurrent_kernel]
-    product per step."""
-
     class_name = "SimpleRNN"
 
-    def forward(self, cfg, params, inputs, training, rng):
-        x, (h0,), rmask, xmask, w, u = self._loop_inputs(cfg, params, inputs, training, rng)
-        nb, nt, nd = x.shape
-        nh = u.shape[0]
-        b = f32(params["bias"]) if "bias" in params else EMPTY_BIAS
-        a_code = act.elementwise_code(cfg.get("activation", "tanh"), "activation")
-        n = _threads_for_loop(nb * nt * (nd + nh) * nh)
-        seq, h, saved = loops.simple_forward(x, np.concatenate([w, u]), b, h0, rmask, a_code, bool(training),
-                                             bool(cfg.get("return_sequences")), n)
-        outs = [seq if seq is not None else h]
-        if cfg.get("return_state"):
-            outs.append(h)
-        if not training:
-            return outs, None
-        return outs, (saved, w, u, rmask, xmask, a_code, len(inputs))
+    def _kind(self, cfg):
+        return loops.SIMPLE
 
-    def backward(self, cfg, params, cache, d_outputs, input_grads=True):
-        saved, w, u, rmask, xmask, a_code, n_inputs = cache
-        a, hs = saved[0], saved[1]
-        nt, nbp, nh = hs.shape
-        nb, nd = nbp - 1, a.shape[2] - nh
-        dseq, (dh,) = self._loop_d_outputs(cfg, d_outputs, nb, nh)
-        dz = loops.simple_backward(u, saved, dseq, dh, rmask, a_code, _threads_for_loop(nb * nt * nh * nh))
-        dwu, db, dx2 = _weight_and_input_grads(a.reshape(nt * nbp, nd + nh), w, dz.reshape(nt * nbp, nh), input_grads)
-        grads = {"kernel": np.ascontiguousarray(dwu[:nd]), "recurrent_kernel": np.ascontiguousarray(dwu[nd:])}
-        if "bias" in params:
-            grads["bias"] = db
-        if not input_grads:
-            return [None] * n_inputs, grads
-        return self._loop_input_grads(cfg, dx2, nt, nb, xmask, [dh], n_inputs), grads
+    def _codes(self, cfg):
+        return act.elementwise_code(cfg.get("activation", "tanh"), "activation"), act.SIGMOID
 
 
 @register_kernel("LSTM")
 class LSTMKernel(_RecurrentKernel):
-    """rnn_loops' batch-major loops: one [x_t | h] @ [kernel;
-    recurrent_kernel] product per step, the batch split over threads when
-    that pays; at inference nothing per step is kept."""
-
     class_name = "LSTM"
     n_states = 2
 
-    def forward(self, cfg, params, inputs, training, rng):
-        x, (h0, c0), rmask, xmask, w, u = self._loop_inputs(cfg, params, inputs, training, rng)
-        nb, nt, nd = x.shape
-        nh = u.shape[0]
-        b = f32(params["bias"]) if "bias" in params else EMPTY_BIAS
-        a_code = act.elementwise_code(cfg.get("activation", "tanh"), "activation")
-        r_code = act.elementwise_code(cfg.get("recurrent_activation", "sigmoid"), "recurrent_activation")
-        n = _threads_for_loop(nb * nt * (nd + nh) * 4 * nh)
-        seq, h, c, saved = loops.lstm_forward(
-            x, np.concatenate([w, u]), b, h0, c0, rmask, a_code, r_code, bool(training),
-            bool(cfg.get("return_sequences")), n,
-        )
-        outs = [seq if seq is not None else h]
-        if cfg.get("return_state"):
-            outs += [h, c]
-        if not training:
-            return outs, None
-        return outs, (saved, w, u, rmask, xmask, a_code, r_code, len(inputs))
-
-    def backward(self, cfg, params, cache, d_outputs, input_grads=True):
-        saved, w, u, rmask, xmask, a_code, r_code, n_inputs = cache
-        a, gates = saved[0], saved[1]
-        nt, nbp, h4 = gates.shape  # nbp: the batch and a spare row
-        nh = h4 // 4
-        nb, nd = nbp - 1, a.shape[2] - nh
-        dseq, (dh, dc) = self._loop_d_outputs(cfg, d_outputs, nb, nh)
-        n = _threads_for_loop(nb * nt * nh * 4 * nh)
-        dz = loops.lstm_backward(u, saved, dseq, dh, dc, rmask, a_code, r_code, n)
-        dwu, db, dx2 = _weight_and_input_grads(a.reshape(nt * nbp, nd + nh), w, dz.reshape(nt * nbp, h4), input_grads)
-        grads = {"kernel": np.ascontiguousarray(dwu[:nd]), "recurrent_kernel": np.ascontiguousarray(dwu[nd:])}
-        if "bias" in params:
-            grads["bias"] = db
-        if not input_grads:
-            return [None] * n_inputs, grads
-        return self._loop_input_grads(cfg, dx2, nt, nb, xmask, [dh, dc], n_inputs), grads
+    def _kind(self, cfg):
+        return loops.LSTM
 
 
 @register_kernel("GRU")
 class GRUKernel(_RecurrentKernel):
+    """reset_after (Keras 3's default): one product per step with the
+    (D+H, 4H) matrix [[Wzr, Wh, 0], [Uzr, 0, Uh]], so the candidate's
+    recurrent part arrives apart for r to multiply.  reset_after=False:
+    [[Wzr, Wh], [Uzr, 0]] and a second product (r * h_{t-1}) @ Uh per step."""
+
     class_name = "GRU"
 
-    def forward(self, cfg, params, inputs, training, rng):
-        if cfg.get("reset_after", True) is not False:
-            return self._forward_loops(cfg, params, inputs, training, rng)
-        x, xt, w, u, xmask, rmask, (h0,) = self._prepare(cfg, params, inputs, training, rng)
-        nt, nb, nd = xt.shape
-        h3 = u.shape[1]
-        reset_after = cfg.get("reset_after", True) is not False
-        bias = f32(params["bias"]) if "bias" in params else None
-        if bias is None:
-            b_in, b_rec = np.zeros(0, np.float32), np.zeros(h3, np.float32)
-        elif reset_after:
-            b_in, b_rec = np.ascontiguousarray(bias[0]), np.ascontiguousarray(bias[1])
-        else:
-            b_in, b_rec = bias, np.zeros(h3, np.float32)
-        a_code = act.elementwise_code(cfg.get("activation", "tanh"), "activation")
-        r_code = act.elementwise_code(cfg.get("recurrent_activation", "sigmoid"), "recurrent_activation")
-        xw = project(xt.reshape(nt * nb, nd), w, b_in).reshape(nt, nb, h3)
-        rmask = self._ones_if_none(rmask, nb, u.shape[0])
-        hs, gates, zs, rec = gru_forward(xw, u, b_rec, h0, rmask, a_code, r_code, reset_after)
-        return self._outputs(cfg, hs), (xt, hs, gates, zs, rec, rmask, xmask, a_code, r_code, reset_after, len(inputs))
+    def _kind(self, cfg):
+        return loops.GRU if cfg.get("reset_after", True) is not False else loops.GRU_RESET_BEFORE
 
-    # reset_after (Keras 3's default): rnn_loops' batch-major loop, one
-    # product per step with the (D+H, 4H) matrix [[Wzr, Wh, 0], [Uzr, 0, Uh]].
-    def _forward_loops(self, cfg, params, inputs, training, rng):
-        x, (h0,), rmask, xmask, w, u = self._loop_inputs(cfg, params, inputs, training, rng)
-        nb, nt, nd = x.shape
-        nh = u.shape[0]
+    def _pack(self, kind, params, w, u):
+        nd, nh = w.shape[0], u.shape[0]
+        if kind == loops.GRU_RESET_BEFORE:
+            wu = np.zeros((nd + nh, 3 * nh), dtype=np.float32)
+            wu[:nd] = w
+            wu[nd:, : 2 * nh] = u[:, : 2 * nh]
+            b = f32(params["bias"]) if "bias" in params else EMPTY_BIAS
+            return wu, b, np.ascontiguousarray(u[:, 2 * nh :])
         wu = np.zeros((nd + nh, 4 * nh), dtype=np.float32)
         wu[:nd, : 3 * nh] = w
         wu[nd:, : 2 * nh] = u[:, : 2 * nh]
@@ -432,65 +219,22 @@ class GRUKernel(_RecurrentKernel):
             bias[: 2 * nh] = b_in[: 2 * nh] + b_rec[: 2 * nh]
             bias[2 * nh : 3 * nh] = b_in[2 * nh :]
             bias[3 * nh :] = b_rec[2 * nh :]
-        a_code = act.elementwise_code(cfg.get("activation", "tanh"), "activation")
-        r_code = act.elementwise_code(cfg.get("recurrent_activation", "sigmoid"), "recurrent_activation")
-        n = _threads_for_loop(nb * nt * (nd + nh) * 4 * nh)
-        seq, h, saved = loops.gru_forward(x, wu, bias, h0, rmask, a_code, r_code, bool(training),
-                                          bool(cfg.get("return_sequences")), n)
-        outs = [seq if seq is not None else h]
-        if cfg.get("return_state"):
-            outs.append(h)
-        if not training:
-            return outs, None
-        return outs, ("loops", saved, wu, rmask, xmask, a_code, r_code, len(inputs))
+        return wu, bias, None
 
-    def _backward_loops(self, cfg, params, cache, d_outputs, input_grads):
-        _, saved, wu, rmask, xmask, a_code, r_code, n_inputs = cache
-        a, gates = saved[0], saved[1]
-        nt, nbp, h4 = gates.shape
-        nh = h4 // 4
-        nb, nd = nbp - 1, a.shape[2] - nh
-        dseq, (dh,) = self._loop_d_outputs(cfg, d_outputs, nb, nh)
-        uh = np.ascontiguousarray(wu[nd:])
-        dz = loops.gru_backward(uh, saved, dseq, dh, rmask, a_code, r_code, _threads_for_loop(nb * nt * nh * 4 * nh))
-        w4 = np.ascontiguousarray(wu[:nd])
-        dwu, db, dx2 = _weight_and_input_grads(a.reshape(nt * nbp, nd + nh), w4, dz.reshape(nt * nbp, h4), input_grads)
+    def _unpack(self, kind, params, dwu, db, duh, nd, nh):
+        if kind == loops.GRU_RESET_BEFORE:
+            grads = {"kernel": np.ascontiguousarray(dwu[:nd]),
+                     "recurrent_kernel": np.concatenate([dwu[nd:, : 2 * nh], duh], axis=1)}
+            if "bias" in params:
+                grads["bias"] = db
+            return grads
         grads = {
             "kernel": np.ascontiguousarray(dwu[:nd, : 3 * nh]),
             "recurrent_kernel": np.concatenate([dwu[nd:, : 2 * nh], dwu[nd:, 3 * nh :]], axis=1),
         }
         if "bias" in params:
             grads["bias"] = np.stack([db[: 3 * nh], np.concatenate([db[: 2 * nh], db[3 * nh :]])])
-        if not input_grads:
-            return [None] * n_inputs, grads
-        return self._loop_input_grads(cfg, dx2, nt, nb, xmask, [dh], n_inputs), grads
-
-    def backward(self, cfg, params, cache, d_outputs, input_grads=True):
-        if isinstance(cache[0], str):  # "loops"
-            return self._backward_loops(cfg, params, cache, d_outputs, input_grads)
-        xt, hs, gates, zs, rec, rmask, xmask, a_code, r_code, reset_after, n_inputs = cache
-        nt, nb, h3 = gates.shape
-        nh = h3 // 3
-        u = f32(params["recurrent_kernel"])
-        dseq, dh, _ = self._d_outputs(cfg, d_outputs, nt, nb, nh)
-        dxw, dinner, dh0 = gru_backward(u, hs, gates, zs, rec, dseq, dh, rmask, a_code, r_code, reset_after)
-        dxw2 = dxw.reshape(nt * nb, h3)
-        hp2 = np.ascontiguousarray((hs[:-1] * rmask).reshape(nt * nb, nh))
-        if reset_after:
-            du, db_rec, _ = weight_grads(hp2, u, dinner.reshape(nt * nb, h3), False)
-        else:
-            du_zr, _, _ = weight_grads(hp2, u, np.ascontiguousarray(dinner[:, :, : 2 * nh]).reshape(nt * nb, 2 * nh), False)
-            du_h, _, _ = weight_grads(
-                np.ascontiguousarray(rec.reshape(nt * nb, nh)), u,
-                np.ascontiguousarray(dinner[:, :, 2 * nh :]).reshape(nt * nb, nh), False,
-            )
-            du = np.concatenate([du_zr, du_h], axis=1)
-        dw, db_in, dx2 = weight_grads(xt.reshape(nt * nb, -1), f32(params["kernel"]), dxw2, input_grads)
-        grads = {"kernel": dw, "recurrent_kernel": du}
-        if "bias" in params:
-            grads["bias"] = np.stack([db_in, db_rec]) if reset_after else db_in
-        d_in = self._input_grads(cfg, dx2.reshape(nt, nb, -1) if input_grads else None, xmask, n_inputs, [dh0], input_grads)
-        return d_in, grads
+        return grads
 
 
 # -- wrappers ----------------------------------------------------------------------
@@ -513,34 +257,46 @@ def _sub_params(params, prefix):
     return {k[n:]: v for k, v in params.items() if k.startswith(prefix + "/")}
 
 
+def bidirectional_layers(cfg):
+    """((class name, cfg) forwards, (class name, cfg) backwards) of a
+    Bidirectional: the wrapped layer and ``backward_layer``, or a copy of
+    the wrapped one with go_backwards flipped."""
+    fname, fcfg = _nested(cfg["layer"])
+    bname, bcfg = _nested(cfg.get("backward_layer"))
+    if bname is None:
+        bname, bcfg = fname, dict(fcfg)
+        bcfg["go_backwards"] = not fcfg.get("go_backwards", False)
+    return (fname, fcfg), (bname, bcfg)
+
+
 @register_kernel("Bidirectional")
 class BidirectionalKernel(LayerKernel):
     """The wrapped recurrent layer runs forwards and a copy (or
     ``backward_layer``) with go_backwards; Keras reverses the backward
     sequence output back to input order and merges with ``merge_mode``
     (concat, sum, mul, ave, or None: a list).  Parameters are named
-    ``forward/<name>`` and ``backward/<name>``."""
+    ``forward/<name>`` and ``backward/<name>``.  Over a masked sequence
+    (``mask``, from engine.masking) each direction is a masked RNN, the
+    backward one on the reversed sequence and mask; with return_sequences
+    both give zeros at masked steps (Keras forces zero_output_for_mask)."""
 
     class_name = "Bidirectional"
 
-    def _layers(self, cfg):
-        fname, fcfg = _nested(cfg["layer"])
-        bname, bcfg = _nested(cfg.get("backward_layer"))
-        if bname is None:
-            bname, bcfg = fname, dict(fcfg)
-            bcfg["go_backwards"] = not fcfg.get("go_backwards", False)
-        return (fname, fcfg), (bname, bcfg)
+    def forward(self, cfg, params, inputs, training, rng, mask=None):
+        (fname, fcfg), (bname, bcfg) = bidirectional_layers(cfg)
+        seq = bool(fcfg.get("return_sequences"))
+        if mask is None:
+            fk, bk = get_kernel(fname), get_kernel(bname)
+        else:
+            from ..engine.masking import masked_direction
 
-    def forward(self, cfg, params, inputs, training, rng):
-        (fname, fcfg), (bname, bcfg) = self._layers(cfg)
-        fk, bk = get_kernel(fname), get_kernel(bname)
+            fk, bk = masked_direction(fname, seq, mask), masked_direction(bname, seq, mask)
         x = inputs[0]
         # initial_state: the first half for the forward layer, the rest backward
         states = list(inputs[1:])
         half = len(states) // 2
         fo, fc = fk.forward(fcfg, _sub_params(params, "forward"), [x] + states[:half], training, rng)
         bo, bc = bk.forward(bcfg, _sub_params(params, "backward"), [x] + states[half:], training, rng)
-        seq = bool(fcfg.get("return_sequences"))
         y_f, y_b = fo[0], bo[0]
         if seq:
             y_b = np.ascontiguousarray(y_b[:, ::-1])
@@ -797,8 +553,6 @@ class _ConvLSTMKernel(LayerKernel):
             out.append(np.ascontiguousarray(np.moveaxis(s, -1, 1)) if cf else s)
         return out, grads
 
-
-EMPTY_BIAS = np.zeros(0, dtype=np.float32)
 
 
 @register_kernel("ConvLSTM2D")
