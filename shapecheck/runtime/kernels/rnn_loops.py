@@ -115,6 +115,14 @@ def _default(kind, a_code, r_code):
     return a_code == act.TANH and (kind == SIMPLE or r_code == act.SIGMOID)
 
 
+@njit(cache=True, error_model="numpy", nogil=True, inline="always")
+def _copy(dst, src):
+    """dst[:] = src.  (numba's array slice assignment is general -- any
+    broadcast -- and each of its uses cost ~2 s of cold compile.)"""
+    for j in range(dst.size):
+        dst[j] = src[j]
+
+
 # -- the cells: one batch row of one step --------------------------------------------------
 # Forward: ``row`` holds the row's step product and receives what backward
 # reads (the gate outputs); ``h`` is h_{t-1} in, h_t out; ``zs`` receives the
@@ -160,7 +168,7 @@ def _lstm_any(row, bias, c, tc, h, zs, a_code, r_code):
     for j in range(4 * nh):
         row[j] += bias[j]
     if zs.size:
-        zs[:] = row
+        _copy(zs, row)
     _act_row(r_code, row[: 2 * nh])
     _act_row(a_code, zg)
     _act_row(r_code, zo)
@@ -205,7 +213,7 @@ def _gru_any(row, bias, h, zs, a_code, r_code):
     for j in range(2 * nh):
         row[j] += bias[j]
     if zs.size:
-        zs[: 2 * nh] = row[: 2 * nh]
+        _copy(zs[: 2 * nh], row[: 2 * nh])
     _act_row(r_code, row[: 2 * nh])
     bx, bh = bias[2 * nh : 3 * nh], bias[3 * nh :]
     for j in range(nh):
@@ -213,7 +221,7 @@ def _gru_any(row, bias, h, zs, a_code, r_code):
         rh[j] = hr
         rx[j] = (rx[j] + bx[j]) + rr[j] * hr
     if zs.size:
-        zs[2 * nh : 3 * nh] = rx
+        _copy(zs[2 * nh : 3 * nh], rx)
     _act_row(a_code, rx)
     for j in range(nh):
         z = rz[j]
@@ -231,7 +239,7 @@ def _gru_rb_gates(row, bias, hp, rh, zs, r_code):
     for j in range(2 * nh):
         row[j] += bias[j]
     if zs.size:
-        zs[: 2 * nh] = row[: 2 * nh]
+        _copy(zs[: 2 * nh], row[: 2 * nh])
     zr = row[: 2 * nh]
     if r_code == act.SIGMOID:
         for j in range(2 * nh):
@@ -254,7 +262,7 @@ def _gru_rb_step(row, hu, bias, h, zs, a_code):
     for j in range(nh):
         rx[j] = (rx[j] + bx[j]) + hu[j]
     if zs.size:
-        zs[2 * nh : 3 * nh] = rx
+        _copy(zs[2 * nh : 3 * nh], rx)
     if a_code == act.TANH:
         for j in range(nh):
             rx[j] = _tanh(rx[j])
@@ -266,7 +274,7 @@ def _gru_rb_step(row, hu, bias, h, zs, a_code):
         h[j] = z * h[j] + (one - z) * rx[j]
 
 
-@njit(cache=True, error_model="numpy", nogil=True, inline="always")
+@njit(cache=True, error_model="numpy", nogil=True)
 def _simple_fast(row, bias, h):
     """h_t = tanh(row + bias), into row and h."""
     for j in range(h.size):
@@ -280,9 +288,9 @@ def _simple_any(row, bias, h, zs, a_code):
     for j in range(h.size):
         row[j] += bias[j]
     if zs.size:
-        zs[:] = row
+        _copy(zs, row)
     _act_row(a_code, row)
-    h[:] = row
+    _copy(h, row)
 
 
 # Backward: ``d_h`` (H) the gradient reaching h_t; ``d`` receives the
@@ -396,7 +404,7 @@ def _gru_rb_back(g, zr, hpm, drh, d, gs, r_code):
             drh[j] = drh[j] * g[nh + j]
 
 
-@njit(cache=True, error_model="numpy", nogil=True, inline="always")
+@njit(cache=True, error_model="numpy", nogil=True)
 def _simple_back_fast(h, d_h, d):
     one = np.float32(1.0)
     for j in range(h.size):
@@ -419,7 +427,7 @@ def _carry(src, dst, rmask, b, masked):
         for j in range(src.size):
             dst[j] = src[j] * m[j]
     else:
-        dst[:] = src
+        _copy(dst, src)
 
 
 def _template(kind):
@@ -459,18 +467,18 @@ def _template(kind):
         tcv = np.empty(nh, dtype=np.float32)
         no_zs = np.empty(0, dtype=np.float32)
         for b in range(lo, hi):
-            h_out[b] = h0[b]  # the final state when there are no steps
+            _copy(h_out[b], h0[b])  # the final state when there are no steps
             if kind == LSTM:
-                c_out[b] = c0[b]  # the running cell state
+                _copy(c_out[b], c0[b])  # the running cell state
                 if keep_st:
-                    st[0, b] = c0[b]
+                    _copy(st[0, b], c0[b])
             elif keep_st:
-                st[0, b] = h0[b]
+                _copy(st[0, b], h0[b])
             _carry(h0[b], a[0, b, nd:], rmask, b, masked)
         for t in range(nt):
             ta = t if keep else 0
             for b in range(lo, hi):
-                a[ta, b, :nd] = x[b, t]
+                _copy(a[ta, b, :nd], x[b, t])
             gemm_blocks(a[ta, lo:hi], wu, gates[ta, lo:hi], np.float32(0.0))
             if kind == GRU_RESET_BEFORE:
                 for b in range(lo, hi):
@@ -499,12 +507,12 @@ def _template(kind):
                     _simple_any(row, bias, hn, zs[t, b] if keep_zs else no_zs, a_code)
                 if keep_st:
                     if kind == LSTM:
-                        st[t + 1, b] = c_out[b]
+                        _copy(st[t + 1, b], c_out[b])
                     else:
-                        st[t + 1, b] = hn
+                        _copy(st[t + 1, b], hn)
                 # h_t: the sequence output, and the next step's operand (masked)
                 if want_seq:
-                    seq[b, t] = hn
+                    _copy(seq[b, t], hn)
                 if t + 1 < nt:
                     _carry(hn, a[nxt, b, nd:], rmask, b, masked)
 
@@ -541,7 +549,7 @@ def _template(kind):
                     for j in range(nh):
                         d_h[j] = dhb[j] + ds[j]
                 else:
-                    d_h[:] = dhb
+                    _copy(d_h, dhb)
                 g = gates[t, b]
                 if kind == LSTM:
                     if fast:
