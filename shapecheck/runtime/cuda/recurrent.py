@@ -17,9 +17,9 @@ from __future__ import annotations
 import numpy as np
 from numba import cuda
 
-from ..kernels import activations as act_codes
 from ..kernels import get_kernel
 from ..kernels.base import LayerKernel, register_kernel
+from ..kernels.rnn import activation_codes
 from .activations import act, act_grad
 from ._common import dev, empty, grid, reshape, zeros
 from .blas import colsum, gemm
@@ -217,13 +217,8 @@ class _Recurrent(LayerKernel):
     def _recurrent_bias(self, params):
         return None
 
-    def _codes(self, cfg):
-        a = act_codes.elementwise_code(cfg.get("activation", "tanh"), "activation")
-        r = act_codes.elementwise_code(cfg.get("recurrent_activation", "sigmoid"), "recurrent_activation")
-        return a, r
-
     def _run(self, cfg, params, xw, u, hs, nt, nb, nh):
-        a, r = self._codes(cfg)
+        a, r = activation_codes(cfg)
         lstm, kh = self.kind == LSTM, self.gates * nh
         st = empty((nt + 1, nb, nh)) if lstm else _dummy()
         zs = empty((nt, nb, kh))

@@ -47,6 +47,14 @@ def _weight_and_input_grads(a2, w, dz2, need_dx):
     return loops.weight_and_input_grads(a2, dz2, w, need_dx, n)
 
 
+def activation_codes(cfg):
+    """(activation, recurrent_activation) of a recurrent layer's config as
+    activations' element-wise codes (Keras's defaults tanh, sigmoid)."""
+    a_code = act.elementwise_code(cfg.get("activation", "tanh"), "activation")
+    r_code = act.elementwise_code(cfg.get("recurrent_activation", "sigmoid"), "recurrent_activation")
+    return a_code, r_code
+
+
 # -- kernels ------------------------------------------------------------------------
 class _RecurrentKernel(LayerKernel):
     """One forward and one backward for every cell; a subclass says which
@@ -60,9 +68,7 @@ class _RecurrentKernel(LayerKernel):
         raise NotImplementedError
 
     def _codes(self, cfg):
-        a_code = act.elementwise_code(cfg.get("activation", "tanh"), "activation")
-        r_code = act.elementwise_code(cfg.get("recurrent_activation", "sigmoid"), "recurrent_activation")
-        return a_code, r_code
+        return activation_codes(cfg)
 
     def _pack(self, kind, params, w, u):
         """(wu (D+H, G), bias (G,) or empty, uh (H, H) or None): the kernel

@@ -7,13 +7,15 @@ row, so the batch is cut into one such block per thread and each thread runs
 the whole time loop on its block (``forward`` / ``backward`` below hand the
 blocks to ``_shares``' Python threads; the compiled loops release the GIL).
 
-ONE driver serves every cell (``_chunk_forward`` / ``_chunk_backward``); a
-cell is a kind code and the row functions ``_<cell>_step`` /
-``_<cell>_back``.  The driver is compiled once for all of them: numba
-specialises a function per dispatcher it is handed (a dispatcher's type is
-its identity, so such specialisations also miss the on-disk cache in every
-new process), and a branch on the kind per row costs nothing next to the
-row's arithmetic.
+ONE driver source serves every cell (``_template``): a cell is a kind code
+and its row functions (``_<cell>_fast`` for Keras's default activations,
+``_<cell>_any`` for the others, ``_<cell>_back*``).  ``_template(kind)``
+makes the driver's forward and backward with ``kind`` a closure constant,
+so numba drops the other cells' branches before typing: a model compiles
+only its own cells, and the specialisations are cached on disk like any
+function.  (Handing the driver a cell function instead would specialise it
+per dispatcher too, but a dispatcher's type is its identity, so those miss
+the on-disk cache in every new process.)
 
 Each step does ONE product per block: ``[x_t | h_{t-1}] @ wu`` (LSTM's
 ``[kernel; recurrent_kernel]``), straight from and into strided (B, ·) views
