@@ -182,17 +182,18 @@ def test_strided_gemm_helpers():
     np.testing.assert_allclose(row, a[0:1, 1].astype(np.float64) @ b, rtol=1e-5, atol=1e-6)
 
 
-# -- SimpleRNN and GRU (reset_after) run the same kind of loop ----------------------------
-def _params(name, d, h, bias=True):
+# -- SimpleRNN and GRU (both reset_after modes) run the same driver ---------------------
+def _params(name, d, h, bias=True, reset_after=True):
     k = {"SimpleRNN": 1, "LSTM": 4, "GRU": 3}[name]
     p = {"kernel": _arr(d, k * h), "recurrent_kernel": _arr(h, k * h)}
     if bias:
-        p["bias"] = _arr(2, 3 * h) if name == "GRU" else _arr(k * h)
+        p["bias"] = _arr(2, 3 * h) if name == "GRU" and reset_after else _arr(k * h)
     return p
 
 
 def _reference(name, x, p, h0):
-    """Keras's SimpleRNN (tanh) / GRU (reset_after, gates z, r, h) in float64."""
+    """Keras's SimpleRNN (tanh) / GRU (gates z, r, h; reset_after unless the
+    bias is one row) in float64."""
     x = x.astype(np.float64)
     w, u = p["kernel"].astype(np.float64), p["recurrent_kernel"].astype(np.float64)
     h = h0.astype(np.float64)
@@ -202,6 +203,12 @@ def _reference(name, x, p, h0):
     for t in range(x.shape[1]):
         if name == "SimpleRNN":
             h = np.tanh(x[:, t] @ w + h @ u + (p["bias"] if "bias" in p else 0.0))
+        elif p["bias"].ndim == 1:  # reset_after=False: r scales h before its product
+            gx = x[:, t] @ w + p["bias"]
+            z = sig(gx[:, :nh] + h @ u[:, :nh])
+            r = sig(gx[:, nh:2 * nh] + h @ u[:, nh:2 * nh])
+            hh = np.tanh(gx[:, 2 * nh:] + (r * h) @ u[:, 2 * nh:])
+            h = z * h + (1 - z) * hh
         else:
             b_in, b_rec = (p["bias"].astype(np.float64) if "bias" in p else np.zeros((2, 3 * nh)))
             gx = x[:, t] @ w + b_in
@@ -214,24 +221,24 @@ def _reference(name, x, p, h0):
     return np.stack(seq, axis=1), h
 
 
-@pytest.mark.parametrize("name", ["SimpleRNN", "GRU"])
+@pytest.mark.parametrize("name,reset_after", [("SimpleRNN", True), ("GRU", True), ("GRU", False)])
 @pytest.mark.parametrize("nb,nt,d,h", [(5, 7, 3, 4), (1, 3, 2, 2), (64, 12, 16, 8)])
-def test_simple_rnn_and_gru_match_float64_reference(name, nb, nt, d, h):
-    p = _params(name, d, h)
+def test_simple_rnn_and_gru_match_float64_reference(name, reset_after, nb, nt, d, h):
+    p = _params(name, d, h, reset_after=reset_after)
     x, h0 = _arr(nb, nt, d), _arr(nb, h)
-    cfg = {"units": h, "return_sequences": True, "return_state": True}
+    cfg = {"units": h, "return_sequences": True, "return_state": True, "reset_after": reset_after}
     seq, hT = get_kernel(name).forward(cfg, p, [x, h0], False, None)[0]
     ref_seq, ref_h = _reference(name, x, p, h0)
     np.testing.assert_allclose(seq, ref_seq, rtol=0, atol=3e-6)
     np.testing.assert_allclose(hT, ref_h, rtol=0, atol=3e-6)
 
 
-@pytest.mark.parametrize("name", ["SimpleRNN", "GRU"])
+@pytest.mark.parametrize("name,reset_after", [("SimpleRNN", True), ("GRU", True), ("GRU", False)])
 @pytest.mark.parametrize("extra", [{}, {"return_sequences": True, "return_state": True, "go_backwards": True},
                                    {"use_bias": False, "activation": "relu"}])
-def test_simple_rnn_and_gru_inference_path_equals_training_path(name, extra):
-    cfg = dict({"units": 4}, **extra)
-    p = _params(name, 3, 4, bias=cfg.get("use_bias", True))
+def test_simple_rnn_and_gru_inference_path_equals_training_path(name, reset_after, extra):
+    cfg = dict({"units": 4, "reset_after": reset_after}, **extra)
+    p = _params(name, 3, 4, bias=cfg.get("use_bias", True), reset_after=reset_after)
     x = _arr(6, 5, 3)
     kernel = get_kernel(name)
     train_out, cache = kernel.forward(cfg, p, [x], True, np.random.default_rng(0))
@@ -241,14 +248,14 @@ def test_simple_rnn_and_gru_inference_path_equals_training_path(name, extra):
         np.testing.assert_array_equal(a, b)
 
 
-@pytest.mark.parametrize("name", ["SimpleRNN", "GRU", "LSTM"])
+@pytest.mark.parametrize("name,reset_after", [("SimpleRNN", True), ("GRU", True), ("GRU", False), ("LSTM", True)])
 @pytest.mark.parametrize("nb,threads", [(7, 3), (1, 2), (9, 2)])
 @pytest.mark.parametrize("extra", [{}, {"activation": "relu", "recurrent_dropout": 0.3, "return_state": True}])
-def test_kernels_split_over_threads_match_one_thread(monkeypatch, name, nb, threads, extra):
-    cfg = dict({"units": 5, "return_sequences": True}, **extra)
+def test_kernels_split_over_threads_match_one_thread(monkeypatch, name, reset_after, nb, threads, extra):
+    cfg = dict({"units": 5, "return_sequences": True, "reset_after": reset_after}, **extra)
     if name == "SimpleRNN":
         cfg.pop("recurrent_activation", None)
-    p = _params(name, 3, 5)
+    p = _params(name, 3, 5, reset_after=reset_after)
     x = _arr(nb, 4, 3)
     d_out = [_arr(nb, 4, 5)] + [_arr(nb, 5) for _ in range(2 if name == "LSTM" else 1)] * bool(cfg.get("return_state"))
     kernel = get_kernel(name)
@@ -271,10 +278,12 @@ def test_kernels_split_over_threads_match_one_thread(monkeypatch, name, nb, thre
 @pytest.mark.parametrize("name,cfg", [
     ("GRU", {"units": 3, "activation": "relu", "recurrent_activation": "hard_sigmoid"}),
     ("GRU", {"units": 3, "return_sequences": True, "recurrent_dropout": 0.25, "use_bias": False}),
+    ("GRU", {"units": 3, "reset_after": False, "activation": "softsign", "recurrent_activation": "hard_sigmoid",
+             "recurrent_dropout": 0.25, "return_state": True}),
     ("SimpleRNN", {"units": 3, "activation": "softsign", "return_sequences": True, "recurrent_dropout": 0.25}),
 ])
 def test_simple_rnn_and_gru_other_configurations_gradients(name, cfg):
-    p = _params(name, 2, 3, bias=cfg.get("use_bias", True))
+    p = _params(name, 2, 3, bias=cfg.get("use_bias", True), reset_after=cfg.get("reset_after", True))
     checks = check_gradients(get_kernel(name), cfg, p, [_arr(3, 4, 2)])
     names = {"input 0", "kernel", "recurrent_kernel"} | ({"bias"} if "bias" in p else set())
     assert {c.name for c in checks} == names
