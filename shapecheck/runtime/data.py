@@ -242,6 +242,41 @@ def _is_pydataset(x) -> bool:
     return isinstance(x, PyDataset)
 
 
+def is_generator(x) -> bool:
+    """A plain Python generator / iterator of batches (Keras 2's fit_generator style)."""
+    import types
+
+    return isinstance(x, types.GeneratorType) or (hasattr(x, "__next__") and not hasattr(x, "shape"))
+
+
+def take_batches(gen, n=None):
+    """The next ``n`` batches of a generator (all that are left when n is None),
+    each as a tuple (x,), (x, y) or (x, y, sample_weight)."""
+    out = []
+    while n is None or len(out) < n:
+        try:
+            b = next(gen)
+        except StopIteration:
+            break
+        if not isinstance(b, tuple):
+            raise ValueError("When passing a Python generator to a Keras model, the generator must return a tuple, "
+                             "either (input,) or (inputs, targets) or (inputs, targets, sample_weights). "
+                             f"Received: {b}")
+        out.append(b)
+    if not out:
+        raise ValueError("The generator yielded no batches: fit/evaluate/predict need at least one.")
+    return out
+
+
+def join_batches(batches):
+    """(x, y, sample_weight, batch_size) of a list of batch tuples."""
+    size = max(_len(b) for b in batches)
+    parts = list(batches)
+    n_parts = len(parts[0])
+    joined = [_concat([p[i] for p in parts]) for i in range(n_parts)]
+    return joined[0], joined[1] if n_parts > 1 else None, joined[2] if n_parts > 2 else None, size
+
+
 def materialize(x):
     """(x, y, sample_weight, batch_size, shuffle) from a Dataset or a PyDataset:
     one pass of its batches, concatenated."""

@@ -520,6 +520,17 @@ class CosineSimilarity(Loss):
         super().__init__(reduction, name)
 
 
+def same_rank(y_true, y_pred):
+    """Keras's squeeze_or_expand_to_same_rank for (labels, predictions), changing the
+    labels only: a trailing axis of 1 added to rank-1 labels, or taken off."""
+    t_rank, p_rank = np.ndim(y_true), np.ndim(y_pred)
+    if p_rank == t_rank + 1 and np.shape(y_pred)[-1] == 1:
+        return np.expand_dims(np.asarray(y_true), -1), y_pred
+    if t_rank == p_rank + 1 and np.shape(y_true)[-1] == 1 and p_rank != 1:
+        return np.squeeze(np.asarray(y_true), -1), y_pred
+    return y_true, y_pred
+
+
 class LossFunctionWrapper(Loss):
     """A plain function ``f(y_true, y_pred)`` used as a loss; its gradient for
     training is taken numerically."""
@@ -529,6 +540,7 @@ class LossFunctionWrapper(Loss):
         self._fn = fn
 
     def call(self, y_true, y_pred):
+        y_true, y_pred = same_rank(y_true, y_pred)
         return self._fn(y_true, y_pred)
 
     # Central differences cost two calls of the function per element (or per
@@ -536,6 +548,9 @@ class LossFunctionWrapper(Loss):
     MAX_FD_CALLS = 20000
 
     def value_and_grad(self, y_true, y_pred, sample_weight=None):
+        # Keras 3's wrapper brings the labels to the prediction's rank first:
+        # labels (batch,) against a prediction (batch, 1) become (batch, 1).
+        y_true = same_rank(y_true, y_pred)[0] if np.ndim(y_true) != np.ndim(y_pred) else y_true
         got = _traced_value_and_grad(self._fn, y_true, y_pred, sample_weight)
         if got is not None:
             return got

@@ -43,11 +43,7 @@ def test_every_script_has_its_keras_output():
 # Scripts whose output still differs from Keras's, and why (strict: one that comes
 # to match fails the run until its entry leaves this table).
 GAPS = {
-    "causal_transformer_lm": "MultiHeadAttention(use_causal_mask=True) training: losses differ from Keras's in the 3rd decimal",
-    "generator_fit_predict": "predict()/evaluate() on a plain Python generator are not supported",
     "hashing_discretization": "the Hashing layer (FarmHash64 fingerprints) has no runtime kernel",
-    "siamese_contrastive": "siamese model with a shared tower and BatchNormalization on a Lambda distance: "
-                           "losses differ from Keras's in the 3rd decimal",
 }
 
 

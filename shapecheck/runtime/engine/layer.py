@@ -298,7 +298,11 @@ class Layer:
             self._set_output_masks(_autodiff.unwrap(inputs), mask, out)
         if STATE.depth == 0 and _device.current().is_cuda:
             out = _host_tree(out)
-        if traced or (STATE.depth == 0 and STATE.tape is not None and getattr(STATE, "user_tape", False)):
+        if traced or (STATE.depth == 0 and STATE.tape is not None and getattr(STATE, "user_tape", False)) or (
+                STATE.tape is not None and getattr(STATE, "user_calls", 0) and (self._vars or hasattr(self, "_graph"))):
+            # (the last case: a layer with weights called inside a user's call() on untraced
+            # data -- token ids, ops.arange positions -- whose output the call's NumPy glue
+            # must still carry the gradient back to)
             out = _autodiff.wrap(out)  # a GradientTape block: what the user computes next is recorded
         elif STATE.depth == 0 and not isinstance(self, InputLayer):
             from .eager import as_eager
@@ -447,7 +451,11 @@ class Layer:
             if "training" not in call_kwargs and _masking.call_takes(self, "training"):
                 # Keras fills a call()'s `training` argument from the context (True inside fit)
                 call_kwargs = {**call_kwargs, "training": STATE.training}
-            out = self.call(call_in, **call_kwargs)
+            STATE.user_calls = getattr(STATE, "user_calls", 0) + 1
+            try:
+                out = self.call(call_in, **call_kwargs)
+            finally:
+                STATE.user_calls -= 1
         finally:
             STATE.training = prev
         self._note_eager_shapes(out)
@@ -965,7 +973,19 @@ class Lambda(Layer):
             return [(None,) + shape], ["float32"]
         return super()._symbolic_outputs(inputs, flat, call_kwargs)
 
+    def _traces_call(self) -> bool:
+        # Trained through its recorded NumPy/keras.ops glue, like a user's call(), unless
+        # an earlier call found an operation the tape does not record.
+        return not self.__dict__.get("_untraceable", False)
+
     def _eager_call(self, inputs, call_kwargs, training):
+        if STATE.tape is not None and _autodiff.any_traced(inputs if isinstance(inputs, (list, tuple)) else [inputs]):
+            out = super()._eager_call(inputs, call_kwargs, training)
+            outs = out if isinstance(out, (list, tuple)) else [out]
+            if all(isinstance(o, _autodiff.Traced) for o in outs):
+                return out
+            self._untraceable = True  # fall back to the numerical gradient below
+            inputs = _autodiff.to_layer_inputs(inputs)
         out = super()._eager_call(inputs, call_kwargs, training)
         if STATE.tape is not None and STATE.training:
             self._call_many = isinstance(inputs, (list, tuple))

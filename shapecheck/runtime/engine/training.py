@@ -614,7 +614,15 @@ class Trainer:
             steps_per_epoch=None, validation_steps=None, validation_batch_size=None, validation_freq=1):
         self._require_compiled("fit")
         x_in = x
-        if _data.is_pipeline(x):
+        stride = 0  # a generator's epochs take successive batches (below)
+        if _data.is_generator(x):
+            if y is not None:
+                raise ValueError("`y` argument is not supported when using a Python generator as input.")
+            # Keras draws steps_per_epoch batches per epoch from the one generator.
+            n_take = None if steps_per_epoch is None else steps_per_epoch * max(epochs - initial_epoch, 1)
+            x, y, sample_weight, batch_size = _data.join_batches(_data.take_batches(x, n_take))
+            stride, shuffle = (steps_per_epoch or 0), False
+        elif _data.is_pipeline(x):
             if y is not None:
                 raise ValueError("`y` argument is not supported when using a dataset as input.")
             user_shuffle = shuffle
@@ -690,7 +698,7 @@ class Trainer:
             seen, loss_sum = 0, 0.0
             logs = {}
             for step in range(steps):
-                idx = order[(step * batch_size) % max(n, 1):][:batch_size]
+                idx = order[(((epoch - initial_epoch) * stride + step) * batch_size) % max(n, 1):][:batch_size]
                 if len(idx) == 0:
                     break
                 for cb in cbs:
@@ -780,7 +788,9 @@ class Trainer:
     def evaluate(self, x=None, y=None, batch_size=None, verbose="auto", sample_weight=None, steps=None,
                  callbacks=None, return_dict=False, **kwargs):
         self._require_compiled("evaluate")
-        if _data.is_pipeline(x):
+        if _data.is_generator(x):
+            x, y, sample_weight, batch_size = _data.join_batches(_data.take_batches(x, steps))
+        elif _data.is_pipeline(x):
             x, y, sw, batch_size, _ = _data.materialize(x)
             sample_weight = sample_weight if sample_weight is not None else sw
         observe.data_event("evaluate", self, _raw(x), _raw(y))
@@ -820,7 +830,9 @@ class Trainer:
         return self._flat_results(logs)
 
     def predict(self, x, batch_size=None, verbose="auto", steps=None, callbacks=None):
-        if _data.is_pipeline(x):
+        if _data.is_generator(x):
+            x, _, _, batch_size = _data.join_batches(_data.take_batches(x, steps))
+        elif _data.is_pipeline(x):
             x, _, _, batch_size, _ = _data.materialize(x)
         observe.data_event("predict", self, _raw(x))
         xs = self._prepare_x(x)
