@@ -17,7 +17,6 @@ GAPS = {
     "bilstm_attention": "mask_zero: Keras adds a NotEqual op node for the mask; the runtime has no masks",
     "embedding_mask_zero": "mask_zero: Keras adds a NotEqual op node for the mask; the runtime has no masks",
     "mha_transformer_block": "MultiHeadAttention inside a block: output shape of the nested call",
-    "nested_models": "a Softmax layer called inside a nested model's call shows no output shape",
     # Fixtures added after the runtime's pass (oracle-models helper), failing as of their landing:
     "masking_lstm_functional": "Masking: Keras adds NotEqual/Any op nodes for the mask; the runtime has no masks",
     # Added with the analyzer's keras.applications support (lead):
@@ -27,22 +26,13 @@ GAPS = {
     "keras_ops_functional": "keras.ops on KerasTensors become Lambda rows, Keras shows named op rows (Concatenate, Add...)",
     "seq2seq_attention_gru": "mask_zero: Keras adds NotEqual and Concatenate mask op rows; the runtime has no masks",
     "timeseries_transformer_factory": "x + y on KerasTensors: a Lambda row where Keras shows an Add op row",
-    "vae_sampling_layer": "the runtime has no keras.random (SeedGenerator, normal)",
-    "dcgan_models": "the runtime has no keras.random (SeedGenerator)",
     "dict_outputs_slicing": "slicing a KerasTensor: a Lambda row where Keras shows a GetItem op row",
     "rnn_cells_guide": "RNN over a list of cells: the runtime's input spec check refuses an equal shape",
     "translation_transformer_layers": "MultiHeadAttention called with query=/value=/key= keywords only",
-    "handson_partial_residual": "Conv2D(padding='SAME'): Keras 3 lower-cases a conv's padding, the runtime refuses it",
-    "pix2pix_upsample_zip": "a functional model whose outputs are several intermediate layers: the runtime prints a "
-                            "'Connected to' table where Keras prints a chain",
     "sequential_guide_eager": "a Sequential built by a call on ops.ones((3, 3)): Keras shows the batch size 3, the runtime None",
-    "tf_timeseries_models": "the runtime has no tf.initializers alias",
     "ocr_ctc_model": "the runtime has no keras.losses.CTC",
     "video_gru_explicit_mask": "an explicit mask= input: Keras connects it (and passes it on); the runtime has no masks",
-    "char_lstm_gradcam": "a model whose outputs are an intermediate layer and the last: the runtime prints a "
-                         "'Connected to' table where Keras prints a chain",
     "recommender_subclass_fit": "keras.ops.tensordot is not provided by the runtime",
-    "composed_base_head": "a functional model as a Sequential's first layer: the runtime shows '?' for its output shape",
 }
 
 

@@ -587,6 +587,8 @@ class CatalogLayer(Layer):
         self.cfg = bound.cfg
         for key, value in list(self.cfg.items()):
             self.cfg[key] = _as_nested(value)
+        if isinstance(self.cfg.get("padding"), str):
+            self.cfg["padding"] = self.cfg["padding"].lower()  # Keras's standardize_padding: "SAME" is "same"
         try:
             spec.validate(self.cfg)
         except ShapeFault as fault:

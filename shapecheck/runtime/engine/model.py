@@ -73,6 +73,9 @@ class Graph:
                 op_index[id(t.node.layer)] = -1
                 layers_by_id[id(t.node.layer)] = t.node.layer
         self.layers = [layers_by_id[k] for k in sorted(op_depth, key=lambda k: (-op_depth[k], op_index[k]))]
+        self.nodes_by_depth: dict[int, list] = {}  # Keras's _nodes_by_depth (summary's chain test)
+        for node in order:
+            self.nodes_by_depth.setdefault(node_depth.get(id(node), 0), []).append(node)
         # Run nodes deepest first: a valid order, the one Keras uses.
         compute = [n for n in order if not isinstance(n.layer, InputLayer)]
         position = {id(n): i for i, n in enumerate(order)}
@@ -419,12 +422,24 @@ class Sequential(Model):
         if any(l is layer for l in self._layers):
             pass
         self._layers.append(layer)
-        if rebuild and self._input_tensor is not None:
+        if rebuild and self._input_tensor is None and self._input_from_first_layer():
+            self._rebuild()
+        elif rebuild and self._input_tensor is not None:
             self._last = layer(self._last)
             self._set_graph()
 
+    def _input_from_first_layer(self) -> bool:
+        """Keras's _maybe_rebuild: a Sequential whose first layer is a model with one
+        input builds (an InputLayer of that shape first) once a second layer is added."""
+        graph = getattr(self._layers[0], "_graph", None) if self._layers else None
+        if len(self._layers) < 2 or graph is None or len(graph.inputs) != 1:
+            return False
+        t = graph.inputs[0]
+        self._input_tensor = InputLayer(batch_shape=t.shape, dtype=t.dtype).output_tensor
+        return True
+
     def _rebuild(self):
-        if self._input_tensor is None:
+        if self._input_tensor is None and not self._input_from_first_layer():
             return
         x = self._input_tensor
         for layer in self._layers:

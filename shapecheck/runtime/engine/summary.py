@@ -32,6 +32,12 @@ def _shape_of(layer, subclassed=False):
         except Exception:
             return "?"
         shapes = out if isinstance(out, list) else [out]
+    elif subclassed and getattr(layer, "_graph", None) is not None:
+        # a functional / Sequential model held by a subclassed model: its outputs' shapes
+        # (several as a tuple, the way Keras prints compute_output_shape's result)
+        shapes = [t.shape for t in layer._graph.outputs]
+        if len(shapes) > 1:
+            return "(" + ", ".join(format_shape(s) for s in shapes) + ")"
     elif nodes:
         outs = nodes[-1].outputs
         shapes = [t.shape for t in outs]
@@ -85,16 +91,20 @@ def _sequential_like(model) -> bool:
     graph = model._graph
     if graph is None or isinstance(model, Sequential):
         return True
-    if len(graph.inputs) != 1 or len(graph.outputs) != 1:
-        return False
-    consumers: dict[int, int] = {}
-    layer_calls: dict[int, int] = {}
-    for node in graph.nodes:
-        if len(node.inputs) != 1:
+    # Keras's rule (summary_utils.print_summary): at most one node at each depth of
+    # the graph, taking at most one tensor, and no layer with two of those nodes.
+    # (A model whose outputs are a chain's intermediate layers is still a chain.)
+    nodes = []
+    for depth in sorted(graph.nodes_by_depth):
+        level = graph.nodes_by_depth[depth]
+        if len(level) > 1 or (len(level) == 1 and len(level[0].inputs) > 1):
             return False
-        consumers[id(node.inputs[0])] = consumers.get(id(node.inputs[0]), 0) + 1
-        layer_calls[id(node.layer)] = layer_calls.get(id(node.layer), 0) + 1
-    return all(c == 1 for c in consumers.values()) and all(c == 1 for c in layer_calls.values())
+        nodes.extend(level)
+    in_chain = {id(n) for n in nodes}
+    for layer in graph.layers:
+        if sum(1 for n in layer._inbound_nodes if id(n) in in_chain) > 1:
+            return False
+    return True
 
 
 def _wrap(text: str, width: int) -> list[str]:

@@ -306,6 +306,7 @@ def fill_tensorflow(mod):
     mod.__version__ = TF_VERSION
     mod.__path__ = []
     mod.keras = importlib.import_module("tensorflow.keras")
+    mod.initializers = importlib.import_module("tensorflow.keras.initializers")  # tf.initializers.zeros()...
     for name in ("float16", "float32", "float64", "int8", "int16", "int32", "int64", "uint8", "bool"):
         setattr(mod, name, name)
     mod.constant = lambda value, dtype=None, shape=None, name=None: _tensor(value, dtype, shape)
