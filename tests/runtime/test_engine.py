@@ -300,9 +300,41 @@ def test_training_through_lambdas_matches_the_same_model_without_them():
     assert l1[-1] < l1[0]
 
 
-def test_lambda_mixing_samples_cannot_be_trained_through():
+def test_lambda_mixing_samples_trains_through_its_recorded_ops():
+    """t - t.mean(axis=0) couples the samples: its operations are recorded, so one
+    SGD step moves the first kernel by exactly lr * the loss gradient (checked
+    against central differences of the loss)."""
+    from shapecheck.runtime.optimizers import SGD
+
     j = Input((3,))
     y = Lambda(lambda t: t - t.mean(axis=0))(Dense(4)(j))
+    m = Model(j, Dense(1)(y))
+    rng = np.random.RandomState(3)
+    m.set_weights([rng.uniform(-0.5, 0.5, w.shape).astype("float32") for w in m.get_weights()])
+    x, t = rng.rand(8, 3).astype("float32"), rng.rand(8, 1).astype("float32")
+    m.compile(SGD(0.1), "mse")
+    w0 = m.get_weights()
+    m.fit(x, t, batch_size=8, epochs=1, shuffle=False, verbose=0)
+    step = (w0[0] - m.get_weights()[0]) / 0.1
+    m.set_weights(w0)
+
+    def loss(k):
+        m.set_weights([k] + w0[1:])
+        return float(np.mean((m.predict(x, verbose=0) - t) ** 2))
+
+    numeric = np.zeros_like(w0[0])
+    for idx in np.ndindex(*w0[0].shape):
+        plus, minus = w0[0].copy(), w0[0].copy()
+        plus[idx] += 1e-2
+        minus[idx] -= 1e-2
+        numeric[idx] = (loss(plus) - loss(minus)) / 2e-2
+    assert np.abs(step).max() > 1e-3
+    np.testing.assert_allclose(step, numeric, atol=2e-4)
+
+
+def test_lambda_whose_ops_escape_the_tape_and_mix_samples_cannot_be_trained_through():
+    j = Input((3,))
+    y = Lambda(lambda t: np.asarray(t) - np.asarray(t).mean(axis=0))(Dense(4)(j))
     m = Model(j, Dense(1)(y))
     m.compile("sgd", "mse")
     with pytest.raises(NotImplementedError, match="mixes samples of the batch"):
