@@ -16,17 +16,13 @@ FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "models"
 GAPS = {
     "bilstm_attention": "mask_zero: Keras adds a NotEqual op node for the mask; the runtime has no masks",
     "embedding_mask_zero": "mask_zero: Keras adds a NotEqual op node for the mask; the runtime has no masks",
-    "mha_transformer_block": "MultiHeadAttention inside a block: output shape of the nested call",
     # Fixtures added after the runtime's pass (oracle-models helper), failing as of their landing:
     "masking_lstm_functional": "Masking: Keras adds NotEqual/Any op nodes for the mask; the runtime has no masks",
     # Added with the analyzer's keras.applications support (lead):
     "transfer_mobilenet": "keras.applications nets are not built by the runtime (the analyzer knows their shapes and counts)",
     "vit_classifier": "keras.ops.image.extract_patches is not provided by the runtime",
     # Unseen-code fixtures (unseen-summary helper), failing on the runtime as of their landing:
-    "keras_ops_functional": "keras.ops on KerasTensors become Lambda rows, Keras shows named op rows (Concatenate, Add...)",
     "seq2seq_attention_gru": "mask_zero: Keras adds NotEqual and Concatenate mask op rows; the runtime has no masks",
-    "timeseries_transformer_factory": "x + y on KerasTensors: a Lambda row where Keras shows an Add op row",
-    "dict_outputs_slicing": "slicing a KerasTensor: a Lambda row where Keras shows a GetItem op row",
     "rnn_cells_guide": "RNN over a list of cells: the runtime's input spec check refuses an equal shape",
     "translation_transformer_layers": "MultiHeadAttention called with query=/value=/key= keywords only",
     "sequential_guide_eager": "a Sequential built by a call on ops.ones((3, 3)): Keras shows the batch size 3, the runtime None",

@@ -170,7 +170,9 @@ class Model(Trainer, Layer):
     @property
     def layers(self) -> list[Layer]:
         if self._graph is not None:
-            return list(self._graph.layers)
+            # Keras's model.layers leaves out the graph's operations (x + y, ops.mean);
+            # summary() lists them (Graph.layers)
+            return [l for l in self._graph.layers if not getattr(l, "is_operation", False)]
         return self._sublayers()
 
     def get_layer(self, name=None, index=None):

@@ -162,7 +162,8 @@ def column_widths(branching: bool, columns: int | None = None) -> list[int]:
 
 
 def render(model) -> str:
-    layers = model.layers
+    graph = getattr(model, "_graph", None)
+    layers = graph.layers if graph is not None and type(model).__name__ != "Sequential" else model.layers
     branching = not _sequential_like(model)
     headers = ["Layer (type)", "Output Shape", "Param #"] + (["Connected to"] if branching else [])
     rows = []

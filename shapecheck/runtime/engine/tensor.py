@@ -39,12 +39,26 @@ class KerasTensor:
             "actual numerical value. You cannot convert it to a NumPy array."
         )
 
-    # Operators on symbolic tensors become anonymous Lambda layers, as Keras 3
-    # wraps them into operations of the functional graph.
-    def _op(self, fn, *others):
+    # Operators on symbolic tensors become operations of the functional graph, as in
+    # Keras 3: a row named from the op's counter ("add", "get_item_1"), of the op's class.
+    def _op(self, fn, op_name, *others):
+        return op_class(op_name)(fn, name=unique_name(op_name))([self, *others] if others else self)
+
+
+# Keras 3's operation classes: the op's snake_case name in CamelCase (true_divide -> TrueDivide).
+_OP_CLASSES: dict = {}
+_OP_ALIASES = {"abs": "absolute", "conj": "conjugate"}  # keras.ops functions that forward to another op
+
+
+def op_class(op_name: str):
+    """A Lambda subclass named like Keras's operation class (summary shows "add (Add)")."""
+    cls_name = "".join(part.capitalize() for part in op_name.split("_"))
+    cls = _OP_CLASSES.get(cls_name)
+    if cls is None:
         from .layer import Lambda
 
-        return Lambda(fn, name=unique_name("lambda_op"))([self, *others] if others else self)
+        cls = _OP_CLASSES[cls_name] = type(cls_name, (Lambda,), {"__module__": "keras.src.ops", "is_operation": True})
+    return cls
 
 
 def _make_binary(fn_name, symbol, reverse=False):
@@ -53,18 +67,18 @@ def _make_binary(fn_name, symbol, reverse=False):
 
         op = getattr(np, fn_name)
         if isinstance(other, KerasTensor):
-            return self._op(lambda xs: op(xs[1], xs[0]) if reverse else op(xs[0], xs[1]), other)
-        return self._op(lambda x: op(other, x) if reverse else op(x, other))
+            return self._op(lambda xs: op(xs[1], xs[0]) if reverse else op(xs[0], xs[1]), fn_name, other)
+        return self._op(lambda x: op(other, x) if reverse else op(x, other), fn_name)
 
     return method
 
 
 for _py, _np in [("add", "add"), ("sub", "subtract"), ("mul", "multiply"), ("truediv", "true_divide"),
-                 ("pow", "power"), ("matmul", "matmul")]:
+                 ("floordiv", "floor_divide"), ("mod", "mod"), ("pow", "power"), ("matmul", "matmul")]:
     setattr(KerasTensor, f"__{_py}__", _make_binary(_np, _py))
     setattr(KerasTensor, f"__r{_py}__", _make_binary(_np, _py, reverse=True))
-KerasTensor.__neg__ = lambda self: self._op(lambda x: -x)
-KerasTensor.__getitem__ = lambda self, idx: self._op(lambda x: x[idx])
+KerasTensor.__neg__ = lambda self: self._op(lambda x: -x, "negative")
+KerasTensor.__getitem__ = lambda self, idx: self._op(lambda x: x[idx], "get_item")
 
 
 class Node:
@@ -139,9 +153,9 @@ def symbolic_aware(fn, name=None):
             new_kwargs = {k: substitute(v, it) for k, v in kwargs.items()}
             return fn(*new_args, **new_kwargs)
 
-        from .layer import Lambda
-
-        layer = Lambda(body, name=unique_name(name or getattr(fn, "__name__", "op")))
+        op_name = name or getattr(fn, "__name__", "op")
+        op_name = _OP_ALIASES.get(op_name, op_name)
+        layer = op_class(op_name)(body, name=unique_name(op_name))
         return layer(tensors if len(tensors) > 1 else tensors[0])
 
     return op
