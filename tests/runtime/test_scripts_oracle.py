@@ -43,7 +43,6 @@ def test_every_script_has_its_keras_output():
 # Scripts whose output still differs from Keras's, and why (strict: one that comes
 # to match fails the run until its entry leaves this table).
 GAPS = {
-    "hashing_discretization": "the Hashing layer (FarmHash64 fingerprints) has no runtime kernel",
 }
 
 

@@ -307,3 +307,37 @@ class EinsumDenseKernel(LayerKernel):
             grads["bias"] = (db.sum(axis=keep, keepdims=True) if keep else db).reshape(bias.shape).astype(F32)
         dx = np.einsum(f"{o},{w}->{a}", dz, params["kernel"]).astype(F32) if input_grads else None
         return [dx], grads
+
+
+# -- Hashing ---------------------------------------------------------------------------------------
+@register_kernel("Hashing")
+class HashingKernel(LayerKernel):
+    """Keras's Hashing: FarmHash64 fingerprint of each value (integers as their decimal
+    strings, as tf.strings.as_string writes them) modulo the bins; with ``mask_value``
+    bin 0 is the mask's and the others take the hashes."""
+
+    def forward(self, cfg, params, inputs, training, rng):
+        from .farmhash import fingerprint64
+
+        if cfg.get("salt") is not None:
+            raise Unsupported("Hashing(salt=...) (SipHash buckets) is not supported by the shapecheck runtime")
+        x = np.asarray(inputs[0])
+        if x.dtype.kind == "f":
+            raise Unsupported("Hashing of float inputs is not supported by the shapecheck runtime (Keras hashes "
+                              "strings and integers)")
+        bins = int(cfg["num_bins"])
+        mask = cfg.get("mask_value")
+        avail = bins - 1 if mask is not None else bins
+        out = np.empty(x.size, np.int64)
+        for i, v in enumerate(np.asarray(x, dtype=object).ravel().tolist()):
+            if mask is not None and v == mask:
+                out[i] = 0
+                continue
+            raw = v if isinstance(v, bytes) else str(int(v) if not isinstance(v, str) else v).encode("utf-8")
+            out[i] = fingerprint64(raw) % avail + (1 if mask is not None else 0)
+        out = out.reshape(x.shape)
+        mode = cfg.get("output_mode", "int")
+        return [out if mode == "int" else encode(out, mode, bins)], None
+
+    def backward(self, cfg, params, cache, d_outputs, input_grads=True):
+        return [None], {}
