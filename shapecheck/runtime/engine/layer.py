@@ -260,7 +260,11 @@ class Layer:
     # -- calls ---------------------------------------------------------------
     def __call__(self, *args, **kwargs):
         if not args:
-            raise ValueError(f"Layer {self.name} was called without an input.")
+            # the first input given by keyword: layer(inputs=x), attention(query=q, value=v)
+            key = next((k for k in ("inputs", "query", "x", "input") if k in kwargs), None)
+            if key is None:
+                raise ValueError(f"Layer {self.name} was called without an input.")
+            args = (kwargs.pop(key),)
         inputs = args[0]
         if args[1:] or kwargs:
             inputs, kwargs = self._extra_inputs(inputs, list(args[1:]), kwargs)

@@ -128,6 +128,7 @@ def fill_optimizers(mod):
         "PolynomialDecay")})
     mod.legacy = mod  # keras.optimizers.legacy.Adam (Keras 2.11+ spelling)
     mod.__path__ = []
+    _not_provided(mod)
 
 
 def fill_losses(mod):
@@ -141,6 +142,7 @@ def fill_losses(mod):
                      "SquaredHinge", "CosineSimilarity", "huber", "log_cosh", "logcosh", "mean_squared_logarithmic_error",
                      "mean_absolute_percentage_error", "kl_divergence", "poisson", "hinge", "squared_hinge",
                      "cosine_similarity", "mape", "MAPE", "msle", "MSLE", "kld", "KLD"])
+    _not_provided(mod)
 
 
 def fill_metrics(mod):
@@ -154,6 +156,7 @@ def fill_metrics(mod):
                      "FalsePositives", "TrueNegatives", "FalseNegatives", "RootMeanSquaredError",
                      "TopKCategoricalAccuracy", "SparseTopKCategoricalAccuracy", "Sum", "top_k_categorical_accuracy",
                      "sparse_top_k_categorical_accuracy"])
+    _not_provided(mod)
 
 
 def fill_callbacks(mod):
@@ -162,6 +165,7 @@ def fill_callbacks(mod):
     _export(mod, c, ["Callback", "History", "EarlyStopping", "ModelCheckpoint", "LearningRateScheduler",
                      "TerminateOnNaN", "LambdaCallback", "ReduceLROnPlateau", "CSVLogger", "ProgbarLogger",
                      "TensorBoard", "RemoteMonitor", "BackupAndRestore"])
+    _not_provided(mod)
 
 
 def fill_utils(mod):
@@ -179,6 +183,7 @@ def fill_utils(mod):
     mod.custom_object_scope = _NullScope
     mod.CustomObjectScope = _NullScope
     mod.__path__ = []
+    _not_provided(mod)
 
 
 def fill_utils_np(mod):
@@ -279,6 +284,20 @@ def fill_random(mod):
         setattr(mod, name, getattr(r, name))
 
 
+def _not_provided(mod):
+    """Attributes a served module lacks fail with a message naming the runtime (a
+    script using keras.applications or keras.losses.CTC stops on one clear line)."""
+    def __getattr__(name):
+        if name.startswith("__"):
+            raise AttributeError(name)
+        what = "pretrained application models are not" if name == "applications" else "it is not"
+        raise AttributeError(f"{mod.__name__}.{name} is not provided by the shapecheck runtime ({what} "
+                             "implemented there)")
+
+    if not hasattr(mod, "__getattr__"):
+        mod.__getattr__ = __getattr__
+
+
 def fill_keras(mod):
     import importlib
 
@@ -293,6 +312,7 @@ def fill_keras(mod):
     for sub in ("layers", "models", "optimizers", "losses", "metrics", "callbacks", "utils", "backend", "ops",
                 "activations", "initializers", "regularizers", "constraints", "preprocessing", "saving", "random"):
         setattr(mod, sub, importlib.import_module(f"{base}.{sub}"))
+    _not_provided(mod)
 
 
 def fill_tensorflow(mod):
