@@ -786,6 +786,17 @@ class Interpreter:
                 v = self.eval(el.value, scope)
                 d.keys.append(k.value if isinstance(k, Const) else object())
                 d.values.append(v)
+            elif isinstance(el, cst.StarredDictElement):
+                # {**a, **b}: a later key replaces an earlier one, in place
+                src = self.eval(el.value, scope)
+                if not isinstance(src, DictV):
+                    return Unknown("dict")
+                for k, v in zip(src.keys, src.values):
+                    if k in d.keys:
+                        d.values[d.keys.index(k)] = v
+                    else:
+                        d.keys.append(k)
+                        d.values.append(v)
         return d
 
     def eval_Lambda(self, node: cst.Lambda, scope: Scope) -> Value:

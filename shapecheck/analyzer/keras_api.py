@@ -314,6 +314,11 @@ class KerasApi:
             self.it.diag(node, "SC122", f"The layer {m.keras_name} has never been called and thus has no defined {attr} "
                          "(Keras 3 Sequential models)", severity="error",
                          hint=f"use {'inputs' if attr == 'input' else 'outputs'}[0], or build the model with keras.Input and the functional API")
+        if attr in ("output", "outputs") and getattr(m, "app", None) is not None and m.outputs and m.inputs \
+                and all(o.node is None for o in m.outputs):
+            # base.output of an application: the network applied to its own input,
+            # so a model built on base.input / base.output is connected
+            m.outputs = self._as_list(self.apply_model(m, [m.inputs[0]], {}, node, record_site=False))
         if attr in ("input", "output"):
             ts = m.inputs if attr == "input" else m.outputs
             if not ts:
@@ -393,8 +398,8 @@ class KerasApi:
                 for layer in _layers_in(value, self):
                     if all(l is not layer for l in obj.layers):
                         obj.layers.append(layer)
-        elif isinstance(obj, InstanceV):
-            obj.attrs[attr] = value
+        elif isinstance(obj, (InstanceV, ClassV)):
+            obj.attrs[attr] = value  # a config class's attribute set later (CFG.rnn = "LSTM")
         elif isinstance(obj, LayerV) and obj.user_class is not None:
             obj.cfg.setdefault("__attrs__", {})[attr] = value
             for layer in _layers_in(value, self):
@@ -622,9 +627,10 @@ class KerasApi:
             return Unknown(name)
         if name == "enumerate":
             items = it.iterate(args[0], node) if args else None
-            start = args[1].value if len(args) > 1 and isinstance(args[1], Const) else 0
-            if items is None:
+            start_v = args[1] if len(args) > 1 else kwargs.get("start", Const(0))
+            if items is None or not (isinstance(start_v, Const) and isinstance(start_v.value, int)):
                 return Unknown("enumerate")
+            start = start_v.value
             return ListV([TupleV([Const(i + start), v]) for i, v in enumerate(items)])
         if name == "zip":
             seqs = [it.iterate(a, node) for a in args]
@@ -779,11 +785,17 @@ class KerasApi:
                 return Const(obj.param_count) if name == "count_params" and obj.param_count is not None else Unknown(name)
             if name == "adapt" and obj.spec is not None:
                 # sizes that follow from the data (a lookup's vocabulary) become unknowns from here on
-                obj.cfg[ADAPTED] = True
+                obj.cfg[ADAPTED] = obj.name  # names the unknown sizes after this layer
                 return Const(None)
             if name == "set_vocabulary" and obj.spec is not None and args:
                 obj.cfg["vocabulary"] = _to_config(args[0])
+                obj.cfg.pop(ADAPTED, None)
                 return Const(None)
+            if name in ("vocabulary_size", "get_vocabulary") and hasattr(obj.spec, "vocabulary_size"):
+                size = obj.spec.vocabulary_size(obj.cfg)
+                if not is_known(size):
+                    return Unknown(str(size)) if name == "vocabulary_size" else Unknown("vocabulary")
+                return Const(size) if name == "vocabulary_size" else ListV([Unknown("token") for _ in range(size)])
             if name in ("set_weights", "build"):
                 if name == "build" and args:
                     shape = numpy_api.as_shape(args[0])
@@ -964,7 +976,11 @@ class KerasApi:
             n = self._record_node(layer, [], [out], node)
             n.opaque = True  # type: ignore[attr-defined]  # inputs unknown: lineage lost
             return out
-        eager = any(isinstance(t, ArrayV) for t in tensors)
+        # On arrays, or on tensors computed from constants only (positions =
+        # ops.arange(n)), Keras runs the layer eagerly: its output is data and
+        # the layer joins no model's graph (its weights are still built).
+        eager = any(isinstance(t, ArrayV) for t in tensors) or (
+            bool(tensors) and all(tensor_ops.is_constant(t) for t in tensors))
         shapes = [t.shape for t in tensors]
         if layer.user_class is not None:
             return self.apply_user_layer(layer, tensors, node, args, kwargs)
@@ -1186,8 +1202,10 @@ class KerasApi:
         args = list(args) if args is not None else [tensors[0] if len(tensors) == 1 else ListV(list(tensors))]
         kwargs = dict(kwargs or {})
         # Every tensor among the other arguments is an input of the node too.
-        more = [t for a in list(args[1:]) + list(kwargs.values()) for t in (self._input_tensors(a) or [])
-                if isinstance(t, (TensorV, ArrayV)) and all(t is not u for u in tensors)]
+        # Keras keeps a tensor passed twice (Cross()(x0, x0)) twice among them.
+        more = [t for a in list(args[1:]) for t in (self._input_tensors(a) or []) if isinstance(t, (TensorV, ArrayV))]
+        more += [t for a in kwargs.values() for t in (self._input_tensors(a) or [])
+                 if isinstance(t, (TensorV, ArrayV)) and all(t is not u for u in tensors + more)]
         graph_inputs = list(tensors) + more
         shapes = [t.shape for t in tensors]
         if layer.built_inputs is None:
@@ -1376,7 +1394,11 @@ class KerasApi:
             v = kwargs.get(name, args[i] if i < len(args) else None)
             return default if v is None else _to_config(v)
 
-        facts = applications.build(leaf, arg("include_top", 0, True), arg("input_shape", 3), arg("pooling", 4), arg("classes", 5, 1000))
+        input_tensor = kwargs.get("input_tensor", args[2] if len(args) > 2 else None)
+        input_shape = arg("input_shape", 3)
+        if input_shape is None and isinstance(input_tensor, TensorV) and input_tensor.shape is not None:
+            input_shape = tuple(input_tensor.shape[1:])  # Keras takes the size from input_tensor
+        facts = applications.build(leaf, arg("include_top", 0, True), input_shape, arg("pooling", 4), arg("classes", 5, 1000))
         if facts is None:
             return Unknown(leaf)
         m = ModelV("functional", self.it.range_of(node), facts.name)
@@ -1388,7 +1410,15 @@ class KerasApi:
         out = TensorV(tuple(facts.output_shape))
         m.outputs = [out]
         m.built = True
+        if isinstance(input_tensor, TensorV) and input_tensor.node is not None:
+            # input_tensor=x: the network is built on x, so its .output lies in
+            # the caller's graph (shown here as one row for the whole network)
+            m.outputs = [self._as_list(self.apply_model(m, [input_tensor], {}, node, record_site=False))[0]]
         return m
+
+    @staticmethod
+    def _as_list(v: Value) -> list:
+        return list(v.items) if isinstance(v, (ListV, TupleV)) else [v]
 
     def _app_module(self, node) -> str:
         """The keras.applications sub-module a call goes through (mobilenet_v2...)."""
@@ -1604,7 +1634,8 @@ class KerasApi:
             nonlocal opaque
             n = t.node
             if n is None:
-                missing.append(t)
+                if not tensor_ops.is_constant(t):  # constants are captured data, not graph inputs
+                    missing.append(t)
                 return
             if getattr(n, "opaque", False):
                 opaque = True

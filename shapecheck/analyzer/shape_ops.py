@@ -255,3 +255,42 @@ def literal_shape(value) -> Optional[tuple]:
             return None
         return (len(value),) + inner[0]
     return ()
+
+
+def einsum(equation: str, shapes: list) -> Shape:
+    """ops.einsum's output shape: each letter takes its operand's size ("..."
+    broadcasts like elementwise ops); without "->" the output is the letters
+    used once, in alphabetical order (NumPy's implicit mode)."""
+    eq = equation.replace(" ", "")
+    lhs, arrow, rhs = eq.partition("->")
+    specs = lhs.split(",")
+    if len(specs) != len(shapes):
+        raise ShapeOpError(f"einsum equation {equation!r} names {len(specs)} operands, got {len(shapes)}")
+    sizes: dict = {}
+    ellipsis: Shape = ()
+    for spec, shape in zip(specs, shapes):
+        if shape is None:
+            return None
+        letters = spec.replace("...", "")
+        n_ell = len(shape) - len(letters)
+        if ("..." in spec and n_ell < 0) or ("..." not in spec and n_ell != 0):
+            raise ShapeOpError(f"einsum operand {spec!r} does not fit a tensor of rank {len(shape)}")
+        head = spec.split("...")[0] if "..." in spec else spec
+        dims = list(shape)
+        if "..." in spec:
+            ell = tuple(dims[len(head):len(head) + n_ell])
+            ellipsis = broadcast(ellipsis, ell) if ellipsis else ell
+            dims = dims[:len(head)] + dims[len(head) + n_ell:]
+        for letter, d in zip(letters, dims):
+            old = sizes.get(letter, "unset")
+            if old == "unset" or (not is_known(old) and is_known(d)):
+                sizes[letter] = d
+            elif is_known(old) and is_known(d) and old != d and d != 1 and old != 1:
+                raise ShapeOpError(f"einsum size mismatch for {letter!r}: {old} vs {d}")
+    if not arrow:
+        counts = {c: lhs.count(c) for c in set(lhs.replace("...", "").replace(",", ""))}
+        rhs = ("..." if "..." in lhs else "") + "".join(sorted(c for c, k in counts.items() if k == 1))
+    if any(c not in sizes for c in rhs.replace("...", "")):
+        raise ShapeOpError(f"einsum output {rhs!r} names a letter no operand has")
+    pre, dots, post = rhs.partition("...")
+    return tuple([sizes[c] for c in pre] + (list(ellipsis) if dots else []) + [sizes[c] for c in post])

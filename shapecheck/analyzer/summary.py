@@ -7,7 +7,7 @@ dimension is unknown to the analyzer.
 """
 from __future__ import annotations
 
-from ..layers.shape import format_shape
+from ..layers.shape import format_dim
 from .report import FileReport, ModelReport
 
 CHAIN_WIDTHS = (38, 29, 17)
@@ -31,10 +31,18 @@ def _count(n) -> str:
     return "?" if n is None else f"{n:,}"
 
 
+def _table_shape(shape) -> str:
+    """Keras's summary table joins the dims itself: a rank-1 shape is "(None)",
+    not Python's "(None,)"."""
+    if shape is None:
+        return "?"
+    return "(" + ", ".join(format_dim(d) for d in shape) + ")"
+
+
 def _shape_text(shape) -> str:
     if isinstance(shape, list):
-        return "[" + ", ".join(format_shape(s) for s in shape) + "]"
-    return format_shape(shape)
+        return "[" + ", ".join(_table_shape(s) for s in shape) + "]"
+    return _table_shape(shape)
 
 
 def _wrap(text: str, width: int) -> list[str]:
@@ -74,7 +82,7 @@ def render_model(model: ModelReport) -> str:
         if layer.output_shape is None:
             shape = "?"
         elif isinstance(layer.output_shape, list) and layer.shape_from_model:
-            shape = "(" + ", ".join(format_shape(s) for s in layer.output_shape) + ")"
+            shape = "(" + ", ".join(_table_shape(s) for s in layer.output_shape) + ")"
         else:
             shape = _shape_text(layer.output_shape)
         row = [f"{layer.name} ({layer.class_name})", shape, params]

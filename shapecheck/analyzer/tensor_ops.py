@@ -87,6 +87,18 @@ def _creator(leaf: str, args: list, kwargs: dict) -> Value:
     return Unknown(leaf)
 
 
+def _mark_constant(v: Value) -> Value:
+    """A tensor computed from constants alone (ops.arange(maxlen)): outside a
+    Lambda or call() Keras computes it eagerly, so it is data, not a graph node."""
+    if isinstance(v, TensorV):
+        v.constant = True  # type: ignore[attr-defined]
+    return v
+
+
+def is_constant(v: Value) -> bool:
+    return isinstance(v, TensorV) and v.node is None and getattr(v, "constant", False)
+
+
 RANDOM_CREATORS = {"normal", "uniform", "truncated_normal", "random_normal", "random_uniform", "stateless_normal",
                    "stateless_uniform", "stateless_truncated_normal", "randint", "gamma", "beta", "binomial"}
 
@@ -146,14 +158,19 @@ def call_tensor_op(leaf: str, args: list, kwargs: dict, random: bool = False) ->
     if random and leaf in RANDOM_CREATORS:
         return _random(leaf, args, kwargs)
     if leaf in CREATORS:
-        return _creator(leaf, args, kwargs)
+        return _mark_constant(_creator(leaf, args, kwargs))
     x = args[0] if args else next(iter(kwargs.values()), None)
     if not any(isinstance(a, TensorV) for a in list(args) + list(kwargs.values())) and not (
         isinstance(x, (ListV, TupleV)) and any(isinstance(i, TensorV) for i in x.items)
     ):
         return Unknown(leaf)
     try:
-        return _dispatch(leaf, x, args, kwargs)
+        out = _dispatch(leaf, x, args, kwargs)
+        operands = [t for a in list(args) + list(kwargs.values())
+                    for t in (a.items if isinstance(a, (ListV, TupleV)) else [a]) if isinstance(t, TensorV)]
+        if operands and all(is_constant(t) for t in operands):
+            _mark_constant(out)
+        return out
     except shape_ops.ShapeOpError as err:
         out = TensorV(None)
         out.error = str(err)  # type: ignore[attr-defined]
@@ -223,6 +240,12 @@ def _dispatch(leaf: str, x, args, kwargs) -> Value:
         if leaf == "dot" and len(a) > 2:
             return _tensor(shape_ops.dot(a, b), x)
         return _tensor(shape_ops.matmul(a, b), x)
+    if leaf == "einsum":
+        eq = _pyval(args[0]) if args else None
+        shapes = [shape_of(a) for a in args[1:]]
+        if not isinstance(eq, str) or any(s == "?" for s in shapes):
+            return _tensor(None, args[1] if len(args) > 1 else None)
+        return _tensor(shape_ops.einsum(eq, shapes), args[1])
     if leaf in ("flatten",):
         if xs == "?":
             return _tensor(None, x)

@@ -72,6 +72,12 @@ def test_matches_keras(case):
         return
     out, weights = run_spec(case)
     _dims_agree(list(out), case["output_shape"], case["adapt"] is not None)
+    if "vocabulary_size" in case:
+        spec = get_spec(case["layer"])
+        bound = spec.bind([_config_value(a) for a in case["args"]], {k: _config_value(v) for k, v in case["kwargs"].items()})
+        if case["adapt"] is not None:
+            bound.cfg[ADAPTED] = True
+        _dims_agree([spec.vocabulary_size(bound.cfg)], [case["vocabulary_size"]], case["adapt"] is not None)
     assert [[w.name, list(w.shape), w.trainable] for w in weights] == case["weights"]
     assert sum(count_params(w.shape) for w in weights) == case["params"]
     assert sum(count_params(w.shape) for w in weights if w.trainable) == case["trainable_params"]

@@ -74,11 +74,15 @@ case("StringLookup", [N, 3], dtype=S, max_tokens=12, output_mode="multi_hot", pa
 case("StringLookup", [N, 1], dtype=S, adapt=["a", "b", "b"], output_mode="one_hot")
 case("StringLookup", [N, 1], dtype=S, adapt=["a", "b", "b"])
 case("StringLookup", [N, 1], dtype=I, vocabulary=["a", "b"], invert=True)
+case("StringLookup", [N, 1], dtype=S, vocabulary=["a", "b"], mask_token="")
+case("StringLookup", [N, 1], dtype=S, vocabulary=["", "[UNK]", "a", "b"], mask_token="")
+case("StringLookup", [N, 1], dtype=S, vocabulary=["a", "b"], num_oov_indices=3, mask_token="[MASK]", output_mode="one_hot")
 case("StringLookup", [N, 1], "SC108", dtype=S, output_mode="embedding")
 case("StringLookup", [N, 1], "SC108", dtype=S, max_tokens=1)
 case("StringLookup", [N, 1], "SC108", dtype=S, vocabulary=["a"], invert=True, output_mode="one_hot")
 case("StringLookup", [N, 1], "SC108", dtype=S, pad_to_max_tokens=True, output_mode="multi_hot")
 case("IntegerLookup", [N, 1], dtype=I)
+case("IntegerLookup", [N, 1], dtype=I, vocabulary=[5, 6, 7], mask_token=0)
 case("IntegerLookup", [N, 1], dtype=I, vocabulary=[1, 2, 3], output_mode="one_hot")
 case("IntegerLookup", [N, 4], dtype=I, vocabulary=[1, 2, 3], output_mode="multi_hot")
 case("IntegerLookup", [N, 4], dtype=I, vocabulary=[1, 2, 3], invert=True)
@@ -206,6 +210,8 @@ def run_case(keras, c):
     out["params"] = int(layer.count_params())
     out["trainable_params"] = int(sum(math.prod(w.shape) for w in layer.trainable_weights))
     out["model_params"] = int(model.count_params())
+    if hasattr(layer, "vocabulary_size"):
+        out["vocabulary_size"] = int(layer.vocabulary_size())
     return out
 
 

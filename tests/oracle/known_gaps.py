@@ -68,9 +68,20 @@ def summary_gaps() -> list:
     return out
 
 
+def _reasons(text: str) -> dict:
+    """name -> the `# why` written after it by hand, kept across rewrites."""
+    out = {}
+    for line in text.splitlines():
+        name, _, why = line.partition("#")
+        if name.strip() and why.strip():
+            out[name.strip()] = why.strip()
+    return out
+
+
 def rewrite(path: Path, gaps: list, check: bool) -> bool:
-    text = HEADER + "".join(f"{g}\n" for g in gaps)
     old = path.read_text() if path.exists() else ""
+    why = _reasons(old)
+    text = HEADER + "".join(f"{g}  # {why[g]}\n" if g in why else f"{g}\n" for g in gaps)
     if old == text:
         return False
     print(f"  {path.relative_to(ROOT)} {'would change' if check else 'rewritten'}")

@@ -8,7 +8,7 @@ last axis into the vocabulary axis.
 from ..base import LayerSpec, ShapeFault, register, single
 from ..convolutional import geometry as g
 from ..shape import is_known
-from .lookup_depth import is_unknown_mode, vocabulary_depth
+from .lookup_depth import is_unknown_mode, vocabulary_depth, vocabulary_size
 
 _MODES = ("int", "one_hot", "multi_hot", "count", "tf_idf")
 
@@ -61,6 +61,10 @@ class _IndexLookup(LayerSpec):
             return None
         depth = vocabulary_depth(cfg, oov_token=cfg.get("oov_token", self.oov_default), layer=self.default_name())
         return encoded_shape(x, mode, depth)
+
+    def vocabulary_size(self, cfg):
+        return vocabulary_size(cfg, oov_token=cfg.get("oov_token", self.oov_default),
+                               mask_token=cfg.get("mask_token"), layer=self.default_name())
 
 
 @register

@@ -13,8 +13,33 @@ from ..base import UNKNOWN
 from ..convolutional import geometry as g
 from ..shape import Sym, is_known
 
-# Set by the analyzer on a layer's config when the program calls adapt() on it.
+# Set by the analyzer on a layer's config when the program calls adapt() on it:
+# True, or the layer's name, which then names the unknown sizes.
 ADAPTED = "__adapted__"
+
+
+def _label(cfg, layer):
+    adapted = cfg.get(ADAPTED)
+    return adapted if isinstance(adapted, str) and adapted not in ("", "?") else layer
+
+
+def vocabulary_size(cfg, *, oov_token, mask_token, layer):
+    """What ``layer.vocabulary_size()`` returns: the tokens plus the OOV
+    indices, plus the mask's index in "int" mode.  A Sym after adapt() or for a
+    vocabulary we cannot read."""
+    vocab = cfg.get("vocabulary")
+    n_oov = cfg.get("num_oov_indices", 1)
+    mode = cfg.get("output_mode")
+    if cfg.get(ADAPTED) or (vocab is not None and not isinstance(vocab, (tuple, list))) or not is_known(n_oov) \
+            or is_unknown_mode(mode) or g.is_unknown_value(mask_token):
+        return Sym(f"{_label(cfg, layer)}.vocab")
+    mask = 1 if mask_token is not None and mode == "int" else 0
+    tokens = list(vocab or ())
+    start = mask + n_oov
+    special = [mask_token] * mask + [oov_token] * n_oov
+    if len(tokens) >= start and all(not g.is_unknown_value(t) for t in tokens[:start]) and tokens[:start] == special:
+        tokens = tokens[start:]
+    return len(tokens) + start
 
 
 def vocabulary_depth(cfg, *, oov_token, layer):
@@ -24,19 +49,10 @@ def vocabulary_depth(cfg, *, oov_token, layer):
         return mt if is_known(mt) else Sym(f"{layer}.max_tokens")
     if cfg.get("pad_to_max_tokens") is not False:
         return Sym(f"{layer}.vocab")
-    vocab = cfg.get("vocabulary")
-    if vocab is None:
-        if cfg.get(ADAPTED):
-            return Sym(f"{layer}.vocab")  # adapt() data decides
-        return None
-    n_oov = cfg.get("num_oov_indices", 1)
-    if not isinstance(vocab, (tuple, list)) or not is_known(n_oov):
-        return Sym(f"{layer}.vocab")  # a file path, an array we cannot read
-    tokens = list(vocab)
-    special = [oov_token] * n_oov
-    if all(not g.is_unknown_value(t) for t in tokens[:n_oov]) and tokens[:n_oov] == special:
-        tokens = tokens[n_oov:]
-    return len(tokens) + n_oov
+    if cfg.get("vocabulary") is None and not cfg.get(ADAPTED):
+        return None  # no vocabulary yet: Keras's frozen size is None too
+    # not "int" here, so the mask token takes no index
+    return vocabulary_size(cfg, oov_token=oov_token, mask_token=None, layer=layer)
 
 
 def is_unknown_mode(mode):

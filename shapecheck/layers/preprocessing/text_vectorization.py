@@ -11,7 +11,7 @@ from ..base import LayerSpec, ShapeFault, as_int_or_sym, register, single
 from ..convolutional import geometry as g
 from ..shape import is_known
 from .index_lookup import check_mode, encoded_shape
-from .lookup_depth import is_unknown_mode, vocabulary_depth
+from .lookup_depth import is_unknown_mode, vocabulary_depth, vocabulary_size
 
 _MODES = ("int", "one_hot", "multi_hot", "count", "tf_idf")
 
@@ -68,3 +68,7 @@ class TextVectorization(LayerSpec):
             tokens = tuple(x) + (None,)
         depth = vocabulary_depth(cfg, oov_token="[UNK]", layer=self.default_name())
         return encoded_shape(tokens, mode, depth)
+
+    def vocabulary_size(self, cfg):
+        # the inner StringLookup: mask token "" and one OOV index
+        return vocabulary_size({**cfg, "num_oov_indices": 1}, oov_token="[UNK]", mask_token="", layer=self.default_name())
