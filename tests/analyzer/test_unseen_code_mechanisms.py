@@ -80,3 +80,14 @@ def test_application_output_is_connected_to_its_input():
     )
     assert not [d for d in report.diagnostics if d.code == "SC120"]
     assert m.total_params == 2257984 + 1280 * 2 + 2
+
+
+def test_embedding_sized_by_an_adapted_vocabulary_is_unknown_not_a_fault():
+    report, m = _model(
+        "import keras\nfrom keras import layers\nv = layers.TextVectorization(max_tokens=5000, output_sequence_length=40)\n"
+        "v.adapt(['a b c', 'd e'])\nvocab = v.get_vocabulary()\ninp = keras.Input(shape=(1,), dtype='string')\n"
+        "x = layers.Embedding(len(vocab), 32)(v(inp))\nmodel = keras.Model(inp, x)\n"
+    )
+    assert not [d for d in report.diagnostics if d.severity == "error"]
+    emb = m.layers[-1]
+    assert emb.output_shape == (None, 40, 32) and emb.params is None

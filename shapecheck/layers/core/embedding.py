@@ -4,8 +4,8 @@ Keras 3 still accepts the Keras 2 ``input_length=`` (it pops it with a
 "deprecated, just remove it" warning), and ``weights=`` is a real constructor
 argument here, unlike on other layers.
 """
-from ..base import REQUIRED, LayerSpec, ShapeFault, Weight, as_int_or_sym, register, single
-from ..shape import is_known
+from ..base import REQUIRED, UNKNOWN, LayerSpec, ShapeFault, Weight, as_int_or_sym, register, single
+from ..shape import Sym, is_known
 
 
 @register
@@ -30,6 +30,8 @@ class Embedding(LayerSpec):
         for key in ("input_dim", "output_dim"):
             v = cfg.get(key)
             # Keras wants a real int (not a bool, not a float) > 0.
+            if isinstance(v, Sym) or v is UNKNOWN:
+                continue  # a size we cannot know (a vocabulary learnt by adapt()): no fault
             bad = isinstance(v, bool) or isinstance(v, (float, str)) or v is None or (is_known(v) and v <= 0)
             if bad:
                 raise ShapeFault(
