@@ -49,6 +49,10 @@ def analyze_expected(expected_path: Path) -> tuple:
     expected = json.loads(expected_path.read_text())
     (entry,) = expected["files"]
     source = (ROOT / entry["path"]).read_text(encoding="utf-8")
+    if entry["path"].endswith(".ipynb"):
+        from shapecheck.notebook import analyze_notebook
+
+        return entry, analyze_notebook(source, entry["path"])
     return entry, analyze(source, entry["path"])
 
 
@@ -101,7 +105,7 @@ def test_seed_numbers_sigmoid_stack(path):
 
 def test_every_fixture_program_has_expected_files():
     """A fixture added without running the oracle would silently test nothing."""
-    programs = {p.stem for p in MODELS_DIR.glob("*.py")}
+    programs = {p.stem for p in MODELS_DIR.glob("*.py")} | {p.stem for p in MODELS_DIR.glob("*.ipynb")}
     expected = {p.stem for p in MODELS_DIR.glob("*.json")}
     summaries = {p.name.split(".")[0] for p in MODELS_DIR.glob("*.summary.txt")}
     assert programs == expected == summaries, (
@@ -111,6 +115,6 @@ def test_every_fixture_program_has_expected_files():
     n_models = 0
     for path in MODELS_DIR.glob("*.json"):
         (entry,) = json.loads(path.read_text())["files"]
-        assert entry["path"] == f"tests/fixtures/models/{path.stem}.py"
+        assert entry["path"] in (f"tests/fixtures/models/{path.stem}.py", f"tests/fixtures/models/{path.stem}.ipynb")
         n_models += len(entry["models"])
     assert n_models >= 80, f"issue 2 asks for at least 80 fixture models; there are {n_models}"

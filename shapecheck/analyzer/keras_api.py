@@ -437,6 +437,20 @@ class KerasApi:
             return self.call_builtin(leaf, args, kwargs, node)
         if path == "functools.partial" and args:
             return PartialV(args[0], list(args[1:]), dict(kwargs))
+        if path == "functools.reduce" and len(args) >= 2:
+            # reduce(lambda acc, layer: layer(acc), layers, x): the calls made in order
+            items = self.it.iterate(args[1], node)
+            if items is None or len(items) > MAX_MAPPED_ITEMS:
+                return Unknown("reduce")
+            if len(args) > 2:
+                acc = args[2]
+            elif items:
+                acc, items = items[0], items[1:]
+            else:
+                return Unknown("reduce")
+            for item in items:
+                acc = self.it.call(args[0], [acc, item], {}, node)
+            return acc
         if path.startswith(("numpy.", "math.")) and path.count(".") == 1:
             # np.prod(x.shape[1:]), math.sqrt(64): numbers the script computes from known values
             folded = scalar_fold.fold(leaf, args, kwargs)
@@ -625,6 +639,21 @@ class KerasApi:
                 nums = [v.value for v in vals]
                 return Const({"min": min, "max": max, "sum": sum}[name](nums))
             return Unknown(name)
+        if name in ("map", "filter") and len(args) >= 2:
+            # map(fn, xs) as the list it yields: fn called on each item, in order
+            seqs = [it.iterate(a, node) for a in args[1:]]
+            if any(q is None or len(q) > MAX_MAPPED_ITEMS for q in seqs):
+                return Unknown(name)
+            if name == "filter":
+                kept = []
+                for item in seqs[0]:
+                    keep = item if isinstance(args[0], Const) and args[0].value is None else it.call(args[0], [item], {}, node)
+                    if not isinstance(keep, Const):
+                        return Unknown(name)
+                    if keep.value:
+                        kept.append(item)
+                return ListV(kept)
+            return ListV([it.call(args[0], list(group), {}, node) for group in zip(*seqs)])
         if name == "enumerate":
             items = it.iterate(args[0], node) if args else None
             start_v = args[1] if len(args) > 1 else kwargs.get("start", Const(0))
@@ -1187,6 +1216,9 @@ class KerasApi:
 
     def _record_node(self, layer: LayerV, inputs: list, outputs: list, node) -> Node:
         n = Node(layer, list(inputs), list(outputs), self.it.range_of(node), len(layer.calls))
+        # A call made while Keras traces a subclassed model's call() on scratch
+        # tensors leaves the layer no inbound node of its own.
+        n.traced = bool(self.it.symbolic_call_depth)  # type: ignore[attr-defined]
         layer.calls.append(n)
         for i, t in enumerate(outputs):
             if isinstance(t, TensorV):
@@ -2261,11 +2293,16 @@ class KerasApi:
                     out_shape = seq_outs[i].shape
             elif layer.input_tensor is not None:
                 out_shape = layer.input_tensor.shape
-            elif layer.calls and not (m.kind == "subclassed" and layer.class_name in BUILT_AT_INIT):
+            elif layer.calls and not (m.kind == "subclassed" and layer.class_name in BUILT_AT_INIT
+                                      and all(getattr(c, "traced", False) for c in layer.calls)):
                 # Keras shows a subclassed model's layer shape from the shapes
                 # its build() recorded; layers built at construction (Dropout,
-                # Activation...) never run build, so Keras shows "?".
+                # Activation...) never run build, so Keras shows "?" -- unless
+                # the program also called them on real symbolic tensors
+                # (keras.Model(x, self.call(x))), which gives them a node.
                 node = self._node_in_model(layer, m)
+                if m.kind == "subclassed" and layer.class_name in BUILT_AT_INIT:
+                    node = [c for c in layer.calls if not getattr(c, "traced", False)][-1]
                 outs = node.outputs
                 out_shape = outs[0].shape if len(outs) == 1 else [o.shape for o in outs]
             elif layer.built_inputs and layer.spec is not None and layer.class_name not in BUILT_AT_INIT:
@@ -2391,6 +2428,10 @@ class KerasApi:
 
 
 # -- helpers -----------------------------------------------------------------------
+# map()/reduce() over longer sequences than this are not followed (data, not layers).
+MAX_MAPPED_ITEMS = 256
+
+
 def _to_config(v: Value) -> Any:
     """Analyzer value -> a plain config value for the catalog (constants,
     tuples, NestedLayer; UNKNOWN or Sym when not known)."""

@@ -41,7 +41,8 @@ def jobs(names: set, models: bool, examples: bool) -> list:
     """(program, output directory, run with the Keras 2 shims)."""
     out = []
     if models:
-        out += [(p, MODELS_DIR, False) for p in sorted(MODELS_DIR.glob("*.py"))]
+        programs = sorted(list(MODELS_DIR.glob("*.py")) + list(MODELS_DIR.glob("*.ipynb")))
+        out += [(p, MODELS_DIR, False) for p in programs]
     if examples:
         programs = sorted(EXAMPLES_SRC.rglob("*.py"))
         stems = [p.stem for p in programs]
@@ -52,11 +53,42 @@ def jobs(names: set, models: bool, examples: bool) -> list:
     return out
 
 
+def _notebook_script(program: Path, tmp: str) -> tuple:
+    """A notebook runs as its code cells joined into one script (magics
+    blanked, as shapecheck reads it); the line map takes lines back to cells."""
+    sys.path.insert(0, str(ROOT))
+    from shapecheck.notebook import join_code_cells, load_notebook
+
+    joined = join_code_cells(load_notebook(program.read_text(encoding="utf-8")))
+    script = Path(tmp) / (program.stem + ".py")
+    script.write_text(joined.text, encoding="utf-8")
+    return script, joined.line_map
+
+
+def _to_cells(result: dict, line_map: list) -> dict:
+    """Joined-script lines -> (cell, line in cell), the way `shapecheck
+    summary` reports a notebook's models and layers."""
+    def remap(obj):
+        line = obj.get("line")
+        if isinstance(line, int) and 1 <= line <= len(line_map):
+            obj["cell"], obj["line"] = line_map[line - 1]
+
+    for model in result["models"]:
+        remap(model)
+        for layer in model["layers"]:
+            remap(layer)
+    return result
+
+
 def run_one(python: str, program: Path, keras2_shims: bool, timeout: float) -> tuple:
     env = dict(os.environ, **QUIET_ENV)
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "out.json"
-        cmd = [python, str(HERE / "keras_run.py"), str(program), str(out)]
+        line_map = None
+        script = program
+        if program.suffix == ".ipynb":
+            script, line_map = _notebook_script(program, tmp)
+        cmd = [python, str(HERE / "keras_run.py"), str(script), str(out)]
         if keras2_shims:
             cmd.append("--keras2-shims")
         start = time.monotonic()
@@ -68,7 +100,8 @@ def run_one(python: str, program: Path, keras2_shims: bool, timeout: float) -> t
         if proc.returncode != 0:
             tail = "\n".join(proc.stderr.strip().splitlines()[-6:])
             return None, tail, elapsed
-        return json.loads(out.read_text()), "", elapsed
+        result = json.loads(out.read_text())
+        return (_to_cells(result, line_map) if line_map is not None else result), "", elapsed
 
 
 def expected_texts(program: Path, result: dict) -> tuple:
