@@ -111,7 +111,6 @@ def _grad_row(code, z, y, out):
         out[j] = act.scalar_grad(code, z[j], y[j])
 
 
-@njit(cache=True, nogil=True, inline="always")
 def _default(kind, a_code, r_code):
     """Whether the cell runs the fast path (Keras's default activations)."""
     return a_code == act.TANH and (kind == SIMPLE or r_code == act.SIGMOID)
@@ -432,11 +431,12 @@ def _carry(src, dst, rmask, b, masked):
         _copy(dst, src)
 
 
-def _template(kind):
-    """The driver for cell ``kind``, one source for every cell: ``kind`` is
-    a constant of each closure, so numba drops the other cells' branches
-    before typing -- a model compiles only its own cells -- and LLVM sees one
-    cell's loop.  (A closure over an int is cached on disk like any
+def _template(kind, fast):
+    """The driver for cell ``kind``, one source for every cell: ``kind`` and
+    ``fast`` (Keras's default activations) are constants of each closure, so
+    numba drops the other cells' branches before typing -- a model compiles
+    only its own cell, and only the activation path it uses -- and LLVM sees
+    one cell's loop.  (A closure over an int is cached on disk like any
     function; one over a dispatcher, or a dispatcher passed as an argument,
     is typed by the dispatcher's identity and misses the cache in every new
     process.)"""
@@ -465,7 +465,6 @@ def _template(kind):
         want_seq = seq.size > 0
         keep_zs = zs.size > 0
         keep_st = keep and st.size > 0
-        fast = _default(kind, a_code, r_code)
         tcv = np.empty(nh, dtype=np.float32)
         no_zs = np.empty(0, dtype=np.float32)
         for b in range(lo, hi):
@@ -537,7 +536,6 @@ def _template(kind):
             return
         want_seq = dseq.size > 0
         keep_zs = zs.size > 0
-        fast = _default(kind, a_code, r_code)
         d_h = np.empty(nh, dtype=np.float32)
         hpm = np.empty(nh, dtype=np.float32)
         direct = np.empty((hi - lo if kind == GRU or kind == GRU_RESET_BEFORE else 0, nh), dtype=np.float32)
@@ -603,7 +601,7 @@ def _template(kind):
     return chunk_forward, chunk_backward
 
 
-_LOOPS = {k: _template(k) for k in (LSTM, GRU, GRU_RESET_BEFORE, SIMPLE)}
+_LOOPS = {(k, f): _template(k, f) for k in (LSTM, GRU, GRU_RESET_BEFORE, SIMPLE) for f in (True, False)}
 
 
 def _split(n, nb, run):
@@ -658,7 +656,8 @@ def forward(kind, x, wu, bias, h0, c0, rmask, a_code, r_code, keep, return_seque
     args = (x, wu, F32_EMPTY2 if uh is None else uh, bias, h0, c0 if lstm else F32_EMPTY2,
             rmask if masked else F32_EMPTY2, masked, a_code, r_code, keep, a, gates, zs, st, tc, rh, hu, seq,
             h_out, c_out)
-    _split(n, nb, lambda lo, hi: _LOOPS[kind][0](lo, hi, *args))
+    chunk = _LOOPS[kind, _default(kind, a_code, r_code)][0]
+    _split(n, nb, lambda lo, hi: chunk(lo, hi, *args))
     return (seq if return_sequences else None), h_out, (c_out if lstm else None), (a, gates, zs, st, tc, rh)
 
 
@@ -679,7 +678,8 @@ def backward(kind, u, saved, dseq, dh, dc, rmask, a_code, r_code, n, uh=None):
     masked = rmask is not None
     args = (u, F32_EMPTY2 if uh is None else uh, gates, zs, st, tc, F32_EMPTY3 if dseq is None else dseq, dh,
             F32_EMPTY2 if dc is None else dc, rmask if masked else F32_EMPTY2, masked, a_code, r_code, dz, dhu, drh)
-    _split(n, nb, lambda lo, hi: _LOOPS[kind][1](lo, hi, *args))
+    chunk = _LOOPS[kind, _default(kind, a_code, r_code)][1]
+    _split(n, nb, lambda lo, hi: chunk(lo, hi, *args))
     return dz, (dhu if rb else None)
 
 
