@@ -106,6 +106,24 @@ KERAS2_REMOVED_MODULES = {
 }
 
 
+# Keras 3's keras.preprocessing kept only these names (3.15.1); the Keras 2
+# utilities (ImageDataGenerator, Tokenizer, TimeseriesGenerator) live on only as
+# tf.keras's legacy copies.
+KERAS3_PREPROCESSING_NAMES = {
+    "keras.preprocessing": frozenset({"image", "image_dataset_from_directory", "sequence", "text_dataset_from_directory",
+                                      "timeseries_dataset_from_array"}),
+    "keras.preprocessing.image": frozenset({"array_to_img", "img_to_array", "load_img", "save_img", "smart_resize"}),
+    "keras.preprocessing.sequence": frozenset({"pad_sequences"}),
+}
+KERAS2_PREPROCESSING_HINTS = {
+    "ImageDataGenerator": "use keras.utils.image_dataset_from_directory and augmentation layers (layers.RandomFlip, ...); "
+                          "tf.keras.preprocessing.image.ImageDataGenerator still exists as a legacy copy",
+    "Tokenizer": "use a layers.TextVectorization layer (tf.keras.preprocessing.text.Tokenizer is a legacy copy)",
+    "text": "use a layers.TextVectorization layer (tf.keras.preprocessing.text is a legacy copy)",
+    "TimeseriesGenerator": "use keras.utils.timeseries_dataset_from_array",
+}
+
+
 def removed_keras_module(path: str) -> Optional[tuple[str, str]]:
     """(what Keras 3 removed, hint) for an import of a Keras 2 module that is gone
     (tf_keras, the Keras 2 package, still has them)."""
@@ -161,6 +179,14 @@ class KerasApi:
         return mod
 
     def _import_module(self, path: str, node, report: bool = True) -> Value:
+        if path.startswith("keras.preprocessing.") and path.count(".") == 2 and path.rsplit(".", 1)[1] not in \
+                KERAS3_PREPROCESSING_NAMES["keras.preprocessing"]:
+            # keras.preprocessing.text: gone from Keras 3 (tf.keras keeps a legacy copy)
+            if report:
+                leaf = path.rsplit(".", 1)[1]
+                self.it.diag(node, "SC403", f"No module named '{path}': Keras 3 removed the Keras 2 preprocessing utilities",
+                             hint=KERAS2_PREPROCESSING_HINTS.get(leaf, "use the Keras 3 preprocessing layers or keras.utils"))
+            return ExternalV(path)
         gone = removed_keras_module(path)
         if gone is not None:
             if report:
@@ -196,6 +222,14 @@ class KerasApi:
                 self.it.diag(node, "SC403", f"module 'keras.backend' has no attribute '{attr}': Keras 3 removed the Keras 2 "
                              "backend functions",
                              hint=f"use keras.ops.{attr}(...)" if attr in KERAS3_OPS_TWINS else "use keras.ops or a Keras 3 layer")
+        kept = KERAS3_PREPROCESSING_NAMES.get(mod.path)
+        if kept is not None and not mod.via_tf and attr not in kept and not attr.startswith("_"):
+            if not quiet:
+                said = (f"module '{mod.path}' has no attribute '{attr}'" if isinstance(node, cst.Attribute)
+                        else f"cannot import name '{attr}' from '{mod.path}'")
+                self.it.diag(node, "SC403", f"{said}: Keras 3 removed it",
+                             hint=KERAS2_PREPROCESSING_HINTS.get(attr, "use the Keras 3 preprocessing layers or keras.utils"))
+            return Unknown(attr)
         if mod.path == "keras.optimizers" and attr in KERAS2_LOWERCASE_OPTIMIZERS:
             if not quiet:
                 cls = KERAS2_LOWERCASE_OPTIMIZERS[attr]
@@ -492,6 +526,9 @@ class KerasApi:
             if "." not in sub:
                 return self.make_layer(sub, args, kwargs, node, arg_nodes)
         if path in ("tensorflow.data.Dataset.from_tensor_slices", "tensorflow.data.Dataset.from_tensors"):
+            return getattr(tf_data, leaf)(args, kwargs)
+        if path in ("keras.utils.image_dataset_from_directory", "keras.preprocessing.image_dataset_from_directory",
+                    "keras.utils.timeseries_dataset_from_array", "keras.preprocessing.timeseries_dataset_from_array"):
             return getattr(tf_data, leaf)(args, kwargs)
         if path.startswith(("keras.ops.", "keras.backend.", "tensorflow.", "keras.random.")):
             if path in ("keras.backend.variable", "keras.backend.constant", "tensorflow.Variable", "tensorflow.constant",

@@ -94,3 +94,83 @@ def _unbatched(a: ArrayV) -> ArrayV:
     out = ArrayV(a.shape, a.dtype, a.min_value, a.max_value)
     out.origin = "unbatched dataset"  # type: ignore[attr-defined]
     return out
+
+
+# keras.utils.*_dataset_from_* : tf.data datasets whose element shapes come
+# from the arguments (Keras 3.15.1 signatures and defaults).
+_COLOR_CHANNELS = {"rgb": 3, "grayscale": 1, "rgba": 4}
+
+
+def _kw(args: list, kwargs: dict, i: int, name: str, default=None):
+    if name in kwargs:
+        return kwargs[name]
+    return args[i] if i < len(args) else default
+
+
+def _const(v, default=None):
+    from .values import Const
+
+    if v is None:
+        return default
+    if isinstance(v, Const):
+        return v.value
+    if isinstance(v, (TupleV, ListV)) and all(isinstance(i, Const) for i in v.items):
+        return tuple(i.value for i in v.items)
+    return _UNKNOWN
+
+
+_UNKNOWN = object()
+
+
+def image_dataset_from_directory(args: list, kwargs: dict) -> Value:
+    """keras.utils.image_dataset_from_directory(directory, labels="inferred",
+    label_mode="int", class_names=None, color_mode="rgb", batch_size=32,
+    image_size=(256, 256), ...): batches of (images, labels)."""
+    from ..layers.shape import Sym
+
+    size = _const(_kw(args, kwargs, 6, "image_size"), (256, 256))
+    color = _const(_kw(args, kwargs, 4, "color_mode"), "rgb")
+    batch = _const(_kw(args, kwargs, 5, "batch_size"), 32)
+    label_mode = _const(_kw(args, kwargs, 2, "label_mode"), "int")
+    labels = _const(_kw(args, kwargs, 1, "labels"), "inferred")
+    subset = _const(kwargs.get("subset"), None)
+    if (not (isinstance(size, tuple) and len(size) == 2 and all(isinstance(d, int) for d in size))
+            or color not in _COLOR_CHANNELS or batch is _UNKNOWN or label_mode is _UNKNOWN or subset is _UNKNOWN):
+        return Unknown("dataset")
+    image = ArrayV(tuple(size) + (_COLOR_CHANNELS[color],), "float32")
+    if labels is None or label_mode is None:
+        element: Value = image
+    elif label_mode == "int":
+        element = TupleV([image, ArrayV((), "int32")])
+    elif label_mode == "binary":
+        element = TupleV([image, ArrayV((1,), "float32")])
+    elif label_mode == "categorical":
+        element = TupleV([image, ArrayV((Sym("classes"),), "float32")])
+    else:
+        return Unknown("dataset")
+    ds = DatasetV(element)
+    if batch is not None:
+        ds = dataset_method(ds, "batch", [], {})
+    return TupleV([ds, ds]) if subset == "both" else ds
+
+
+def timeseries_dataset_from_array(args: list, kwargs: dict) -> Value:
+    """keras.utils.timeseries_dataset_from_array(data, targets, sequence_length,
+    sequence_stride=1, sampling_rate=1, batch_size=128, ...): batches of
+    windows (sequence_length,) + data.shape[1:], with targets[i] for each."""
+    data = _kw(args, kwargs, 0, "data")
+    targets = _kw(args, kwargs, 1, "targets")
+    length = _const(_kw(args, kwargs, 2, "sequence_length"))
+    batch = _const(_kw(args, kwargs, 5, "batch_size"), 128)
+    if not isinstance(data, ArrayV) or data.shape is None or not data.shape or not isinstance(length, int) \
+            or batch is _UNKNOWN:
+        return Unknown("dataset")
+    window = ArrayV((length,) + tuple(data.shape[1:]), data.dtype, data.min_value, data.max_value)
+    if isinstance(targets, ArrayV) and targets.shape:
+        element: Value = TupleV([window, ArrayV(tuple(targets.shape[1:]), targets.dtype, targets.min_value, targets.max_value)])
+    elif _const(targets) is None:
+        element = window
+    else:
+        return Unknown("dataset")
+    ds = DatasetV(element)
+    return dataset_method(ds, "batch", [], {}) if batch is not None else ds

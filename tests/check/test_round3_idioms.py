@@ -344,3 +344,54 @@ model = keras.Sequential([keras.Input(shape=(7,)), layers.Dense(1)])
 model.compile(optimizer="adam", loss="mse")
 model.fit(ds, verbose=0)
 """) == []
+
+
+def test_keras2_preprocessing_utilities():
+    # faults/so3_keras3_imagedatagenerator_import.py, faults/so3_keras3_tokenizer_import.py,
+    # valid/so3_tf_keras_legacy_preprocessing.py (tf.keras keeps legacy copies)
+    got = findings("""from keras.preprocessing.image import ImageDataGenerator, load_img
+from keras.preprocessing.text import Tokenizer
+from keras.preprocessing.sequence import pad_sequences, TimeseriesGenerator
+from tensorflow.keras.preprocessing.image import ImageDataGenerator as Legacy
+from tensorflow.keras.preprocessing.text import Tokenizer as LegacyTokenizer
+g = keras.preprocessing.image.ImageDataGenerator(rescale=1.0)
+""")
+    assert [(f[0], f[1], f[2], f[3]) for f in got] == [
+        (1, 39, 57, "SC403"), (2, 6, 30, "SC403"), (3, 57, 76, "SC403"), (6, 5, 49, "SC403")]
+    assert got[0][5] == "cannot import name 'ImageDataGenerator' from 'keras.preprocessing.image': Keras 3 removed it"
+    assert got[1][5].startswith("No module named 'keras.preprocessing.text'")
+    assert got[3][5].startswith("module 'keras.preprocessing.image' has no attribute 'ImageDataGenerator'")
+    assert "image_dataset_from_directory" in got[0][6] and "TextVectorization" in got[1][6]
+
+
+def test_image_dataset_from_directory_default_size_and_split():
+    # faults/so3_image_dataset_default_size.py, valid/so3_image_dataset_sized_split.py
+    body = """train_ds{extra} = keras.utils.image_dataset_from_directory("data", {size}batch_size=4{split})
+model = keras.Sequential([keras.Input(shape=(224, 224, 3)), layers.Conv2D(4, 3), layers.Flatten(),
+                          layers.Dense(2, activation="softmax")])
+model.compile(optimizer="adam", loss="sparse_categorical_crossentropy")
+model.fit(train_ds, epochs=1, verbose=0)
+"""
+    got = findings(body.format(extra="", size="", split=""))
+    assert [(f[0], f[3]) for f in got] == [(5, "SC301")]
+    assert got[0][5].startswith("fit(): Data of shape (None, 256, 256, 3) does not fit model's input (None, 224, 224, 3)")
+    assert codes(body.format(extra="", size="image_size=(224, 224), ", split="")) == []
+    both = ', validation_split=0.2, subset="both", seed=1'
+    assert codes(body.format(extra=", val_ds", size="image_size=(224, 224), ", split=both)) == []
+    assert codes(body.format(extra=", val_ds", size="", split=both)) == [(5, "SC301")]
+    gray = findings(body.format(extra="", size='image_size=(224, 224), color_mode="grayscale", ', split=""))
+    assert [(f[0], f[3]) for f in gray] == [(5, "SC301")] and "(None, 224, 224, 1)" in gray[0][5]
+
+
+def test_timeseries_dataset_from_array_windows():
+    # faults/so3_timeseries_dataset_feature_count.py, valid/so3_timeseries_dataset_windows.py
+    body = """table = np.random.rand(500, 4)
+ds = keras.utils.timeseries_dataset_from_array(table[:-12], table[12:, 0], sequence_length=12, batch_size=32)
+model = keras.Sequential([keras.Input(shape=(12, {features})), layers.LSTM(8), layers.Dense(1)])
+model.compile(optimizer="adam", loss="mse")
+model.fit(ds, verbose=0)
+"""
+    got = findings(body.format(features=3))
+    assert [(f[0], f[3]) for f in got] == [(5, "SC301")]
+    assert got[0][5].startswith("fit(): Data of shape (None, 12, 4) does not fit model's input (None, 12, 3)")
+    assert codes(body.format(features=4)) == []
