@@ -323,6 +323,14 @@ def _array_fn(leaf: str, args: list, kwargs: dict) -> Value:
                     failed.fault_hint = ("the arrays must agree on every axis but the one they are joined on: "  # type: ignore[attr-defined]
                                          "check which axis holds samples and which holds features")
                     return failed
+                # Joined along the sample axis (more rows of the same columns), the
+                # range and values are the union; joined side by side (stack,
+                # hstack, axis=1), columns of different meaning would share one range
+                # (x[:, 0] would claim the largest id of x[:, 1]): not kept.
+                rows = (leaf in ("concatenate", "vstack") and axis in (0, -len(out) if out else 0)) or \
+                    (leaf in ("hstack", "concatenate") and out is not None and len(out) == 1)
+                if not rows:
+                    return ArrayV(out, parts[0].dtype)
                 lo = [p.min_value for p in parts]
                 hi = [p.max_value for p in parts]
                 vals = [p.values for p in parts]

@@ -395,3 +395,24 @@ model.fit(ds, verbose=0)
     assert [(f[0], f[3]) for f in got] == [(5, "SC301")]
     assert got[0][5].startswith("fit(): Data of shape (None, 12, 4) does not fit model's input (None, 12, 3)")
     assert codes(body.format(features=4)) == []
+
+
+def test_stacked_id_columns_keep_their_own_ranges():
+    # tests/fixtures/models/recommender_subclass_fit.py: users 0..49 and movies 0..79 stacked side
+    # by side; x[:, 0] must not be taken to hold movie ids (Keras runs it)
+    assert codes("""x = np.stack([np.random.randint(0, 50, 200), np.random.randint(0, 80, 200)], axis=1)
+u_in = keras.Input(shape=(2,))
+u = layers.Embedding(50, 4)(u_in[:, 0])
+model = keras.Model(u_in, layers.Dense(1)(layers.Flatten()(u)))
+model.compile(optimizer="adam", loss="mse")
+model.fit(x, np.random.rand(200), verbose=0)
+""") == []
+    # more rows of the same column keep the union: the largest id is still known
+    got = codes("""a = np.random.randint(0, 50, (100, 3))
+b = np.random.randint(0, 80, (100, 3))
+x = np.concatenate([a, b], axis=0)
+model = keras.Sequential([keras.Input(shape=(3,)), layers.Embedding(50, 4), layers.Flatten(), layers.Dense(1)])
+model.compile(optimizer="adam", loss="mse")
+model.fit(x, np.random.rand(200), verbose=0)
+""")
+    assert got == [(4, "SC511")]
