@@ -91,6 +91,7 @@ KERAS2_REMOVED_LAYER_NAMES = {
     "AtrousConvolution2D": "use Conv2D(dilation_rate=...)",
     "LocallyConnected1D": "no replacement in Keras 3",
     "LocallyConnected2D": "no replacement in Keras 3",
+    "experimental": "its preprocessing layers are in keras.layers now: keras.layers.Rescaling, RandomFlip, Normalization, ...",
 }
 
 # Keras 2.2's lower-case optimizer aliases (keras.optimizers.adam) -> the class.
@@ -101,6 +102,8 @@ KERAS2_LOWERCASE_OPTIMIZERS = {
 
 # Keras 2 modules with no Keras 3 counterpart: prefix -> (what went, what to do).
 KERAS2_REMOVED_MODULES = {
+    "keras.layers.experimental": ("the experimental layers namespace (its preprocessing layers are in keras.layers now)",
+                                  "use keras.layers.Rescaling, keras.layers.RandomFlip, keras.layers.Normalization, ..."),
     "keras.wrappers": ("the scikit-learn wrappers (KerasClassifier, KerasRegressor)",
                        "pip install scikeras and use `from scikeras.wrappers import KerasClassifier`"),
 }
@@ -239,8 +242,9 @@ class KerasApi:
             return Unknown(attr)
         if mod.path == "keras.layers" and attr in KERAS2_REMOVED_LAYER_NAMES:
             if not quiet:
-                self.it.diag(node, "SC403", f"cannot import name '{attr}' from 'keras.layers': Keras 3 removed it",
-                             hint=KERAS2_REMOVED_LAYER_NAMES[attr])
+                said = (f"module 'keras.layers' has no attribute '{attr}'" if isinstance(node, cst.Attribute)
+                        else f"cannot import name '{attr}' from 'keras.layers'")
+                self.it.diag(node, "SC403", f"{said}: Keras 3 removed it", hint=KERAS2_REMOVED_LAYER_NAMES[attr])
             return Unknown(attr)
         canon, keras2 = canonical_module(path)
         if canon is not None and (canon == path or keras2 or path.startswith("tensorflow.keras")):

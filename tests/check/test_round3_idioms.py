@@ -416,3 +416,16 @@ model.compile(optimizer="adam", loss="mse")
 model.fit(x, np.random.rand(200), verbose=0)
 """)
     assert got == [(4, "SC511")]
+
+
+def test_experimental_preprocessing_namespace():
+    # faults/so3_keras3_experimental_preprocessing.py (`module ... layers has no attribute 'experimental'`),
+    # faults/so3_keras3_experimental_import.py (`No module named 'keras.layers.experimental'`)
+    got = findings("""from keras.layers.experimental.preprocessing import Normalization
+from tensorflow.keras.layers.experimental import preprocessing
+flip = layers.experimental.preprocessing.RandomFlip("horizontal")
+ok = layers.RandomFlip("horizontal")
+""")
+    assert [(f[0], f[1], f[3]) for f in got] == [(1, 6, "SC403"), (2, 6, "SC403"), (3, 8, "SC403")]
+    assert got[2][5] == "module 'keras.layers' has no attribute 'experimental': Keras 3 removed it"
+    assert "keras.layers.Rescaling" in got[0][6]
