@@ -14,10 +14,7 @@ FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "models"
 
 # Where the runtime still differs from Keras, and why (not hidden: each is an xfail).
 GAPS = {
-    "bilstm_attention": "mask_zero: Keras adds a NotEqual op node for the mask; the runtime has no masks",
-    "embedding_mask_zero": "mask_zero: Keras adds a NotEqual op node for the mask; the runtime has no masks",
     # Fixtures added after the runtime's pass (oracle-models helper), failing as of their landing:
-    "masking_lstm_functional": "Masking: Keras adds NotEqual/Any op nodes for the mask; the runtime has no masks",
     # Added with the analyzer's keras.applications support (lead):
     "transfer_mobilenet": "keras.applications nets are not built by the runtime (the analyzer knows their shapes and counts)",
     "vit_classifier": "keras.ops.image.extract_patches is not provided by the runtime",

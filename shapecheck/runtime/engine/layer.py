@@ -411,6 +411,9 @@ class Layer:
         node = Node(self, flat, outs, call_kwargs)
         node.input_structure = inputs
         self._inbound_nodes.append(node)
+        from . import symbolic_masks
+
+        symbolic_masks.wire(self, node, flat, outs)
         return outs[0] if len(outs) == 1 and not self._returns_list else outs
 
     _returns_list = False

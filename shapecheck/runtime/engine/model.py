@@ -84,7 +84,10 @@ class Graph:
     def run(self, arrays: list) -> list:
         values = {id(t): a for t, a in zip(self.inputs, arrays)}
         for node in self.nodes:
-            args = [values[id(t)] for t in node.inputs]
+            # (a node lists the Keras mask it was given after its inputs; the run's masks
+            # come from engine/masking.py, so those are not passed again)
+            ins = node.inputs[:len(node.inputs) - node.n_mask_inputs] if node.n_mask_inputs else node.inputs
+            args = [values[id(t)] for t in ins]
             structure = getattr(node, "input_structure", None)
             if isinstance(structure, (list, tuple)):
                 x = list(args)

@@ -19,6 +19,7 @@ class KerasTensor:
         self.name = name or unique_name("keras_tensor")
         self.node = node  # the Node that produced it (None for an Input's tensor before wiring)
         self.index = index
+        self.keras_mask = None  # the KerasTensor of its Keras mask, when it carries one
 
     @property
     def ndim(self):
@@ -83,6 +84,8 @@ KerasTensor.__getitem__ = lambda self, idx: self._op(lambda x: x[idx], "get_item
 
 class Node:
     """One call of a layer in the graph: its input and output tensors."""
+
+    n_mask_inputs = 0  # trailing inputs that are the Keras masks the call was given (symbolic_masks.py)
 
     def __init__(self, layer, inputs, outputs, call_kwargs=None):
         self.layer = layer
