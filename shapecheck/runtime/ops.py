@@ -121,6 +121,26 @@ def one_hot(x, num_classes, axis=-1, dtype="float32"):
     return np.moveaxis(out, -1, axis) if axis != -1 else out
 
 
+def tensordot(x1, x2, axes=2):
+    """keras.ops.tensordot through einsum (which the tape records, so it trains)."""
+    n1, n2 = np.ndim(x1), np.ndim(x2)
+    if isinstance(axes, int):
+        a_axes, b_axes = list(range(n1 - axes, n1)), list(range(axes))
+    else:
+        a_axes, b_axes = axes
+        a_axes = [a_axes] if isinstance(a_axes, int) else list(a_axes)
+        b_axes = [b_axes] if isinstance(b_axes, int) else list(b_axes)
+    a_axes = [a % n1 for a in a_axes]
+    b_axes = [b % n2 for b in b_axes]
+    letters = iter("abcdefghijklmnopqrstuvwxyz")
+    sa = [next(letters) for _ in range(n1)]
+    sb = [next(letters) for _ in range(n2)]
+    for i, j in zip(a_axes, b_axes):
+        sb[j] = sa[i]
+    out = [c for i, c in enumerate(sa) if i not in a_axes] + [c for j, c in enumerate(sb) if j not in b_axes]
+    return np.einsum(f"{''.join(sa)},{''.join(sb)}->{''.join(out)}", x1, x2)
+
+
 def norm(x, ord=None, axis=None, keepdims=False):
     return np.linalg.norm(np.asarray(x), ord=ord, axis=axis, keepdims=keepdims)
 

@@ -25,7 +25,6 @@ GAPS = {
     "sequential_guide_eager": "a Sequential built by a call on ops.ones((3, 3)): Keras shows the batch size 3, the runtime None",
     "ocr_ctc_model": "the runtime has no keras.losses.CTC",
     "video_gru_explicit_mask": "an explicit mask= input: Keras connects it (and passes it on); the runtime has no masks",
-    "recommender_subclass_fit": "keras.ops.tensordot is not provided by the runtime",
     # Unseen-code fixtures, round 3 (summary3 helper), failing on the runtime as of their landing:
     "applications_efficientnet_augment": "keras.applications nets are not built by the runtime",
     "applications_resnet50_head": "keras.applications nets are not built by the runtime",
@@ -34,7 +33,6 @@ GAPS = {
     "clone_model_copy": "the runtime has no keras.models.clone_model",
     "deep_cross_network_layer": "a custom layer called with two positional tensors, Cross()(x0, x): the runtime refuses it",
     "einsum_transformer_block": "keras.ops.einsum in a custom layer's call(): the runtime gives (None, 1, 128), Keras (None, None, 128)",
-    "multimodal_image_text_heads": "mask_zero: Keras adds a NotEqual op node for the mask; the runtime has no masks",
     "structured_vocab_lists": "rank-1 shapes: Keras's summary table prints (None), the runtime (None,)",
     "subclass_build_graph_summary": "a subclassed model's GlobalMaxPooling2D later called on a real KerasTensor: Keras shows that call's shape, the runtime '?'",
     "text_multihot_adapted": "rank-1 shapes: Keras's summary table prints (None), the runtime (None,)",

@@ -756,7 +756,12 @@ class CatalogLayer(Layer):
             arrays = [a if a.dtype.kind in "iu" else a.astype(np.int32) for a in arrays]
         shapes = [(None,) + a.shape[1:] for a in arrays]
         if not self.built:
-            if not getattr(STATE, "probing", False):  # a real call: Keras builds with its batch size too
+            # A user's own call on arrays: Keras builds with its batch size too (fit builds
+            # symbolically first, with None; a probe's batch of 1 is ours, not the data's)
+            if getattr(STATE, "engine_forward", False):
+                batch = getattr(STATE, "build_batch", None)
+                self._real_build_shapes = [(batch,) + tuple(a.shape[1:]) for a in arrays]
+            elif not getattr(STATE, "probing", False):
                 self._real_build_shapes = [tuple(a.shape) for a in arrays]
             self._maybe_build(shapes)
         elif shapes != self._last_shapes:

@@ -399,6 +399,7 @@ class Trainer:
     def _forward(self, arrays, training):
         _masking.clear()  # masks of the previous batch's arrays
         STATE.depth += 1  # layer calls inside fit/predict are engine calls (device arrays stay put)
+        engine, STATE.engine_forward = getattr(STATE, "engine_forward", False), True
         try:
             if self._graph is not None:
                 with _training(training):
@@ -408,11 +409,16 @@ class Trainer:
                 if training and STATE.tape is not None:
                     x = _autodiff.wrap(x)  # the model's own call(): its NumPy glue is recorded for backward
                 kw = {"training": training} if _masking.call_takes(self, "training") else {}
-                with _training(training):
-                    out = _autodiff.unwrap(self.call(x, **kw))
+                STATE.user_calls = getattr(STATE, "user_calls", 0) + 1  # layers in it link their outputs (layer.py)
+                try:
+                    with _training(training):
+                        out = _autodiff.unwrap(self.call(x, **kw))
+                finally:
+                    STATE.user_calls -= 1
                 outs = list(out) if isinstance(out, (list, tuple)) else [out]
         finally:
             STATE.depth -= 1
+            STATE.engine_forward = engine
         if not training and _device.current().is_cuda:
             # Predictions leave the GPU once per batch (evaluate/predict use them on the host).
             outs = [np.asarray(o) for o in outs]
@@ -673,6 +679,9 @@ class Trainer:
             cb.set_model(self)
             cb.set_params(params)
         self.stop_training = False
+        # Keras (TensorFlow) builds an unbuilt model on the data's batch shape: the batch
+        # size when every batch is full, else None (what a subclassed model's summary shows).
+        STATE.build_batch = batch_size if n % batch_size == 0 and not steps_per_epoch else None
         for cb in cbs:
             cb.on_train_begin({})
         epoch_logs = {}

@@ -243,6 +243,7 @@ def fill_ops(mod):
         return fn
 
     mod.__getattr__ = __getattr__
+    mod.nn = mod.numpy = mod.core = mod  # keras.ops.nn.sigmoid, keras.ops.numpy.mean: the same functions
 
 
 def fill_activations(mod):
