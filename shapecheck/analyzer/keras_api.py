@@ -1303,11 +1303,18 @@ class KerasApi:
                 self.it.symbolic_call_depth -= 1
             if isinstance(got, (TensorV, ArrayV)):
                 out = TensorV(got.shape)
+            elif isinstance(got, (TupleV, ListV)) and got.items and all(isinstance(t, (TensorV, ArrayV)) for t in got.items):
+                # call() returning several tensors (a tuple of distances): one output each
+                out = type(got)([TensorV(t.shape) for t in got.items])
         ws = list(layer.cfg.get("__base_weights__", [])) + list(layer.cfg.get("__weights__", []))
         for sub in layer.cfg.get("__sublayers__", []):
             got = _sublayer_weights(sub)
             ws.extend(got if got is not None else [Weight("?", None)])
         layer.weights = ws
+        if isinstance(out, (TupleV, ListV)):
+            self._record_node(layer, graph_inputs, list(out.items), node)
+            self.add_site(node, "layer", [t.shape for t in out.items], layer)
+            return out
         outs = [out] if isinstance(out, TensorV) else [TensorV(None)]
         self._record_node(layer, graph_inputs, outs, node)
         self.add_site(node, "layer", outs[0].shape, layer)

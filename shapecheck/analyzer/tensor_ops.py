@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Optional
 
-from ..layers.shape import Sym, dim_prod
+from ..layers.shape import Sym, dim_prod, is_known
 from . import shape_ops
 from .numpy_api import as_shape
 from .values import ArrayV, Const, ListV, TensorV, TupleV, Unknown, Value
@@ -46,6 +46,19 @@ def _pyval(v):
             out.append(i.value)
         return tuple(out)
     return "?"
+
+
+def _pad_widths(v) -> Optional[list]:
+    """[[before, after], ...] as ints; None when any is unknown."""
+    if not isinstance(v, (ListV, TupleV)):
+        return None
+    out = []
+    for row in v.items:
+        pair = _pyval(row)
+        if not (isinstance(pair, tuple) and len(pair) == 2 and all(isinstance(e, int) for e in pair)):
+            return None
+        out.append(pair)
+    return out
 
 
 def shape_of(v: Value):
@@ -240,6 +253,12 @@ def _dispatch(leaf: str, x, args, kwargs) -> Value:
         if leaf == "dot" and len(a) > 2:
             return _tensor(shape_ops.dot(a, b), x)
         return _tensor(shape_ops.matmul(a, b), x)
+    if leaf == "pad":
+        # tf.pad(x, [[0, 0], [1, 1], ...]) / ops.pad(x, pad_width): each axis grows by its before + after
+        widths = _pad_widths(_arg(args, kwargs, 1, "paddings", "pad_width"))
+        if xs == "?" or xs is None or widths is None or len(widths) != len(xs):
+            return _tensor(None, x)
+        return _tensor(tuple(d + a + b if is_known(d) else d for d, (a, b) in zip(xs, widths)), x)
     if leaf == "einsum":
         eq = _pyval(args[0]) if args else None
         shapes = [shape_of(a) for a in args[1:]]

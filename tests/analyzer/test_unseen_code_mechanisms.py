@@ -91,3 +91,22 @@ def test_embedding_sized_by_an_adapted_vocabulary_is_unknown_not_a_fault():
     assert not [d for d in report.diagnostics if d.severity == "error"]
     emb = m.layers[-1]
     assert emb.output_shape == (None, 40, 32) and emb.params is None
+
+
+def test_custom_layer_returning_a_tuple_has_one_output_per_item():
+    _, m = _model(
+        "import keras\nfrom keras import layers, ops\nclass D(layers.Layer):\n"
+        "    def call(self, a, b):\n        return (ops.sum(a - b, -1), ops.sum(a * b, -1))\n"
+        "x = keras.Input((4,))\ny = keras.Input((4,))\nmodel = keras.Model([x, y], D()(x, y))\n"
+    )
+    assert m.layers[-1].output_shape == [(None,), (None,)]
+    assert m.outputs == [(None,), (None,)]
+
+
+def test_tf_pad_in_a_custom_call_grows_each_axis():
+    _, m = _model(
+        "import tensorflow as tf\nimport keras\nfrom keras import layers\nclass Pad(layers.Layer):\n"
+        "    def call(self, x):\n        return tf.pad(x, [[0, 0], [3, 3], [2, 2], [0, 0]], mode='REFLECT')\n"
+        "x = keras.Input((8, 8, 3))\nmodel = keras.Model(x, Pad()(x))\n"
+    )
+    assert m.layers[-1].output_shape == (None, 14, 12, 3)

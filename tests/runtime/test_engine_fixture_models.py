@@ -37,6 +37,8 @@ GAPS = {
     "subclass_build_graph_summary": "a subclassed model's GlobalMaxPooling2D later called on a real KerasTensor: Keras shows that call's shape, the runtime '?'",
     "text_multihot_adapted": "rank-1 shapes: Keras's summary table prints (None), the runtime (None,)",
     "text_tfidf_bigrams_padded": "TextVectorization(ngrams=...) is not supported by the runtime",
+    "cyclegan_reflection_resnet": "the runtime has no tf.pad (a custom layer's call pads with it)",
+    "triplet_siamese_three_inputs": "a custom layer called with three positional tensors: the runtime refuses it",
 }
 
 
