@@ -600,6 +600,8 @@ class KerasApi:
         if path.startswith(("keras.optimizers.", "keras.losses.", "keras.metrics.", "keras.callbacks.", "keras.initializers.",
                             "keras.regularizers.", "keras.constraints.", "keras.activations.")):
             if leaf[:1].isupper():
+                if path == "keras.callbacks.ModelCheckpoint":
+                    self._check_save_path("ModelCheckpoint", args, kwargs, node, arg_nodes)
                 return ObjectV(path, list(args), dict(kwargs), self.it.range_of(node))
             return Unknown(leaf)
         if path.startswith("keras.applications."):
@@ -1924,11 +1926,50 @@ class KerasApi:
                     except IndexError:
                         pass
             return Unknown("layer")
+        if name in ("save", "save_weights"):
+            self._check_save_path(name, args, kwargs, node, arg_nodes)
+            return Const(None)
         if name in EVENT_METHODS:
             return self.model_event(m, name, args, kwargs, node, arg_nodes)
         if name == "call" and m.kind == "subclassed":
             return self.call_subclassed(m, args[0] if args else Unknown("x"), node)
         return Unknown(name)
+
+    def _check_save_path(self, what: str, args: list, kwargs: dict, node, arg_nodes) -> None:
+        """Keras 3 saves whole models only as .keras (or legacy .h5/.hdf5) files
+        and weights only as .weights.h5: the Keras 2 defaults (a SavedModel
+        directory, weights.h5, save_format="tf") raise ValueError (3.15.1)."""
+        path = args[0] if args else kwargs.get("filepath")
+        if not (isinstance(path, Const) and isinstance(path.value, str)):
+            return
+        at = arg_nodes.get(0) if args else arg_nodes.get("filepath")
+        fp = path.value
+        if what == "ModelCheckpoint":
+            weights_only = kwargs.get("save_weights_only", args[3] if len(args) > 3 else None)
+            if weights_only is not None and not (isinstance(weights_only, Const) and isinstance(weights_only.value, bool)):
+                return
+            if weights_only is not None and weights_only.value:
+                ok, need = fp.endswith(".weights.h5"), "`.weights.h5` (Keras weights format)"
+                said = "When using `save_weights_only=True` in `ModelCheckpoint`, the filepath provided must end in " + need
+            else:
+                ok, need = fp.endswith((".keras", ".h5")), "`.keras` (Keras model format)"
+                said = f"The filepath provided must end in {need}"
+            hint = (f"name the file with that ending, e.g. {_with_ending(fp, '.weights.h5' if weights_only is not None and weights_only.value else '.keras')!r}")
+        elif what == "save_weights":
+            ok, said = fp.endswith(".weights.h5"), "The filename must end in `.weights.h5`"
+            hint = f"use model.save_weights({_with_ending(fp, '.weights.h5')!r})"
+        else:
+            fmt_arg = kwargs.get("save_format")
+            ok = fp.endswith((".keras", ".h5", ".hdf5"))
+            said = ("Invalid filepath extension for saving. Please add either a `.keras` extension for the native Keras "
+                    "format (recommended) or a `.h5` extension")
+            if fmt_arg is not None and not ok:
+                said = "The `save_format` argument is deprecated in Keras 3. " + said
+            hint = (f"use model.save({_with_ending(fp, '.keras')!r}); a TensorFlow SavedModel directory is "
+                    "model.export(...) in Keras 3")
+        if not ok:
+            self.it.diag(at if at is not None else node, "SC403",
+                         f"{said}. Received: filepath={fp}: Keras 3 raises ValueError (Keras 2 accepted it)", hint=hint)
 
     def dataset_map(self, ds: DatasetV, fn, node) -> Value:
         """ds.map(fn): fn followed on one element (a tuple element is spread
@@ -2553,6 +2594,15 @@ _OP_NAMES = {
     "Add": "add", "Subtract": "subtract", "Multiply": "multiply", "Divide": "true_divide",
     "FloorDivide": "floor_divide", "Modulo": "mod", "Power": "power", "MatrixMultiply": "matmul",
 }
+
+
+def _with_ending(fp: str, ending: str) -> str:
+    base = fp
+    for old in (".weights.h5", ".hdf5", ".h5", ".keras", ".tf", ".ckpt"):
+        if base.endswith(old):
+            base = base[: -len(old)]
+            break
+    return base.rstrip("/") + ending
 
 
 def _as_element(v: Value) -> Optional[Value]:

@@ -429,3 +429,28 @@ ok = layers.RandomFlip("horizontal")
     assert [(f[0], f[1], f[3]) for f in got] == [(1, 6, "SC403"), (2, 6, "SC403"), (3, 8, "SC403")]
     assert got[2][5] == "module 'keras.layers' has no attribute 'experimental': Keras 3 removed it"
     assert "keras.layers.Rescaling" in got[0][6]
+
+
+def test_keras3_save_file_names():
+    # faults/so3_keras3_save_savedmodel_dir.py, so3_keras3_save_weights_h5.py,
+    # so3_keras3_checkpoint_hdf5_pattern.py; valid/so3_keras3_save_paths.py
+    got = findings("""m = keras.Sequential([keras.Input((3,)), layers.Dense(1)])
+m.save("model.h5")
+m.save("model.hdf5")
+m.save("my_model")
+m.save("m.keras")
+m.save_weights("w.h5")
+m.save_weights("w.weights.h5")
+a = keras.callbacks.ModelCheckpoint("best.h5", save_best_only=True)
+b = keras.callbacks.ModelCheckpoint("w.h5", save_weights_only=True)
+c = keras.callbacks.ModelCheckpoint("w.weights.h5", save_weights_only=True)
+d = keras.callbacks.ModelCheckpoint("ep{epoch:02d}.hdf5")
+m.save("m.tf", save_format="tf")
+m.save(name_from_elsewhere)
+""")
+    errors = [(f[0], f[1], f[3]) for f in got if f[4] == "error" and f[3] == "SC403"]
+    assert errors == [(4, 8, "SC403"), (6, 16, "SC403"), (9, 37, "SC403"), (11, 37, "SC403"), (12, 8, "SC403")]
+    by_line = {f[0]: f for f in got}
+    assert by_line[4][5].startswith("Invalid filepath extension for saving.") and "'my_model.keras'" in by_line[4][6]
+    assert "'w.weights.h5'" in by_line[6][6]
+    assert by_line[12][5].startswith("The `save_format` argument is deprecated in Keras 3.")
