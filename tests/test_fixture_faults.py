@@ -40,12 +40,12 @@ SILENT = ROOT / "tests" / "fixtures" / "silent"
 KNOWN_GAPS = FAULTS / "KNOWN_GAPS.txt"
 
 # The corpus the issue asks for; the oracle test keeps us honest about it.
-MIN_FAULTS = 223
+MIN_FAULTS = 224
 MIN_VALID = 117
 MIN_SILENT = 30
 # Faults reported on the right line / all faults. Raise it as the analyzer
 # grows; it must never silently fall back.
-MIN_DETECTION_RATE = 0.99  # 221/223 (raise it as the analyzer catches more)
+MIN_DETECTION_RATE = 0.99  # 222/224 (raise it as the analyzer catches more)
 
 SILENT_CODES = {f"SC5{n:02d}" for n in range(1, 100)}
 

@@ -69,6 +69,13 @@ KERAS2_MODULES = {
     "keras.engine.input_layer": "keras.layers",
     "keras.utils.np_utils": "keras.utils",
     "keras.utils.vis_utils": "keras.utils",
+    "keras.utils.generic_utils": "keras.utils",
+    "keras.utils.data_utils": "keras.utils",
+    "keras.utils.layer_utils": "keras.utils",
+    "keras.utils.io_utils": "keras.utils",
+    "keras.utils.conv_utils": "keras.utils",
+    "keras.utils.tf_utils": "keras.utils",
+    "keras.utils.all_utils": "keras.utils",
     "keras.wrappers": "keras.layers",
 }
 

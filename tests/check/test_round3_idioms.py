@@ -454,3 +454,12 @@ m.save(name_from_elsewhere)
     assert by_line[4][5].startswith("Invalid filepath extension for saving.") and "'my_model.keras'" in by_line[4][6]
     assert "'w.weights.h5'" in by_line[6][6]
     assert by_line[12][5].startswith("The `save_format` argument is deprecated in Keras 3.")
+
+
+def test_keras2_utils_submodules():
+    # faults/so3_keras3_generic_utils_import.py: `No module named 'keras.utils.generic_utils'`
+    got = findings("""from keras.utils.generic_utils import get_custom_objects
+from keras.utils.layer_utils import count_params
+from keras.utils import get_custom_objects as fine
+""")
+    assert [(f[0], f[1], f[3]) for f in got] == [(1, 6, "SC403"), (2, 6, "SC403")]
