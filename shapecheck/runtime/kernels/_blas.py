@@ -84,6 +84,17 @@ if "NUMBA_THREADING_LAYER" not in os.environ and "NUMBA_THREADING_LAYER_PRIORITY
 
     _numba_config.THREADING_LAYER_PRIORITY = ["omp", "workqueue", "tbb"]
 
+# How long an OpenMP worker spins for the next region before it sleeps.
+# libgomp's default (300k spins, ~0.3 ms here) kept the worker on the second
+# core while the recurrent loops' and convolutions' Python share threads
+# wanted it: an Embedding-LSTM training step took 16-18 ms instead of 13-14
+# (its Adam update is an OpenMP region).  10k-30k spins cost the MLP's
+# back-to-back Dense regions nothing measurable; 1k cost them 15%.  Set
+# before libgomp starts (numba loads it at the first parallel kernel); a
+# user's GOMP_SPINCOUNT / OMP_WAIT_POLICY is respected.
+if "GOMP_SPINCOUNT" not in os.environ and "OMP_WAIT_POLICY" not in os.environ:
+    os.environ["GOMP_SPINCOUNT"] = "20000"
+
 SPLIT_MIN_MACS = 2_000_000  # below this, waking a second thread costs more than it saves
 # A lone product (a Dense layer) splits only from here: after an OpenMP region
 # the worker spins for a while, and between two conv layers (whose shares run
