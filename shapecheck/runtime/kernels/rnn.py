@@ -560,7 +560,6 @@ class _ConvLSTMKernel(LayerKernel):
         return out, grads
 
 
-
 @register_kernel("ConvLSTM2D")
 class ConvLSTM2DKernel(_ConvLSTMKernel):
     class_name = "ConvLSTM2D"
