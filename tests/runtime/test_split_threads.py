@@ -237,3 +237,28 @@ def test_share_threads_take_the_callers_fp_mode():
     assert seen == {0: 0x8040, 1: 0x8040, 2: 0x8040}
     _shares.run_shares(2, share)
     assert seen[1] == _fpthreads.current() & 0x8040
+
+
+@pytest.mark.parametrize("kind", ["adam", "rmsprop", "adagrad"])
+def test_split_update_with_embedding_squares_matches_serial(monkeypatch, kind):
+    """An Embedding's per-lookup squares (``sq``) go through the split update
+    by the same rows as the weight."""
+    shape = (1000, 150)  # > SPLIT_MIN_ELEMENTS
+    rng = np.random.default_rng(3)
+    w0, g, s1 = (rng.standard_normal(shape).astype(np.float32) for _ in range(3))
+    sq = np.abs(rng.standard_normal(shape)).astype(np.float32)
+    results = []
+    for split in (False, True):
+        monkeypatch.setattr(ok, "split_elements_pays", lambda n, split=split: split)
+        monkeypatch.setattr(ok, "compute_threads", lambda: 3)
+        w, m, v = w0.copy(), np.abs(s1), np.abs(s1) * 2
+        if kind == "adam":
+            ok.adam_step(w, g, m, v, np.float32(1e-3), np.float32(0.1), np.float32(0.001), np.float32(1e-7), sq=sq)
+        elif kind == "rmsprop":
+            ok.rmsprop_step(w, g, m, np.float32(0.9), np.float32(0.1), np.float32(1e-3), np.float32(1e-7), sq=sq)
+        else:
+            ok.adagrad_step(w, g, m, np.float32(1e-3), np.float32(1e-7), sq=sq)
+        results.append((w, m, v))
+    for a, b in zip(*results):
+        np.testing.assert_array_equal(a, b)
+    assert not np.array_equal(results[0][0], w0)
