@@ -23,10 +23,10 @@
   attention          Attention, AdditiveAttention, MultiHeadAttention
 
 Element-wise work is numba ``@njit(cache=True, error_model="numpy")`` loops on float32; every
-matrix product is ``np.dot`` inside ``@njit`` (scipy's OpenBLAS, which picks
-its AVX-512 kernels on its own; the recurrent loops call that BLAS's sgemm
-on strided views through ``_sgemm``) -- numpy's BLAS is never called, so two
-thread pools never alternate.  ``_blas`` pins that BLAS to one thread unless told
+matrix product goes to scipy's OpenBLAS (which picks its AVX-512 kernels on
+its own), as ``np.dot`` inside ``@njit`` or as its sgemm on strided views
+through ``_sgemm`` (Dense, the convolutions, the recurrent loops) --
+numpy's BLAS is never called, so two thread pools never alternate.  ``_blas`` pins that BLAS to one thread unless told
 otherwise.  ``gradcheck.check_gradients`` is the finite-difference check the
 tests (and the CUDA port) run on every kernel.
 """

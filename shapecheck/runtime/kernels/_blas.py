@@ -1,5 +1,6 @@
 """How many threads the one BLAS (scipy's OpenBLAS, which numba's np.dot
-calls) may use, per call.
+and ``_sgemm`` call) may use, per call, and when work is split over numba's
+own threads instead.
 
 On this class of machine (2 cores) a large GEMM (the MLP's 128x784x512)
 runs ~1.5-1.7x faster on two threads, while a small one (an LSTM step's

@@ -1,6 +1,8 @@
-"""Batched matrix products through the one BLAS the runtime uses (numba's
-``np.dot`` -> scipy's OpenBLAS), for the layers that multiply per sample
-(Dot, Attention, MultiHeadAttention)."""
+"""Matrix products through the one BLAS the runtime uses (scipy's OpenBLAS,
+called as numba's ``np.dot`` or through ``_sgemm`` on strided views): the
+serial ``linear`` / ``linear_grads`` every layer with a kernel shares, the
+same split over numba's threads (``plinear*``), and the batched products of
+the layers that multiply per sample (Dot, Attention, MultiHeadAttention)."""
 from __future__ import annotations
 
 import numpy as np

@@ -1,10 +1,9 @@
 """Core layers: Dense, Activation, Dropout and its noise relatives, Embedding,
 Masking, ActivityRegularization.
 
-Matrix products all go through ``np.dot`` inside ``@njit`` (numba hands them
-to scipy's OpenBLAS): the runtime uses that one BLAS and never numpy's own,
-because the two libraries' thread pools slow each other down when calls
-alternate.
+Dense's products go through ``_linalg`` (scipy's OpenBLAS, the one BLAS the
+runtime calls: never numpy's own, whose thread pool slowed both down when
+calls alternated).
 """
 from __future__ import annotations
 
