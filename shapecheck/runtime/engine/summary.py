@@ -2,7 +2,14 @@
 from __future__ import annotations
 
 from .layer import InputLayer
-from .tensor import format_shape
+from .tensor import format_shape as _tuple_shape
+
+
+def format_shape(shape) -> str:
+    """A shape as Keras's summary prints it: "(None)" for a rank-1 shape, no tuple comma."""
+    if len(shape) == 1:
+        return "(" + ("None" if shape[0] is None else str(shape[0])) + ")"
+    return _tuple_shape(shape)
 
 
 def readable_size(n_params: int, bytes_per_param: int = 4, extra_bytes: int = 0) -> str:
