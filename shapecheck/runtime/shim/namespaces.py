@@ -80,8 +80,14 @@ def fill_models(mod):
     mod.load_model = load_model
     mod.save_model = lambda model, filepath, overwrite=True, **kw: save_model(model, filepath, overwrite)
 
-    def clone_model(model, input_tensors=None, clone_function=None):
-        raise NotImplementedError("keras.models.clone_model is not supported by the shapecheck runtime")
+    def clone_model(model, input_tensors=None, clone_function=None, **kwargs):
+        """The same architecture with new weights: rebuilt from the model's config, as Keras does
+        for Sequential and functional models (a subclassed model or custom clone_function is not)."""
+        if input_tensors is not None or clone_function is not None or kwargs or \
+                (type(model) is not Sequential and getattr(model, "_graph", None) is None):
+            raise NotImplementedError("keras.models.clone_model is supported by the shapecheck runtime for "
+                                      "Sequential and functional models without input_tensors/clone_function")
+        return type(model).from_config(model.get_config())
 
     mod.clone_model = clone_model
 
