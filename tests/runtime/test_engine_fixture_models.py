@@ -32,7 +32,6 @@ GAPS = {
     "bert_segment_position_cls": "x + y on KerasTensors: a Lambda row where Keras shows an Add op row",
     "clone_model_copy": "keras.models.clone_model runs (rebuilt from get_config), but Keras names the clone's "
                         "layers in another order (dense_3 before dense_2) and the runtime lists the originals too",
-    "deep_cross_network_layer": "a custom layer called with two positional tensors, Cross()(x0, x): the runtime refuses it",
     "einsum_transformer_block": "keras.ops.einsum in a custom layer's call(): the runtime gives (None, 1, 128), Keras (None, None, 128)",
     "subclass_build_graph_summary": "a subclassed model's GlobalMaxPooling2D later called on a real KerasTensor: Keras shows that call's shape, the runtime '?'",
     "text_tfidf_bigrams_padded": "TextVectorization(ngrams=...) is not supported by the runtime",

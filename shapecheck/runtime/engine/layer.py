@@ -286,6 +286,9 @@ class Layer:
         if mask is not None and not isinstance(self, CatalogLayer) and _masking.call_takes_mask(self) and \
                 not hasattr(self, "_graph"):
             kwargs = {**kwargs, "mask": mask}  # a user layer whose call() takes the mask gets it, as in Keras
+        if getattr(self, "_positional_call", False) and isinstance(inputs, (list, tuple)) and \
+                not isinstance(inputs, Positional):
+            inputs = Positional(inputs)  # the conversions above rebuilt the tuple
         if STATE.depth == 0 and getattr(STATE, "added_losses", None) is None:
             self._clear_losses()  # Keras keeps the losses of the outermost call only
         # On the CUDA target layers pass device arrays to each other; a call
@@ -399,13 +402,18 @@ class Layer:
 
     def _extra_inputs(self, inputs, args, kwargs):
         if args:
-            raise TypeError(f"{type(self).__name__}.call() got unexpected positional arguments")
+            if isinstance(self, (CatalogLayer, Lambda)) or hasattr(self, "_graph") or \
+                    not all(_is_tensor_like(a) for a in args):
+                raise TypeError(f"{type(self).__name__}.call() got unexpected positional arguments")
+            # a user layer's call(x0, x): several positional tensors, each an input of the node
+            self._positional_call = True
+            return Positional([inputs, *args]), kwargs
         return inputs, kwargs
 
     def _symbolic_call(self, inputs, call_kwargs):
         flat = flatten(inputs)
         shapes = [t.shape for t in flat]
-        self._maybe_build(shapes)
+        self._maybe_build(shapes[:1] if isinstance(inputs, Positional) else shapes)  # build() sees the first
         out_shapes, out_dtypes = self._symbolic_outputs(inputs, flat, call_kwargs)
         outs = [KerasTensor(s, d) for s, d in zip(out_shapes, out_dtypes)]
         node = Node(self, flat, outs, call_kwargs)
@@ -424,7 +432,8 @@ class Layer:
         was, STATE.probing = getattr(STATE, "probing", False), True
         try:
             with _no_tape():
-                out = self.call(probe, **call_kwargs)
+                out = self.call(*probe, **call_kwargs) if isinstance(probe, Positional) else \
+                    self.call(probe, **call_kwargs)
         finally:
             STATE.probing = was
         outs = out if isinstance(out, (list, tuple)) else [out]
@@ -442,10 +451,14 @@ class Layer:
             arrays = list(inputs)
             first_shapes = [(None,) + tuple(np.shape(_autodiff.unwrap(a)))[1:] for a in arrays]
             call_in = arrays
+            if isinstance(inputs, Positional):
+                first_shapes = first_shapes[:1]
         elif isinstance(inputs, (list, tuple)):
             arrays = [_to_array(x) for x in inputs]
             first_shapes = [(None,) + a.shape[1:] for a in arrays]
             call_in = arrays
+            if isinstance(inputs, Positional):
+                first_shapes = first_shapes[:1]  # call(x0, x): build() sees the first tensor's shape
         else:
             arrays = [_to_array(inputs)]
             first_shapes = [(None,) + arrays[0].shape[1:]]
@@ -460,7 +473,8 @@ class Layer:
                 call_kwargs = {**call_kwargs, "training": STATE.training}
             STATE.user_calls = getattr(STATE, "user_calls", 0) + 1
             try:
-                out = self.call(call_in, **call_kwargs)
+                out = self.call(*call_in, **call_kwargs) if isinstance(inputs, Positional) else \
+                    self.call(call_in, **call_kwargs)
             finally:
                 STATE.user_calls -= 1
         finally:
@@ -514,6 +528,16 @@ def _batch_input_shape(input_shape, input_dim, batch_input_shape, batch_size):
     if input_dim is not None:
         return (batch_size, input_dim)
     return None
+
+
+class Positional(tuple):
+    """The tensors of a call given as several positional arguments (layer(x0, x))."""
+
+
+def _is_tensor_like(a) -> bool:
+    from .tensor import KerasTensor
+
+    return isinstance(a, (KerasTensor, np.ndarray, _autodiff.Traced)) or hasattr(a, "__array__")
 
 
 def _probe(inputs):

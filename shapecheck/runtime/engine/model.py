@@ -89,6 +89,12 @@ class Graph:
             ins = node.inputs[:len(node.inputs) - node.n_mask_inputs] if node.n_mask_inputs else node.inputs
             args = [values[id(t)] for t in ins]
             structure = getattr(node, "input_structure", None)
+            if type(structure).__name__ == "Positional":  # layer(x0, x): the tensors as positional arguments
+                out = node.layer(*args, **node.call_kwargs)
+                outs = out if isinstance(out, (list, tuple)) else [out]
+                for t, a in zip(node.outputs, outs):
+                    values[id(t)] = a
+                continue
             if isinstance(structure, (list, tuple)):
                 x = list(args)
             elif isinstance(structure, dict):
