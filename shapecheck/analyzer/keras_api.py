@@ -19,6 +19,7 @@ from ..layers.base import BUILT_AT_INIT, UNKNOWN, NestedLayer, ShapeFault, Weigh
 from ..layers.shape import Sym, format_shape, is_known, dim_prod
 from ..layers.merging import FUNCTIONAL_FORMS
 from ..layers.preprocessing.lookup_depth import ADAPTED
+from ..layers.preprocessing.literal_vocab import learned_vocabulary
 from . import applications, datasets, numpy_api, scalar_fold, shape_ops, sklearn_api, tensor_ops, tf_data
 from .modules import canonical_module, canonical_name
 from .optimizer_state import optimizer_state
@@ -856,8 +857,17 @@ class KerasApi:
             if name in ("get_weights", "count_params"):
                 return Const(obj.param_count) if name == "count_params" and obj.param_count is not None else Unknown(name)
             if name == "adapt" and obj.spec is not None:
-                # sizes that follow from the data (a lookup's vocabulary) become unknowns from here on
-                obj.cfg[ADAPTED] = obj.name  # names the unknown sizes after this layer
+                vocab = None
+                data = args[0] if args else kwargs.get("data")
+                values = _literal_leaves(data)
+                if values is not None and obj.spec.class_name in ("TextVectorization", "StringLookup", "IntegerLookup"):
+                    vocab = learned_vocabulary(obj.spec.class_name, obj.cfg, values)
+                if vocab is not None and obj.cfg.get("vocabulary") is None:
+                    obj.cfg["vocabulary"] = vocab  # literal data: the vocabulary adapt() learns is known
+                    obj.cfg.pop(ADAPTED, None)
+                else:
+                    # sizes that follow from the data (a lookup's vocabulary) become unknowns from here on
+                    obj.cfg[ADAPTED] = obj.name  # names the unknown sizes after this layer
                 return Const(None)
             if name == "set_vocabulary" and obj.spec is not None and args:
                 obj.cfg["vocabulary"] = _to_config(args[0])
@@ -911,6 +921,8 @@ class KerasApi:
             name = "?"  # a name computed in a way we could not follow: not numbered by Keras either
         elif not isinstance(name, str):
             name = self.uid(spec.default_name())
+        for prefix in spec.init_sublayers:
+            self.uid(prefix)
         layer = LayerV(spec, spec.class_name, bound.cfg, bound.base, name, site, keras2=bound.keras2)
         if spec.class_name == "Lambda":
             fn = args[0] if args else kwargs.get("function")
@@ -2517,6 +2529,21 @@ class KerasApi:
 
 
 # -- helpers -----------------------------------------------------------------------
+def _literal_leaves(v: Value, depth: int = 0) -> Optional[list]:
+    """The constants of a literal (nested) list/tuple, in order; None if any is not one."""
+    if isinstance(v, Const) and isinstance(v.value, (str, int)) and not isinstance(v.value, bool):
+        return [v.value]
+    if isinstance(v, (ListV, TupleV)) and depth < 3:
+        out: list = []
+        for item in v.items:
+            got = _literal_leaves(item, depth + 1)
+            if got is None:
+                return None
+            out.extend(got)
+        return out
+    return None
+
+
 # map()/reduce() over longer sequences than this are not followed (data, not layers).
 MAX_MAPPED_ITEMS = 256
 

@@ -153,6 +153,9 @@ class LayerSpec:
     # each takes a number from Keras's name counters, so the next user
     # Dropout is "dropout_1".
     internal_sublayers: ClassVar[tuple[str, ...]] = ()
+    # The same for layers made in ``__init__`` (TextVectorization's StringLookup):
+    # they take their numbers as soon as the layer is constructed.
+    init_sublayers: ClassVar[tuple[str, ...]] = ()
     # Keras 2 keywords this layer itself still accepts in Keras 3.
     accepts_keras2: ClassVar[frozenset] = frozenset()
 

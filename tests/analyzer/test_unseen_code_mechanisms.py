@@ -63,7 +63,7 @@ def test_vocabulary_size_and_adapt():
         "import keras\nfrom keras import layers\nlk = layers.StringLookup(vocabulary=['a', 'b', 'c'], mask_token='')\n"
         "n = lk.vocabulary_size()\ninp = keras.Input((1,), dtype='string')\n"
         "x = layers.Embedding(n, 4)(lk(inp))\nad = layers.StringLookup(output_mode='one_hot', name='colour')\n"
-        "ad.adapt(['red', 'blue'])\ni2 = keras.Input((1,), dtype='string')\n"
+        "import numpy as np\nad.adapt(np.array(['red', 'blue']))\ni2 = keras.Input((1,), dtype='string')\n"
         "model = keras.Model([inp, i2], [x, ad(i2)])\n"
     )
     emb = [l for l in m.layers if l.class_name == "Embedding"][0]
@@ -85,7 +85,7 @@ def test_application_output_is_connected_to_its_input():
 def test_embedding_sized_by_an_adapted_vocabulary_is_unknown_not_a_fault():
     report, m = _model(
         "import keras\nfrom keras import layers\nv = layers.TextVectorization(max_tokens=5000, output_sequence_length=40)\n"
-        "v.adapt(['a b c', 'd e'])\nvocab = v.get_vocabulary()\ninp = keras.Input(shape=(1,), dtype='string')\n"
+        "import numpy as np\nv.adapt(np.array(['a b c', 'd e']))\nvocab = v.get_vocabulary()\ninp = keras.Input(shape=(1,), dtype='string')\n"
         "x = layers.Embedding(len(vocab), 32)(v(inp))\nmodel = keras.Model(inp, x)\n"
     )
     assert not [d for d in report.diagnostics if d.severity == "error"]
@@ -110,3 +110,14 @@ def test_tf_pad_in_a_custom_call_grows_each_axis():
         "x = keras.Input((8, 8, 3))\nmodel = keras.Model(x, Pad()(x))\n"
     )
     assert m.layers[-1].output_shape == (None, 14, 12, 3)
+
+
+def test_adapt_on_literal_data_learns_the_vocabulary():
+    _, m = _model(
+        "import keras\nfrom keras import layers\nv = layers.TextVectorization(output_mode='multi_hot')\n"
+        "v.adapt(['The cat.', 'the DOG', 'a cat'])\ns = layers.StringLookup(output_mode='one_hot', max_tokens=3)\n"
+        "s.adapt(['x', 'y', 'y', 'z'])\nt = keras.Input((1,), dtype='string')\nc = keras.Input((1,), dtype='string')\n"
+        "model = keras.Model([t, c], [v(t), s(c)])\n"
+    )
+    # {the, cat, dog, a} + OOV; {y, x or z}: max_tokens 3 keeps 2 tokens + OOV
+    assert [l.output_shape for l in m.layers if l.class_name in ("TextVectorization", "StringLookup")] == [(None, 1, 5), (None, 3)]

@@ -20,6 +20,7 @@ _MODES = ("int", "one_hot", "multi_hot", "count", "tf_idf")
 class TextVectorization(LayerSpec):
     class_name = "TextVectorization"
     family = "preprocessing"
+    init_sublayers = ("string_lookup",)  # its inner StringLookup, made in __init__
     params = {
         "max_tokens": None,
         "standardize": "lower_and_strip_punctuation",
