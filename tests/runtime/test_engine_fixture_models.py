@@ -37,7 +37,6 @@ GAPS = {
     "text_tfidf_bigrams_padded": "TextVectorization(ngrams=...) is not supported by the runtime",
     "adapt_literal_vocab": "TextVectorization(ngrams=...) is not supported by the runtime",
     "cyclegan_reflection_resnet": "the runtime has no tf.pad (a custom layer's call pads with it)",
-    "triplet_siamese_three_inputs": "a custom layer called with three positional tensors: the runtime refuses it",
 }
 
 
