@@ -34,9 +34,6 @@ GAPS = {
                         "layers in another order (dense_3 before dense_2) and the runtime lists the originals too",
     "einsum_transformer_block": "keras.ops.einsum in a custom layer's call(): the runtime gives (None, 1, 128), Keras (None, None, 128)",
     "subclass_build_graph_summary": "a subclassed model's GlobalMaxPooling2D later called on a real KerasTensor: Keras shows that call's shape, the runtime '?'",
-    "text_tfidf_bigrams_padded": "TextVectorization(ngrams=...) is not supported by the runtime",
-    "adapt_literal_vocab": "TextVectorization(ngrams=...) is not supported by the runtime",
-    "cyclegan_reflection_resnet": "the runtime has no tf.pad (a custom layer's call pads with it)",
 }
 
 

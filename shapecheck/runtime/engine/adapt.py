@@ -72,7 +72,8 @@ def _adapt_vocabulary(layer, kind, token_lists):
         for t in tokens:
             counts[t] = counts.get(t, 0) + 1
     head = lookup.specials(layer.cfg, kind)
-    for t in head:
+    # the mask and OOV tokens are never learned (the mask token even in modes that give it no index)
+    for t in head + [layer.cfg.get("mask_token") if kind != "TextVectorization" else ""]:
         counts.pop(t, None)
     mt = layer.cfg.get("max_tokens")
     # NumPy scalars, as Keras's get_vocabulary() gives back the tokens it read from arrays

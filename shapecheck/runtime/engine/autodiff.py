@@ -447,6 +447,20 @@ def _cumsum(x, axis=None, **kw):
 
 def _pad(x, pad_width, mode="constant", **kw):
     a = np.asarray(_raw(x))
+    if mode in ("reflect", "symmetric", "edge", "wrap") and not kw:
+        # a gather of input positions along each axis (tf.pad's REFLECT / SYMMETRIC):
+        # the gradient adds each output element back to the position it came from
+        pw = np.broadcast_to(np.asarray(pad_width), (a.ndim, 2))
+        idx = [np.pad(np.arange(n), (int(lo), int(hi)), mode=mode) for n, (lo, hi) in zip(a.shape, pw)]
+        grid = np.ix_(*idx)
+        out = a[grid]
+
+        def grad(g):
+            d = np.zeros(a.shape, dtype=np.result_type(np.asarray(g).dtype, np.float32))
+            np.add.at(d, grid, np.asarray(g))
+            return [d]
+
+        return record(out, [x], grad)
     if mode != "constant":
         return _fallback(f"numpy.pad(mode={mode!r})", np.pad, (a, pad_width), {"mode": mode, **kw})
     out = np.pad(a, pad_width, mode="constant", **kw)

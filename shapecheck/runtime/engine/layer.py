@@ -618,6 +618,8 @@ class CatalogLayer(Layer):
         self.cfg = bound.cfg
         for key, value in list(self.cfg.items()):
             self.cfg[key] = _as_nested(value)
+        if spec.class_name == "TextVectorization":
+            unique_name("string_lookup")  # Keras makes its inner StringLookup in __init__ (name counters)
         if isinstance(self.cfg.get("padding"), str):
             self.cfg["padding"] = self.cfg["padding"].lower()  # Keras's standardize_padding: "SAME" is "same"
         try:

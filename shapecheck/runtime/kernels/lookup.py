@@ -187,10 +187,20 @@ def split(text: str, how) -> list:
     raise Unsupported(f"TextVectorization(split={how!r}) is not supported by the shapecheck runtime")
 
 
+def ngram_tokens(tokens: list, ngrams) -> list:
+    """tf.strings.ngrams with " " between words: every 1..N-gram (ngrams=N) or the given
+    widths (a tuple), all of one width before the next."""
+    if not ngrams:
+        return tokens
+    widths = range(1, int(ngrams) + 1) if isinstance(ngrams, int) else tuple(ngrams)
+    out = []
+    for n in widths:
+        out.extend(" ".join(tokens[i:i + n]) for i in range(len(tokens) - n + 1))
+    return out
+
+
 def text_tokens(x, cfg) -> list:
     """One token list per input string (a trailing axis of 1 is squeezed, as Keras does)."""
-    if cfg.get("ngrams"):
-        raise Unsupported("TextVectorization(ngrams=...) is not supported by the shapecheck runtime")
     arr = np.asarray(x, dtype=object)
     if arr.ndim > 1 and arr.shape[-1] == 1:
         arr = arr[..., 0]
@@ -199,8 +209,8 @@ def text_tokens(x, cfg) -> list:
     out = []
     for s in arr.ravel().tolist():
         s = s.decode("utf-8") if isinstance(s, bytes) else str(s)
-        out.append(split(standardize(s, cfg.get("standardize", "lower_and_strip_punctuation")),
-                         cfg.get("split", "whitespace")))
+        out.append(ngram_tokens(split(standardize(s, cfg.get("standardize", "lower_and_strip_punctuation")),
+                                      cfg.get("split", "whitespace")), cfg.get("ngrams")))
     return out
 
 

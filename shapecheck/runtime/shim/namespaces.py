@@ -356,6 +356,15 @@ def fill_tensorflow(mod):
     mod.expand_dims = lambda x, axis: np.expand_dims(x, axis)
     mod.squeeze = lambda x, axis=None: np.squeeze(x, axis)
     mod.transpose = lambda x, perm=None: np.transpose(x, perm)
+
+    def pad(tensor, paddings, mode="CONSTANT", constant_values=0, name=None):
+        mode = str(mode).lower()
+        paddings = np.asarray(paddings).tolist()
+        if mode == "constant":
+            return np.pad(tensor, paddings, mode="constant", constant_values=constant_values)
+        return np.pad(tensor, paddings, mode={"reflect": "reflect", "symmetric": "symmetric"}[mode])
+
+    mod.pad = symbolic_aware(pad, "pad")
     mod.cast = lambda x, dtype: np.asarray(x).astype(dtype)
     mod.shape = lambda x: np.array(np.shape(x), dtype=np.int32)
     mod.square, mod.sqrt, mod.exp, mod.abs, mod.maximum, mod.minimum = (np.square, np.sqrt, np.exp, np.abs,
