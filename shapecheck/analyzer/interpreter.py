@@ -165,6 +165,10 @@ class Interpreter:
         # > 0 inside a try body or a branch whose condition is undecidable: a
         # Python exception there may be handled or never happen
         self.guarded_depth = 0
+        # > 0 while following code whose repetitions the analyzer does not
+        # know (a loop of unknown length run once, an undecidable branch):
+        # containers that grow there are marked inexact (values.ListV).
+        self.inexact_depth = 0
         self.source_lines = source.splitlines()
         self._generator_cache: dict[int, bool] = {}
         self.symbolic_call_depth = 0  # > 0 inside a custom layer's or subclassed model's call()
@@ -446,6 +450,7 @@ class Interpreter:
             # become unknown afterwards.
             before = dict(scope.vars)
             self.guarded_depth += 1
+            self.inexact_depth += 1
             try:
                 self.exec_block(node.body.body, scope)
                 after_body = dict(scope.vars)
@@ -457,6 +462,7 @@ class Interpreter:
                     self.exec_block(node.orelse.body.body, scope)
             finally:
                 self.guarded_depth -= 1
+                self.inexact_depth -= 1
             after_else = scope.vars
             merged = {}
             for name in set(after_body) | set(after_else):
@@ -478,12 +484,16 @@ class Interpreter:
             if len(value) > MAX_LOOP_ITERATIONS:
                 raise StopAnalysis(f"analysis stopped: loop over {len(value):,} items is longer than {MAX_LOOP_ITERATIONS:,}", node)
             return value.items()
+        if isinstance(value, (ListV, DictV)) and value.inexact:
+            return None
         if isinstance(value, (ListV, TupleV)):
             return list(value.items)
         if isinstance(value, DictV):
             return [Const(k) for k in value.keys]
         if isinstance(value, Const) and isinstance(value.value, str):
             return [Const(c) for c in value.value]
+        if isinstance(value, Const) and isinstance(value.value, (list, tuple)):  # "a b".split()
+            return [Const(v) for v in value.value]
         if isinstance(value, ModelV):
             return list(value.layers)
         return None
@@ -500,10 +510,13 @@ class Interpreter:
                 # One pass with the loop variable unknown: enough to see what
                 # the body builds, without pretending to know how often.
                 self.bind(node.target, Unknown(_dotted(node.target) or "item"), scope)
+                self.inexact_depth += 1
                 try:
                     self.exec_block(node.body.body, scope)
                 except (_Break, _Continue):
                     pass
+                finally:
+                    self.inexact_depth -= 1
                 return
             broke = False
             for item in items:
@@ -531,10 +544,13 @@ class Interpreter:
                 break
             if test is None:
                 # Unknown condition: run the body once to see what it builds.
+                self.inexact_depth += 1
                 try:
                     self.exec_block(node.body.body, scope)
                 except (_Break, _Continue):
                     pass
+                finally:
+                    self.inexact_depth -= 1
                 return
             count += 1
             if count > MAX_LOOP_ITERATIONS:
@@ -600,15 +616,21 @@ class Interpreter:
                 sl = target.slice[0].slice if len(target.slice) == 1 else None
                 if isinstance(sl, cst.Index):
                     key = self.eval(sl.value, scope)
-                    if isinstance(key, Const):
+                    if not isinstance(key, Const):
+                        obj.inexact = True  # a key the analyzer cannot name: new or not, unknown
+                    else:
                         try:
                             obj.values[obj.keys.index(key.value)] = value
                         except ValueError:
+                            if self.inexact_depth:
+                                obj.inexact = True
                             # Past MAX_DICT_KEYS a loop-filled dict stops growing (later reads are unknown):
                             # every lookup scans the keys.
                             if len(obj.keys) < limits.MAX_DICT_KEYS:
                                 obj.keys.append(key.value)
                                 obj.values.append(value)
+                            else:
+                                obj.inexact = True
         elif isinstance(target, cst.StarredElement):
             self.bind(target.value, value, scope)
 

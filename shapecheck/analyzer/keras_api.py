@@ -622,6 +622,8 @@ class KerasApi:
             return Unknown("range")
         if name == "len":
             a = args[0] if args else None
+            if isinstance(a, (ListV, DictV)) and a.inexact:
+                return Unknown("len")
             if isinstance(a, (TupleV, ListV)):
                 return Const(len(a.items))
             if isinstance(a, RangeV):
@@ -777,14 +779,33 @@ class KerasApi:
         if isinstance(obj, TensorV):
             return tensor_ops.call_tensor_op(name, [obj] + list(args), kwargs) if name not in ("numpy",) else ArrayV(obj.shape, obj.dtype)
         if isinstance(obj, ListV):
+            if name in ("append", "extend", "insert", "add", "update") and self.it.inexact_depth:
+                obj.inexact = True  # grown a number of times the analyzer does not know
             if name == "append" and args:
                 obj.items.append(args[0])
             elif name == "extend" and args:
                 items = self.it.iterate(args[0], node)
                 if items is not None:
                     obj.items.extend(items)
+                else:
+                    obj.inexact = True
             elif name == "insert" and len(args) == 2 and isinstance(args[0], Const):
                 obj.items.insert(args[0].value, args[1])
+            elif name in ("add", "update") and args:  # a set (kept as a list of its distinct items)
+                items = [args[0]] if name == "add" else self.it.iterate(args[0], node)
+                if items is None:
+                    obj.inexact = True
+                else:
+                    for item in items:
+                        if not isinstance(item, Const):
+                            obj.inexact = True
+                        elif not any(isinstance(o, Const) and o.value == item.value for o in obj.items):
+                            obj.items.append(item)
+            elif name in ("remove", "discard", "popitem", "difference_update", "intersection_update"):
+                obj.inexact = True
+            elif name == "clear":
+                obj.items.clear()
+                obj.inexact = False
             elif name == "pop":
                 if obj.items:
                     idx = args[0].value if args and isinstance(args[0], Const) else -1
@@ -802,11 +823,11 @@ class KerasApi:
                 got = obj.get(args[0].value)
                 return got if got is not None else (args[1] if len(args) > 1 else Const(None))
             if name == "items":
-                return ListV([TupleV([Const(k), v]) for k, v in zip(obj.keys, obj.values)])
+                return ListV([TupleV([Const(k), v]) for k, v in zip(obj.keys, obj.values)], obj.inexact)
             if name == "keys":
-                return ListV([Const(k) for k in obj.keys])
+                return ListV([Const(k) for k in obj.keys], obj.inexact)
             if name == "values":
-                return ListV(list(obj.values))
+                return ListV(list(obj.values), obj.inexact)
             if name == "pop" and args and isinstance(args[0], Const):
                 key = args[0].value
                 if key in obj.keys:
@@ -820,13 +841,28 @@ class KerasApi:
                     got = args[1] if len(args) > 1 else Const(None)
                     obj.keys.append(args[0].value)
                     obj.values.append(got)
+                    if self.it.inexact_depth:
+                        obj.inexact = True
                 return got
             if name == "copy":
-                return DictV(list(obj.keys), list(obj.values))
-            if name == "update" and args and isinstance(args[0], DictV):
+                return DictV(list(obj.keys), list(obj.values), obj.inexact)
+            if name == "update" and args and isinstance(args[0], DictV) and not args[0].inexact:
                 for k, v in zip(args[0].keys, args[0].values):
-                    obj.keys.append(k)
-                    obj.values.append(v)
+                    if obj.get(k) is None:
+                        obj.keys.append(k)
+                        obj.values.append(v)
+                        if self.it.inexact_depth:
+                            obj.inexact = True
+                    else:
+                        obj.values[obj.keys.index(k)] = v
+                return Const(None)
+            if name == "clear":
+                obj.keys.clear()
+                obj.values.clear()
+                obj.inexact = False
+                return Const(None)
+            if name in ("setdefault", "update", "popitem", "pop"):
+                obj.inexact = True  # an unknown key or source: the contents are no longer known
             return Unknown(name)
         if isinstance(obj, Const) and isinstance(obj.value, str):
             if name in ("format", "join", "upper", "lower", "strip", "replace", "split", "startswith", "endswith"):

@@ -45,12 +45,17 @@ class TupleV(Value):
 @dataclass(eq=False)
 class ListV(Value):
     items: list
+    # inexact: grown by code the analyzer followed only partly (a loop of
+    # unknown length run once, an undecidable branch, an unknown key), so
+    # ``items`` is a sample, not the contents: its length is unknown.
+    inexact: bool = False
 
 
 @dataclass(eq=False)
 class DictV(Value):
     keys: list  # python keys (constants) in insertion order
     values: list
+    inexact: bool = False  # (as ListV.inexact)
 
     def get(self, key):
         try:
