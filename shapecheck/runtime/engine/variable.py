@@ -13,12 +13,12 @@ from .context import unique_name
 def _own_array(value, dtype):
     """The variable's own copy; a big one aligned for the element-wise kernels
     that stream it every step (kernels/_heap.py)."""
-    a = np.array(value, dtype=dtype)
+    a = np.asarray(value, dtype=dtype)
     if a.size >= 256 and a.dtype.kind == "f":
         from ..kernels._heap import aligned_array
 
-        a = aligned_array(a)
-    return a
+        return aligned_array(a)  # (the one copy)
+    return np.array(a)
 
 
 class Variable:

@@ -59,19 +59,25 @@ def keep_freed_buffers() -> bool:
 ALIGN = 64
 
 
+def _aligned_empty(shape, dtype) -> np.ndarray:
+    dtype = np.dtype(dtype)
+    nbytes = int(np.prod(shape, dtype=np.int64)) * dtype.itemsize
+    buf = np.empty(nbytes + ALIGN, dtype=np.uint8)
+    off = -buf.ctypes.data % ALIGN
+    return buf[off:off + nbytes].view(dtype).reshape(shape)
+
+
 def aligned_array(value, dtype=None):
     """A C-contiguous copy of ``value`` whose data starts on an ALIGN boundary."""
     src = np.asarray(value, dtype=dtype)
     if src.ndim == 0 or src.dtype.hasobject:
         return np.array(src)
-    buf = np.empty(src.nbytes + ALIGN, dtype=np.uint8)
-    off = -buf.ctypes.data % ALIGN
-    out = buf[off:off + src.nbytes].view(src.dtype).reshape(src.shape)
+    out = _aligned_empty(src.shape, src.dtype)
     out[...] = src
     return out
 
 
 def aligned_full_like(a, fill=0.0):
-    out = aligned_array(np.empty(np.shape(a), dtype=np.asarray(a).dtype))
+    out = _aligned_empty(np.shape(a), np.asarray(a).dtype)
     out.fill(fill)
     return out

@@ -92,39 +92,39 @@ def _softmax_rows(z, y, log):
 # One kernel per activation, picked in Python by its code: a single kernel
 # switching on the code compiled every activation's loop (and sigmoid/tanh's
 # exp helpers) on a script's first use of any, ~6 s of a cold start.
-def _fwd(fn):
+def _elementwise(fn):
     return njit(cache=True, error_model="numpy")(fn)
 
 
-@_fwd
+@_elementwise
 def _linear_fwd(z, y):
     for i in range(z.size):
         y[i] = z[i]
 
 
-@_fwd
+@_elementwise
 def _relu_fwd(z, y):
     for i in range(z.size):
         y[i] = z[i] if z[i] > 0 else np.float32(0.0)
 
 
-@_fwd
+@_elementwise
 def _sigmoid_fwd(z, y):
     sigmoid_into(z, y, np.empty(z.size, dtype=np.int32))
 
 
-@_fwd
+@_elementwise
 def _tanh_fwd(z, y):
     tanh_into(z, y, np.empty(z.size, dtype=np.int32))
 
 
-@_fwd
+@_elementwise
 def _elu_fwd(z, y):
     for i in range(z.size):
         y[i] = z[i] if z[i] > 0 else math.expm1(z[i])
 
 
-@_fwd
+@_elementwise
 def _selu_fwd(z, y):
     a = np.float32(SELU_ALPHA)
     s = np.float32(SELU_SCALE)
@@ -132,58 +132,58 @@ def _selu_fwd(z, y):
         y[i] = s * z[i] if z[i] > 0 else s * a * math.expm1(z[i])
 
 
-@_fwd
+@_elementwise
 def _softplus_fwd(z, y):
     for i in range(z.size):
         v = z[i]
         y[i] = max(v, np.float32(0.0)) + math.log1p(math.exp(-abs(v)))
 
 
-@_fwd
+@_elementwise
 def _softsign_fwd(z, y):
     for i in range(z.size):
         y[i] = z[i] / (np.float32(1.0) + abs(z[i]))
 
 
-@_fwd
+@_elementwise
 def _hard_sigmoid_fwd(z, y):
     for i in range(z.size):
         v = z[i] * np.float32(1.0 / 6.0) + np.float32(0.5)
         y[i] = min(max(v, np.float32(0.0)), np.float32(1.0))
 
 
-@_fwd
+@_elementwise
 def _gelu_fwd(z, y):
     for i in range(z.size):
         v = z[i]
         y[i] = np.float32(0.5) * v * (np.float32(1.0) + math.erf(v * np.float32(SQRT_HALF)))
 
 
-@_fwd
+@_elementwise
 def _swish_fwd(z, y):
     for i in range(z.size):
         y[i] = z[i] / (np.float32(1.0) + math.exp(-z[i]))
 
 
-@_fwd
+@_elementwise
 def _leaky_relu_fwd(z, y):
     for i in range(z.size):
         y[i] = z[i] if z[i] > 0 else np.float32(LEAKY_SLOPE) * z[i]
 
 
-@_fwd
+@_elementwise
 def _relu6_fwd(z, y):
     for i in range(z.size):
         y[i] = min(max(z[i], np.float32(0.0)), np.float32(6.0))
 
 
-@_fwd
+@_elementwise
 def _exponential_fwd(z, y):
     for i in range(z.size):
         y[i] = math.exp(z[i])
 
 
-@_fwd
+@_elementwise
 def _mish_fwd(z, y):
     for i in range(z.size):
         v = z[i]
@@ -191,37 +191,37 @@ def _mish_fwd(z, y):
         y[i] = v * math.tanh(sp)
 
 
-@_fwd
+@_elementwise
 def _linear_bwd(z, y, dy, dz):
     for i in range(z.size):
         dz[i] = dy[i]
 
 
-@_fwd
+@_elementwise
 def _relu_bwd(z, y, dy, dz):
     for i in range(z.size):
         dz[i] = dy[i] if z[i] > 0 else np.float32(0.0)
 
 
-@_fwd
+@_elementwise
 def _sigmoid_bwd(z, y, dy, dz):
     for i in range(z.size):
         dz[i] = dy[i] * y[i] * (np.float32(1.0) - y[i])
 
 
-@_fwd
+@_elementwise
 def _tanh_bwd(z, y, dy, dz):
     for i in range(z.size):
         dz[i] = dy[i] * (np.float32(1.0) - y[i] * y[i])
 
 
-@_fwd
+@_elementwise
 def _elu_bwd(z, y, dy, dz):
     for i in range(z.size):
         dz[i] = dy[i] if z[i] > 0 else dy[i] * (y[i] + np.float32(1.0))
 
 
-@_fwd
+@_elementwise
 def _selu_bwd(z, y, dy, dz):
     a = np.float32(SELU_ALPHA)
     s = np.float32(SELU_SCALE)
@@ -229,26 +229,26 @@ def _selu_bwd(z, y, dy, dz):
         dz[i] = dy[i] * s if z[i] > 0 else dy[i] * (y[i] + s * a)
 
 
-@_fwd
+@_elementwise
 def _softplus_bwd(z, y, dy, dz):
     for i in range(z.size):
         dz[i] = dy[i] / (np.float32(1.0) + math.exp(-z[i]))
 
 
-@_fwd
+@_elementwise
 def _softsign_bwd(z, y, dy, dz):
     for i in range(z.size):
         d = np.float32(1.0) + abs(z[i])
         dz[i] = dy[i] / (d * d)
 
 
-@_fwd
+@_elementwise
 def _hard_sigmoid_bwd(z, y, dy, dz):
     for i in range(z.size):
         dz[i] = dy[i] * np.float32(1.0 / 6.0) if -3.0 < z[i] < 3.0 else np.float32(0.0)
 
 
-@_fwd
+@_elementwise
 def _gelu_bwd(z, y, dy, dz):
     for i in range(z.size):
         v = z[i]
@@ -257,32 +257,32 @@ def _gelu_bwd(z, y, dy, dz):
         dz[i] = dy[i] * (cdf + v * pdf)
 
 
-@_fwd
+@_elementwise
 def _swish_bwd(z, y, dy, dz):
     for i in range(z.size):
         s = np.float32(1.0) / (np.float32(1.0) + math.exp(-z[i]))
         dz[i] = dy[i] * (s + y[i] * (np.float32(1.0) - s))
 
 
-@_fwd
+@_elementwise
 def _leaky_relu_bwd(z, y, dy, dz):
     for i in range(z.size):
         dz[i] = dy[i] if z[i] > 0 else np.float32(LEAKY_SLOPE) * dy[i]
 
 
-@_fwd
+@_elementwise
 def _relu6_bwd(z, y, dy, dz):
     for i in range(z.size):
         dz[i] = dy[i] if 0.0 < z[i] < 6.0 else np.float32(0.0)
 
 
-@_fwd
+@_elementwise
 def _exponential_bwd(z, y, dy, dz):
     for i in range(z.size):
         dz[i] = dy[i] * y[i]
 
 
-@_fwd
+@_elementwise
 def _mish_bwd(z, y, dy, dz):
     for i in range(z.size):
         v = z[i]
