@@ -15,8 +15,6 @@ predict (forward only).  Inputs are random; weights Keras-sized.
 
 On a shared machine compare the *_cpu_time figures (this process's CPU
 seconds): wall time also counts the time other processes held the cores.
-SHAPECHECK_BLAS_THREADS=2 lets the big products use two BLAS threads
-(see shapecheck/runtime/kernels/_blas.py for when that pays).
 """
 from __future__ import annotations
 

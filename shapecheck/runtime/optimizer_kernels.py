@@ -191,7 +191,10 @@ def row_squares(ids, d, n_rows):
 
 
 def _update(kind, w, g, s1, s2, *hyper, sq=None):
-    h = np.array(hyper, dtype=np.float32)
+    _update_h(kind, w, g, s1, s2, np.array(hyper, dtype=np.float32), sq)
+
+
+def _update_h(kind, w, g, s1, s2, h, sq):
     sq = _NONE if sq is None else sq.reshape(-1)
     args = (kind, w.reshape(-1), g.reshape(-1), s1.reshape(-1), s2.reshape(-1), sq, h)
     if split_elements_pays(w.size):
@@ -208,6 +211,11 @@ def _update(kind, w, g, s1, s2, *hyper, sq=None):
 
 def adam_step(w, g, m, v, alpha, one_minus_b1, one_minus_b2, eps, sq=None):
     _update(ADAM, w, g, m, v, alpha, one_minus_b1, one_minus_b2, eps, sq=sq)
+
+
+def adam_update(w, g, m, v, h, sq=None):
+    """adam_step with its coefficients already in h: (alpha, 1-b1, 1-b2, eps), float32."""
+    _update_h(ADAM, w, g, m, v, h, sq)
 
 
 def sgd_momentum_step(w, g, m, lr, momentum, nesterov):

@@ -292,14 +292,28 @@ class Adam(Optimizer):
             slots.append(_slot(v))
         return slots
 
+    _coeffs = (None, None)
+
+    def _hyper(self, lr):
+        """(alpha, 1 - beta_1, 1 - beta_2, epsilon) for this step, as the kernel's
+        float32 array: computed once per step, not once per variable."""
+        key = (self._iterations, lr, self.beta_1, self.beta_2, self.epsilon)
+        if self._coeffs[0] != key:
+            step = F32(self._iterations + 1)
+            b1, b2 = F32(self.beta_1), F32(self.beta_2)
+            alpha = lr * np.sqrt(F32(1) - b2**step) / (F32(1) - b1**step)
+            h = np.array([alpha, F32(1) - b1, F32(1) - b2, F32(self.epsilon)], dtype=F32)
+            self._coeffs = (key, h)
+        return self._coeffs[1]
+
     def update_step(self, g, v, lr, slots):
         m, vel = slots[0], slots[1]
+        if not self.amsgrad and _fused().contiguous_f32(g, v, m, vel, *self._sq_arrays()):
+            _fused().adam_update(v, g, m, vel, self._hyper(lr), sq=self._square)
+            return
         step = F32(self.iterations + 1)
         b1, b2 = F32(self.beta_1), F32(self.beta_2)
         alpha = lr * np.sqrt(F32(1) - b2**step) / (F32(1) - b1**step)
-        if not self.amsgrad and _fused().contiguous_f32(g, v, m, vel, *self._sq_arrays()):
-            _fused().adam_step(v, g, m, vel, F32(alpha), F32(1) - b1, F32(1) - b2, F32(self.epsilon), sq=self._square)
-            return
         m += (g - m) * (F32(1) - b1)
         vel += (self._sq(g) - vel) * (F32(1) - b2)
         if self.amsgrad:

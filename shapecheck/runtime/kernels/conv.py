@@ -20,7 +20,7 @@ from numba import njit
 
 from . import activations as act
 from . import conv_blocks as cb
-from ._blas import compute_threads, split_pays, threads_for
+from ._blas import compute_threads, split_pays
 from ._util import EMPTY, f32, pair
 from ._linalg import linear, linear_grads
 from .base import LayerKernel, register_kernel
@@ -525,8 +525,7 @@ class Conv3DKernel(LayerKernel):
         geo = (k, s, d, tuple(p), tuple(o))
         cols = im2col3d(x, *geo)
         k2 = kernel.reshape(-1, kernel.shape[-1])
-        with threads_for(cols.shape[0] * cols.shape[1] * k2.shape[1]):
-            z = gemm_bias(cols, k2, b)
+        z = gemm_bias(cols, k2, b)
         code = act.activation_code(cfg.get("activation"))
         z, y = act.apply_owned(code, z)
         out = y.reshape((x.shape[0],) + tuple(o) + (k2.shape[1],))
@@ -535,8 +534,7 @@ class Conv3DKernel(LayerKernel):
     def backward(self, cfg, params, cache, d_outputs, input_grads=True):
         geo, xshape, cols, k2, z, y, code, with_bias, kshape = cache
         dz = act.gradient(code, z, y, _to_last(f32(d_outputs[0]), cfg).reshape(z.shape))
-        with threads_for(cols.shape[0] * cols.shape[1] * k2.shape[1]):
-            dcols, dk, db = gemm_backward(cols, k2, dz, with_bias, input_grads)
+        dcols, dk, db = gemm_backward(cols, k2, dz, with_bias, input_grads)
         grads = {"kernel": dk.reshape(kshape)}
         if with_bias:
             grads["bias"] = db

@@ -11,7 +11,7 @@ import numpy as np
 from numba import njit
 
 from . import activations as act
-from ._blas import compute_threads, split_pays, threads_for
+from ._blas import compute_threads, split_pays
 from ._linalg import linear, linear_grads, plinear, plinear_backward, plinear_rows
 from ._util import EMPTY, f32, get_rng
 from .base import LayerKernel, register_kernel
@@ -44,8 +44,7 @@ class DenseKernel(LayerKernel):
             z = split(np.ascontiguousarray(x2), w, b, relu, compute_threads())
             z, y = (z, z) if relu else act.apply_owned(code, z)
         else:
-            with threads_for(macs):
-                z = dense_forward(x2, w, b)
+            z = dense_forward(x2, w, b)
             z, y = act.apply_owned(code, z)
         out_shape = x.shape[:-1] + (w.shape[1],)
         return [y.reshape(out_shape)], (x2, z, y, code, x.shape, b.size > 0)
@@ -65,8 +64,7 @@ class DenseKernel(LayerKernel):
                 dw, db, dx = plinear_backward(x2, w, dz, dz, False, with_bias, input_grads, compute_threads())
         else:
             dz = act.gradient(code, z, y, dy)
-            with threads_for(macs):
-                dw, db, dx = dense_backward(x2, w, dz, with_bias, input_grads)
+            dw, db, dx = dense_backward(x2, w, dz, with_bias, input_grads)
         grads = {"kernel": dw}
         if with_bias:
             grads["bias"] = db
