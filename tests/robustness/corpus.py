@@ -121,13 +121,18 @@ def _sweep_part(files):
 
 
 def sweep_parallel(files: list[tuple[str, Path]], jobs: int = 2) -> SweepResult:
-    """The sweep on `jobs` forked processes (the machine has 2 cores); results merged."""
+    """The sweep on `jobs` processes (the machine has 2 cores); results merged.
+    They come from a fork server, not from this process: a test run that used
+    the runtime before has OpenMP's threads here, and a child forked from a
+    threaded process can hang on a lock one of them held."""
     import multiprocessing
 
-    if jobs <= 1 or len(files) < 50 or "fork" not in multiprocessing.get_all_start_methods():
+    methods = multiprocessing.get_all_start_methods()
+    method = "forkserver" if "forkserver" in methods else "fork"
+    if jobs <= 1 or len(files) < 50 or method not in methods:
         return sweep(files)
     parts = [files[i::jobs * 4] for i in range(jobs * 4)]  # interleaved: big files spread out
-    with multiprocessing.get_context("fork").Pool(jobs) as pool:
+    with multiprocessing.get_context(method).Pool(jobs) as pool:
         results = pool.map(_sweep_part, parts)
     total = SweepResult()
     for r in results:

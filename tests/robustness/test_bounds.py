@@ -1,4 +1,4 @@
-"""Never hang: adversarial files finish within 2 CPU seconds, say where the
+"""Never hang: adversarial files finish within seconds, say where the
 analysis stopped (SC002 info), and still report what was found before."""
 from __future__ import annotations
 
@@ -6,7 +6,10 @@ import pytest
 
 from .support import MODEL, internal_errors, timed_check
 
-CPU_LIMIT_S = 2.0
+# A bound against hangs and blow-ups, not a speed target (those are in
+# benchmarks/): the slowest case takes ~1.6 CPU s on an idle 2-core machine
+# and 2.1-2.7 s under load, so 2 s failed on a busy CI runner.
+CPU_LIMIT_S = 8.0
 WALL_LIMIT_S = 30.0  # only catches a hang; the machine is shared
 
 
