@@ -20,7 +20,7 @@ from .. import losses as losses_module
 from .. import metrics as metrics_module
 from .. import optimizers as optimizers_module
 from . import autodiff as _autodiff
-from . import chain_plan, inference, observe
+from . import graph_plan, inference, observe
 from . import masking as _masking
 from .context import STATE, recording
 from .progbar import Progbar
@@ -399,9 +399,9 @@ class Trainer:
     def _forward(self, arrays, training):
         _masking.clear()  # masks of the previous batch's arrays
         if STATE.tape is None and not _device.current().is_cuda:
-            plan = chain_plan.plan_for(self, arrays)
+            plan = graph_plan.plan_for(self, arrays)
             if plan is not None:
-                return [plan.forward(arrays[0], training)]
+                return plan.run(arrays, training)
         STATE.depth += 1  # layer calls inside fit/predict are engine calls (device arrays stay put)
         engine, STATE.engine_forward = getattr(STATE, "engine_forward", False), True
         try:
@@ -434,13 +434,12 @@ class Trainer:
             from ..cuda.train import train_batch
 
             return train_batch(self, xs, ys, sw)
-        plan = chain_plan.plan_for(self, xs)
-        if plan is not None:  # a plain chain of catalog layers: straight through the kernels
+        tape = []
+        plan = graph_plan.plan_for(self, xs)
+        if plan is not None:  # catalog layers only: straight through the kernels
             _masking.clear()
-            caches = []
-            outs, added = [plan.forward(xs[0], True, caches)], ()
+            outs, added = plan.run(xs, True, tape), ()
         else:
-            tape = []
             STATE.added_losses = []
             try:
                 with recording(True, tape):
@@ -475,11 +474,7 @@ class Trainer:
         total = total + penalty
         if np.isfinite(total):
             squares = {} if getattr(self.optimizer, "_squares_gradient", False) else None
-            if plan is not None:
-                d_out = grads.pop(id(outs[0]), None)
-                pgrads = {} if d_out is None else plan.backward(caches, d_out)
-            else:
-                pgrads = backward(tape, grads, squares)
+            pgrads = backward(tape, grads, squares)
             if grads:
                 # weights a custom call() used directly: the gradient reached their value arrays
                 for v in variables:
