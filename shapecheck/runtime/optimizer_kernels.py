@@ -209,12 +209,9 @@ def _update_h(kind, w, g, s1, s2, h, sq):
         _RANGES[kind](*args[1:])
 
 
-def adam_step(w, g, m, v, alpha, one_minus_b1, one_minus_b2, eps, sq=None):
-    _update(ADAM, w, g, m, v, alpha, one_minus_b1, one_minus_b2, eps, sq=sq)
-
-
 def adam_update(w, g, m, v, h, sq=None):
-    """adam_step with its coefficients already in h: (alpha, 1-b1, 1-b2, eps), float32."""
+    """One Adam step; h holds (alpha, 1 - beta_1, 1 - beta_2, epsilon) in float32,
+    made once per step for all the variables (optimizers.Adam._hyper)."""
     _update_h(ADAM, w, g, m, v, h, sq)
 
 

@@ -93,7 +93,7 @@ def test_dense_layer_split_and_serial_agree(monkeypatch):
 
 
 KINDS = [
-    ("adam", lambda w, g, s1, s2: ok.adam_step(w, g, s1, s2, np.float32(1e-3), np.float32(0.1), np.float32(0.001), np.float32(1e-7))),
+    ("adam", lambda w, g, s1, s2: ok.adam_update(w, g, s1, s2, np.array([1e-3, 0.1, 0.001, 1e-7], np.float32))),
     ("sgd", lambda w, g, s1, s2: ok.sgd_step(w, g, np.float32(0.01))),
     ("momentum", lambda w, g, s1, s2: ok.sgd_momentum_step(w, g, s1, np.float32(0.01), np.float32(0.9), False)),
     ("nesterov", lambda w, g, s1, s2: ok.sgd_momentum_step(w, g, s1, np.float32(0.01), np.float32(0.9), True)),
@@ -124,7 +124,7 @@ def test_split_optimizer_updates_match_serial(monkeypatch, name, step):
 def test_adam_update_is_keras_formula():
     w, g, m, v = _mat(300), _mat(300), np.zeros(300, np.float32), np.zeros(300, np.float32)
     w0 = w.copy()
-    ok.adam_step(w, g, m, v, np.float32(0.5), np.float32(0.1), np.float32(0.001), np.float32(1e-7))
+    ok.adam_update(w, g, m, v, np.array([0.5, 0.1, 0.001, 1e-7], np.float32))
     m_ref = 0.1 * g
     v_ref = 0.001 * g * g
     np.testing.assert_allclose(m, m_ref, rtol=1e-6)
@@ -214,7 +214,7 @@ def test_updates_with_embedding_squares(monkeypatch, split):
     w = _mat(400, 400)
     m, v = np.zeros_like(w), np.zeros_like(w)
     w0 = w.copy()
-    ok.adam_step(w, g, m, v, np.float32(0.01), np.float32(0.1), np.float32(0.001), np.float32(1e-7), sq=sq)
+    ok.adam_update(w, g, m, v, np.array([0.01, 0.1, 0.001, 1e-7], np.float32), sq=sq)
     np.testing.assert_allclose(v, 0.001 * sq, rtol=1e-6)
     np.testing.assert_allclose(w, w0 - 0.01 * (0.1 * g) / (np.sqrt(0.001 * sq) + 1e-7), rtol=1e-4, atol=1e-6)
     acc = np.full_like(w, 0.1)
@@ -253,7 +253,7 @@ def test_split_update_with_embedding_squares_matches_serial(monkeypatch, kind):
         monkeypatch.setattr(ok, "compute_threads", lambda: 3)
         w, m, v = w0.copy(), np.abs(s1), np.abs(s1) * 2
         if kind == "adam":
-            ok.adam_step(w, g, m, v, np.float32(1e-3), np.float32(0.1), np.float32(0.001), np.float32(1e-7), sq=sq)
+            ok.adam_update(w, g, m, v, np.array([1e-3, 0.1, 0.001, 1e-7], np.float32), sq=sq)
         elif kind == "rmsprop":
             ok.rmsprop_step(w, g, m, np.float32(0.9), np.float32(0.1), np.float32(1e-3), np.float32(1e-7), sq=sq)
         else:
