@@ -65,15 +65,21 @@ def load_notebook(text: str) -> Notebook:
 PYTHON_BODY_CELL_MAGICS = frozenset({"time", "capture"})
 
 
+# IPython's help: a (dotted, maybe wildcard) name with one or two question
+# marks before or after it.  A code line that merely ends in "?" (a comment, a
+# string) is Python and stays.
+_HELP = re.compile(r"^(\?{1,2}[A-Za-z_*][\w.*\[\]]*|[A-Za-z_*][\w.*\[\]]*\?{1,2})$")
+
+
 def _python_line(line: str, in_cell_magic: bool) -> str:
     """The line as plain Python: IPython syntax becomes an empty line."""
     stripped = line.strip()
     if in_cell_magic:
         return ""
     if stripped.startswith(("%", "!")):
-        return ""
-    if stripped.endswith("?") and not stripped.startswith("#") and "(" not in stripped:
-        return ""  # obj? / obj?? help
+        return ""  # magics, shell commands
+    if _HELP.match(stripped):
+        return ""  # ?obj, obj?, obj?? (IPython's help)
     # `x = !ls` and `x = %time f()` assignments from IPython
     if "= !" in stripped or "= %" in stripped:
         indent = line[: len(line) - len(line.lstrip())]

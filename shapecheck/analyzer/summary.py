@@ -152,7 +152,8 @@ def render_file(report: FileReport) -> str:
         parts.append(head + "\n" + render_model(model))
     for d in report.diagnostics:
         if d.code in ("SC001", "SC004"):
-            parts.append(f"{report.path}:{d.line}:{d.col}: {d.code} {d.message}\n")
+            where = f"{d.line}:{d.col}" if getattr(d, "cell", None) is None else f"cell {d.cell}:{d.line}:{d.col}"
+            parts.append(f"{report.path}:{where}: {d.code} {d.message}\n")
     if not parts:
         parts.append(f"{report.path}: no models found\n")
     return "\n".join(parts) + "\n"

@@ -97,3 +97,21 @@ def test_summary_cli_on_notebook_json_has_cells():
     ).stdout
     model = json.loads(out)["files"][0]["models"][0]
     assert model["cell"] == 3 and model["total_params"] == 25461
+
+
+def test_ipython_help_lines_are_not_syntax_errors():
+    nb = load_notebook(make_nb([("code", "?model.fit\nmodel.fit??\n??keras\nlen?\nx = 1  # a question?")]))
+    assert join_code_cells(nb).text.splitlines() == ["", "", "", "", "x = 1  # a question?"]
+
+
+def test_summary_text_names_the_cell_of_a_syntax_error(tmp_path):
+    path = tmp_path / "t.ipynb"
+    path.write_text(make_nb([
+        ("code", "import keras\nm = keras.Sequential([keras.layers.Dense(3, input_shape=(2,))])"),
+        ("code", "x = 1\ndef broken(:\n    pass"),
+    ]))
+    out = subprocess.run([sys.executable, "-m", "shapecheck", "summary", str(path)], capture_output=True, text=True,
+                         cwd=ROOT)
+    assert out.returncode == 2
+    assert f"{path}:cell 2:2:12: SC001 Syntax error" in out.stdout
+    assert "Total params: 9" in out.stdout
