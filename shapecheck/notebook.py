@@ -71,18 +71,27 @@ PYTHON_BODY_CELL_MAGICS = frozenset({"time", "capture"})
 _HELP = re.compile(r"^(\?{1,2}[A-Za-z_*][\w.*\[\]]*|[A-Za-z_*][\w.*\[\]]*\?{1,2})$")
 
 
+# Line magics that run the Python statement after them (with %timeit's options).
+_TIMED = re.compile(r"^%(?:time|timeit(?:\s+-[nr]\s*\d+|\s+-[oqp]\S*)*)\s+(?=\S)")
+
+
 def _python_line(line: str, in_cell_magic: bool) -> str:
-    """The line as plain Python: IPython syntax becomes an empty line."""
+    """The line as plain Python: IPython syntax becomes an empty line (``pass``
+    inside a block, whose body must not end up empty)."""
     stripped = line.strip()
     if in_cell_magic:
         return ""
-    if stripped.startswith(("%", "!")):
-        return ""  # magics, shell commands
-    if _HELP.match(stripped):
-        return ""  # ?obj, obj?, obj?? (IPython's help)
-    # `x = !ls` and `x = %time f()` assignments from IPython
+    indent = line[: len(line) - len(line.lstrip())]
+    timed = _TIMED.match(stripped)
+    if timed:
+        # `%time y = model.predict(x)` runs its statement: keep it, at the same
+        # columns, behind a no-op `0;` in the magic's place
+        return indent + "0;" + " " * (timed.end() - 2) + stripped[timed.end():]
+    if stripped.startswith(("%", "!")) or _HELP.match(stripped):
+        # magics, shell commands, ?obj / obj? / obj?? (IPython's help)
+        return indent + "pass" if indent else ""
+    # `x = !ls` and `x = %env HOME` assignments from IPython
     if "= !" in stripped or "= %" in stripped:
-        indent = line[: len(line) - len(line.lstrip())]
         return indent + stripped.split("=", 1)[0].rstrip() + " = None"
     return line
 

@@ -83,7 +83,8 @@ def _cell_spans(joined: JoinedSource) -> dict[int, tuple[int, int]]:
 
 def _skipped_lines(cell_source: str, python: list[str]) -> list[str]:
     raw = cell_source.split("\n")
-    return [r.strip() for r, p in zip(raw, python) if r.strip() and r != p]
+    # (a `%time STMT` line runs STMT: notebook._python_line keeps it behind `0;`)
+    return [r.strip() for r, p in zip(raw, python) if r.strip() and r != p and not p.lstrip().startswith("0;")]
 
 
 def _split_last_expression(tree: ast.Module, source: str):

@@ -115,3 +115,19 @@ def test_summary_text_names_the_cell_of_a_syntax_error(tmp_path):
     assert out.returncode == 2
     assert f"{path}:cell 2:2:12: SC001 Syntax error" in out.stdout
     assert "Total params: 9" in out.stdout
+
+
+def test_time_magics_keep_their_statement_at_its_columns():
+    text = make_nb([
+        ("code", "import numpy as np\nimport keras\nm = keras.Sequential([keras.Input((3,)), keras.layers.Dense(2)])"),
+        ("code", "x = np.zeros((4, 5))\n%time y = m.predict(x)\nfor i in range(2):\n    !echo hi\n    %timeit -n 3 m(x)"),
+    ])
+    nb = load_notebook(text)
+    lines = join_code_cells(nb).text.splitlines()
+    assert lines[4] == "0;    y = m.predict(x)" and lines[6] == "    pass" and lines[7] == "    0;           m(x)"
+    report = analyze_notebook(text, "t.ipynb")
+    # the timed statements are analyzed where the cell has them: the predict's data event,
+    # and the model called on data of the wrong width, underlined at `m(x)` in the cell's own columns
+    assert [(e.method, e.cell, e.line) for e in report.events if e.method == "predict"] == [("predict", 2, 2)]
+    errors = [(d.cell, d.line, d.col, d.end_col, d.code) for d in report.diagnostics if d.severity == "error"]
+    assert errors == [(2, 5, 18, 22, "SC101")]
