@@ -20,13 +20,14 @@ from ..layers.shape import Sym, format_shape, is_known, dim_prod
 from ..layers.merging import FUNCTIONAL_FORMS
 from ..layers.preprocessing.lookup_depth import ADAPTED
 from ..layers.preprocessing.literal_vocab import learned_vocabulary
-from . import applications, datasets, numpy_api, scalar_fold, shape_ops, sklearn_api, tensor_ops, tf_data
+from . import applications, datasets, numpy_api, scalar_fold, shape_ops, sklearn_api, stdlib_api, tensor_ops, tf_data
 from .modules import canonical_module, canonical_name
 from .optimizer_state import optimizer_state
 from .positions import Range
 from .report import ArgInfo, CallEvent, LayerReport, ModelReport, Site
 from .values import (
     ApiRef,
+    ArgParserV,
     ArrayV,
     BoundMethod,
     DatasetV,
@@ -296,15 +297,14 @@ class KerasApi:
                 return obj.attrs[attr]
             m = obj.cls.methods.get(attr)
             if m is not None:
-                return FuncV(m.node, m.scope, m.name, self_value=obj)
-            if attr in obj.cls.attrs:
-                return obj.cls.attrs[attr]
-            return Unknown(attr)
+                return _bound(m, obj, obj.cls)
+            return _class_attr(obj.cls, attr)
         if isinstance(obj, ClassV):
             if attr in obj.methods:
-                return obj.methods[attr]
-            return obj.attrs.get(attr, Unknown(attr))
-        if isinstance(obj, SuperV):
+                m = obj.methods[attr]
+                return _bound(m, None, obj)
+            return _class_attr(obj, attr)
+        if isinstance(obj, (SuperV, ArgParserV)):
             return BoundMethod(obj, attr)
         if isinstance(obj, (DictV, ListV, TupleV, ObjectV, Const)):
             if isinstance(obj, ObjectV) and attr in obj.kwargs:
@@ -439,6 +439,8 @@ class KerasApi:
                         obj.layers.append(layer)
         elif isinstance(obj, (InstanceV, ClassV)):
             obj.attrs[attr] = value  # a config class's attribute set later (CFG.rnn = "LSTM")
+        elif isinstance(obj, ObjectV) and obj.path in stdlib_api.NAMESPACES:
+            obj.kwargs[attr] = value  # args.epochs = 5 after parse_args()
         elif isinstance(obj, LayerV) and obj.user_class is not None:
             obj.cfg.setdefault("__attrs__", {})[attr] = value
             for layer in _layers_in(value, self):
@@ -448,9 +450,11 @@ class KerasApi:
     # -- calls ------------------------------------------------------------------
     def call(self, func: Value, args: list, kwargs: dict, node: cst.Call, arg_nodes: dict) -> Value:
         if isinstance(func, ExternalV):
-            got = sklearn_api.call_external(func.path, args, kwargs)
+            got = sklearn_api.call_external(func.path, args, kwargs) or stdlib_api.call_external(func.path, args, kwargs)
             if got is not None:
                 return got
+            if func.path == "dataclasses.replace" and args and isinstance(args[0], InstanceV):
+                return self.dataclass_replace(args[0], kwargs, node)
         if isinstance(func, (Unknown, ExternalV)):
             # A model handed to code we can't follow may be compiled or built there.
             for v in list(args) + list(kwargs.values()):
@@ -872,6 +876,8 @@ class KerasApi:
                 except Exception:
                     pass
             return Unknown("str")
+        if isinstance(obj, ArgParserV):
+            return stdlib_api.parser_method(obj, name, args, kwargs)
         if isinstance(obj, ObjectV):
             got = sklearn_api.transformer_method(obj, name, args)
             if got is not None:
@@ -1466,6 +1472,18 @@ class KerasApi:
         elif init is not None:
             self.it.call_function(init, [inst] + list(args), dict(kwargs), node)
         return inst
+
+    def dataclass_replace(self, inst: InstanceV, changes: dict, node) -> Value:
+        """dataclasses.replace(cfg, **changes): a new instance made by the
+        generated __init__ from the old field values and the changes."""
+        cls = inst.cls
+        if cls.fields is None or cls.methods.get("__init__") is not None:
+            return Unknown("replace")
+        given = {name: inst.attrs.get(name, Unknown(name)) for name, _, _ in cls.fields}
+        given.update(changes)
+        new = InstanceV(cls)
+        self.init_fields(new, cls, [], given, node)
+        return new
 
     def init_fields(self, inst: InstanceV, cls: ClassV, args: list, kwargs: dict, node) -> None:
         """The __init__ @dataclass (or NamedTuple) writes: each field from the
@@ -2690,6 +2708,43 @@ def _subclasses_pydataset(cls: ClassV, depth: int = 0) -> bool:
         if isinstance(base, ClassV) and depth < 8 and _subclasses_pydataset(base, depth + 1):
             return True
     return False
+
+
+def _class_attr(cls: ClassV, attr: str, depth: int = 0) -> Value:
+    """A class attribute, looked up along the bases (a subclass inherits `input_shape = ...`)."""
+    if attr in cls.attrs:
+        return cls.attrs[attr]
+    if depth < 20:
+        for base in cls.bases:
+            if isinstance(base, ClassV):
+                found = _class_attr(base, attr, depth + 1)
+                if not isinstance(found, Unknown):
+                    return found
+    return Unknown(attr)
+
+
+def _method_kind(fn: FuncV) -> str:
+    """'static', 'class' or 'instance', from the method's decorators."""
+    for d in getattr(fn.node, "decorators", ()):
+        expr = d.decorator
+        leaf = expr.value if isinstance(expr, cst.Name) else expr.attr.value if isinstance(expr, cst.Attribute) else ""
+        if leaf == "staticmethod":
+            return "static"
+        if leaf == "classmethod":
+            return "class"
+    return "instance"
+
+
+def _bound(m: FuncV, instance: Optional[Value], cls: ClassV) -> FuncV:
+    """A method as `obj.name` or `Class.name` gives it: a staticmethod unbound, a
+    classmethod bound to the class, an instance method bound to the instance (or
+    plain, looked up on the class)."""
+    kind = _method_kind(m)
+    if kind == "static":
+        return m
+    if kind == "class":
+        return FuncV(m.node, m.scope, m.name, self_value=cls)
+    return FuncV(m.node, m.scope, m.name, self_value=instance) if instance is not None else m
 
 
 def _find_method(cls: ClassV, name: str, depth: int = 0) -> Optional[FuncV]:

@@ -365,6 +365,14 @@ class BoundMethod(Value):
 
 
 @dataclass(eq=False)
+class ArgParserV(Value):
+    """An argparse.ArgumentParser: its options' values when the run names none."""
+
+    options: dict = field(default_factory=dict)  # dest -> Value
+    opaque: bool = False  # an option we could not read: the namespace is unknown
+
+
+@dataclass(eq=False)
 class SuperV(Value):
     instance: Value
     cls: Optional[ClassV]
