@@ -176,6 +176,8 @@ class Interpreter:
         self.current_stmt: Optional[cst.CSTNode] = None
         self.called_functions: set[int] = set()
         self.defined_functions: list[FuncV] = []
+        # functions a decorator the program defines was applied to, by decorator
+        self.decorated_by: dict[int, list[FuncV]] = {}
         self.in_default_pass = False
         self.cell_of_line = options.get("cell_of_line")
         from . import keras_api
@@ -245,12 +247,37 @@ class Interpreter:
             self.report.diagnostics.append(internal_error(err, rng.line if rng is not None else 1))
         self.keras.finish()
 
+    def decorate(self, fn: FuncV, stmt: cst.FunctionDef, scope: Scope) -> Value:
+        """The value a decorated `def` binds. Decorators the program defines run
+        (innermost first), so `@register("cnn")` fills its registry; a library's
+        decorator (tf.function, lru_cache...) leaves the function as it is."""
+        value: Value = fn
+        for d in reversed(stmt.decorators):
+            deco = self.eval(d.decorator, scope)
+            if not isinstance(deco, (FuncV, PartialV)):
+                continue
+            self.decorated_by.setdefault(id(deco.node if isinstance(deco, FuncV) else deco), []).append(fn)
+            out = self.call(deco, [value], {}, d.decorator)
+            if isinstance(out, (FuncV, PartialV)):
+                value = out
+        return value
+
+    def _registry_used(self, fn: FuncV) -> bool:
+        """Was another function put away by the same decorator called? Then the
+        program picks its builder from that registry, and this one was not picked."""
+        for group in self.decorated_by.values():
+            if any(g is fn for g in group):
+                return any(g is not fn and (g.called or id(g.node) in self.called_functions) for g in group)
+        return False
+
     def analyze_uncalled_functions(self) -> None:
         """Functions that build models but are never called are analyzed once
         with their defaults (parameters without one become named unknowns)."""
         self.in_default_pass = True
         for fn in list(self.defined_functions):
             if fn.called or id(fn.node) in self.called_functions:
+                continue
+            if self._registry_used(fn):
                 continue
             if not self._builds_model(fn.node):
                 continue
@@ -300,7 +327,7 @@ class Interpreter:
             elif isinstance(stmt, cst.FunctionDef):
                 fn = FuncV(stmt, scope, stmt.name.value)
                 self.defined_functions.append(fn)
-                scope.assign(stmt.name.value, fn)
+                scope.assign(stmt.name.value, self.decorate(fn, stmt, scope))
             elif isinstance(stmt, cst.ClassDef):
                 self.exec_classdef(stmt, scope)
             elif isinstance(stmt, cst.If):
@@ -607,7 +634,7 @@ class Interpreter:
                 self.bind(el.value, v, scope)
         elif isinstance(target, cst.Attribute):
             obj = self.eval(target.value, scope)
-            self.keras.set_attribute(obj, target.attr.value, value, target)
+            self.keras.set_attribute(obj, target.attr.value, value, target, rhs)
         elif isinstance(target, cst.Subscript):
             obj = self.eval(target.value, scope)
             if isinstance(obj, ArrayV):

@@ -22,6 +22,7 @@ from ..layers.preprocessing.lookup_depth import ADAPTED
 from ..layers.preprocessing.literal_vocab import learned_vocabulary
 from . import applications, datasets, numpy_api, scalar_fold, shape_ops, sklearn_api, stdlib_api, tensor_ops, tf_data
 from .modules import canonical_module, canonical_name
+from .nested_model import ModelAsLayer
 from .optimizer_state import optimizer_state
 from .positions import Range
 from .report import ArgInfo, CallEvent, LayerReport, ModelReport, Site
@@ -416,7 +417,7 @@ class KerasApi:
             return layer.cfg["__attrs__"][attr]
         return BoundMethod(layer, attr)
 
-    def set_attribute(self, obj: Value, attr: str, value: Value, node) -> None:
+    def set_attribute(self, obj: Value, attr: str, value: Value, node, rhs=None) -> None:
         if attr == "trainable" and isinstance(value, Const) and isinstance(value.value, bool):
             if isinstance(obj, ModelV):
                 # Keras sets every layer the model holds (shared with other models too).
@@ -427,7 +428,7 @@ class KerasApi:
                 if obj.model is not None:
                     obj.model.frozen = not value.value
                 return
-        if isinstance(value, ModelV):
+        if isinstance(value, ModelV) and self._constructed_by(value, rhs):
             target = node.value if isinstance(node, cst.Attribute) else None
             base = target.value if isinstance(target, cst.Name) else "self"
             value.var_names.append((f"{base}.{attr}", False))
@@ -2388,8 +2389,16 @@ class KerasApi:
         return None
 
     # -- bindings and sites -------------------------------------------------------
+    def _constructed_by(self, m: ModelV, rhs) -> bool:
+        """Is `rhs` the call that made the model (`x = keras.Model(...)`, not
+        `x = build()` nor a loop variable)?"""
+        return rhs is not None and m.site is not None and self.it.range_of(rhs) == m.site
+
     def on_bind(self, target: cst.Name, name: str, value: Value, scope, rhs) -> None:
-        if isinstance(value, ModelV):
+        # Keras's summary names a model after the module variable holding it at the
+        # end, else after the target of the statement that constructed it; a local
+        # name it merely passes through (`m = member(i)`, a loop variable) is neither.
+        if isinstance(value, ModelV) and (scope.kind == "module" or self._constructed_by(value, rhs)):
             value.var_names.append((name, scope.kind == "module"))
         elif isinstance(value, ArrayV) and rhs is not None and isinstance(rhs, cst.Call) and value.shape is not None:
             self.add_site(target, "array", value.shape, None, after=rhs)
@@ -2432,7 +2441,7 @@ class KerasApi:
     def model_report(self, m: ModelV) -> ModelReport:
         names = m.var_names
         module_names = [n for n, is_module in names if is_module]
-        var = module_names[-1] if module_names else (names[0][0] if names else "<anonymous>")
+        var = module_names[-1] if module_names else (names[0][0] if names else "")
         site = m.site or Range(1, 0, 1, 0)
         layers = []
         built = m.built and not (m.kind == "subclassed" and not m.built)
@@ -2613,6 +2622,9 @@ def _to_config(v: Value) -> Any:
         return {k: _to_config(x) for k, x in zip(v.keys, v.values)}
     if isinstance(v, LayerV) and v.spec is not None:
         return NestedLayer(v.spec, v.cfg, v.base)
+    if isinstance(v, (ModelV, LayerV)) and (v if isinstance(v, ModelV) else v.model) is not None:
+        # TimeDistributed(encoder): the model answers for its own shapes and weights
+        return NestedLayer(ModelAsLayer(v if isinstance(v, ModelV) else v.model, _sublayer_weights), {}, {})
     if isinstance(v, Unknown):
         return Sym(v.name) if v.name and v.name != "?" else UNKNOWN
     if isinstance(v, ArrayV):

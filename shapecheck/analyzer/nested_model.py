@@ -1,0 +1,58 @@
+"""A model handed to a wrapper layer as its inner layer: TimeDistributed(encoder).
+
+The wrapper specs (shapecheck/layers/rnn/time_distributed.py...) ask their inner
+layer for ``spec.output_shape(cfg, [shape])`` and ``spec.weights(cfg, [shape])``.
+A model answers from what the analyzer already built: a Sequential replays its
+layers' shape rules on the new input; any built single-input, single-output model
+called on an input that agrees with the one it was built on gives its output
+with the new batch axis. Its weights are the model's own (Keras reuses them).
+"""
+from __future__ import annotations
+
+from typing import Optional
+
+from ..layers.base import Weight
+from .values import ModelV
+
+
+def _agrees(built, given) -> bool:
+    if built is None or given is None or len(built) != len(given):
+        return False
+    return all(b is None or g is None or b == g for b, g in zip(built[1:], given[1:]))
+
+
+class ModelAsLayer:
+    """The spec-like face of a model used as a wrapped layer."""
+
+    def __init__(self, model: ModelV, weights_of) -> None:
+        self.model = model
+        self.class_name = model.user_class.name if model.user_class else (
+            "Sequential" if model.kind == "sequential" else "Functional")
+        self._weights_of = weights_of  # LayerV -> list[Weight] | None
+
+    def output_shape(self, cfg, inputs):
+        m = self.model
+        if len(inputs) != 1:
+            return None
+        x = inputs[0]
+        if m.kind == "sequential" and m.layers:
+            for layer in m.layers:
+                if layer.spec is None:
+                    return None
+                x = layer.spec.output_shape(layer.cfg, [x])
+                if x is None or isinstance(x, list):
+                    return None
+            return x
+        if len(m.inputs) == 1 and len(m.outputs) == 1 and _agrees(m.inputs[0].shape, x):
+            out = m.outputs[0].shape
+            return None if out is None else (x[0],) + tuple(out[1:])
+        return None
+
+    def weights(self, cfg, inputs) -> Optional[list]:
+        out = []
+        for layer in self.model.unique_layers():
+            got = self._weights_of(layer)
+            if got is None:
+                return None
+            out.extend(got if not self.model.frozen else [Weight(w.name, w.shape, False, w.dtype) for w in got])
+        return out
