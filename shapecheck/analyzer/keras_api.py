@@ -301,6 +301,8 @@ class KerasApi:
                 return _bound(m, obj, obj.cls)
             return _class_attr(obj.cls, attr)
         if isinstance(obj, ClassV):
+            if attr == "__name__":
+                return Const(obj.name)
             if attr in obj.methods:
                 m = obj.methods[attr]
                 return _bound(m, None, obj)
@@ -753,6 +755,8 @@ class KerasApi:
             return Unknown(name)
         if name == "isinstance":
             return Unknown("bool")
+        if name == "type" and len(args) == 1 and isinstance(args[0], InstanceV):
+            return args[0].cls  # type(self).__name__ in a builder class
         if name in ("getattr",) and len(args) >= 2 and isinstance(args[1], Const) and isinstance(args[1].value, str):
             return self.getattr(args[0], args[1].value, node)
         return Unknown(name)
