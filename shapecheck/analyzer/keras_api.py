@@ -15,10 +15,12 @@ from typing import Any, Optional
 import libcst as cst
 
 from ..layers import get_spec
+from ..layers.call_signatures import CALL_POSITIONAL
 from ..layers.base import BUILT_AT_INIT, UNKNOWN, NestedLayer, ShapeFault, Weight, to_snake_case
 from ..layers.shape import Sym, format_shape, is_known, dim_prod
 from ..layers.merging import FUNCTIONAL_FORMS
 from ..layers.preprocessing.lookup_depth import ADAPTED
+from ..layers.preprocessing.normalization import ADAPTED_SHAPE
 from ..layers.preprocessing.literal_vocab import learned_vocabulary
 from . import applications, datasets, numpy_api, scalar_fold, shape_ops, sklearn_api, stdlib_api, tensor_ops, tf_data
 from .modules import canonical_module, canonical_name
@@ -909,6 +911,8 @@ class KerasApi:
                 values = _literal_leaves(data)
                 if values is not None and obj.spec.class_name in ("TextVectorization", "StringLookup", "IntegerLookup"):
                     vocab = learned_vocabulary(obj.spec.class_name, obj.cfg, values)
+                if obj.spec.class_name == "Normalization" and isinstance(data, ArrayV) and data.shape is not None:
+                    obj.cfg[ADAPTED_SHAPE] = tuple(data.shape)  # the statistics' sizes (checked when data flows)
                 if vocab is not None and obj.cfg.get("vocabulary") is None:
                     obj.cfg["vocabulary"] = vocab  # literal data: the vocabulary adapt() learns is known
                     obj.cfg.pop(ADAPTED, None)
@@ -1092,6 +1096,8 @@ class KerasApi:
                          f"Received: {_describe(first)}", hint="call the layer on a tensor, e.g. the result of keras.Input(...)")
             return Unknown(layer.name)
         spec = layer.spec
+        if spec is not None and layer.user_class is None and self._too_many_positional(layer, args, node):
+            return Unknown(layer.name)
         tensors = self._input_tensors(first)
         if spec is not None and spec.extra_call_inputs:
             for i, pname in enumerate(spec.extra_call_inputs):
@@ -1157,9 +1163,26 @@ class KerasApi:
         # Attention layers return (output, scores) tuples; RNNs [output, *states].
         return TupleV(list(outs)) if extra_kwargs.get("return_attention_scores") else ListV(list(outs))
 
+    def _too_many_positional(self, layer: LayerV, args: list, node) -> bool:
+        """Keras binds a layer call to its call() signature: Concatenate()(a, b)
+        has one positional slot (the list of inputs) and raises TypeError."""
+        params = CALL_POSITIONAL.get(layer.spec.class_name, None)
+        if params is None or len(args) <= len(params):
+            return False
+        hint = (f"pass the tensors as one list: {layer.spec.class_name}()([a, b])" if layer.spec.multi_input
+                else f"{layer.spec.class_name}.call takes ({', '.join(params)}); pass other tensors by keyword")
+        self.it.diag(node, "SC402", f"too many positional arguments: {layer.spec.class_name}.call() takes "
+                     f"{len(params)} ({', '.join(params)}), the call gives {len(args)}", hint=hint)
+        return True
+
     def _note_runtime_fault(self, layer: LayerV, shapes: list) -> None:
         """Faults Keras finds only when data flows (the graph builds fine):
         kept on the layer and reported at the first fit/predict/evaluate."""
+        if layer.spec is not None and layer.user_class is None:
+            found = layer.spec.data_fault(layer.cfg, shapes)
+            if found is not None:
+                layer.runtime_fault, layer.runtime_hint = found  # type: ignore[attr-defined]
+                return
         if layer.class_name in ("Attention", "AdditiveAttention") and len(shapes) >= 2:
             q, v = shapes[0], shapes[1]
             k = shapes[2] if len(shapes) > 2 else v
@@ -2176,7 +2199,8 @@ class KerasApi:
                 fault = getattr(layer, "runtime_fault", None)
                 if fault:
                     self.it.diag(node, "SC103", f"{name}(): {fault}",
-                                 hint="project the query or the key to the same width (a Dense) before the attention")
+                                 hint=getattr(layer, "runtime_hint", None)
+                                 or "project the query or the key to the same width (a Dense) before the attention")
                     break
         rng = self.it.range_of(node) or Range(1, 0, 1, 0)
         event = CallEvent(name, None, rng.line, rng.col, rng.end_line, rng.end_col)  # model filled in finish()

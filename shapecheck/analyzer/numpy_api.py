@@ -349,6 +349,9 @@ def _array_fn(leaf: str, args: list, kwargs: dict) -> Value:
         keep = kwargs.get("keepdims")
         keepdims = bool(keep.value) if isinstance(keep, Const) else False
         dtype = "int64" if leaf in ("argmax", "argmin") else first.dtype
+        exact = _exact_extreme(first, leaf, ax, keepdims)
+        if exact is not None:
+            return exact
         return ArrayV(shape_ops.reduce(first.shape, ax, keepdims), dtype)
     if leaf in ("exp", "log", "sqrt", "abs", "tanh", "sin", "cos", "square", "clip", "round", "floor", "ceil", "sign", "negative", "log1p", "expm1") and first is not None:
         lo, hi = elementwise_range(leaf, first.min_value, first.max_value)
@@ -594,6 +597,17 @@ def _reshaped(arr: ArrayV, target: tuple) -> Value:
         return out
 
 
+def _exact_extreme(arr: ArrayV, name: str, axis, keepdims: bool) -> Optional[Value]:
+    """y.max() / np.min(y) over a whole array whose values are all known (a
+    literal label list): the number itself, so `num_classes = int(y.max())` is
+    known. Bounds alone (min_value/max_value of random data) are not the value."""
+    if name not in ("max", "min", "amax", "amin") or axis is not None or keepdims or not arr.values:
+        return None
+    if not all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in arr.values):
+        return None
+    return Const(max(arr.values) if name in ("max", "amax") else min(arr.values))
+
+
 def array_method(arr: ArrayV, name: str, args: list, kwargs: dict) -> Value:
     """Methods called on an array: x.reshape(...), x.astype(...), x.sum(axis=...)."""
     try:
@@ -624,6 +638,9 @@ def array_method(arr: ArrayV, name: str, args: list, kwargs: dict) -> Value:
             ax = _py_axis(args[0]) if args else _py_axis(kwargs.get("axis"))
             keep = kwargs.get("keepdims")
             keepdims = bool(keep.value) if isinstance(keep, Const) else False
+            exact = _exact_extreme(arr, name, ax, keepdims)
+            if exact is not None:
+                return exact
             return ArrayV(shape_ops.reduce(arr.shape, ax, keepdims), "int64" if name.startswith("arg") else arr.dtype)
         if name == "tolist":
             return Unknown("list")

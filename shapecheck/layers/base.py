@@ -238,6 +238,12 @@ class LayerSpec:
     def weights(self, cfg: dict[str, Any], inputs: list[Shape]) -> list[Weight]:
         return []
 
+    def data_fault(self, cfg: dict[str, Any], inputs: list[Shape]) -> Optional[tuple[str, str]]:
+        """(message, hint) for a fault Keras finds only when data flows through
+        the layer (the symbolic graph builds): reported at the first
+        fit/predict/evaluate of a model holding it."""
+        return None
+
     def activation(self, cfg: dict[str, Any]) -> Optional[str]:
         """The activation this layer applies last, by name, if it has one."""
         act = cfg.get("activation")

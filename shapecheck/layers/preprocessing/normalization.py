@@ -4,10 +4,18 @@ Without ``mean``/``variance`` Keras creates three non-trainable variables for
 ``adapt()``: mean and variance of the input's sizes on the kept axes, and a
 scalar count -- so Normalization(axis=-1) on (None, 9) has 9 + 9 + 1 = 19
 parameters.  ``axis=None`` keeps no axis (scalar statistics).
+
+``adapt(data)`` learns statistics of the data's sizes on the kept axes
+(``cfg[ADAPTED_SHAPE]``, set by the analyzer); the graph builds whatever the
+input's sizes, and ``(x - mean)`` fails when data flows if they disagree.
 """
 from ..base import LayerSpec, ShapeFault, Weight, register, single
 from ..convolutional import geometry as g
 from ..shape import Sym, format_shape, is_known
+
+
+# cfg key the analyzer fills with the shape of the array given to adapt()
+ADAPTED_SHAPE = "__adapted_shape__"
 
 
 def _axes(cfg):
@@ -79,3 +87,21 @@ class Normalization(LayerSpec):
             Weight("variance", shape, trainable=False),
             Weight("count", (), trainable=False, dtype="int64"),
         ]
+
+    def data_fault(self, cfg, inputs):
+        learnt = cfg.get(ADAPTED_SHAPE)
+        axes = _axes(cfg)
+        if learnt is None or not axes or len(inputs) != 1 or cfg.get("mean") is not None:
+            return None
+        x = inputs[0]
+        for a in axes:
+            if not (-len(x) <= a < len(x) and -len(learnt) <= a < len(learnt)):
+                return None
+            got, want = x[a], learnt[a]
+            # sizes of 1 broadcast against the statistics: no fault
+            if is_known(got) and is_known(want) and got != want and 1 not in (got, want):
+                return (f"Normalization was adapted on data of shape {format_shape(learnt)} and learnt statistics for "
+                        f"{want} features on axis {a}, but is called on {format_shape(x)} ({got} there): "
+                        f"(x - mean) fails when data flows",
+                        "adapt the layer on the same columns the model is given (drop the target column first)")
+        return None
