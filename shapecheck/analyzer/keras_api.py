@@ -285,6 +285,8 @@ class KerasApi:
             return self.getattr_module(obj, attr, node)
         if isinstance(obj, ApiRef):
             return ApiRef(canonical_name(f"{obj.path}.{attr}"))
+        if isinstance(obj, FuncV) and attr == "__name__" and not obj.is_lambda:
+            return Const(obj.name)  # BUILDERS[fn.__name__] = fn in a registering decorator
         if isinstance(obj, TensorV):
             return self._tensor_attr(obj, attr)
         if isinstance(obj, ArrayV):

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 from typing import Optional
 
-from ..layers.base import Weight
+from ..layers.base import ShapeFault, Weight
+from ..layers.shape import format_shape
 from .values import ModelV
 
 
@@ -19,6 +20,22 @@ def _agrees(built, given) -> bool:
     if built is None or given is None or len(built) != len(given):
         return False
     return all(b is None or g is None or b == g for b, g in zip(built[1:], given[1:]))
+
+
+def _check_built_weights(layer, x) -> None:
+    """A layer the model already built keeps its weights: called on a shape that
+    needs others (a Dense after a Flatten of larger frames), Keras raises."""
+    if not layer.weights:
+        return
+    wanted = layer.spec.weights(layer.cfg, [x])
+    if all(w.count is not None for w in wanted) and [w.shape for w in wanted] != [w.shape for w in layer.weights]:
+        raise ShapeFault(
+            "SC110",
+            f"layer \"{layer.name}\" of the wrapped model was built with weights "
+            f"{', '.join(format_shape(w.shape) for w in layer.weights)} and is now given {format_shape(x)}, "
+            f"which needs {', '.join(format_shape(w.shape) for w in wanted)}",
+            fix="build the inner model for the input the wrapper gives it (or end it in global pooling, not Flatten)",
+        )
 
 
 class ModelAsLayer:
@@ -39,6 +56,7 @@ class ModelAsLayer:
             for layer in m.layers:
                 if layer.spec is None:
                     return None
+                _check_built_weights(layer, x)
                 x = layer.spec.output_shape(layer.cfg, [x])
                 if x is None or isinstance(x, list):
                     return None

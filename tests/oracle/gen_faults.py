@@ -67,6 +67,7 @@ RUNNER = r'''
 import io, json, os, runpy, sys, traceback, contextlib
 path = os.path.abspath(sys.argv[1])
 marker = sys.argv[2]
+sys.argv = [path]  # the program's own command line: no options (argparse sees its defaults)
 captured = io.StringIO()
 result = {"raised": False}
 try:
