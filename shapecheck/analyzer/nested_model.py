@@ -5,14 +5,16 @@ layer for ``spec.output_shape(cfg, [shape])`` and ``spec.weights(cfg, [shape])``
 A model answers from what the analyzer already built: a Sequential replays its
 layers' shape rules on the new input; any built single-input, single-output model
 called on an input that agrees with the one it was built on gives its output
-with the new batch axis. Its weights are the model's own (Keras reuses them).
+with the new batch axis. Its weights are the model's own (Keras reuses them);
+an input that disagrees with the model's declared Input is refused, as Keras's
+input check does.
 """
 from __future__ import annotations
 
 from typing import Optional
 
 from ..layers.base import ShapeFault, Weight
-from ..layers.shape import format_shape
+from ..layers.shape import format_shape, is_known
 from .values import ModelV
 
 
@@ -22,19 +24,18 @@ def _agrees(built, given) -> bool:
     return all(b is None or g is None or b == g for b, g in zip(built[1:], given[1:]))
 
 
-def _check_built_weights(layer, x) -> None:
-    """A layer the model already built keeps its weights: called on a shape that
-    needs others (a Dense after a Flatten of larger frames), Keras raises."""
-    if not layer.weights:
+def _declared_input_fault(m: ModelV, x) -> None:
+    """Keras checks a model's call against its declared Input (its InputSpec):
+    TimeDistributed(encoder built for 32x32) on 48x48 frames raises there."""
+    if len(m.inputs) != 1 or m.inputs[0].shape is None:
         return
-    wanted = layer.spec.weights(layer.cfg, [x])
-    if all(w.count is not None for w in wanted) and [w.shape for w in wanted] != [w.shape for w in layer.weights]:
+    want = m.inputs[0].shape
+    if len(want) != len(x) or any(is_known(a) and is_known(b) and a != b for a, b in zip(want[1:], x[1:])):
         raise ShapeFault(
-            "SC110",
-            f"layer \"{layer.name}\" of the wrapped model was built with weights "
-            f"{', '.join(format_shape(w.shape) for w in layer.weights)} and is now given {format_shape(x)}, "
-            f"which needs {', '.join(format_shape(w.shape) for w in wanted)}",
-            fix="build the inner model for the input the wrapper gives it (or end it in global pooling, not Flatten)",
+            "SC101",
+            f'model "{m.keras_name}" expects input shape {format_shape(want)} but is called on {format_shape(x)}',
+            fix="build the inner model for the input the wrapper gives it (Input((None, None, channels)) "
+                "with global pooling takes any frame size)",
         )
 
 
@@ -52,11 +53,13 @@ class ModelAsLayer:
         if len(inputs) != 1:
             return None
         x = inputs[0]
+        if x is None:
+            return None
+        _declared_input_fault(m, x)
         if m.kind == "sequential" and m.layers:
             for layer in m.layers:
                 if layer.spec is None:
                     return None
-                _check_built_weights(layer, x)
                 x = layer.spec.output_shape(layer.cfg, [x])
                 if x is None or isinstance(x, list):
                     return None
