@@ -2487,6 +2487,12 @@ class KerasApi:
                     out_shape = seq_outs[i].shape
             elif layer.input_tensor is not None:
                 out_shape = layer.input_tensor.shape
+            elif (m.kind == "subclassed" and layer.user_class is not None and not layer.user_class.builtin
+                  and _find_method(layer.user_class, "compute_output_shape") is None
+                  and layer.calls and all(getattr(c, "traced", False) for c in layer.calls)):
+                # Called only inside the subclassed model's call(): no node, so Keras
+                # asks compute_output_shape, which a custom layer without one cannot answer ("?").
+                out_shape = None
             elif layer.calls and not (m.kind == "subclassed" and layer.class_name in BUILT_AT_INIT
                                       and all(getattr(c, "traced", False) for c in layer.calls)):
                 # Keras shows a subclassed model's layer shape from the shapes

@@ -7,14 +7,19 @@
   read stay named unknowns.
 - ``types.SimpleNamespace(**settings)``: an object whose attributes are its
   keyword arguments.
+- ``json.loads("...")`` of a string the script spells out: the settings it
+  holds (a string read from a file stays unknown).
+- ``copy.deepcopy`` / ``copy.copy`` of plain settings (numbers, strings, lists,
+  tuples, dicts): an independent copy, so editing it leaves the original alone.
 - ``dataclasses.replace(cfg, **changes)``: handled by the interpreter, which
   knows the dataclass's fields (see ``KerasApi.dataclass_replace``).
 """
 from __future__ import annotations
 
+import json
 from typing import Optional
 
-from .values import ArgParserV, Const, ListV, ObjectV, TupleV, Unknown, Value
+from .values import ArgParserV, Const, DictV, ListV, ObjectV, TupleV, Unknown, Value
 
 NAMESPACE = "argparse.Namespace"
 # Objects whose attributes are plain settings a script may also assign.
@@ -93,8 +98,46 @@ def parser_method(parser: ArgParserV, name: str, args: list, kwargs: dict) -> Va
     return Unknown(name)
 
 
+def _from_json(obj) -> Value:
+    if isinstance(obj, dict):
+        return DictV(list(obj), [_from_json(v) for v in obj.values()])
+    if isinstance(obj, list):
+        return ListV([_from_json(v) for v in obj])
+    return Const(obj)
+
+
+def _copied(v: Value, deep: bool, depth: int = 0) -> Optional[Value]:
+    """A copy of plain settings; None when something in it is not plain data."""
+    if isinstance(v, Const):
+        return v
+    if depth > 50:
+        return None
+    inner = (lambda x: _copied(x, deep, depth + 1)) if deep else (lambda x: x)
+    if isinstance(v, (ListV, TupleV)):
+        items = [inner(i) for i in v.items]
+        if any(i is None for i in items):
+            return None
+        return ListV(items, v.inexact) if isinstance(v, ListV) else TupleV(items)
+    if isinstance(v, DictV):
+        values = [inner(i) for i in v.values]
+        if any(i is None for i in values):
+            return None
+        return DictV(list(v.keys), values, v.inexact)
+    return None
+
+
 def call_external(path: str, args: list, kwargs: dict) -> Optional[Value]:
-    """What a standard-library constructor returns, or None when we don't model it."""
+    """What a standard-library call returns, or None when we don't model it."""
+    if path == "json.loads" and len(args) == 1:
+        text = args[0]
+        if isinstance(text, Const) and isinstance(text.value, str):
+            try:
+                return _from_json(json.loads(text.value))
+            except ValueError:
+                return Unknown("json")
+        return Unknown("json")
+    if path in ("copy.deepcopy", "copy.copy") and len(args) == 1:
+        return _copied(args[0], deep=path == "copy.deepcopy") or Unknown("copy")
     if path == "argparse.ArgumentParser":
         return ArgParserV()
     if path == "types.SimpleNamespace" and not args:

@@ -40,6 +40,8 @@ GAPS = {
                                     "'Connected to' as target, source; Keras as source, target",
     "fac_subclass_build_sizes": "layers made in a subclass's build() after model.build((None, 16)): Keras shows them "
                                 "unbuilt ('?', 0 params), the runtime builds them on a (1, 32) probe",
+    "fac_subclass_blocks_loop_call": "custom layers called only inside a subclassed model's call(): Keras shows '?' "
+                                     "(no compute_output_shape), the runtime their traced shape",
     "fac_timedistributed_submodel": "TimeDistributed(Sequential model): the runtime's TimeDistributed fails "
                                     "(engine/layer.py: 'NoneType' object is not iterable)",
 }

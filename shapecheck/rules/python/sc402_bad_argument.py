@@ -6,7 +6,7 @@ RULE = Rule(
     name='bad-argument',
     severity='error',
     title='A call has arguments its signature refuses',
-    what='A layer constructor called with a keyword it does not take (a misspelling such as `activaton=`), too many positional arguments, a required argument missing, or the same argument twice; and a model method called with a keyword it does not take: `model.add(Dense(10), activation=\'softmax\')` (the keyword belongs inside the layer), `fit(nb_epoch=...)`.',
+    what='A layer constructor called with a keyword it does not take (a misspelling such as `activaton=`), too many positional arguments, a required argument missing, or the same argument twice; a layer *called* with more positional arguments than its `call()` takes (`Concatenate()(a, b)` for `Concatenate()([a, b])`: Keras raises `TypeError: too many positional arguments`); and a model method called with a keyword it does not take: `model.add(Dense(10), activation=\'softmax\')` (the keyword belongs inside the layer), `fit(nb_epoch=...)`.',
     why="Keras raises `TypeError`/`ValueError: Unrecognized keyword arguments passed to Dense: {'activaton': 'relu'}` when the layer is created, and `TypeError: Sequential.add() got an unexpected keyword argument 'activation'` for a method.",
     example="layers.Dense(10, activaton='relu')",
     fix="Use the argument names of Keras 3's signature (the message suggests the nearest one).",
