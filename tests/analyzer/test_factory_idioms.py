@@ -308,3 +308,62 @@ model.fit(features, target, epochs=1, verbose=0)
     assert errors(body.format(data="table")) == [(9, "SC103")]
     # valid/so4_normalization_adapted_features_only.py
     assert errors(body.format(data="features")) == []
+
+
+# -- settings from JSON text, copied -------------------------------------------------
+def test_json_literal_settings_and_deepcopy_independence():
+    # fac_json_literal_config: Keras builds 16 -> 48 -> 24 -> 3 and, from the edited copy, ... -> 12 -> 1
+    ms, _ = models("""import copy, json
+CFG = json.loads('{"n_in": 16, "hidden": [48, 24], "n_out": 3}')
+def build(cfg):
+    inp = keras.Input((cfg["n_in"],))
+    x = inp
+    for h in cfg["hidden"]:
+        x = layers.Dense(h, activation="relu")(x)
+    return keras.Model(inp, layers.Dense(cfg["n_out"])(x))
+model = build(CFG)
+other = copy.deepcopy(CFG)
+other["hidden"].append(12)
+model_deeper = build(other)
+again = build(CFG)
+""")
+    assert [l.params for l in ms["model"].layers] == [0, 16 * 48 + 48, 48 * 24 + 24, 24 * 3 + 3]
+    assert [l.params for l in ms["model_deeper"].layers][-2:] == [24 * 12 + 12, 12 * 3 + 3]
+    assert ms["again"].total_params == ms["model"].total_params  # the copy's edit left CFG alone
+
+
+def test_json_text_not_spelled_out_stays_unknown():
+    ms, _ = models("""import json
+CFG = json.loads(open("cfg.json").read())
+model = keras.Sequential([keras.Input((CFG["n_in"],)), layers.Dense(2)])
+""")
+    assert ms["model"].total_params is None
+
+
+# -- Keras's summary of a subclassed model ------------------------------------------------
+def test_custom_layer_called_only_inside_subclassed_call_shows_no_shape():
+    # fac_subclass_blocks_loop_call: Keras prints "?" for ResidualDense, (None, 32) for the Dense beside it
+    _, report = models("""
+class Block(layers.Layer):
+    def __init__(self, units, **kw):
+        super().__init__(**kw)
+        self.fc = layers.Dense(units)
+    def call(self, x):
+        return x + self.fc(x)
+
+class Net(keras.Model):
+    def __init__(self):
+        super().__init__()
+        self.proj = layers.Dense(8)
+        self.blocks = [Block(8) for _ in range(2)]
+    def call(self, x):
+        x = self.proj(x)
+        for b in self.blocks:
+            x = b(x)
+        return x
+
+model = Net()
+model(keras.Input((4,)))
+""")
+    rows = [(l.class_name, l.output_shape, l.params) for l in report.models[0].layers]
+    assert rows == [("Dense", (None, 8), 40), ("Block", None, 72), ("Block", None, 72)]
