@@ -40,8 +40,8 @@ SILENT = ROOT / "tests" / "fixtures" / "silent"
 KNOWN_GAPS = FAULTS / "KNOWN_GAPS.txt"
 
 # The corpus the issue asks for; the oracle test keeps us honest about it.
-MIN_FAULTS = 259
-MIN_VALID = 138
+MIN_FAULTS = 262
+MIN_VALID = 143
 MIN_SILENT = 30
 # Faults reported on the right line / all faults. Raise it as the analyzer
 # grows; it must never silently fall back.

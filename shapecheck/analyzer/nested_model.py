@@ -7,7 +7,8 @@ layers' shape rules on the new input; any built single-input, single-output mode
 called on an input that agrees with the one it was built on gives its output
 with the new batch axis. Its weights are the model's own (Keras reuses them);
 an input that disagrees with the model's declared Input is refused, as Keras's
-input check does.
+input check does: while the graph is built for a Sequential, when data flows
+(fit/predict) for a Functional, whose shapes Keras takes from its graph.
 """
 from __future__ import annotations
 
@@ -55,7 +56,9 @@ class ModelAsLayer:
         x = inputs[0]
         if x is None:
             return None
-        _declared_input_fault(m, x)
+        if m.kind == "sequential":
+            # a Sequential runs its layers on the new input: its input check raises while the graph is built
+            _declared_input_fault(m, x)
         if m.kind == "sequential" and m.layers:
             for layer in m.layers:
                 if layer.spec is None:
@@ -67,6 +70,17 @@ class ModelAsLayer:
         if len(m.inputs) == 1 and len(m.outputs) == 1 and _agrees(m.inputs[0].shape, x):
             out = m.outputs[0].shape
             return None if out is None else (x[0],) + tuple(out[1:])
+        return None
+
+    def data_fault(self, cfg, inputs):
+        """A Functional model answers the wrapper's shape question from its graph
+        (no input check), so Keras builds the wrapper; the check raises when data flows."""
+        if self.model.kind == "sequential" or len(inputs) != 1 or inputs[0] is None:
+            return None
+        try:
+            _declared_input_fault(self.model, inputs[0])
+        except ShapeFault as fault:
+            return fault.message, fault.fix
         return None
 
     def weights(self, cfg, inputs) -> Optional[list]:

@@ -367,3 +367,23 @@ model(keras.Input((4,)))
 """)
     rows = [(l.class_name, l.output_shape, l.params) for l in report.models[0].layers]
     assert rows == [("Dense", (None, 8), 40), ("Block", None, 72), ("Block", None, 72)]
+
+
+def test_timedistributed_functional_encoder_checked_when_data_flows():
+    # faults/so4_timedistributed_functional_encoder_wrong_rank.py: Keras builds the model (a Functional answers
+    # TimeDistributed's shape question from its graph) and raises at predict, in the encoder's Conv2D
+    body = """
+frame = keras.Input((16, 16, 1))
+encoder = keras.Model(frame, layers.GlobalAveragePooling2D()(layers.Conv2D(4, 3)(frame)))
+clips = keras.Input((5, 16, 16, {channels}))
+model = keras.Model(clips, layers.TimeDistributed(encoder)(clips))
+model.predict(np.zeros((2, 5, 16, 16, {channels})), verbose=0)
+"""
+    assert errors(body.format(channels=3)) == [(6, "SC103")]
+    # valid/so4_timedistributed_functional_encoder.py
+    assert errors(body.format(channels=1)) == []
+
+
+def test_registry_builder_not_picked_is_not_checked_with_its_defaults():
+    # valid/so4_registry_unpicked_builder_broken_defaults.py: Keras never builds the CNN
+    assert errors(REGISTRY.replace("layers.LSTM(units)", "layers.Conv2D(units, 3)") + 'model = MODELS["dense"](30, 4)\n') == []

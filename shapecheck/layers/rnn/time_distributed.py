@@ -50,6 +50,13 @@ class TimeDistributed(LayerSpec):
             )
         return (out[0], inputs[0][1]) + tuple(out[1:])
 
+    def data_fault(self, cfg, inputs):
+        """The inner layer's faults when data flows, on the steps it is given."""
+        layer = cfg.get("layer")
+        if not isinstance(layer, NestedLayer) or len(inputs) != 1 or inputs[0] is None or len(inputs[0]) < 3:
+            return None
+        return layer.spec.data_fault(layer.cfg, [self.child_input(inputs)])
+
     def weights(self, cfg, inputs):
         layer = cfg["layer"]
         child = self.child_input(inputs)
