@@ -144,7 +144,7 @@ def render_file(report: FileReport) -> str:
     parts = []
     for model in report.models:
         where = f"{report.path}:{model.line}" if model.cell is None else f"{report.path}:cell {model.cell}:{model.line}"
-        head = f"{where}: {model.name}"
+        head = f"{where}: {model.name or 'model'}"  # made in `return keras.Model(...)`: no variable names it
         if model.context:
             head += f"  ({model.context})"
         if not model.built:

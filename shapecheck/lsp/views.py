@@ -240,12 +240,19 @@ def layer_markdown(layer: LayerReport, model: Optional[ModelReport] = None, form
     if layer.trainable_params is not None and layer.params is not None and layer.trainable_params != layer.params:
         parts.append(f"trainable: {count_text(layer.trainable_params)}")
     if model is not None:
-        parts.append(f"in model `{model.name}`")
+        parts.append(f"in model `{display_name(model)}`")
     return "  \n".join(parts)
 
 
+def display_name(model: ModelReport) -> str:
+    """What the editor shows for a model: the variable Keras names it after, else
+    its Keras name (a model made in `return keras.Model(...)` has no variable);
+    LSP symbols must not be nameless."""
+    return model.name or model.keras_name or model.kind
+
+
 def model_markdown(model: ModelReport) -> str:
-    parts = [f"**{model.name}**: {model.kind} model, {len(model.layers)} layers"]
+    parts = [f"**{display_name(model)}**: {model.kind} model, {len(model.layers)} layers"]
     if not model.built:
         parts.append("not built: no input shape is known")
     else:
@@ -427,7 +434,7 @@ def document_symbols(view: View) -> list[types.DocumentSymbol]:
         full = (head[0], 0, full[2], full[3])  # a model's outline entry starts at its statement's line
         symbols.append(
             types.DocumentSymbol(
-                name=model.name,
+                name=display_name(model),
                 detail=f"{model.kind} · {count_text(model.total_params)} params",
                 kind=types.SymbolKind.Class,
                 range=view.range(full),
