@@ -437,7 +437,7 @@ class KerasApi:
         if isinstance(value, ModelV) and self._constructed_by(value, rhs):
             target = node.value if isinstance(node, cst.Attribute) else None
             base = target.value if isinstance(target, cst.Name) else "self"
-            value.var_names.append((f"{base}.{attr}", False))
+            value.var_names.append((f"{base}.{attr}", False, True))
         if isinstance(obj, ModelV):
             obj.self_attrs[attr] = value
             if obj.kind == "subclassed":
@@ -2429,7 +2429,7 @@ class KerasApi:
         # end, else after the target of the statement that constructed it; a local
         # name it merely passes through (`m = member(i)`, a loop variable) is neither.
         if isinstance(value, ModelV) and (scope.kind == "module" or self._constructed_by(value, rhs)):
-            value.var_names.append((name, scope.kind == "module"))
+            value.var_names.append((name, scope.kind == "module", self._constructed_by(value, rhs)))
         elif isinstance(value, ArrayV) and rhs is not None and isinstance(rhs, cst.Call) and value.shape is not None:
             self.add_site(target, "array", value.shape, None, after=rhs)
 
@@ -2470,8 +2470,12 @@ class KerasApi:
 
     def model_report(self, m: ModelV) -> ModelReport:
         names = m.var_names
-        module_names = [n for n, is_module in names if is_module]
-        var = module_names[-1] if module_names else (names[0][0] if names else "")
+        # Keras's rule (tests/oracle/README.md): the first module variable still holding
+        # the model when the program ends, else the target of the statement that made it.
+        holders = {n for n, is_module, _ in names if is_module and self.it.globals.vars.get(n) is m}
+        module_names = [n for n in self.it.globals.vars if n in holders]
+        built_as = [n for n, _, constructed in names if constructed]
+        var = module_names[0] if module_names else (built_as[0] if built_as else "")
         site = m.site or Range(1, 0, 1, 0)
         layers = []
         built = m.built and not (m.kind == "subclassed" and not m.built)

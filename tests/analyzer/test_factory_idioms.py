@@ -387,3 +387,13 @@ model.predict(np.zeros((2, 5, 16, 16, {channels})), verbose=0)
 def test_registry_builder_not_picked_is_not_checked_with_its_defaults():
     # valid/so4_registry_unpicked_builder_broken_defaults.py: Keras never builds the CNN
     assert errors(REGISTRY.replace("layers.LSTM(units)", "layers.Conv2D(units, 3)") + 'model = MODELS["dense"](30, 4)\n') == []
+
+
+def test_module_variable_rebound_in_a_loop_names_only_the_model_it_holds_at_the_end():
+    # Keras's rule (tests/oracle/README.md): the module variable holding the model after the run,
+    # else the target of the statement that constructed it (here none: `return keras.Model(...)`)
+    _, report = models(MLP + """
+for w in (4, 8, 16):
+    net = build(3, w, 2)
+""")
+    assert [m.name for m in report.models] == ["", "", "net"]
