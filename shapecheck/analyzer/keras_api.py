@@ -915,6 +915,12 @@ class KerasApi:
                     vocab = learned_vocabulary(obj.spec.class_name, obj.cfg, values)
                 if obj.spec.class_name == "Normalization" and isinstance(data, ArrayV) and data.shape is not None:
                     obj.cfg[ADAPTED_SHAPE] = tuple(data.shape)  # the statistics' sizes (checked when data flows)
+                    if obj.built_inputs and obj.spec.data_fault(obj.cfg, list(obj.built_inputs)) is not None:
+                        # already built: adapt() itself refuses data of other sizes
+                        self.it.diag(node, "SC103", f"The layer was built with input_shape={format_shape(obj.built_inputs[0])}, "
+                                     f"but adapt() is being called with data with an incompatible shape, "
+                                     f"data.shape={format_shape(data.shape)}",
+                                     hint="adapt the layer on the same columns the model is given (drop the target column first)")
                 if vocab is not None and obj.cfg.get("vocabulary") is None:
                     obj.cfg["vocabulary"] = vocab  # literal data: the vocabulary adapt() learns is known
                     obj.cfg.pop(ADAPTED, None)

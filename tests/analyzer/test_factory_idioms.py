@@ -397,3 +397,18 @@ for w in (4, 8, 16):
     net = build(3, w, 2)
 """)
     assert [m.name for m in report.models] == ["", "", "net"]
+
+
+def test_normalization_adapted_after_the_model_is_built():
+    # Keras 3.15 raises at adapt(): "The layer was built with input_shape=(None, 8), but adapt() is being
+    # called with data with an incompatible shape, data.shape=(300, 9)"
+    found = diags("""
+table = np.random.rand(300, 9).astype("float32")
+norm = layers.Normalization()
+inputs = keras.Input(shape=(8,))
+model = keras.Model(inputs, layers.Dense(1)(norm(inputs)))
+norm.adapt(table)
+model.compile(optimizer="adam", loss="mse")
+""")
+    assert [(l, c) for l, c, s, _ in found if s == "error"] == [(6, "SC103")]
+    assert "input_shape=(None, 8)" in found[0][3] and "data.shape=(300, 9)" in found[0][3]
