@@ -373,3 +373,31 @@ def test_multi_output_logs_like_keras():
     m.compile("sgd", {"p": "binary_crossentropy", "d": "sparse_categorical_crossentropy"}, metrics={"p": "accuracy"})
     h = m.fit(x, {"p": y1, "d": y2}, epochs=1, verbose=0)
     assert sorted(h.history) == ["d_loss", "loss", "p_accuracy", "p_loss"]
+
+
+def test_custom_layer_on_sequences_of_any_length_keeps_the_unknown_length():
+    """A custom layer's symbolic output is found by running call() on zeros; the
+    sequence length it follows is unknown, as in Keras's symbolic call, and so are
+    the shapes of the layers it calls (a Sequential built inside on that call too)."""
+    from shapecheck.runtime.engine import Input, Layer, Model, Sequential, clear_session, layer_class
+
+    Dense, LayerNormalization = layer_class("Dense"), layer_class("LayerNormalization")
+    clear_session()
+
+    class Block(Layer):
+        def __init__(self):
+            super().__init__()
+            self.proj = Sequential([Dense(8, activation="relu"), Dense(4)])
+            self.norm = LayerNormalization()
+
+        def call(self, x):
+            return self.norm(x + self.proj(x))
+
+    i = Input((None, 4))
+    block = Block()
+    model = Model(i, Dense(3)(block(i)))
+    assert model.output.shape == (None, None, 3)
+    assert [l.output.shape for l in block.proj.layers] == [(None, None, 8), (None, None, 4)]
+    j = Input((5, 4))
+    fixed = Model(j, Block()(j))  # a known length stays known
+    assert fixed.output.shape == (None, 5, 4)

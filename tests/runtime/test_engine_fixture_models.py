@@ -22,7 +22,6 @@ GAPS = {
     # Unseen-code fixtures (unseen-summary helper), failing on the runtime as of their landing:
     "seq2seq_attention_gru": "mask_zero: Keras adds NotEqual and Concatenate mask op rows; the runtime has no masks",
     "rnn_cells_guide": "RNN over a list of cells: the runtime's input spec check refuses an equal shape",
-    "translation_transformer_layers": "MultiHeadAttention called with query=/value=/key= keywords only",
     "sequential_guide_eager": "a Sequential built by a call on ops.ones((3, 3)): Keras shows the batch size 3, the runtime None",
     "ocr_ctc_model": "the runtime has no keras.losses.CTC",
     "video_gru_explicit_mask": "an explicit mask= input: Keras connects it (and passes it on); the runtime has no masks",
@@ -33,7 +32,6 @@ GAPS = {
     "bert_segment_position_cls": "x + y on KerasTensors: a Lambda row where Keras shows an Add op row",
     "clone_model_copy": "keras.models.clone_model runs (rebuilt from get_config), but Keras names the clone's "
                         "layers in another order (dense_3 before dense_2) and the runtime lists the originals too",
-    "einsum_transformer_block": "keras.ops.einsum in a custom layer's call(): the runtime gives (None, 1, 128), Keras (None, None, 128)",
     "subclass_build_graph_summary": "a subclassed model's GlobalMaxPooling2D later called on a real KerasTensor: Keras shows that call's shape, the runtime '?'",
     # Model-factory fixtures (factories helper, session 4), failing on the runtime as of their landing:
     "fac_seq2seq_shared_embedding": "an Embedding shared by two inputs with mask_zero: the runtime lists the mask op's "

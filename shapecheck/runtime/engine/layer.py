@@ -427,20 +427,41 @@ class Layer:
     _returns_list = False
 
     def _symbolic_outputs(self, inputs, flat, call_kwargs):
-        """Output shapes of a generic layer: run ``call`` on zeros (batch 1)."""
-        probe = _probe(inputs)
+        """Output shapes of a generic layer: run ``call`` on zeros (batch 1,
+        unknown sizes 1).  Where an input has an unknown size besides the
+        batch (a sequence of any length), ``call`` runs a second time with
+        those sizes 2: an output size that follows them is unknown too, as in
+        Keras's symbolic call -- (None, None, 32), not the probe's (None, 1, 32).
+        Sublayers called inside note their shapes the same way."""
+        outs = self._probe_call(inputs, call_kwargs, 1)
+        self._returns_list = isinstance(outs, (list, tuple))
+        outs = outs if isinstance(outs, (list, tuple)) else [outs]
+        shapes = [(None,) + tuple(np.shape(o))[1:] for o in outs]
+        dtypes = [_dtype_name(np.asarray(o)) for o in outs]
+        if any(d is None for t in flat for d in tuple(getattr(t, "shape", ()))[1:]):
+            was = getattr(STATE, "probe_merge", False)
+            STATE.probe_merge = True
+            try:
+                again = self._probe_call(inputs, call_kwargs, 2)
+            except Exception:  # noqa: BLE001 -- a call that only works at size 1 keeps the first shapes
+                again = None
+            finally:
+                STATE.probe_merge = was
+            if again is not None:
+                again = again if isinstance(again, (list, tuple)) else [again]
+                if len(again) == len(shapes):
+                    shapes = [_merge_dims(s, (None,) + tuple(np.shape(o))[1:]) for s, o in zip(shapes, again)]
+        return shapes, dtypes
+
+    def _probe_call(self, inputs, call_kwargs, unknown_size):
+        probe = _probe(inputs, unknown_size)
         was, STATE.probing = getattr(STATE, "probing", False), True
         try:
             with _no_tape():
-                out = self.call(*probe, **call_kwargs) if isinstance(probe, Positional) else \
+                return self.call(*probe, **call_kwargs) if isinstance(probe, Positional) else \
                     self.call(probe, **call_kwargs)
         finally:
             STATE.probing = was
-        outs = out if isinstance(out, (list, tuple)) else [out]
-        self._returns_list = isinstance(out, (list, tuple))
-        shapes = [(None,) + tuple(np.shape(o))[1:] for o in outs]
-        dtypes = [_dtype_name(np.asarray(o)) for o in outs]
-        return shapes, dtypes
 
     def _eager_call(self, inputs, call_kwargs, training):
         if isinstance(inputs, _autodiff.Traced):
@@ -484,7 +505,11 @@ class Layer:
 
     def _note_eager_shapes(self, out):
         outs = out if isinstance(out, (list, tuple)) else [out]
-        self._eager_output_shapes = [(None,) + tuple(np.shape(o))[1:] for o in outs]
+        shapes = [(None,) + tuple(np.shape(o))[1:] for o in outs]
+        before = getattr(self, "_eager_output_shapes", None)
+        if getattr(STATE, "probe_merge", False) and before is not None and len(before) == len(shapes):
+            shapes = [_merge_dims(a, b) for a, b in zip(before, shapes)]  # (see _symbolic_outputs)
+        self._eager_output_shapes = shapes
 
     def call(self, inputs, **kwargs):
         raise NotImplementedError(f"Layer {type(self).__name__} does not implement call()")
@@ -540,10 +565,18 @@ def _is_tensor_like(a) -> bool:
     return isinstance(a, (KerasTensor, np.ndarray, _autodiff.Traced)) or hasattr(a, "__array__")
 
 
-def _probe(inputs):
-    """Zeros shaped like the symbolic inputs (batch axis and unknown axes -> 1)."""
+def _merge_dims(a: tuple, b: tuple) -> tuple:
+    """Two probes' shapes of one output: the sizes that differ are unknown."""
+    if len(a) != len(b):
+        return a
+    return tuple(x if x == y else None for x, y in zip(a, b))
+
+
+def _probe(inputs, unknown_size=1):
+    """Zeros shaped like the symbolic inputs (batch axis 1, unknown axes ``unknown_size``)."""
     def one(t):
-        shape = tuple(1 if d is None else d for d in t.shape)
+        dims = tuple(t.shape)
+        shape = tuple((1 if i == 0 else unknown_size) if d is None else d for i, d in enumerate(dims))
         return np.zeros(shape, dtype=np.dtype(t.dtype) if t.dtype != "string" else object)
 
     if isinstance(inputs, (list, tuple)):
@@ -844,7 +877,7 @@ class CatalogLayer(Layer):
             self._rnn_states = [np.array(o, dtype=np.float32, copy=True) for o in outs[-n_states:]]
             if not self.cfg.get("return_state"):
                 outs = outs[:1]
-        if not self._inbound_nodes and self._eager_output_shapes is None:
+        if not self._inbound_nodes and (self._eager_output_shapes is None or getattr(STATE, "probe_merge", False)):
             self._note_eager_shapes(outs)
         if self.cfg.get("activity_regularizer") is not None and dev == "cpu":
             self._activity_losses(outs)

@@ -10,8 +10,8 @@ from __future__ import annotations
 import numpy as np
 
 from . import observe
-from .context import unique_name
-from .layer import InputLayer, Layer, _on_device, _to_array
+from .context import STATE, unique_name
+from .layer import InputLayer, Layer, _merge_dims, _on_device, _to_array
 from .tensor import KerasTensor, flatten, format_shape
 from .training import Trainer
 
@@ -461,7 +461,8 @@ class Sequential(Model):
     def _set_graph(self):
         # Keras builds a Functional inside the Sequential at every (re)build,
         # which takes a "functional" name: later Model(...)s count on from it.
-        unique_name("functional")
+        if not getattr(self, "_rebuilding_on_probe", False):  # (Keras built it once)
+            unique_name("functional")
         self._graph = Graph([self._input_tensor], [self._last])
         self._input_structure = self._input_tensor
         self._output_structure = self._last
@@ -503,6 +504,22 @@ class Sequential(Model):
         if self._graph is None:
             arr = _to_array(inputs)
             self.build((None,) + arr.shape[1:])
+            # built on a custom layer's probe (layer._symbolic_outputs): sizes it
+            # probes twice may turn out unknown
+            self._built_by_probe = bool(getattr(STATE, "probing", False))
+        elif getattr(self, "_built_by_probe", False) and getattr(STATE, "probe_merge", False):
+            arr = _to_array(inputs)
+            before = tuple(self._input_tensor.shape)
+            merged = _merge_dims(before, (None,) + arr.shape[1:])
+            if merged != before:  # rebuilt on the unknown sizes, as Keras builds it on the symbolic input
+                for layer in self._layers:
+                    layer._inbound_nodes.clear()
+                self._graph, self._input_tensor = None, None
+                self._rebuilding_on_probe = True
+                try:
+                    self.build(merged)
+                finally:
+                    self._rebuilding_on_probe = False
         return Model._eager_call(self, inputs, call_kwargs, training)
 
     def _ensure_built_for(self, arrays):
