@@ -18,11 +18,28 @@ initializers.
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
 
 SCRIPTS = Path(__file__).resolve().parents[1] / "fixtures" / "runtime" / "scripts"
+ORACLE = Path(__file__).resolve().parent
+
+# A script importing a Keras 2 module path (keras.layers.core...) runs with the same
+# aliases the model oracle installs (keras_run.install_keras2_aliases); other scripts
+# run as plain `python script.py`, so nothing is imported before their own first line.
+KERAS2_PATH = re.compile(r"keras\.layers\.(core|embeddings|convolutional|pooling|recurrent|merge|normalization|"
+                         r"wrappers|advanced_activations|noise)\b")
+KERAS2_HARNESS = r"""
+import runpy, sys
+sys.path.insert(0, sys.argv[1])
+from keras_run import install_keras2_aliases
+install_keras2_aliases()
+sys.path.pop(0)
+sys.argv = sys.argv[2:]
+runpy.run_path(sys.argv[0], run_name="__main__")
+"""
 
 
 NOTEBOOK_HARNESS = r"""
@@ -62,6 +79,8 @@ def main(argv):
         command = [sys.executable, script.name]
         if script.suffix == ".ipynb":
             command = [sys.executable, "-c", NOTEBOOK_HARNESS, script.name]
+        elif KERAS2_PATH.search(script.read_text(encoding="utf-8")):
+            command = [sys.executable, "-c", KERAS2_HARNESS, str(ORACLE), script.name]
         proc = subprocess.run(command, cwd=SCRIPTS, env=env, capture_output=True, text=True,
                               timeout=600)
         if proc.returncode != 0:
