@@ -165,15 +165,32 @@ class Mean(Metric):
             self.count += float(sample_weight)
 
 
+_NEG_INF = -1e10  # Keras's metrics_utils.NEG_INF
+
+
 class _Confusion(Metric):
     """True/false positives/negatives at thresholds (Keras's confusion metrics):
     a prediction counts as positive when it is above the threshold."""
 
-    def __init__(self, thresholds, name=None, dtype=None, from_logits=False):
+    def __init__(self, thresholds, name=None, dtype=None, from_logits=False, top_k=None, class_id=None):
         self._thresholds = np.asarray(thresholds, dtype=np.float32).reshape(-1)
         self._from_logits = from_logits
+        self._top_k, self._class_id = top_k, class_id
         super().__init__(name, dtype)
         self.reset_state()
+
+    def _select(self, t, p):
+        """Keras's top_k and class_id: only each row's k highest scores can be positive
+        (the others become -1e10, below any threshold), then one class's column is kept."""
+        if self._top_k is not None:
+            k = int(self._top_k)
+            order = np.argsort(-p, axis=-1, kind="stable")[..., :k]  # ties: the lower index, as top_k picks
+            keep = np.zeros(p.shape, bool)
+            np.put_along_axis(keep, order, True, axis=-1)
+            p = np.where(keep, p, np.float32(_NEG_INF))
+        if self._class_id is not None:
+            t, p = t[..., self._class_id], p[..., self._class_id]
+        return t, p
 
     def reset_state(self):
         n = len(self._thresholds)
@@ -185,6 +202,8 @@ class _Confusion(Metric):
         if self._from_logits:
             p = (1.0 / (1.0 + np.exp(-p))).astype(np.float32)
         t = np.asarray(y_true).reshape(p.shape) if np.size(y_true) == p.size else np.asarray(y_true)
+        if self._top_k is not None or self._class_id is not None:
+            t, p = self._select(t, p)
         t = t.astype(bool).reshape(-1)
         p = p.reshape(-1)
         if sample_weight is None:
@@ -205,10 +224,11 @@ class _Confusion(Metric):
 
 class Precision(_Confusion):
     def __init__(self, thresholds=None, top_k=None, class_id=None, name=None, dtype=None):
-        if top_k is not None or class_id is not None:
-            raise NotImplementedError("Precision(top_k=..., class_id=...) is not supported by the shapecheck runtime")
         self._single = thresholds is None or np.ndim(thresholds) == 0
-        super().__init__(0.5 if thresholds is None else thresholds, name or "precision", dtype)
+        # with top_k and no thresholds, Keras counts every one of the top k as positive
+        default = 0.5 if top_k is None else _NEG_INF
+        super().__init__(default if thresholds is None else thresholds, name or "precision", dtype,
+                         top_k=top_k, class_id=class_id)
 
     def result(self):
         r = self._div(self.tp, self.tp + self.fp).astype(np.float32)
@@ -217,10 +237,11 @@ class Precision(_Confusion):
 
 class Recall(_Confusion):
     def __init__(self, thresholds=None, top_k=None, class_id=None, name=None, dtype=None):
-        if top_k is not None or class_id is not None:
-            raise NotImplementedError("Recall(top_k=..., class_id=...) is not supported by the shapecheck runtime")
         self._single = thresholds is None or np.ndim(thresholds) == 0
-        super().__init__(0.5 if thresholds is None else thresholds, name or "recall", dtype)
+        # with top_k and no thresholds, Keras counts every one of the top k as positive
+        default = 0.5 if top_k is None else _NEG_INF
+        super().__init__(default if thresholds is None else thresholds, name or "recall", dtype,
+                         top_k=top_k, class_id=class_id)
 
     def result(self):
         r = self._div(self.tp, self.tp + self.fn).astype(np.float32)
@@ -261,8 +282,8 @@ class AUC(_Confusion):
 
     def __init__(self, num_thresholds=200, curve="ROC", summation_method="interpolation", name=None, dtype=None,
                  thresholds=None, multi_label=False, num_labels=None, label_weights=None, from_logits=False):
-        if multi_label:
-            raise NotImplementedError("AUC(multi_label=True) is not supported by the shapecheck runtime")
+        self.multi_label = bool(multi_label)
+        self.label_weights = None if label_weights is None else np.asarray(label_weights, np.float32)
         self.curve = curve.upper()
         self.summation_method = summation_method.lower()
         eps = 1e-7
@@ -273,8 +294,51 @@ class AUC(_Confusion):
         self.num_thresholds = len(inner) + 2
         super().__init__([0.0 - eps] + inner + [1.0 + eps], name or "auc", dtype, from_logits=from_logits)
 
+    def reset_state(self):
+        super().reset_state()
+        self._by_label = None  # multi_label: one _Confusion per label column, made at the first update
+
+    def update_state(self, y_true, y_pred, sample_weight=None):
+        if not self.multi_label:
+            return super().update_state(y_true, y_pred, sample_weight)
+        # multi_label: each label (last axis) gets its own curve; result() averages their areas
+        p = np.asarray(y_pred, dtype=np.float32)
+        t = np.asarray(y_true).reshape(p.shape)
+        n_labels = p.shape[-1]
+        p2, t2 = p.reshape(-1, n_labels), t.reshape(-1, n_labels)
+        sw = None if sample_weight is None else np.broadcast_to(
+            np.asarray(sample_weight, np.float64).reshape(-1, *([1] * (p.ndim - 1))), p.shape).reshape(-1, n_labels)
+        if self._by_label is None:
+            self._by_label = [_Confusion(self._thresholds, dtype=None, from_logits=self._from_logits)
+                              for _ in range(n_labels)]
+        for j, label in enumerate(self._by_label):
+            label.update_state(t2[:, j], p2[:, j], None if sw is None else sw[:, j])
+
+    def _snapshot(self):
+        state = super()._snapshot()
+        state["_by_label"] = None if self._by_label is None else [(c, c._snapshot()) for c in self._by_label]
+        return state
+
+    def _restore(self, state):
+        state = dict(state)
+        labels = state.pop("_by_label", None)
+        super()._restore(state)
+        self._by_label = None if labels is None else [c for c, _ in labels]
+        for c, st in labels or []:
+            c._restore(st)
+
     def result(self):
-        tp, fp, tn, fn = (a.astype(np.float32) for a in (self.tp, self.fp, self.tn, self.fn))
+        if self.multi_label:
+            if not self._by_label:
+                return np.float32(0.0)
+            areas = np.array([self._area(c.tp, c.fp, c.tn, c.fn) for c in self._by_label], np.float32)
+            if self.label_weights is None:
+                return np.float32(areas.mean())
+            return np.float32(np.sum(areas * self.label_weights) / np.sum(self.label_weights))
+        return self._area(self.tp, self.fp, self.tn, self.fn)
+
+    def _area(self, tp, fp, tn, fn):
+        tp, fp, tn, fn = (a.astype(np.float32) for a in (tp, fp, tn, fn))
         recall = self._div(tp, tp + fn)
         if self.curve == "PR" and self.summation_method == "interpolation":
             return self._interpolate_pr(tp, fp, fn)
@@ -349,6 +413,58 @@ class SparseTopKCategoricalAccuracy(MeanMetricWrapper):
         super().__init__(sparse_top_k_categorical_accuracy, name, dtype, k=k)
 
 
+# Keras's metric classes that average a loss function over the samples seen
+# (keras.metrics.CategoricalCrossentropy...): each is a MeanMetricWrapper named as Keras names it.
+class BinaryCrossentropy(MeanMetricWrapper):
+    def __init__(self, name="binary_crossentropy", dtype=None, from_logits=False, label_smoothing=0):
+        super().__init__(_losses.binary_crossentropy, name, dtype, from_logits=from_logits,
+                         label_smoothing=label_smoothing)
+
+
+class CategoricalCrossentropy(MeanMetricWrapper):
+    def __init__(self, name="categorical_crossentropy", dtype=None, from_logits=False, label_smoothing=0, axis=-1):
+        super().__init__(_losses.categorical_crossentropy, name, dtype, from_logits=from_logits,
+                         label_smoothing=label_smoothing, axis=axis)
+
+
+class SparseCategoricalCrossentropy(MeanMetricWrapper):
+    def __init__(self, name="sparse_categorical_crossentropy", dtype=None, from_logits=False, axis=-1):
+        super().__init__(_losses.sparse_categorical_crossentropy, name, dtype, from_logits=from_logits, axis=axis)
+
+
+def _loss_mean_class(class_name, fn, default_name):
+    def __init__(self, name=default_name, dtype=None):
+        MeanMetricWrapper.__init__(self, fn, name, dtype)
+
+    return type(class_name, (MeanMetricWrapper,), {"__init__": __init__, "__module__": __name__})
+
+
+def cosine_similarity(y_true, y_pred, axis=-1):
+    """The metric is the similarity itself (the loss is its negative)."""
+    return -_losses.cosine_similarity(y_true, y_pred, axis=axis)
+
+
+class CosineSimilarity(MeanMetricWrapper):
+    def __init__(self, name="cosine_similarity", dtype=None, axis=-1):
+        super().__init__(cosine_similarity, name, dtype, axis=axis)
+
+
+KLDivergence = _loss_mean_class("KLDivergence", _losses.kl_divergence, "kl_divergence")
+Poisson = _loss_mean_class("Poisson", _losses.poisson, "poisson")
+MeanSquaredLogarithmicError = _loss_mean_class("MeanSquaredLogarithmicError", _losses.mean_squared_logarithmic_error,
+                                               "mean_squared_logarithmic_error")
+MeanAbsolutePercentageError = _loss_mean_class("MeanAbsolutePercentageError",
+                                               _losses.mean_absolute_percentage_error,
+                                               "mean_absolute_percentage_error")
+LogCoshError = _loss_mean_class("LogCoshError", _losses.log_cosh, "logcosh")
+Hinge = _loss_mean_class("Hinge", _losses.hinge, "hinge")
+SquaredHinge = _loss_mean_class("SquaredHinge", _losses.squared_hinge, "squared_hinge")
+
+LOSS_MEAN_CLASSES = ["BinaryCrossentropy", "CategoricalCrossentropy", "SparseCategoricalCrossentropy",
+                     "KLDivergence", "Poisson", "MeanSquaredLogarithmicError", "MeanAbsolutePercentageError",
+                     "LogCoshError", "Hinge", "SquaredHinge", "CosineSimilarity"]
+
+
 class Sum(Metric):
     def __init__(self, name="sum", dtype=None):
         super().__init__(name, dtype)
@@ -395,6 +511,8 @@ _BY_NAME.update({
     "true_positives": TruePositives, "false_positives": FalsePositives, "true_negatives": TrueNegatives,
     "false_negatives": FalseNegatives,
 })
+_BY_NAME.update({name: globals()[name] for name in LOSS_MEAN_CLASSES})
+_BY_NAME["cosine_similarity"] = CosineSimilarity
 _LOSS_METRICS = {
     "mean_absolute_percentage_error": _losses.mean_absolute_percentage_error, "mape": _losses.mape,
     "mean_squared_logarithmic_error": _losses.mean_squared_logarithmic_error, "msle": _losses.msle,

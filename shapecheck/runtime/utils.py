@@ -7,7 +7,8 @@ from .random import set_random_seed  # noqa: F401
 
 
 def to_categorical(x, num_classes=None):
-    """One-hot rows (float32), Keras's shape rule: a trailing axis of 1 is replaced."""
+    """One-hot rows, Keras's shape rule: a trailing axis of 1 is replaced.  Float64, as
+    Keras 3 makes them from NumPy input (training reads them as float32)."""
     x = np.asarray(x, dtype="int64")
     shape = x.shape
     if shape and shape[-1] == 1 and len(shape) > 1:
@@ -15,7 +16,7 @@ def to_categorical(x, num_classes=None):
     x = x.reshape(-1)
     if num_classes is None:
         num_classes = int(np.max(x)) + 1
-    out = np.zeros((x.shape[0], num_classes), dtype="float32")
+    out = np.zeros((x.shape[0], num_classes), dtype="float64")
     out[np.arange(x.shape[0]), x] = 1
     return out.reshape(shape + (num_classes,))
 

@@ -518,7 +518,8 @@ class Layer:
         # Keras's base Layer has no general rule either: a subclass that is
         # asked for its output shape must say it.
         raise NotImplementedError(
-            f"Layer {type(self).__name__} should implement `def compute_output_shape(self, input_shape)`."
+            f"Layer {type(self).__name__} does not have a `compute_output_shape` method implemented. "
+            "Should implement `def compute_output_shape(self, input_shape)`."
         )
 
     # -- graph access ------------------------------------------------------------
@@ -789,6 +790,16 @@ class CatalogLayer(Layer):
                     f'Input 0 of layer "{self.name}" is incompatible with the layer: expected shape='
                     f"{format_shape(built) if built else '?'}, found shape={format_shape(got)}"
                 )
+
+    def compute_output_shape(self, input_shape):
+        """The catalog's shape rule for this layer's configuration (a list for a layer
+        with several outputs, as Keras returns)."""
+        shapes = self._shape_list(input_shape)
+        try:
+            out = self.spec.output_shape(self.cfg, shapes)
+        except ShapeFault as fault:
+            raise ValueError(self._fault_message(fault)) from None
+        return tuple(tuple(o) for o in out) if isinstance(out, list) else tuple(out)
 
     def _symbolic_outputs(self, inputs, flat, call_kwargs):
         shapes = self._rule_shapes([t.shape for t in flat])

@@ -11,7 +11,7 @@ import numpy as np
 
 from . import observe
 from .context import STATE, unique_name
-from .layer import InputLayer, Layer, _merge_dims, _on_device, _to_array
+from .layer import InputLayer, Layer, _merge_dims, _no_tape, _on_device, _to_array
 from .tensor import KerasTensor, flatten, format_shape
 from .training import Trainer
 
@@ -290,6 +290,33 @@ class Model(Trainer, Layer):
         if len(outs) == 1 and not isinstance(self._output_structure, (list, dict)):
             return outs[0]
         return _structure_like(self._output_structure, outs) if isinstance(self._output_structure, (list, dict)) else outs
+
+    def compute_output_shape(self, input_shape):
+        """Keras runs a functional or Sequential model's graph on these shapes: we read them
+        off the graph (the batch axis as asked), or, for shapes other than the graph's,
+        run the model in inference mode on zeros, twice where an axis is None (sizes 2
+        and 3): an output axis whose size follows that choice is None.  A subclassed
+        model has no rule, as in Keras."""
+        if self._graph is None and not isinstance(self, Sequential):
+            return Layer.compute_output_shape(self, input_shape)
+        many = isinstance(input_shape, (list, tuple)) and bool(input_shape) and \
+            all(isinstance(s, (list, tuple)) for s in input_shape)
+        shapes = [tuple(s) for s in input_shape] if many else [tuple(input_shape)]
+        graph = self._graph
+        if graph is not None and len(shapes) == len(graph.inputs) and all(
+                len(s) == len(t.shape) and all(a is None or b is None or a == b for a, b in zip(s[1:], t.shape[1:]))
+                for s, t in zip(shapes, graph.inputs)):
+            outs = [(shapes[0][0],) + tuple(t.shape[1:]) for t in graph.outputs]
+        else:
+            runs = []
+            for fill in (2, 3):
+                arrays = [np.zeros(tuple(fill if d is None else d for d in s), np.float32) for s in shapes]
+                with _no_tape():
+                    got = self(arrays if many else arrays[0], training=False)
+                runs.append([tuple(np.shape(o)) for o in flatten(got)])
+            outs = [tuple(None if a != b else a for a, b in zip(r2, r3)) if len(r2) == len(r3) else r2
+                    for r2, r3 in zip(*runs)]
+        return outs[0] if len(outs) == 1 else outs
 
     def call(self, inputs, training=None, mask=None):
         if self._graph is not None:

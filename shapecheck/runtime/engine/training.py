@@ -148,7 +148,7 @@ class Trainer:
         return names
 
     def _out_names(self):
-        names = getattr(self, "_output_names", None)
+        names = getattr(self, "_output_names", None) or getattr(self, "_call_output_names", None)
         if not names and self._graph is not None:
             names = [t.node.layer.name for t in self._graph.outputs]
         return names or ["output_0"]
@@ -383,18 +383,48 @@ class Trainer:
     def _ensure_graph_from_dict(self, x):
         pass
 
+    def _n_outputs(self, y) -> int:
+        """How many outputs the targets are for: a graph's outputs; for a subclassed
+        model, what its call() returned last (a dict or list of outputs), else a dict
+        of targets names its outputs itself."""
+        if self._graph is not None:
+            return len(self._graph.outputs)
+        seen = getattr(self, "_call_output_names", None)
+        if seen:
+            return len(seen)
+        if isinstance(y, dict):
+            self._call_output_names = sorted(y)
+            self._output_names = self._call_output_names
+            return len(y)
+        return 1
+
+    def _flatten_call_output(self, out) -> list:
+        """A subclassed call() may return a dict (flattened by sorted key, as Keras's tree
+        does; the keys name the outputs in logs and predict's result) or a list/tuple."""
+        if isinstance(out, dict):
+            keys = sorted(out)
+            self._call_output_names = keys
+            self._output_names = keys
+            self._output_structure = {k: None for k in keys}
+            return [out[k] for k in keys]
+        if isinstance(out, (list, tuple)):
+            if len(out) > 1:
+                self._call_output_names = [f"output_{i}" for i in range(len(out))]
+            return list(out)
+        return [out]
+
     def _prepare_y(self, y, n_out):
         if y is None:
             return None
         if isinstance(y, dict):
             names = self._out_names()
-            return [None if y.get(n) is None else np.asarray(y[n]) for n in names]
+            return [None if y.get(n) is None else _floatx(y[n]) for n in names]
         ys = _as_list(y)
         if len(ys) != n_out and n_out == 1:
             ys = [np.asarray(y)]
         if len(ys) != n_out:
             raise ValueError(f"The model has {n_out} outputs but `y` has {len(ys)} arrays.")
-        return ys
+        return [None if a is None else _floatx(a) for a in ys]
 
     def _forward(self, arrays, training):
         _masking.clear()  # masks of the previous batch's arrays
@@ -419,7 +449,7 @@ class Trainer:
                         out = _autodiff.unwrap(self.call(x, **kw))
                 finally:
                     STATE.user_calls -= 1
-                outs = list(out) if isinstance(out, (list, tuple)) else [out]
+                outs = self._flatten_call_output(out)
         finally:
             STATE.depth -= 1
             STATE.engine_forward = engine
@@ -597,12 +627,16 @@ class Trainer:
             raise RuntimeError(f"You must call `compile()` before using the model ({what}).")
 
     def _track_output_loss(self, i, value, n):
-        """Per-output losses, logged as "<output>_loss" when a model has several."""
+        """Per-output losses, logged as "<output>_loss" when a model has several.  Keras 3
+        (TensorFlow) averages them over batches, each batch counting once -- its trackers
+        are weighted by a batch size that is unknown inside the traced step -- while the
+        total "loss" is weighted by batch size (measured: 32 + 16 samples give the mean
+        of the two batch values, not 2:1)."""
         trackers = getattr(self, "_out_losses", None)
         if trackers is None or len(trackers) != len(self._losses):
             trackers = self._out_losses = [[0.0, 0] for _ in self._losses]
-        trackers[i][0] += float(value) * n
-        trackers[i][1] += n
+        trackers[i][0] += float(value)
+        trackers[i][1] += 1
 
     def _output_loss_logs(self) -> dict:
         trackers = getattr(self, "_out_losses", None)
@@ -650,7 +684,7 @@ class Trainer:
             validation_data, validation_batch_size = (vx, vy), validation_batch_size or vbs
         observe.data_event("fit", self, _raw(x), _raw(y))
         xs = self._prepare_x(x)
-        n_out = len(self._graph.outputs) if self._graph is not None else 1
+        n_out = self._n_outputs(y)
         ys = self._prepare_y(y, n_out)
         custom = self._custom_step()
         if ys is None and custom:
@@ -680,6 +714,11 @@ class Trainer:
             validation_data = (self._prepare_x(vx), self._prepare_y(vy, n_out))
         batch_size = batch_size or 32
         steps = steps_per_epoch or max(1, math.ceil(n / batch_size))
+        # Arrays with steps_per_epoch: Keras keeps its iterator over the batches from one
+        # epoch to the next and starts a new pass (reshuffled) only once all were used.
+        n_batches, carry, pos = max(1, math.ceil(n / batch_size)), bool(steps_per_epoch) and not stride, 0
+        order = np.arange(n)
+        endless = _data.is_pipeline(x_in) and hasattr(x_in, "cardinality") and int(x_in.cardinality()) < 0
         verbose = 1 if verbose == "auto" else int(verbose)
         history = callbacks_module.History()
         cbs = list(callbacks or []) + [history]
@@ -704,7 +743,9 @@ class Trainer:
                 print(f"Epoch {epoch + 1}/{epochs}")
                 sys.stdout.flush()
             bar = Progbar(steps, verbose=verbose) if verbose else None
-            if shuffle == "batch":  # whole batches in a new order (Keras: shuffle="batch", PyDatasets)
+            if carry and pos:
+                pass  # the pass over the data goes on where the last epoch stopped
+            elif shuffle == "batch":  # whole batches in a new order (Keras: shuffle="batch", PyDatasets)
                 blocks = [np.arange(i, min(i + batch_size, n)) for i in range(0, n, batch_size)]
                 order = np.concatenate([blocks[j] for j in np.random.permutation(len(blocks))]) if blocks \
                     else np.arange(n)
@@ -716,7 +757,13 @@ class Trainer:
             seen, loss_sum = 0, 0.0
             logs = {}
             for step in range(steps):
-                idx = order[(((epoch - initial_epoch) * stride + step) * batch_size) % max(n, 1):][:batch_size]
+                if carry:
+                    if pos >= n_batches and not endless:
+                        break  # Keras: the input ran out of data before steps_per_epoch
+                    idx = order[(pos % n_batches) * batch_size:(pos % n_batches + 1) * batch_size]
+                    pos += 1
+                else:
+                    idx = order[(((epoch - initial_epoch) * stride + step) * batch_size) % max(n, 1):][:batch_size]
                 if len(idx) == 0:
                     break
                 for cb in cbs:
@@ -746,10 +793,13 @@ class Trainer:
                 if self.stop_training:
                     break
             epoch_logs = dict(logs)
+            if carry and pos >= n_batches and not endless:
+                pos = 0  # the data is used up: the next epoch starts a new pass (a new order)
             if validation_data is not None and not self.stop_training and (epoch + 1) % validation_freq == 0:
                 for cb in cbs:
                     cb.on_test_begin({})
-                val = self._evaluate_arrays(validation_data[0], validation_data[1], validation_batch_size or batch_size)
+                val = self._evaluate_arrays(validation_data[0], validation_data[1], validation_batch_size or batch_size,
+                                            cbs)
                 for cb in cbs:
                     cb.on_test_end(dict(val))
                 for k, v in val.items():
@@ -757,8 +807,12 @@ class Trainer:
             if bar is not None:
                 bar.update(steps if not self.stop_training else max(step + 1, 1), list(epoch_logs.items()),
                            finalize=True)
+            # Keras hands the callbacks one copy of the epoch's logs: what one adds
+            # (ReduceLROnPlateau's learning_rate) the later ones and History see, but
+            # on_train_end gets the logs as training made them.
+            shared_logs = dict(epoch_logs)
             for cb in cbs:
-                cb.on_epoch_end(epoch, epoch_logs)
+                cb.on_epoch_end(epoch, shared_logs)
             if self.stop_training:
                 break
         for cb in cbs:
@@ -767,35 +821,45 @@ class Trainer:
         self.history = history
         return history
 
-    def _evaluate_custom(self, xs, ys, batch_size, sw_all=None, bar=None):
+    def _evaluate_custom(self, xs, ys, batch_size, sw_all=None, bar=None, cbs=()):
         """evaluate() through an overridden test_step(): the metrics reset, then each
         batch's step; the logs are what the last step returned (as Keras 3 does)."""
         n = _n_samples(xs, "x")
         self.reset_metrics()
         logs = {}
         for step, start in enumerate(range(0, n, batch_size)):
+            for cb in cbs:
+                cb.on_test_batch_begin(step, {})
             bx = [a[start:start + batch_size] for a in xs]
             by = None if ys is None else [None if a is None else a[start:start + batch_size] for a in ys]
             bsw = None if sw_all is None else sw_all[start:start + batch_size]
             logs = self._run_train_step(bx, by, bsw, step_fn=self.test_step)
+            for cb in cbs:
+                cb.on_test_batch_end(step, dict(logs))
             if bar is not None:
                 bar.update(step + 1, list(logs.items()))
         return logs
 
-    def _evaluate_arrays(self, xs, ys, batch_size):
+    def _evaluate_arrays(self, xs, ys, batch_size, cbs=()):
+        """fit()'s validation pass: Keras runs it through evaluate() with fit's callbacks,
+        so their test-batch hooks see each validation batch."""
         if self._custom_test_step():
-            return self._evaluate_custom(xs, ys, batch_size)
+            return self._evaluate_custom(xs, ys, batch_size, cbs=cbs)
         n = _n_samples(xs, "x")
         metrics_before = [m._snapshot() for _, _, m in self._metrics or []]
         losses_before = getattr(self, "_out_losses", None)
         self._reset_metrics()
         loss_sum, seen = 0.0, 0
-        for start in range(0, n, batch_size):
+        for step, start in enumerate(range(0, n, batch_size)):
+            for cb in cbs:
+                cb.on_test_batch_begin(step, {})
             bx = [a[start:start + batch_size] for a in xs]
             by = [None if a is None else a[start:start + batch_size] for a in ys]
             loss = self._test_batch(bx, by)
             loss_sum += loss * len(bx[0])
             seen += len(bx[0])
+            for cb in cbs:
+                cb.on_test_batch_end(step, self._logs(loss_sum / seen))
         out = self._logs(loss_sum / max(seen, 1))
         for (_, _, m), state in zip(self._metrics or [], metrics_before):
             m._restore(state)
@@ -813,7 +877,7 @@ class Trainer:
             sample_weight = sample_weight if sample_weight is not None else sw
         observe.data_event("evaluate", self, _raw(x), _raw(y))
         xs = self._prepare_x(x)
-        n_out = len(self._graph.outputs) if self._graph is not None else 1
+        n_out = self._n_outputs(y)
         ys = self._prepare_y(y, n_out)
         batch_size = batch_size or 32
         n = _n_samples(xs, "x")
@@ -822,8 +886,13 @@ class Trainer:
         self._reset_metrics()
         sw_all = self._sample_weights(ys, n, sample_weight, None) if ys is not None else None
         bar = Progbar(steps, verbose=verbose) if verbose else None
+        cbs = _callback_list(self, callbacks, verbose, steps)
+        for cb in cbs:
+            cb.on_test_begin({})
         if self._custom_test_step():
-            logs = self._evaluate_custom(xs, ys, batch_size, sw_all, bar)
+            logs = self._evaluate_custom(xs, ys, batch_size, sw_all, bar, cbs)
+            for cb in cbs:
+                cb.on_test_end(dict(logs))
             if return_dict:
                 return logs
             names = [getattr(m, "name", None) for m in self.metrics]  # Keras's _flatten_metrics_in_order
@@ -832,6 +901,8 @@ class Trainer:
         loss_sum, seen = 0.0, 0
         logs = {}
         for step in range(steps):
+            for cb in cbs:
+                cb.on_test_batch_begin(step, {})
             s = step * batch_size
             bx = [a[s:s + batch_size] for a in xs]
             by = [None if a is None else a[s:s + batch_size] for a in ys]
@@ -839,8 +910,12 @@ class Trainer:
             loss_sum += loss * len(bx[0])
             seen += len(bx[0])
             logs = self._logs(loss_sum / seen)
+            for cb in cbs:
+                cb.on_test_batch_end(step, dict(logs))
             if bar is not None:
                 bar.update(step + 1, list(logs.items()))
+        for cb in cbs:
+            cb.on_test_end(dict(logs))
         if return_dict:
             return logs
         if not self._metrics and not self._output_loss_logs():
@@ -859,21 +934,32 @@ class Trainer:
         steps = max(1, math.ceil(n / batch_size))
         verbose = 1 if verbose == "auto" else int(verbose)
         bar = Progbar(steps, verbose=verbose) if verbose else None
+        cbs = _callback_list(self, callbacks, verbose, steps)
+        for cb in cbs:
+            cb.on_predict_begin({})
         chunks = None
         step, per_block = 0, 1
         while step < steps:
             s = step * batch_size
+            for cb in cbs:
+                cb.on_predict_batch_begin(step, {})
             outs = self._forward([a[s:s + batch_size * per_block] for a in xs], False)
             step = min(steps, step + per_block)
             if chunks is None:
                 chunks = [[] for _ in outs]
-                # After the first batch the layers know their shapes: later
-                # batches may run several at a time (engine/inference.py).
-                per_block = inference.batches_per_block(self, batch_size, _device.current().is_cuda)
+                # After the first batch the layers know their shapes: later batches may
+                # run several at a time (engine/inference.py) -- not when callbacks
+                # want to see each batch's outputs.
+                if not cbs:
+                    per_block = inference.batches_per_block(self, batch_size, _device.current().is_cuda)
             for c, o in zip(chunks, outs):
                 c.append(np.asarray(o))
+            for cb in cbs:
+                cb.on_predict_batch_end(step - 1, {"outputs": self._structure_outputs([c[-1] for c in chunks])})
             if bar is not None:
                 bar.update(step)
+        for cb in cbs:
+            cb.on_predict_end({})
         results = [np.concatenate(c, axis=0) if len(c) > 1 else c[0] for c in chunks]
         return self._structure_outputs(results)
 
@@ -894,7 +980,7 @@ class Trainer:
         self._require_compiled("train_on_batch")
         observe.data_event("train_on_batch", self, _raw(x), _raw(y))
         xs = self._prepare_x(x)
-        n_out = len(self._graph.outputs) if self._graph is not None else 1
+        n_out = self._n_outputs(y)
         ys = self._prepare_y(y, n_out)
         self._reset_metrics()
         loss, _ = self._train_batch(xs, ys, self._sample_weights(ys, len(xs[0]), sample_weight, class_weight))
@@ -908,7 +994,7 @@ class Trainer:
     def test_on_batch(self, x, y=None, sample_weight=None, return_dict=False):
         self._require_compiled("test_on_batch")
         xs = self._prepare_x(x)
-        n_out = len(self._graph.outputs) if self._graph is not None else 1
+        n_out = self._n_outputs(y)
         ys = self._prepare_y(y, n_out)
         self._reset_metrics()
         loss = self._test_batch(xs, ys)
@@ -918,6 +1004,23 @@ class Trainer:
         if not self._metrics and not self._output_loss_logs():
             return logs["loss"]
         return self._flat_results(logs)
+
+
+def _floatx(a):
+    """Keras's data adapters hand float64 targets (to_categorical's one-hot rows,
+    np.random draws) to the model as float32."""
+    a = np.asarray(a)
+    return a.astype(np.float32) if a.dtype == np.float64 else a
+
+
+def _callback_list(model, callbacks, verbose, steps) -> list:
+    """evaluate()/predict()'s own callbacks, set up as Keras 3 sets them: this model,
+    params for one epoch of `steps` batches."""
+    cbs = list(callbacks or [])
+    for cb in cbs:
+        cb.set_model(model)
+        cb.set_params({"verbose": verbose, "epochs": 1, "steps": steps})
+    return cbs
 
 
 def _loss_weight(output, sample_weight):

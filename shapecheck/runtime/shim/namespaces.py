@@ -161,7 +161,7 @@ def fill_metrics(mod):
                      "sparse_categorical_crossentropy", "AUC", "Precision", "Recall", "TruePositives",
                      "FalsePositives", "TrueNegatives", "FalseNegatives", "RootMeanSquaredError",
                      "TopKCategoricalAccuracy", "SparseTopKCategoricalAccuracy", "Sum", "top_k_categorical_accuracy",
-                     "sparse_top_k_categorical_accuracy"])
+                     "sparse_top_k_categorical_accuracy", "cosine_similarity", *m.LOSS_MEAN_CLASSES])
     _not_provided(mod)
 
 
