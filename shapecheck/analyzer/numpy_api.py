@@ -11,7 +11,7 @@ from typing import Any, Optional
 
 from ..layers.shape import Sym, dim_prod, format_shape, is_known
 from . import shape_ops
-from .values import ArrayV, Const, ListV, RangeV, TensorV, TupleV, Unknown, Value
+from .values import ArrayV, Const, ListV, ModuleV, RangeV, TensorV, TupleV, Unknown, Value
 
 
 def as_shape(v: Value) -> Optional[tuple]:
@@ -234,7 +234,9 @@ def _random(leaf: str, args: list, kwargs: dict) -> Value:
     if leaf in ("seed", "shuffle", "set_state"):
         return Const(None)
     if leaf in ("default_rng", "RandomState", "Generator"):
-        return Unknown("rng")
+        # A generator's methods make arrays exactly as numpy.random's functions do
+        # (rng.normal(size=...), rng.integers(...)): the object stands for that module.
+        return ModuleV("numpy.random")
     return Unknown(leaf)
 
 

@@ -258,6 +258,29 @@ def test_unknown_input_shape_is_not_given_a_rank():
     assert m.layers[0].output_shape is None
 
 
+def test_generator_objects_make_arrays_like_numpy_random():
+    # rng = np.random.RandomState(0) / default_rng(0): its methods are numpy.random's
+    r = run(
+        """
+        import numpy as np
+        from keras.models import Sequential
+        from keras.layers import Dense
+        rng = np.random.RandomState(7)
+        gen = np.random.default_rng(0)
+        x = rng.normal(size=(40, 6)).astype("float32")
+        y = gen.integers(0, 3, size=(40,))
+        z = rng.uniform(-1, 1, (12, 6))
+        model = Sequential([Dense(3, input_shape=(6,))])
+        model.compile(loss="sparse_categorical_crossentropy")
+        model.fit(x, y)
+        model.predict(z)
+        """
+    )
+    fit, predict = [e for e in r.events if e.method in ("fit", "predict")]
+    assert fit.args["x"].shape == (40, 6) and fit.args["y"].shape == (40,)
+    assert predict.args["x"].shape == (12, 6)
+
+
 def test_sklearn_split_and_scalers_keep_feature_axes():
     r = run(
         """

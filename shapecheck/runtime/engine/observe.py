@@ -50,12 +50,16 @@ def active() -> Optional[Observer]:
     return _current["obs"]
 
 
-def caller_site():
-    """(path, line) of the innermost frame outside the runtime and the shim."""
+def caller_site(skip_self=None):
+    """(path, line) of the innermost frame outside the runtime and the shim.  With
+    skip_self, frames running a method of that object are passed over too: a subclassed
+    model is made where `MyModel(...)` is called, not at its `super().__init__()` (the
+    line the analyzer and Keras's own records give it)."""
     f = sys._getframe(1)
     while f is not None:
         fn = os.path.abspath(f.f_code.co_filename)
-        if not fn.startswith(_RUNTIME_DIR) and "importlib" not in fn:
+        if not fn.startswith(_RUNTIME_DIR) and "importlib" not in fn and \
+                (skip_self is None or f.f_locals.get("self") is not skip_self):
             return fn, f.f_lineno
         f = f.f_back
     return "<unknown>", 0
@@ -65,7 +69,7 @@ def model_built(model) -> None:
     obs = active()
     if obs is None:
         return
-    path, line = caller_site()
+    path, line = caller_site(skip_self=model)
     obs.models.append(BuiltModel(model, line, path))
 
 
