@@ -107,6 +107,17 @@ def _raw(data) -> list:
     return [data]
 
 
+def _event_data(x, y, batch_size):
+    """The data for the run report.  Batches streamed from a generator or dataset
+    are reported as one batch (the first), the shape the analyzer predicts for them;
+    arrays as given."""
+    xs, ys = _raw(x), _raw(y)
+    if batch_size:
+        xs = [a[:batch_size] if hasattr(a, "shape") and np.ndim(a) else a for a in xs]
+        ys = [a[:batch_size] if hasattr(a, "shape") and np.ndim(a) else a for a in ys]
+    return xs, ys
+
+
 def _n_samples(arrays, what):
     sizes = {len(a) for a in arrays}
     if len(sizes) > 1:
@@ -682,7 +693,8 @@ class Trainer:
         if validation_data is not None and _data.is_pipeline(validation_data):
             vx, vy, vsw, vbs, _ = _data.materialize(validation_data)
             validation_data, validation_batch_size = (vx, vy), validation_batch_size or vbs
-        observe.data_event("fit", self, _raw(x), _raw(y))
+        streamed = x is not x_in  # batches from a generator, PyDataset or dataset, joined above
+        observe.data_event("fit", self, *_event_data(x, y, batch_size if streamed else None))
         xs = self._prepare_x(x)
         n_out = self._n_outputs(y)
         ys = self._prepare_y(y, n_out)
@@ -870,12 +882,13 @@ class Trainer:
     def evaluate(self, x=None, y=None, batch_size=None, verbose="auto", sample_weight=None, steps=None,
                  callbacks=None, return_dict=False, **kwargs):
         self._require_compiled("evaluate")
+        x_in = x
         if _data.is_generator(x):
             x, y, sample_weight, batch_size = _data.join_batches(_data.take_batches(x, steps))
         elif _data.is_pipeline(x):
             x, y, sw, batch_size, _ = _data.materialize(x)
             sample_weight = sample_weight if sample_weight is not None else sw
-        observe.data_event("evaluate", self, _raw(x), _raw(y))
+        observe.data_event("evaluate", self, *_event_data(x, y, batch_size if x is not x_in else None))
         xs = self._prepare_x(x)
         n_out = self._n_outputs(y)
         ys = self._prepare_y(y, n_out)
@@ -923,11 +936,12 @@ class Trainer:
         return self._flat_results(logs)
 
     def predict(self, x, batch_size=None, verbose="auto", steps=None, callbacks=None):
+        x_in = x
         if _data.is_generator(x):
             x, _, _, batch_size = _data.join_batches(_data.take_batches(x, steps))
         elif _data.is_pipeline(x):
             x, _, _, batch_size, _ = _data.materialize(x)
-        observe.data_event("predict", self, _raw(x))
+        observe.data_event("predict", self, _event_data(x, None, batch_size if x is not x_in else None)[0])
         xs = self._prepare_x(x)
         batch_size = batch_size or 32
         n = _n_samples(xs, "x")
