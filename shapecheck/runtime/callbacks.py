@@ -142,10 +142,8 @@ class ModelCheckpoint(Callback):
         self.save_best_only = save_best_only
         self.save_weights_only = save_weights_only
         self.monitor_op = _mode_op(mode, monitor)
-        if initial_value_threshold is not None:
-            self.best = initial_value_threshold
-        else:
-            self.best = math.inf if self.monitor_op is np.less else -math.inf
+        # Keras 3.15 starts from None ("improved from None to ..."): the first value always improves
+        self.best = initial_value_threshold
 
     def on_epoch_end(self, epoch, logs=None):
         logs = logs or {}
@@ -155,12 +153,13 @@ class ModelCheckpoint(Callback):
             if current is None:
                 print(f"Can save best model only with {self.monitor} available, skipping.", file=sys.stderr)
                 return
-            if not self.monitor_op(current, self.best):
+            best_str = "None" if self.best is None else f"{self.best:.5f}"
+            if self.best is not None and not self.monitor_op(current, self.best):
                 if self.verbose > 0:
-                    print(f"\nEpoch {epoch + 1}: {self.monitor} did not improve from {self.best:.5f}")
+                    print(f"\nEpoch {epoch + 1}: {self.monitor} did not improve from {best_str}")
                 return
             if self.verbose > 0:
-                print(f"\nEpoch {epoch + 1}: {self.monitor} improved from {self.best:.5f} to {current:.5f}, "
+                print(f"\nEpoch {epoch + 1}: {self.monitor} improved from {best_str} to {current:.5f}, "
                       f"saving model to {path}")
             self.best = current
         elif self.verbose > 0:
@@ -169,6 +168,8 @@ class ModelCheckpoint(Callback):
             self.model.save_weights(path)
         else:
             self.model.save(path)
+        if self.verbose > 0:
+            print(f"\nEpoch {epoch + 1}: finished saving model to {path}")
 
 
 class LearningRateScheduler(Callback):

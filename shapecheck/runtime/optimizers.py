@@ -76,11 +76,11 @@ class Optimizer:
         lr = self._learning_rate
         if callable(lr):
             return float(lr(self.iterations))
-        return lr
+        return _LearningRate(lr, self)
 
     @learning_rate.setter
     def learning_rate(self, value):
-        self._learning_rate = value
+        self._learning_rate = float(value) if isinstance(value, _LearningRate) else value
 
     lr = learning_rate
 
@@ -169,6 +169,34 @@ class Optimizer:
         for i in sorted(self._slots):
             out.extend(self._slots[i])
         return out
+
+
+class _LearningRate(float):
+    """The learning rate as scripts read it: a float that is also Keras's variable
+    (numpy(), value, assign()); assign() -- or K.set_value -- sets the optimizer's rate."""
+
+    def __new__(cls, value, optimizer=None):
+        obj = float.__new__(cls, value)
+        obj._optimizer = optimizer
+        return obj
+
+    def __reduce__(self):
+        return float, (float(self),)
+
+    def numpy(self):
+        return np.float32(self)
+
+    @property
+    def value(self):
+        return np.float32(self)
+
+    def assign(self, value):
+        if self._optimizer is not None:
+            self._optimizer.learning_rate = float(np.asarray(value))
+        return self._optimizer.learning_rate if self._optimizer is not None else self
+
+    def __array__(self, dtype=None, copy=None):
+        return np.asarray(float(self), dtype=dtype or np.float32)
 
 
 class _Count(int):

@@ -211,8 +211,25 @@ class Trainer:
                 for m in (ms if isinstance(ms, (list, tuple)) else [ms]):
                     obj = metrics_module.get(m, np.shape(ys[i]), np.shape(outs[i]))
                     obj._weighted = weighted
-                    label = obj.name if n == 1 else f"{names[i]}_{obj.name}"
+                    label = self._metric_label(obj.name, None if n == 1 else names[i], weighted)
                     self._metrics.append((i, label, obj))
+
+    def _metric_label(self, name, output, weighted):
+        """Keras's CompileMetrics.result names: a repeated name gets _1, _2...; a weighted
+        metric named like an unweighted one becomes weighted_<name> (then _1...)."""
+        taken = {label for _, label, _ in self._metrics}
+        label = name if output is None else f"{output}_{name}"
+        if label not in taken:
+            return label
+        base = label
+        if weighted:
+            base = f"weighted_{name}" if output is None else f"{output}_weighted_{name}"
+            if base not in taken:
+                return base
+        k = 1
+        while f"{base}_{k}" in taken:
+            k += 1
+        return f"{base}_{k}"
 
     # -- the custom-step API (train_step overrides, Keras 3 and Keras 2 spellings) ----------------
     @property
@@ -624,13 +641,11 @@ class Trainer:
         """evaluate()'s list: the loss, each output's loss, then the metrics (Keras 3's order)."""
         # Keras 3's _flatten_metrics_in_order: the loss, the compiled metrics by
         # their own names, the per-output losses; then whatever is left, by name.
+        # A name listed twice (a weighted metric named like an unweighted one) gives its
+        # value twice, as Keras's does; the weighted one's own log key then comes by name.
         order = ["loss"] + [m.name for _, _, m in self._metrics or []] + [f"{n}_loss" for n in self._out_names()]
-        out, used = [], set()
-        for name in order:
-            if name in logs and name not in used:
-                out.append(logs[name])
-                used.add(name)
-        out.extend(logs[k] for k in sorted(logs) if k not in used)
+        out = [logs[name] for name in order if name in logs]
+        out.extend(logs[k] for k in sorted(logs) if k not in set(order))
         return out
 
     def _require_compiled(self, what):
@@ -711,9 +726,12 @@ class Trainer:
                 f"'x' sizes: {', '.join(str(len(a)) for a in xs)}\n'y' sizes: {', '.join(str(len(a)) for a in ys if a is not None)}"
             )
         sw_all = self._sample_weights(ys, n, sample_weight, class_weight)
+        val_sw = None  # Keras weighs the validation pass by the user's sample weights (never class_weight)
         if validation_data is None and validation_split:
             split = int(math.floor(n * (1.0 - validation_split)))
             sw_all = None if sw_all is None else sw_all[:split]
+            if sample_weight is not None and not isinstance(sample_weight, dict):
+                val_sw = np.asarray(sample_weight, np.float32)[split:]
             validation_data = ([a[split:] for a in xs], [None if a is None else a[split:] for a in ys])
             xs = [a[:split] for a in xs]
             ys = [None if a is None else a[:split] for a in ys]
@@ -723,6 +741,8 @@ class Trainer:
             val_prepared = False
         if validation_data is not None and not val_prepared:
             vx, vy = validation_data[0], validation_data[1] if len(validation_data) > 1 else None  # (x,): no targets
+            if len(validation_data) > 2 and validation_data[2] is not None:
+                val_sw = np.asarray(validation_data[2], np.float32)
             validation_data = (self._prepare_x(vx), self._prepare_y(vy, n_out))
         batch_size = batch_size or 32
         steps = steps_per_epoch or max(1, math.ceil(n / batch_size))
@@ -811,7 +831,7 @@ class Trainer:
                 for cb in cbs:
                     cb.on_test_begin({})
                 val = self._evaluate_arrays(validation_data[0], validation_data[1], validation_batch_size or batch_size,
-                                            cbs)
+                                            cbs, val_sw)
                 for cb in cbs:
                     cb.on_test_end(dict(val))
                 for k, v in val.items():
@@ -852,11 +872,11 @@ class Trainer:
                 bar.update(step + 1, list(logs.items()))
         return logs
 
-    def _evaluate_arrays(self, xs, ys, batch_size, cbs=()):
+    def _evaluate_arrays(self, xs, ys, batch_size, cbs=(), sw=None):
         """fit()'s validation pass: Keras runs it through evaluate() with fit's callbacks,
         so their test-batch hooks see each validation batch."""
         if self._custom_test_step():
-            return self._evaluate_custom(xs, ys, batch_size, cbs=cbs)
+            return self._evaluate_custom(xs, ys, batch_size, sw, cbs=cbs)
         n = _n_samples(xs, "x")
         metrics_before = [m._snapshot() for _, _, m in self._metrics or []]
         losses_before = getattr(self, "_out_losses", None)
@@ -867,7 +887,7 @@ class Trainer:
                 cb.on_test_batch_begin(step, {})
             bx = [a[start:start + batch_size] for a in xs]
             by = [None if a is None else a[start:start + batch_size] for a in ys]
-            loss = self._test_batch(bx, by)
+            loss = self._test_batch(bx, by, None if sw is None else sw[start:start + batch_size])
             loss_sum += loss * len(bx[0])
             seen += len(bx[0])
             for cb in cbs:
