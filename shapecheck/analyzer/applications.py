@@ -97,8 +97,21 @@ def build(leaf: str, include_top, input_shape, pooling, classes) -> Optional[App
         n_classes = classes if is_known(classes) else (Sym("classes") if classes is not None else 1000)
         size = app.default_size
         shape = (None, size, size, 3)
-        if is_known(n_classes):
-            delta = (app.top_features * n_classes + n_classes) - (app.top_features * 1000 + 1000)
+        flatten_delta = 0
+        if isinstance(input_shape, tuple) and len(input_shape) == 3:
+            # With weights=None the classifier takes any input_shape: the pooled tops
+            # (ResNet, MobileNet, DenseNet...) keep their counts; VGG's Flatten feeds fc1
+            # (4096 units) with the positions the blocks leave.
+            shape = (None,) + tuple(input_shape)
+            h, w = input_shape[0], input_shape[1]
+            if app.top_features != app.channels:
+                if is_known(h) and is_known(w):
+                    flatten_delta = (app.spatial(h) * app.spatial(w) - app.spatial(size) ** 2) * app.channels * app.top_features
+                else:
+                    flatten_delta = None
+            size = h if is_known(h) else size
+        if is_known(n_classes) and flatten_delta is not None:
+            delta = (app.top_features * n_classes + n_classes) - (app.top_features * 1000 + 1000) + flatten_delta
             total, trainable, frozen = app.top[0] + delta, app.top[1] + delta, app.top[2]
         else:
             total = trainable = None

@@ -475,21 +475,41 @@ class Interpreter:
         else:
             # Undecidable: follow both branches; names they bind differently
             # become unknown afterwards.
+            # A branch that leaves the loop pass (continue / break) does not reach the
+            # code after the if: that code runs on the other branch's state. Only when
+            # both branches leave does the pass end here.
             before = dict(scope.vars)
             self.guarded_depth += 1
             self.inexact_depth += 1
+            body_left = else_left = None
             try:
-                self.exec_block(node.body.body, scope)
+                try:
+                    self.exec_block(node.body.body, scope)
+                except (_Break, _Continue) as jump:
+                    body_left = jump
                 after_body = dict(scope.vars)
                 scope.vars.clear()
                 scope.vars.update(before)
-                if isinstance(node.orelse, cst.If):
-                    self.exec_if(node.orelse, scope)
-                elif node.orelse is not None:
-                    self.exec_block(node.orelse.body.body, scope)
+                try:
+                    if isinstance(node.orelse, cst.If):
+                        self.exec_if(node.orelse, scope)
+                    elif node.orelse is not None:
+                        self.exec_block(node.orelse.body.body, scope)
+                except (_Break, _Continue) as jump:
+                    else_left = jump
             finally:
                 self.guarded_depth -= 1
                 self.inexact_depth -= 1
+            if body_left is not None and else_left is not None:
+                raise body_left
+            if body_left is not None or else_left is not None:
+                if else_left is not None:
+                    scope.vars.clear()
+                    scope.vars.update(after_body)
+                # The rest of this pass may or may not run: what it adds to containers
+                # is a sample (the loop restores the depth when the pass ends).
+                self.inexact_depth += 1
+                return
             after_else = scope.vars
             merged = {}
             for name in set(after_body) | set(after_else):
@@ -537,15 +557,17 @@ class Interpreter:
                 # One pass with the loop variable unknown: enough to see what
                 # the body builds, without pretending to know how often.
                 self.bind(node.target, Unknown(_dotted(node.target) or "item"), scope)
+                depth = self.inexact_depth
                 self.inexact_depth += 1
                 try:
                     self.exec_block(node.body.body, scope)
                 except (_Break, _Continue):
                     pass
                 finally:
-                    self.inexact_depth -= 1
+                    self.inexact_depth = depth
                 return
             broke = False
+            depth = self.inexact_depth
             for item in items:
                 self.tick(node)
                 self.bind(node.target, item, scope)
@@ -556,6 +578,8 @@ class Interpreter:
                     break
                 except _Continue:
                     continue
+                finally:
+                    self.inexact_depth = depth  # an undecidable continue/break raised it for one pass
             if not broke and node.orelse is not None:
                 self.exec_block(node.orelse.body.body, scope)
         finally:
@@ -569,6 +593,7 @@ class Interpreter:
             test = self.truth(self.eval(node.test, scope))
             if test is False:
                 break
+            depth = self.inexact_depth
             if test is None:
                 # Unknown condition: run the body once to see what it builds.
                 self.inexact_depth += 1
@@ -577,7 +602,7 @@ class Interpreter:
                 except (_Break, _Continue):
                     pass
                 finally:
-                    self.inexact_depth -= 1
+                    self.inexact_depth = depth
                 return
             count += 1
             if count > MAX_LOOP_ITERATIONS:
@@ -588,6 +613,8 @@ class Interpreter:
                 return
             except _Continue:
                 continue
+            finally:
+                self.inexact_depth = depth  # an undecidable continue/break raised it for one pass
 
     def _flush_late(self, scope: Scope) -> None:
         pending = self.pending_late.pop()
@@ -818,9 +845,9 @@ class Interpreter:
                 v = self.eval(el.value, scope)
                 items = self.unpack(v, -1)
                 if items is None:
-                    out.append(Unknown("*"))
-                else:
-                    out.extend(items)
+                    # (None, *x.shape[2:]) with x unknown: not even the length is known
+                    return None
+                out.extend(items)
             else:
                 out.append(self.eval(el.value, scope))
         return out

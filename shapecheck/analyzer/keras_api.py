@@ -560,7 +560,7 @@ class KerasApi:
                 return args[0] if args else Unknown("eval")
             if path.startswith("tensorflow.") and not self.it.lambda_depth and not self.it.symbolic_call_depth:
                 operands = list(args) + list(kwargs.values())
-                symbolic = [t for a in operands for t in (self._input_tensors(a) or []) if isinstance(t, TensorV) and t.node is not None]
+                symbolic = [t for a in operands for t in (self._input_tensors(a) or []) if _from_keras_input(t)]
                 if symbolic:
                     self.it.diag(
                         node, "SC403",
@@ -905,6 +905,9 @@ class KerasApi:
                 return self.builtin_super(inst, name, args, kwargs, node)
             return Const(None)  # super().__init__(...) and friends: nothing more to follow
         if isinstance(obj, LayerV):
+            if name == "add_loss":
+                obj.adds_loss = True  # type: ignore[attr-defined]  # a model holding it trains without compile(loss=)
+                return Const(None)
             if name in ("get_weights", "count_params"):
                 return Const(obj.param_count) if name == "count_params" and obj.param_count is not None else Unknown(name)
             if name == "adapt" and obj.spec is not None:
@@ -1947,6 +1950,12 @@ class KerasApi:
         for want, got in zip(expected, [t.shape for t in tensors]):
             if want is None or got is None:
                 continue
+            # Keras 3 functional models adjust the rank by one trailing axis of size 1:
+            # (3,) feeds an input of (None, 1), (None, 5, 1) an input of (None, 5).
+            if len(got) == len(want) - 1 and want and want[-1] == 1:
+                want = want[:-1]
+            elif len(got) == len(want) + 1 and got and got[-1] == 1:
+                got = got[:-1]
             if len(want) != len(got) or any(is_known(a) and is_known(b) and a != b for a, b in zip(want[1:], got[1:])):
                 self.it.diag(node, "SC101", f"model \"{m.keras_name}\" expects input shape {format_shape(want)} but is called on {format_shape(got)}")
                 return
@@ -1979,6 +1988,9 @@ class KerasApi:
         return list(m.layers)
 
     def model_method(self, m: ModelV, name: str, args: list, kwargs: dict, node, arg_nodes) -> Value:
+        if name == "add_loss":
+            m.adds_loss = True  # type: ignore[attr-defined]
+            return Const(None)
         if name == "add":
             if m.kind != "sequential":
                 return Const(None)
@@ -2617,7 +2629,23 @@ class KerasApi:
             optimizer_params=opt_count,
             optimizer_bytes=opt_bytes,
             call_outputs=[t.shape for t in m.outputs] if built and m.outputs and getattr(m, "eager_built", False) else [],
+            adds_loss=self._adds_loss(m, set()),
         )
+
+    def _adds_loss(self, m: ModelV, seen: set) -> bool:
+        """Does the model, or a layer or model inside it, call add_loss()? Keras 3 then
+        trains on those losses without a loss in compile()."""
+        if id(m) in seen:
+            return False
+        seen.add(id(m))
+        if getattr(m, "adds_loss", False):
+            return True
+        for layer in self.model_layers(m):
+            if getattr(layer, "adds_loss", False):
+                return True
+            if layer.model is not None and self._adds_loss(layer.model, seen):
+                return True
+        return False
 
     def _node_in_model(self, layer: LayerV, m: ModelV) -> Node:
         # Keras shows a shared layer's shape from its last call, even one in another model.
@@ -2839,6 +2867,48 @@ def _certainly_not_layer(v: Value) -> bool:
     if isinstance(v, TensorV):
         return not (v.node is not None and v.node.layer.class_name == "InputLayer")
     return False
+
+
+def _from_keras_input(t: Value) -> bool:
+    """Is this tensor surely a KerasTensor, i.e. computed from a keras.Input?
+    A layer or model called on data (an array, a tf.random tensor, a batch drawn
+    from a dataset, a value the analyzer cannot know) runs eagerly in Keras 3 and
+    returns a backend tensor that every TensorFlow function accepts. The answer
+    is cached on each node: graphs are walked once however many ops read them."""
+    if not isinstance(t, TensorV) or t.node is None:
+        return False
+    stack, seen, pending = [t.node], set(), []
+    while stack:
+        n = stack.pop()
+        if id(n) in seen:
+            continue
+        seen.add(id(n))
+        got = getattr(n, "from_input", None)
+        if got is not None:
+            if got:
+                return _mark(pending, True)
+            continue
+        pending.append(n)
+        if getattr(n, "opaque", False):  # called on values the analyzer could not follow
+            continue
+        if not n.inputs:
+            if n.layer is not None and n.layer.class_name == "InputLayer":
+                return _mark(pending, True)
+            continue
+        stack.extend(i.node for i in n.inputs if isinstance(i, TensorV) and i.node is not None)
+    return _mark(pending, False)
+
+
+def _mark(nodes: list, value: bool) -> bool:
+    # Only a full walk proves "no"; a "yes" holds for the nodes on the path walked so far
+    # only in part, so it is cached on the first node alone (the one asked about).
+    if value:
+        if nodes:
+            nodes[0].from_input = True  # type: ignore[attr-defined]
+    else:
+        for n in nodes:
+            n.from_input = False  # type: ignore[attr-defined]
+    return value
 
 
 def _describe(v: Value) -> str:

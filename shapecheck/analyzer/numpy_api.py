@@ -273,7 +273,20 @@ def _array_fn(leaf: str, args: list, kwargs: dict) -> Value:
         return ArrayV((Sym("arange"),), "int64")
     if leaf == "linspace":
         num = _arg(args, kwargs, 2, "num", Const(50))
-        return ArrayV((as_dim(num),), "float64", _num(_arg(args, kwargs, 0, "start")), _num(_arg(args, kwargs, 1, "stop")))
+        start, stop = _arg(args, kwargs, 0, "start"), _arg(args, kwargs, 1, "stop")
+        lo, hi = _num(start), _num(stop)
+        if lo is not None and hi is not None:
+            return ArrayV((as_dim(num),), "float64", lo, hi)
+        # Array bounds: num steps of their broadcast shape, new axis first (axis=0).
+        # A bound the analyzer cannot know may be an array: the shape after num is unknown.
+        ends = [e if isinstance(e, (ArrayV, TensorV)) else literal_array(e) for e in (start, stop)]
+        if not all(isinstance(e, (ArrayV, TensorV)) and e.shape is not None for e in ends):
+            return ArrayV(None, "float64")
+        try:
+            inner = shape_ops.broadcast(ends[0].shape, ends[1].shape)
+        except shape_ops.ShapeOpError:
+            return ArrayV(None, "float64")
+        return ArrayV((as_dim(num),) + tuple(inner), "float64")
     if leaf in ("eye", "identity"):
         n = as_dim(_arg(args, kwargs, 0, "N"))
         m = _arg(args, kwargs, 1, "M")

@@ -84,6 +84,8 @@ class ModelReport:
     # data for a subclassed model built that way (Keras keeps no symbolic
     # outputs then, so ``outputs`` is empty); rules pair labels with these.
     call_outputs: list = field(default_factory=list)
+    # Not in the JSON schema: a layer (or the model) calls add_loss(), so fit() needs no compile(loss=).
+    adds_loss: bool = False
 
     def to_json(self) -> dict:
         d = {

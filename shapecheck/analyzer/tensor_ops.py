@@ -62,11 +62,20 @@ def _pad_widths(v) -> Optional[list]:
 
 
 def shape_of(v: Value):
+    """The operand's shape, or "?" when not even its rank is known (every op below
+    tests for "?" once instead of guarding each use of a None shape)."""
     if isinstance(v, (TensorV, ArrayV)):
-        return v.shape
+        return "?" if v.shape is None else v.shape
     if isinstance(v, Const) and isinstance(v.value, (int, float, bool)):
         return ()
     return "?"
+
+
+def _transposed(shape, kwargs: dict, which: str):
+    flags = [_pyval(kwargs.get(f"{k}_{which}")) for k in ("transpose", "adjoint")]
+    if any(f is True for f in flags) and shape is not None and len(shape) >= 2:
+        return tuple(shape[:-2]) + (shape[-1], shape[-2])
+    return shape
 
 
 def _tensor(shape, like: Optional[Value] = None, dtype: Optional[str] = None) -> TensorV:
@@ -220,14 +229,16 @@ def _dispatch(leaf: str, x, args, kwargs) -> Value:
         return _tensor(shape_ops.squeeze(xs, axis), x)
     if leaf == "reshape":
         target = as_shape(_arg(args, kwargs, 1, "shape", "newshape", "new_shape"))
-        if xs == "?" or target is None:
+        if target is None:
             return _tensor(None, x)
-        # The batch axis of a symbolic tensor is None: a -1 there stays None.
-        if xs and xs[0] is None and target and target[0] == -1:
-            rest = shape_ops.reshape(xs[1:], target[1:]) if -1 not in target[1:] else None
-            if rest is not None and dim_prod(xs[1:]) is not None:
-                return _tensor((None,) + tuple(rest), x)
-            return _tensor((None,) + tuple(target[1:]), x)
+        if xs == "?":  # the target alone says the shape (a -1 in it stays unknown)
+            return _tensor(shape_ops.reshape(None, target), x)
+        # An input with a None axis (the batch) has no known size: a -1 with no None
+        # beside it in the target takes the batch and more (x of (None, 7, 7, 16) ->
+        # (-1, 16) is (None, 16)), so it is None and nothing can be checked. With the
+        # batch itself in the target ((ops.shape(x)[0], -1, 16)) the rest is computed.
+        if None in xs and None not in target and target.count(-1) == 1:
+            return _tensor(tuple(None if d == -1 else d for d in target), x)
         return _tensor(shape_ops.reshape(xs, target), x)
     if leaf in ("transpose", "permute_dimensions"):
         perm = _pyval(_arg(args, kwargs, 1, "axes", "perm", "pattern"))
@@ -250,6 +261,8 @@ def _dispatch(leaf: str, x, args, kwargs) -> Value:
         a, b = shape_of(args[0]) if args else "?", shape_of(args[1]) if len(args) > 1 else "?"
         if a == "?" or b == "?":
             return _tensor(None, x)
+        if leaf == "matmul":  # tf.matmul(a, b, transpose_a=True): a's last two axes swapped first
+            a, b = _transposed(a, kwargs, "a"), _transposed(b, kwargs, "b")
         if leaf == "dot" and len(a) > 2:
             return _tensor(shape_ops.dot(a, b), x)
         return _tensor(shape_ops.matmul(a, b), x)

@@ -12,14 +12,16 @@ agree on every axis but the first and the last; query, key and value feature
 sizes are free.  The attention-scores shape Keras 3.15 reports is
 (batch, heads, Tq, Tq) -- the query length twice, whatever the key length.
 """
-from ..base import REQUIRED, LayerSpec, ShapeFault, Weight, as_int_or_sym, register
-from ..shape import format_shape, is_known
+from ..base import REQUIRED, UNKNOWN, LayerSpec, ShapeFault, Weight, as_int_or_sym, register
+from ..shape import Sym, format_shape, is_known
 
 
 def _positive_int(cfg, key, *, optional=False):
     v = cfg.get(key)
     if optional and v is None:
         return
+    if isinstance(v, Sym) or v is UNKNOWN:
+        return  # a size the analyzer cannot know (a parameter, a shape read from data) is no fault
     if isinstance(v, bool) or isinstance(v, (float, str)) or v is None or (is_known(v) and v <= 0):
         expected = "a positive integer or `None`" if optional else "a positive integer"
         sep = ", " if optional else ", expected "

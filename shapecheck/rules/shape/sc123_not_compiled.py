@@ -22,6 +22,8 @@ def check(report, ctx):
             )
             continue
         loss = comp.args.get("loss")
+        if ev.model.adds_loss:
+            continue  # the losses its layers add (add_loss) are what fit() minimizes
         if ev.method in ("fit", "train_on_batch") and (loss is None or loss.kind == "const" and loss.value is None):
             yield diag(
                 RULE, ev,
@@ -36,7 +38,7 @@ RULE = Rule(
     name="not-compiled",
     severity="error",
     title="The model is trained before compile() or without a loss",
-    what="fit()/evaluate()/train_on_batch()/test_on_batch() on a model that was never compiled, or fit()/train_on_batch() after a compile() that gave no loss.",
+    what="fit()/evaluate()/train_on_batch()/test_on_batch() on a model that was never compiled, or fit()/train_on_batch() after a compile() that gave no loss (unless a layer of the model calls add_loss()).",
     why="Keras 3 raises `ValueError: You must call compile() before using the model` (or `No loss to compute`) at that call. predict() needs no compile() and is not reported.",
     example="model = keras.Sequential([keras.Input((4,)), layers.Dense(1)])\nmodel.fit(x, y)",
     fix="Call `model.compile(optimizer=..., loss=...)` before training.",

@@ -1,0 +1,90 @@
+"""Mechanisms found by sweeping published Keras 3 examples (benchmarks/corpus_sweep.py):
+each test is a small program of ours with the same idiom. Shapes and counts that
+Keras computes are pinned by the real-Keras fixture tests/fixtures/models/eager_calls_and_reshapes.py;
+these pin what the analyzer must not claim."""
+from pathlib import Path
+
+from shapecheck.analyzer.api import analyze
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _errors(report):
+    return [(d.line, d.code, d.message) for d in report.diagnostics if d.severity == "error"]
+
+
+def test_published_idioms_fixture_has_no_errors():
+    # Keras 3 runs this program to the end (its oracle JSON was recorded from the run).
+    path = ROOT / "tests" / "fixtures" / "models" / "eager_calls_and_reshapes.py"
+    report = analyze(path.read_text(), str(path))
+    assert _errors(report) == []
+
+
+def test_tf_function_on_a_keras_input_is_still_an_error():
+    report = analyze(
+        "import tensorflow as tf\nimport keras\nfrom keras import layers\ninp = keras.Input((4,))\n"
+        "h = tf.nn.gelu(layers.Dense(8)(inp))\nmodel = keras.Model(inp, layers.Dense(2)(h))\n", "t.py")
+    assert [(line, code) for line, code, _ in _errors(report)] == [(5, "SC403")]
+
+
+def test_tf_function_on_a_model_called_on_unknown_data_is_not_an_error():
+    # state comes from an environment the analyzer cannot see: the call may be eager
+    report = analyze(
+        "import tensorflow as tf\nimport keras\nfrom keras import layers\ninp = keras.Input((4,))\n"
+        "actor = keras.Model(inp, layers.Dense(2)(inp))\n"
+        "def policy(state):\n    return tf.squeeze(actor(state))\n"
+        "import gym\nenv = gym.make('x')\npolicy(tf.expand_dims(tf.convert_to_tensor(env.reset()), 0))\n", "t.py")
+    assert _errors(report) == []
+
+
+def test_undecidable_continue_does_not_end_the_loop_pass():
+    # The header row is skipped with `continue`; the rows appended after it are an
+    # unknown number of unknown-length lists: the feature axis is unknown, not absent.
+    report = analyze(
+        "import numpy as np\nimport keras\nrows = []\nwith open('data.csv') as f:\n"
+        "    for i, line in enumerate(f):\n        if i == 0:\n            continue\n"
+        "        rows.append([float(v) for v in line.split(',')[:-1]])\n"
+        "x = np.array(rows, dtype='float32')\n"
+        "model = keras.Sequential([keras.Input(shape=x.shape[1:]), keras.layers.Dense(4)])\n", "t.py")
+    assert _errors(report) == []
+    (m,) = report.models
+    assert m.inputs == [None]  # rank unknown (was (None,): the one pass stopped at `continue`)
+
+
+def test_container_after_undecidable_continue_has_unknown_length():
+    report = analyze(
+        "import random\nimport keras\nkept = []\nfor w in ['a', 'b', 'c']:\n"
+        "    if random.random() > 0.5:\n        continue\n    kept.append(w)\n"
+        "model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(len(kept))])\n", "t.py")
+    (m,) = report.models
+    assert m.layers[-1].params is None  # 0 to 3 units: not 3 (every pass) nor 0 (no pass)
+
+
+def test_starred_unknown_shape_leaves_the_rank_unknown():
+    report = analyze(
+        "import numpy as np\nimport keras\nfrom keras import layers\nframes = np.load('movie.npy')\n"
+        "inp = layers.Input(shape=(None, *frames.shape[2:]))\n"
+        "x = layers.ConvLSTM2D(8, 3, padding='same', return_sequences=True)(inp)\n"
+        "model = keras.Model(inp, x)\n", "t.py")
+    assert _errors(report) == []
+
+
+def test_attention_sizes_the_analyzer_cannot_know_are_not_faults():
+    # a builder never called: num_heads has no default, key_dim is read off an unknown shape
+    report = analyze(
+        "import keras\nfrom keras import layers\n"
+        "def transformer(latent_dim, width, num_heads):\n    inp = keras.Input((latent_dim, width))\n"
+        "    x = layers.MultiHeadAttention(num_heads=num_heads, key_dim=width)(inp, inp)\n"
+        "    return keras.Model(inp, x)\n", "t.py")
+    assert _errors(report) == []
+
+
+def test_ops_on_tensors_of_unknown_rank_do_not_crash():
+    # the input of call() comes from a layer shapecheck does not know: its rank is unknown
+    report = analyze(
+        "import tensorflow as tf\nimport keras\nfrom keras import layers\n"
+        "class Codes(layers.Layer):\n    def call(self, t):\n"
+        "        return tf.tile(tf.one_hot(t, 4), (1, 2, 1))\n"
+        "inp = keras.Input((5,), dtype='int32')\nx = layers.SomeFutureLayer()(inp)\n"
+        "model = keras.Model(inp, Codes()(x))\n", "t.py", options={"internal_errors": "raise"})
+    assert [d.code for d in report.diagnostics if d.code in ("SC000", "SC002")] == []
