@@ -551,6 +551,9 @@ class KerasApi:
                         "tensorflow.convert_to_tensor", "keras.ops.convert_to_tensor", "keras.ops.array"):
                 val = args[0] if args else kwargs.get("value", Unknown("value"))
                 arr = numpy_api.literal_array(val)
+                if isinstance(arr, ArrayV) and numpy_api.is_text_dtype(arr.dtype) and path.startswith(("tensorflow.", "keras.ops.")):
+                    # a tf.string tensor, which fit/predict take as it is (only NumPy text arrays are refused)
+                    return ArrayV(arr.shape, "string")
                 return arr
             if path in ("keras.backend.image_data_format", "keras.config.image_data_format"):
                 return Const("channels_last")  # Keras's default configuration

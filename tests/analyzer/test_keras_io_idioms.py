@@ -4,6 +4,8 @@ Keras computes are pinned by the real-Keras fixture tests/fixtures/models/eager_
 these pin what the analyzer must not claim."""
 from pathlib import Path
 
+import pytest
+
 from shapecheck.analyzer.api import analyze
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -13,9 +15,10 @@ def _errors(report):
     return [(d.line, d.code, d.message) for d in report.diagnostics if d.severity == "error"]
 
 
-def test_published_idioms_fixture_has_no_errors():
-    # Keras 3 runs this program to the end (its oracle JSON was recorded from the run).
-    path = ROOT / "tests" / "fixtures" / "models" / "eager_calls_and_reshapes.py"
+@pytest.mark.parametrize("stem", ["eager_calls_and_reshapes", "applications_top_custom_size", "string_tensor_predict"])
+def test_published_idioms_fixtures_have_no_errors(stem):
+    # Keras 3 runs these programs to the end (their oracle JSON was recorded from the run).
+    path = ROOT / "tests" / "fixtures" / "models" / f"{stem}.py"
     report = analyze(path.read_text(), str(path))
     assert _errors(report) == []
 
