@@ -135,6 +135,10 @@ def _collect_target(t: cst.CSTNode, names: set[str]) -> None:
 _ELEMENTWISE_COMPARE = frozenset({"LessThan", "LessThanEqual", "GreaterThan", "GreaterThanEqual", "Equal", "NotEqual"})
 
 
+# Methods that grow or change a list, set (kept as a ListV) or dict in place.
+_MUTATORS = frozenset({"append", "extend", "insert", "add", "update", "setdefault", "__setitem__"})
+
+
 def _dotted(node: cst.CSTNode) -> str:
     if isinstance(node, cst.Name):
         return node.value
@@ -1176,6 +1180,12 @@ class Interpreter:
             m = func.obj.cls.methods.get(func.name)
             if m is not None:
                 return self.call_function(m, [func.obj] + list(args), kwargs, node)
+        if isinstance(func, (Unknown, ExternalV)) or (isinstance(func, BoundMethod) and isinstance(func.obj, (Unknown, ExternalV))):
+            # Code we cannot follow (pandas' .apply, a callback API) handed a container's
+            # own mutator (vocab.update, rows.append) will call it an unknown number of times.
+            for a in list(args) + list(kwargs.values()):
+                if isinstance(a, BoundMethod) and isinstance(a.obj, (ListV, DictV)) and a.name in _MUTATORS:
+                    a.obj.inexact = True
         return self.keras.call(func, args, kwargs, node, arg_nodes or {})
 
     def call_function(self, fn: FuncV, args: list, kwargs: dict, node, defaults_pass: bool = False) -> Value:

@@ -91,3 +91,15 @@ def test_ops_on_tensors_of_unknown_rank_do_not_crash():
         "inp = keras.Input((5,), dtype='int32')\nx = layers.SomeFutureLayer()(inp)\n"
         "model = keras.Model(inp, Codes()(x))\n", "t.py", options={"internal_errors": "raise"})
     assert [d.code for d in report.diagnostics if d.code in ("SC000", "SC002")] == []
+
+
+def test_container_mutator_handed_to_unfollowed_code_has_unknown_length():
+    # pandas calls vocab.update once per row: the set's size is not the 0 it starts with
+    report = analyze(
+        "import pandas as pd\nimport keras\nfrom keras import layers\ndf = pd.read_csv('reviews.csv')\n"
+        "vocab = set()\ndf['text'].str.lower().str.split().apply(vocab.update)\n"
+        "vectorizer = layers.TextVectorization(max_tokens=len(vocab), output_mode='multi_hot')\n"
+        "inp = keras.Input((len(vocab),))\nmodel = keras.Model(inp, layers.Dense(1)(inp))\n", "t.py")
+    assert _errors(report) == []
+    (m,) = report.models
+    assert m.layers[-1].params is None and m.inputs[0][0] is None and not isinstance(m.inputs[0][1], int)
