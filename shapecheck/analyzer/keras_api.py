@@ -2641,14 +2641,22 @@ class KerasApi:
         if id(m) in seen:
             return False
         seen.add(id(m))
-        if getattr(m, "adds_loss", False):
+        if getattr(m, "adds_loss", False) or self._class_adds_loss(m.user_class):
             return True
         for layer in self.model_layers(m):
-            if getattr(layer, "adds_loss", False):
+            if getattr(layer, "adds_loss", False) or self._class_adds_loss(layer.user_class):
                 return True
             if layer.model is not None and self._adds_loss(layer.model, seen):
                 return True
         return False
+
+    def _class_adds_loss(self, cls) -> bool:
+        # A class of the program whose methods call add_loss: a subclassed model whose
+        # call() the analyzer never ran (built by fit on a dict) still trains on those losses.
+        if cls is None or getattr(cls, "builtin", False):
+            return False
+        return any("add_loss(" in self.it._function_text(fn.node) for fn in cls.methods.values()
+                   if isinstance(fn, FuncV) and not fn.is_lambda)
 
     def _node_in_model(self, layer: LayerV, m: ModelV) -> Node:
         # Keras shows a shared layer's shape from its last call, even one in another model.
