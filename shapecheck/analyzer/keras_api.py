@@ -575,6 +575,13 @@ class KerasApi:
             if path.startswith("tensorflow.image."):
                 img = tensor_ops.image_op(leaf, args, kwargs)
                 return img if img is not None else Unknown(leaf)
+            if path == "keras.ops.image.extract_patches":
+                img = tensor_ops.image_op(leaf, args, kwargs)
+                x = args[0] if args else kwargs.get("images")
+                if isinstance(img, TensorV) and isinstance(x, TensorV):
+                    return self.op_node(leaf, [x], img, node)  # a named operation of the functional graph
+                if img is not None:
+                    return img
             eager = tensor_ops.eager_op(leaf, args, kwargs)
             if eager is not None:
                 return eager

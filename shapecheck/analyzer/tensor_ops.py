@@ -326,6 +326,50 @@ IMAGE_SAME_SHAPE = frozenset({
 IMAGE_RESIZE = frozenset({"resize", "resize_with_pad", "resize_with_crop_or_pad", "random_crop"})
 
 
+def _pair(v) -> Optional[tuple]:
+    v = _pyval(v)
+    if isinstance(v, int) and not isinstance(v, bool):
+        return (v, v)
+    if isinstance(v, tuple) and len(v) == 4 and all(isinstance(d, int) for d in v):
+        return (v[1], v[2])  # tf.image's [1, rows, cols, 1]
+    if isinstance(v, tuple) and len(v) == 2 and all(isinstance(d, int) for d in v):
+        return v
+    return None
+
+
+def _extract_patches(xs: tuple, args: list, kwargs: dict) -> Optional[tuple]:
+    """tf.image.extract_patches(images, sizes, strides, rates, padding) and
+    keras.ops.image.extract_patches(images, size, strides=size, dilation_rate=1,
+    padding="valid"): one position per stride, each patch's pixels flattened into
+    the channels (rows * cols * channels)."""
+    tf_form = "sizes" in kwargs or (len(args) > 1 and isinstance(_pyval(args[1]), tuple) and len(_pyval(args[1])) == 4)
+    if tf_form:
+        size = _pair(_arg(args, kwargs, 1, "sizes"))
+        strides = _pair(_arg(args, kwargs, 2, "strides"))
+        rates = _pair(_arg(args, kwargs, 3, "rates")) or (1, 1)
+        padding = _pyval(_arg(args, kwargs, 4, "padding"))
+    else:
+        size = _pair(_arg(args, kwargs, 1, "size"))
+        stride_v = _arg(args, kwargs, 2, "strides")
+        strides = size if stride_v is None or _pyval(stride_v) is None else _pair(stride_v)
+        rate_v, padding_v = _arg(args, kwargs, 3, "dilation_rate"), _arg(args, kwargs, 4, "padding")
+        rates = (1, 1) if rate_v is None else _pair(rate_v)
+        padding = "valid" if padding_v is None else _pyval(padding_v)
+    if size is None or strides is None or rates is None or not isinstance(padding, str) or len(xs) not in (3, 4):
+        return None
+    if padding.lower() not in ("valid", "same"):
+        return None
+    spatial = []
+    for dim, k, st, r in zip(xs[-3:-1], size, strides, rates):
+        if not is_known(dim):
+            spatial.append(None if dim is None else dim)
+            continue
+        span = (k - 1) * r + 1
+        spatial.append(-(-dim // st) if padding.lower() == "same" else max(0, (dim - span) // st + 1))
+    depth = xs[-1] * size[0] * size[1] if is_known(xs[-1]) else None
+    return tuple(xs[:-3]) + tuple(spatial) + (depth,)
+
+
 def image_op(leaf: str, args: list, kwargs: dict) -> Optional[Value]:
     """Shape of tf.image.<leaf>(image, ...) on one image (h, w, c) or a batch
     (n, h, w, c); None when the function or its arguments are not known."""
@@ -334,6 +378,9 @@ def image_op(leaf: str, args: list, kwargs: dict) -> Optional[Value]:
     if xs == "?" or xs is None or len(xs) not in (3, 4):
         return None
     out = TensorV if isinstance(x, TensorV) else (lambda s, d="float32": ArrayV(s, d))
+    if leaf == "extract_patches":
+        got = _extract_patches(xs, args, kwargs)
+        return out(got) if got is not None else None
     if leaf in IMAGE_SAME_SHAPE:
         if leaf == "rot90":
             k = _pyval(_arg(args, kwargs, 1, "k"))
