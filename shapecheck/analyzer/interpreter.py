@@ -175,6 +175,7 @@ class Interpreter:
         self.inexact_depth = 0
         self.source_lines = source.splitlines()
         self._generator_cache: dict[int, bool] = {}
+        self.undecided_breaks = 0  # breaks taken on conditions the analyzer could not decide
         self.symbolic_call_depth = 0  # > 0 inside a custom layer's or subclassed model's call()
         self.yield_depth = -1  # the call depth whose `yield` ends a first_yield run
         self.current_stmt: Optional[cst.CSTNode] = None
@@ -507,6 +508,8 @@ class Interpreter:
             if body_left is not None and else_left is not None:
                 raise body_left
             if body_left is not None or else_left is not None:
+                if isinstance(body_left, _Break) or isinstance(else_left, _Break):
+                    self.undecided_breaks += 1  # a while loop cannot count its passes any more
                 if else_left is not None:
                     scope.vars.clear()
                     scope.vars.update(after_body)
@@ -611,6 +614,7 @@ class Interpreter:
             count += 1
             if count > MAX_LOOP_ITERATIONS:
                 raise StopAnalysis(f"analysis stopped: while loop ran more than {MAX_LOOP_ITERATIONS:,} times", node)
+            breaks = self.undecided_breaks
             try:
                 self.exec_block(node.body.body, scope)
             except _Break:
@@ -619,6 +623,10 @@ class Interpreter:
                 continue
             finally:
                 self.inexact_depth = depth  # an undecidable continue/break raised it for one pass
+            if self.undecided_breaks > breaks:
+                # `while True:` left by `if not ret: break` on data the analyzer cannot see:
+                # the pass just followed stands for all of them (its containers are inexact).
+                return
 
     def _flush_late(self, scope: Scope) -> None:
         pending = self.pending_late.pop()

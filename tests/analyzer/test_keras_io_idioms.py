@@ -135,3 +135,18 @@ def test_fit_without_a_loss_is_still_an_error_when_nothing_adds_one():
         "model = keras.Sequential([keras.Input((6,)), layers.Dense(1)])\nmodel.compile(optimizer='adam')\n"
         "model.fit(np.zeros((8, 6)), np.zeros((8, 1)))\n", "t.py")
     assert [code for _, code, _ in _errors(report)] == ["SC123"]
+
+
+def test_while_true_left_by_an_undecidable_break_is_one_inexact_pass():
+    # Reading frames until the source runs dry: the loop neither runs 2,000 times
+    # (stopping the analysis) nor yields a known count of frames.
+    report = check(
+        "import cv2\nimport numpy as np\nimport keras\nfrom keras import layers\n"
+        "def load(path, max_frames=0):\n    cap = cv2.VideoCapture(path)\n    frames = []\n"
+        "    while True:\n        ok, frame = cap.read()\n        if not ok:\n            break\n"
+        "        frames.append(frame)\n        if len(frames) == max_frames:\n            break\n"
+        "    return np.array(frames)\n"
+        "clip = load('a.mp4')\ninp = keras.Input((20, 2048))\n"
+        "model = keras.Model(inp, layers.GRU(8)(inp))\n", "t.py")
+    assert [d.code for d in report.diagnostics if d.code in ("SC000", "SC002")] == []
+    assert [m.total_params for m in report.models] == [49392]  # Keras 3.15: GRU(8) on 2048 features
