@@ -174,6 +174,21 @@ UNKNOWN_RANK = object()  # an input shape that was given but is unknown to us
 DATA_EVENT_METHODS = ("fit", "evaluate", "predict", "train_on_batch", "test_on_batch", "predict_on_batch")
 
 
+def _missing_call_arguments(call, n_args: int, kwargs: dict) -> list[str]:
+    """call()'s required parameters (after self) that neither the positional
+    arguments nor the keywords of a layer call give; none when call() takes
+    *args / **kwargs or the call passes an unpacked sequence."""
+    params = call.node.params
+    if isinstance(params.star_arg, cst.Param) or isinstance(params.star_kwarg, cst.Param) or any(
+            not isinstance(k, str) for k in kwargs):
+        return []
+    positional = (list(params.posonly_params) + list(params.params))[1:]
+    missing = [p.name.value for i, p in enumerate(positional)
+               if i >= n_args and p.default is None and p.name.value not in kwargs]
+    missing += [p.name.value for p in params.kwonly_params if p.default is None and p.name.value not in kwargs]
+    return missing
+
+
 class KerasApi:
     def __init__(self, interp) -> None:
         self.it = interp
@@ -1401,6 +1416,13 @@ class KerasApi:
             if got is not None:
                 out = TensorV(got)
         if call is not None:
+            missing = _missing_call_arguments(call, len(args), kwargs)
+            if missing and not cls.builtin:
+                # Keras 3 binds the call's arguments to call()'s signature before it fills in
+                # training= and mask= from the context: a required `training` is not filled in.
+                self.it.diag(node, "SC402", f"{cls.name}.call() is missing a required argument: '{missing[0]}' "
+                             "(Keras 3 raises TypeError when the layer is called)",
+                             hint=f"give it a default in call() ({missing[0]}=None) or pass it at this call")
             self.it.symbolic_call_depth += 1
             try:
                 got = self.it.call_function(call, [layer] + args, kwargs, node)
