@@ -37,7 +37,6 @@ GAPS = {
     "applications_top_custom_size": "keras.applications nets are not built by the runtime",
     "eager_calls_and_reshapes": "tf.matmul(transpose_a=/transpose_b=) is not provided by the runtime's tf namespace",
     "image_patches": "tf.image / keras.ops.image.extract_patches are not provided by the runtime",
-    "string_tensor_predict": "StringLookup given a rank-1 tf.constant of text: the runtime's input check wants (None, 1)",
     # Model-factory fixtures (factories helper, session 4), failing on the runtime as of their landing:
     "fac_seq2seq_shared_embedding": "an Embedding shared by two inputs with mask_zero: the runtime lists the mask op's "
                                     "'Connected to' as target, source; Keras as source, target",

@@ -118,6 +118,21 @@ def _event_data(x, y, batch_size):
     return xs, ys
 
 
+def _adjust_ranks(arrays, inputs):
+    """Data one size-1 axis short of an Input (or with one extra size-1 last
+    axis) gets it added (or dropped), as Keras's functional models do
+    (``_adjust_input_rank``): (n,) text for a (None, 1) string Input."""
+    out = []
+    for a, t in zip(arrays, inputs):
+        want = tuple(t.shape)
+        if a.ndim == len(want) - 1 and want and want[-1] == 1:
+            a = a[..., np.newaxis]
+        elif a.ndim == len(want) + 1 and a.ndim and a.shape[-1] == 1:
+            a = a[..., 0]
+        out.append(a)
+    return out
+
+
 def _n_samples(arrays, what):
     sizes = {len(a) for a in arrays}
     if len(sizes) > 1:
@@ -398,7 +413,7 @@ class Trainer:
             if not self.built:
                 self.build(arrays[0].shape if len(arrays) == 1 else [a.shape for a in arrays])
             return arrays
-        arrays = self._cast_inputs(arrays)
+        arrays = _adjust_ranks(self._cast_inputs(arrays), self._graph.inputs)
         shapes = [(None,) + a.shape[1:] for a in arrays]
         try:
             self._check_input_shapes(shapes)
