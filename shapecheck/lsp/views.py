@@ -99,8 +99,12 @@ def shape_text(shape) -> str:
 Span = tuple[int, int, int, int]  # 1-based lines, 0-based code-point columns
 
 
-def report_span(item) -> Span:
-    """A model's or layer's range; the report stores 1-based columns (end exclusive)."""
+def report_span(item) -> Optional[Span]:
+    """A model's or layer's range; the report stores 1-based columns (end exclusive).
+    None for one the analyzer could not place (a layer made inside a library
+    model it does not read)."""
+    if item.line is None:
+        return None
     end_line = item.end_line or item.line
     end_col = item.end_col if item.end_line else item.col
     return item.line, max(0, item.col - 1), end_line, max(0, end_col - 1)
@@ -132,7 +136,7 @@ def anchors(report) -> list[Anchor]:
     each hint lands after its layer instead of all piling up after the list.
     """
     sites = [s for s in report.sites if s.cell is None]
-    layers = [(m, l, report_span(l)) for m in report.models for l in m.layers if l.cell is None]
+    layers = [(m, l, report_span(l)) for m in report.models for l in m.layers if l.cell is None and l.line is not None]
     shared: dict[Span, int] = {}
     for site in sites:
         if site.kind == "layer":
@@ -284,7 +288,8 @@ def anchor_markdown(report, anchor: Anchor) -> str:
         return body
     if site.kind == "model":
         for model in report.models:
-            if _within(report_span(model), anchor.span) or (model.line == site.line):
+            placed = report_span(model)
+            if (placed is not None and _within(placed, anchor.span)) or (model.line == site.line):
                 body = model_markdown(model)
                 return body + ("\n\n" + detail if detail else "")
     label = site.label.strip().lstrip("→").strip()
@@ -308,8 +313,9 @@ def hover(view: Optional[View], line: int, col: int, line_text: str) -> Optional
         anchor, span = found
         return types.Hover(types.MarkupContent(types.MarkupKind.Markdown, anchor_markdown(view.report, anchor)), view.range(span))
     # No site here: a model's own name or constructor, or a layer the analyzer placed but did not annotate.
-    items = [(report_span(m), ("model", m, None)) for m in view.report.models if m.cell is None]
-    items += [(report_span(l), ("layer", l, m)) for m in view.report.models for l in m.layers if l.cell is None]
+    items = [(report_span(m), ("model", m, None)) for m in view.report.models if m.cell is None and m.line is not None]
+    items += [(report_span(l), ("layer", l, m)) for m in view.report.models for l in m.layers
+              if l.cell is None and l.line is not None]
     found = _innermost(view, items, line, col)
     if found is not None:
         (kind, item, model), span = found
@@ -406,7 +412,7 @@ def code_lenses(view: View, uri: str, command: str) -> list[types.CodeLens]:
 def document_symbols(view: View) -> list[types.DocumentSymbol]:
     symbols = []
     for model in view.report.models:
-        if model.cell is not None:
+        if model.cell is not None or model.line is None:
             continue
         head = view.span(*report_span(model))
         if head is None:
@@ -414,7 +420,7 @@ def document_symbols(view: View) -> list[types.DocumentSymbol]:
         children = []
         end = head
         for layer in model.layers:
-            if layer.cell is not None:  # a notebook layer added in another cell
+            if layer.cell is not None or layer.line is None:  # added in another cell, or not placed
                 continue
             span = view.span(*report_span(layer))
             if span is None:

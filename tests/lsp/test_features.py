@@ -251,3 +251,35 @@ async def test_fix_action_applied_and_reanalyzed(shared_client, tmp_path):
     replace_all(shared_client, uri, fixed, 2)
     after = await pushed(shared_client, uri, lambda ds: not any(d.code == "SC204" for d in ds))
     assert not any(d.code == "SC204" for d in after)
+
+
+# A Sequential made in a class, holding a keras.applications backbone: the
+# backbone's row has no place in the file (found in the keras-io sweep, where
+# every hint and hover request of such a file failed with a TypeError).
+BACKBONE = """\
+import keras
+from keras import layers
+
+
+class Scorer:
+    def __init__(self):
+        self.encoder = keras.Sequential([
+            keras.Input((75, 75, 3)),
+            keras.applications.InceptionV3(include_top=False, input_shape=(75, 75, 3), weights=None),
+            layers.GlobalAveragePooling2D(),
+        ])
+
+
+scorer = Scorer()
+"""
+
+
+async def test_hints_hovers_and_symbols_around_a_layer_with_no_place(shared_client, tmp_path):
+    uri = open_doc(shared_client, tmp_path / "backbone.py", BACKBONE)
+    got = hints_summary(await hints(shared_client, uri, BACKBONE))
+    assert (9, 43, "→ (None, 2048)") in got
+    hover = await hover_at(shared_client, uri, 9, 20)  # on GlobalAveragePooling2D
+    assert "(None, 2048)" in hover.contents.value
+    symbols = await request(shared_client.text_document_document_symbol_async(
+        types.DocumentSymbolParams(doc_id(uri))))
+    assert [c.name for s in symbols for c in (s.children or [])] == ["global_average_pooling2d"]
