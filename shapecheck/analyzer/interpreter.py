@@ -243,6 +243,12 @@ class Interpreter:
             self.analyze_uncalled_functions()
         except StopAnalysis as stop:
             self.diag(stop.node or self.current_stmt, "SC002", stop.reason, severity="info")
+        except (_Return, _Break, _Continue) as stray:
+            # libcst parses `return` outside a function and `break`/`continue` outside a
+            # loop; Python refuses to compile the file.
+            what = {_Return: "'return' outside function", _Break: "'break' outside loop",
+                    _Continue: "'continue' not properly in loop"}[type(stray)]
+            self.diag(getattr(self, "last_line", None) or self.current_stmt, "SC001", f"Syntax error: {what}")
         except RecursionError:
             self.diag(self.current_stmt, "SC002", "analysis stopped: the code is nested too deeply", severity="info")
         except Exception as err:  # a bug in the analyzer: keep what was gathered before it
@@ -326,6 +332,7 @@ class Interpreter:
             self.current_stmt = stmt
         try:
             if isinstance(stmt, cst.SimpleStatementLine):
+                self.last_line = stmt
                 for small in stmt.body:
                     self.current_stmt = small if scope.kind == "module" else self.current_stmt
                     self.exec_small(small, scope)

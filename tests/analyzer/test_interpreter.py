@@ -467,3 +467,18 @@ def test_positions_of_a_repeated_chunk_follow_its_own_parse():
     r = analyze("import keras\ny = 1\nz = 2\n" + line, "b.py")
     layer_sites = [s for s in r.sites if s.kind == "layer"]
     assert [s.line for s in layer_sites] == [4]
+
+
+def test_return_break_continue_outside_their_place_are_python_syntax_errors():
+    """libcst parses them; Python refuses to compile the file (found by the mutation fuzzer:
+    a `return` left at module level inside a while loop was an internal error)."""
+    from shapecheck.analyzer import analyze
+
+    cases = {
+        "import keras\nx = keras.Input((3,))\nwhile True:\n    return x\n": (4, "'return' outside function"),
+        "import keras\nbreak\n": (2, "'break' outside loop"),
+        "x = 1\ncontinue\n": (2, "'continue' not properly in loop"),
+    }
+    for src, (line, words) in cases.items():
+        (d,) = [d for d in analyze(src, "t.py").diagnostics if d.severity == "error"]
+        assert (d.code, d.line, d.message) == ("SC001", line, f"Syntax error: {words}")
