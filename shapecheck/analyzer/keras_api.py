@@ -1058,7 +1058,7 @@ class KerasApi:
             hint=f"bind it now: `lambda x, {first}={first}: ...` or pass it with Lambda(..., arguments={{'{first}': {first}}})",
         )
 
-    def make_input(self, args: list, kwargs: dict, node) -> Value:
+    def make_input(self, args: list, kwargs: dict, node, site: bool = True) -> Value:
         spec = get_spec("InputLayer")
         bound = spec.bind([_to_config(a) for a in args], {k: _to_config(v) for k, v in kwargs.items() if k != "tensor"})
         cfg = bound.cfg
@@ -1093,7 +1093,8 @@ class KerasApi:
         t.node = n
         layer.calls.append(n)
         layer.input_tensor = t
-        self.add_site(node, "tensor", t.shape, None)
+        if site:
+            self.add_site(node, "tensor", t.shape, None)
         return t
 
     def _input_tensors(self, value: Value) -> Optional[list]:
@@ -1624,7 +1625,8 @@ class KerasApi:
         self.it.models.append(m)
         m.app = facts  # type: ignore[attr-defined]
         m.context = f"keras.applications.{leaf}: internal layers not listed"
-        inp = self.make_input([], {"batch_shape": TupleV([Const(d) if d is None or is_known(d) else Unknown(str(d)) for d in facts.input_shape])}, node)
+        inp = self.make_input([], {"batch_shape": TupleV([Const(d) if d is None or is_known(d) else Unknown(str(d)) for d in facts.input_shape])}, node,
+                              site=False)  # the network's own Input: the call's value is the model, not this tensor
         m.inputs = [inp]
         out = TensorV(tuple(facts.output_shape))
         m.outputs = [out]

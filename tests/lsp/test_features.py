@@ -278,6 +278,7 @@ async def test_hints_hovers_and_symbols_around_a_layer_with_no_place(shared_clie
     uri = open_doc(shared_client, tmp_path / "backbone.py", BACKBONE)
     got = hints_summary(await hints(shared_client, uri, BACKBONE))
     assert (9, 43, "→ (None, 2048)") in got
+    assert not [h for h in got if h[0] == 8]  # the backbone call: no hint with its own Input's shape
     hover = await hover_at(shared_client, uri, 9, 20)  # on GlobalAveragePooling2D
     assert "(None, 2048)" in hover.contents.value
     symbols = await request(shared_client.text_document_document_symbol_async(
