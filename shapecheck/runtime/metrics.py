@@ -222,30 +222,29 @@ class _Confusion(Metric):
         return np.where(b > 0, a / np.where(b > 0, b, 1.0), 0.0)
 
 
-class Precision(_Confusion):
+class _Ratio(_Confusion):
+    """Precision and Recall: tp over tp plus one kind of miss, at each threshold."""
+
+    default_name, miss = "", ""
+
     def __init__(self, thresholds=None, top_k=None, class_id=None, name=None, dtype=None):
         self._single = thresholds is None or np.ndim(thresholds) == 0
         # with top_k and no thresholds, Keras counts every one of the top k as positive
         default = 0.5 if top_k is None else _NEG_INF
-        super().__init__(default if thresholds is None else thresholds, name or "precision", dtype,
+        super().__init__(default if thresholds is None else thresholds, name or self.default_name, dtype,
                          top_k=top_k, class_id=class_id)
 
     def result(self):
-        r = self._div(self.tp, self.tp + self.fp).astype(np.float32)
+        r = self._div(self.tp, self.tp + getattr(self, self.miss)).astype(np.float32)
         return r[0] if self._single else r
 
 
-class Recall(_Confusion):
-    def __init__(self, thresholds=None, top_k=None, class_id=None, name=None, dtype=None):
-        self._single = thresholds is None or np.ndim(thresholds) == 0
-        # with top_k and no thresholds, Keras counts every one of the top k as positive
-        default = 0.5 if top_k is None else _NEG_INF
-        super().__init__(default if thresholds is None else thresholds, name or "recall", dtype,
-                         top_k=top_k, class_id=class_id)
+class Precision(_Ratio):
+    default_name, miss = "precision", "fp"
 
-    def result(self):
-        r = self._div(self.tp, self.tp + self.fn).astype(np.float32)
-        return r[0] if self._single else r
+
+class Recall(_Ratio):
+    default_name, miss = "recall", "fn"
 
 
 class _ConfusionCount(_Confusion):

@@ -17,8 +17,6 @@ What a plan does not cover goes the general way: ``plan_for`` gives None.
 """
 from __future__ import annotations
 
-import numpy as np
-
 from .context import STATE
 
 # The mask makers: a masked graph's layers take their masks in _eager_call.
@@ -45,14 +43,14 @@ class GraphPlan:
     def run(self, arrays: list, training: bool, tape: list | None = None) -> list:
         """The model's outputs; with ``tape``, the kernels' caches are appended
         to it as ``_eager_call`` appends them."""
-        from .layer import TapeEntry, _to_array
+        from .layer import TapeEntry, _to_array, as_ids
 
         values = dict(zip(self.inputs, arrays))
         for n in self.nodes:
             layer, kernel = n.layer, n.kernel
             xs = [_to_array(values[i]) for i in n.ins]
             if n.int_ids:
-                xs = [a if a.dtype.kind in "iu" else a.astype(np.int32) for a in xs]
+                xs = as_ids(xs)
             shapes = [(None,) + a.shape[1:] for a in xs]
             if shapes != layer._last_shapes:  # new sizes (a shorter sequence): the general path's check
                 layer._check_compatible(layer._rule_shapes(shapes))

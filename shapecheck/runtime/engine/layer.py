@@ -587,6 +587,11 @@ def _probe(inputs, unknown_size=1):
     return one(inputs)
 
 
+def as_ids(arrays: list) -> list:
+    """An Embedding's inputs as integer ids (float data holding ids is cast, as Keras casts it)."""
+    return [a if a.dtype.kind in "iu" else a.astype(np.int32) for a in arrays]
+
+
 def _dtype_name(a: np.ndarray) -> str:
     return str(a.dtype) if a.dtype.kind in "iubf" else "float32"
 
@@ -823,7 +828,7 @@ class CatalogLayer(Layer):
         many = isinstance(inputs, (list, tuple))
         arrays = [x if _on_device(x) else _to_array(x) for x in (inputs if many else [inputs])]
         if self.spec.class_name == "Embedding":
-            arrays = [a if a.dtype.kind in "iu" else a.astype(np.int32) for a in arrays]
+            arrays = as_ids(arrays)
         shapes = [(None,) + a.shape[1:] for a in arrays]
         if not self.built:
             # A user's own call on arrays: Keras builds with its batch size too (fit builds
